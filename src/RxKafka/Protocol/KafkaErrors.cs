@@ -129,14 +129,17 @@ public static partial class KafkaErrors
         };
     }
 
-    /// <summary>Formats "NAME (error n) for context: description[ Retriable.]" for exception messages.</summary>
+    /// <summary>
+    /// Formats an exception message: <c>NAME (error n[, retriable])[ for context]: description</c>,
+    /// e.g. <c>NOT_LEADER_OR_FOLLOWER (error 6, retriable) for topic 'orders' partition 3: ...</c>.
+    /// </summary>
     internal static string FormatMessage(ErrorCode code, string? context)
     {
         ErrorInfo info = Describe(code);
-        string retriable = info.IsRetriable ? " (retriable)" : string.Empty;
+        string retriable = info.IsRetriable ? ", retriable" : string.Empty;
         return string.IsNullOrEmpty(context)
-            ? $"{info.Name} (error {(short)code}){retriable}: {info.Message}"
-            : $"{info.Name} (error {(short)code}){retriable} for {context}: {info.Message}";
+            ? $"{info.Name} (error {(short)code}{retriable}): {info.Message}"
+            : $"{info.Name} (error {(short)code}{retriable}) for {context}: {info.Message}";
     }
 
     private static ErrorInfo DescribeUnknown(ErrorCode code)

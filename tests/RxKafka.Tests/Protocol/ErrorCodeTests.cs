@@ -234,6 +234,17 @@ public sealed class ErrorCodeTests
         Assert.Contains(info.Name, ex.Message, StringComparison.Ordinal);
         Assert.Contains(info.Message, ex.Message, StringComparison.Ordinal);
         Assert.Contains("topic 'orders' partition 3", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(info.IsRetriable, ex.Message.Contains(", retriable)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ToException_message_reads_name_code_context_then_description()
+    {
+        KafkaException ex = KafkaErrors.ToException(ErrorCode.TopicAuthorizationFailed, "topic 'orders'");
+
+        Assert.Equal(
+            "TOPIC_AUTHORIZATION_FAILED (error 29) for topic 'orders': " + KafkaErrors.Describe(ErrorCode.TopicAuthorizationFailed).Message,
+            ex.Message);
     }
 
     [Fact]
@@ -242,7 +253,7 @@ public sealed class ErrorCodeTests
         KafkaException ex = KafkaErrors.ToException(ErrorCode.NotLeaderOrFollower);
 
         Assert.IsType<NotLeaderOrFollowerException>(ex);
-        Assert.StartsWith("NOT_LEADER_OR_FOLLOWER (error 6)", ex.Message, StringComparison.Ordinal);
+        Assert.StartsWith("NOT_LEADER_OR_FOLLOWER (error 6, retriable): ", ex.Message, StringComparison.Ordinal);
         Assert.Contains(KafkaErrors.Describe(ErrorCode.NotLeaderOrFollower).Message, ex.Message, StringComparison.Ordinal);
     }
 
