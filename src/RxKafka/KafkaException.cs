@@ -53,4 +53,10 @@ public class KafkaProtocolException : KafkaException
         : base(ErrorCode.CorruptMessage, message, innerException)
     {
     }
+
+    /// <summary>
+    /// Always false: bytes that break the protocol are decoded the same way again. (A broker's
+    /// CORRUPT_MESSAGE error code is retriable, but that is a <see cref="KafkaException"/> from the broker.)
+    /// </summary>
+    public override bool IsRetriable => false;
 }
