@@ -480,16 +480,19 @@ public static class CSharpEmitter
         // ---------------- version conditions ----------------
 
         /// <summary>A C# condition on <c>version</c> for membership in <paramref name="r"/>, simplified against the valid range.</summary>
-        private string Cond(VersionRange r)
+        private string Cond(VersionRange r) => Cond(r, Valid);
+
+        /// <summary>The condition for membership in <paramref name="r"/> when the version is already known to be in <paramref name="within"/>.</summary>
+        private static string Cond(VersionRange r, VersionRange within)
         {
-            var eff = r.Intersect(Valid);
+            var eff = r.Intersect(within);
             if (eff.IsEmpty)
             {
                 return "false";
             }
 
-            var lo = eff.Low > Valid.Low ? $"version >= {eff.Low}" : null;
-            var hi = eff.High < Valid.High ? $"version <= {eff.High}" : null;
+            var lo = eff.Low > within.Low ? $"version >= {eff.Low}" : null;
+            var hi = eff.High < within.High ? $"version <= {eff.High}" : null;
             return (lo, hi) switch
             {
                 (null, null) => "true",
@@ -618,7 +621,7 @@ public static class CSharpEmitter
         private void EmitWriteField(FieldDefinition f, string path, string wr, string compact)
         {
             var p = f.Name;
-            var nullCond = Cond(f.NullableVersions);
+            var nullCond = Cond(f.NullableVersions, f.Versions.Intersect(Valid));
             if (f.IsArray)
             {
                 _w.Line($"if ({p} is null)");
@@ -825,7 +828,7 @@ public static class CSharpEmitter
         private void EmitReadField(FieldDefinition f, string path, string rd, string compact)
         {
             var p = f.Name;
-            var nullCond = Cond(f.NullableVersions);
+            var nullCond = Cond(f.NullableVersions, f.Versions.Intersect(Valid));
             var nullRead = $"MessageHelpers.NullRead(\"{path}\", \"{f.Name}\", version)";
             if (f.IsArray)
             {

@@ -81,7 +81,6 @@ public sealed partial class ConsumerGroupHeartbeatRequest : KafkaRequest<Consume
         }
         if (version >= 1)
         {
-            if (SubscribedTopicRegex is null && !(version >= 1)) throw MessageHelpers.NullNotAllowed("ConsumerGroupHeartbeatRequest", "SubscribedTopicRegex", version);
             writer.WriteNullableString(SubscribedTopicRegex, flexible);
         }
         else if (SubscribedTopicRegex is not null)
@@ -135,7 +134,6 @@ public sealed partial class ConsumerGroupHeartbeatRequest : KafkaRequest<Consume
         if (version >= 1)
         {
             SubscribedTopicRegex = reader.ReadNullableString(flexible);
-            if (SubscribedTopicRegex is null && !(version >= 1)) throw MessageHelpers.NullRead("ConsumerGroupHeartbeatRequest", "SubscribedTopicRegex", version);
         }
         ServerAssignor = reader.ReadNullableString(flexible);
         {

@@ -70,7 +70,6 @@ public sealed partial class ConsumerProtocolSubscription : KafkaMessage
         }
         if (version >= 3)
         {
-            if (RackId is null && !(version >= 3)) throw MessageHelpers.NullNotAllowed("ConsumerProtocolSubscription", "RackId", version);
             writer.WriteNullableString(RackId, false);
         }
     }
@@ -122,7 +121,6 @@ public sealed partial class ConsumerProtocolSubscription : KafkaMessage
         if (version >= 3)
         {
             RackId = reader.ReadNullableString(false);
-            if (RackId is null && !(version >= 3)) throw MessageHelpers.NullRead("ConsumerProtocolSubscription", "RackId", version);
         }
     }
 

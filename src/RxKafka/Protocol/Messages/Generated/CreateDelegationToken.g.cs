@@ -45,7 +45,6 @@ public sealed partial class CreateDelegationTokenRequest : KafkaRequest<CreateDe
         var flexible = version >= 2;
         if (version >= 3)
         {
-            if (OwnerPrincipalType is null && !(version >= 3)) throw MessageHelpers.NullNotAllowed("CreateDelegationTokenRequest", "OwnerPrincipalType", version);
             writer.WriteNullableString(OwnerPrincipalType, flexible);
         }
         else if (!string.Equals(OwnerPrincipalType, "", StringComparison.Ordinal))
@@ -54,7 +53,6 @@ public sealed partial class CreateDelegationTokenRequest : KafkaRequest<CreateDe
         }
         if (version >= 3)
         {
-            if (OwnerPrincipalName is null && !(version >= 3)) throw MessageHelpers.NullNotAllowed("CreateDelegationTokenRequest", "OwnerPrincipalName", version);
             writer.WriteNullableString(OwnerPrincipalName, flexible);
         }
         else if (!string.Equals(OwnerPrincipalName, "", StringComparison.Ordinal))
@@ -86,12 +84,10 @@ public sealed partial class CreateDelegationTokenRequest : KafkaRequest<CreateDe
         if (version >= 3)
         {
             OwnerPrincipalType = reader.ReadNullableString(flexible);
-            if (OwnerPrincipalType is null && !(version >= 3)) throw MessageHelpers.NullRead("CreateDelegationTokenRequest", "OwnerPrincipalType", version);
         }
         if (version >= 3)
         {
             OwnerPrincipalName = reader.ReadNullableString(flexible);
-            if (OwnerPrincipalName is null && !(version >= 3)) throw MessageHelpers.NullRead("CreateDelegationTokenRequest", "OwnerPrincipalName", version);
         }
         {
             var count = reader.ReadArrayLength(flexible);

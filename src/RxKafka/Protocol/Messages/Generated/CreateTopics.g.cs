@@ -458,7 +458,6 @@ public sealed partial class CreateTopicsResponse : KafkaResponse
             {
                 if (Configs is null)
                 {
-                    if (!(version >= 5)) throw MessageHelpers.NullNotAllowed("CreateTopicsResponse.CreatableTopicResult", "Configs", version);
                     writer.WriteArrayLength(-1, flexible);
                 }
                 else
@@ -517,7 +516,6 @@ public sealed partial class CreateTopicsResponse : KafkaResponse
                     var count = reader.ReadArrayLength(flexible);
                     if (count < 0)
                     {
-                        if (!(version >= 5)) throw MessageHelpers.NullRead("CreateTopicsResponse.CreatableTopicResult", "Configs", version);
                         Configs = null;
                     }
                     else
@@ -604,7 +602,6 @@ public sealed partial class CreateTopicsResponse : KafkaResponse
             }
             if (version >= 5)
             {
-                if (Value is null && !(version >= 5)) throw MessageHelpers.NullNotAllowed("CreateTopicsResponse.CreatableTopicConfigs", "Value", version);
                 writer.WriteNullableString(Value, flexible);
             }
             else if (!string.Equals(Value, "", StringComparison.Ordinal))
@@ -647,7 +644,6 @@ public sealed partial class CreateTopicsResponse : KafkaResponse
             if (version >= 5)
             {
                 Value = reader.ReadNullableString(flexible);
-                if (Value is null && !(version >= 5)) throw MessageHelpers.NullRead("CreateTopicsResponse.CreatableTopicConfigs", "Value", version);
             }
             if (version >= 5)
             {

@@ -148,7 +148,6 @@ public sealed partial class DeleteTopicsRequest : KafkaRequest<DeleteTopicsRespo
             var flexible = version >= 4;
             if (version >= 6)
             {
-                if (Name is null && !(version >= 6)) throw MessageHelpers.NullNotAllowed("DeleteTopicsRequest.DeleteTopicState", "Name", version);
                 writer.WriteNullableString(Name, flexible);
             }
             else if (Name is not null)
@@ -175,7 +174,6 @@ public sealed partial class DeleteTopicsRequest : KafkaRequest<DeleteTopicsRespo
             if (version >= 6)
             {
                 Name = reader.ReadNullableString(flexible);
-                if (Name is null && !(version >= 6)) throw MessageHelpers.NullRead("DeleteTopicsRequest.DeleteTopicState", "Name", version);
             }
             if (version >= 6)
             {
@@ -303,7 +301,6 @@ public sealed partial class DeleteTopicsResponse : KafkaResponse
             writer.WriteInt16(ErrorCode);
             if (version >= 5)
             {
-                if (ErrorMessage is null && !(version >= 5)) throw MessageHelpers.NullNotAllowed("DeleteTopicsResponse.DeletableTopicResult", "ErrorMessage", version);
                 writer.WriteNullableString(ErrorMessage, flexible);
             }
             if (flexible)
@@ -325,7 +322,6 @@ public sealed partial class DeleteTopicsResponse : KafkaResponse
             if (version >= 5)
             {
                 ErrorMessage = reader.ReadNullableString(flexible);
-                if (ErrorMessage is null && !(version >= 5)) throw MessageHelpers.NullRead("DeleteTopicsResponse.DeletableTopicResult", "ErrorMessage", version);
             }
             if (flexible)
             {

@@ -310,7 +310,6 @@ public sealed partial class DescribeGroupsResponse : KafkaResponse
             writer.WriteNullableString(MemberId ?? throw MessageHelpers.NullNotAllowed("DescribeGroupsResponse.DescribedGroupMember", "MemberId", version), flexible);
             if (version >= 4)
             {
-                if (GroupInstanceId is null && !(version >= 4)) throw MessageHelpers.NullNotAllowed("DescribeGroupsResponse.DescribedGroupMember", "GroupInstanceId", version);
                 writer.WriteNullableString(GroupInstanceId, flexible);
             }
             writer.WriteNullableString(ClientId ?? throw MessageHelpers.NullNotAllowed("DescribeGroupsResponse.DescribedGroupMember", "ClientId", version), flexible);
@@ -330,7 +329,6 @@ public sealed partial class DescribeGroupsResponse : KafkaResponse
             if (version >= 4)
             {
                 GroupInstanceId = reader.ReadNullableString(flexible);
-                if (GroupInstanceId is null && !(version >= 4)) throw MessageHelpers.NullRead("DescribeGroupsResponse.DescribedGroupMember", "GroupInstanceId", version);
             }
             ClientId = reader.ReadNullableString(flexible) ?? throw MessageHelpers.NullRead("DescribeGroupsResponse.DescribedGroupMember", "ClientId", version);
             ClientHost = reader.ReadNullableString(flexible) ?? throw MessageHelpers.NullRead("DescribeGroupsResponse.DescribedGroupMember", "ClientHost", version);

@@ -219,7 +219,6 @@ public sealed partial class DescribeQuorumResponse : KafkaResponse
         writer.WriteInt16(ErrorCode);
         if (version >= 2)
         {
-            if (ErrorMessage is null && !(version >= 2)) throw MessageHelpers.NullNotAllowed("DescribeQuorumResponse", "ErrorMessage", version);
             writer.WriteNullableString(ErrorMessage, flexible);
         }
         if (Topics is null)
@@ -266,7 +265,6 @@ public sealed partial class DescribeQuorumResponse : KafkaResponse
         if (version >= 2)
         {
             ErrorMessage = reader.ReadNullableString(flexible);
-            if (ErrorMessage is null && !(version >= 2)) throw MessageHelpers.NullRead("DescribeQuorumResponse", "ErrorMessage", version);
         }
         {
             var count = reader.ReadArrayLength(flexible);
@@ -420,7 +418,6 @@ public sealed partial class DescribeQuorumResponse : KafkaResponse
             writer.WriteInt16(ErrorCode);
             if (version >= 2)
             {
-                if (ErrorMessage is null && !(version >= 2)) throw MessageHelpers.NullNotAllowed("DescribeQuorumResponse.PartitionData", "ErrorMessage", version);
                 writer.WriteNullableString(ErrorMessage, flexible);
             }
             writer.WriteInt32(LeaderId);
@@ -464,7 +461,6 @@ public sealed partial class DescribeQuorumResponse : KafkaResponse
             if (version >= 2)
             {
                 ErrorMessage = reader.ReadNullableString(flexible);
-                if (ErrorMessage is null && !(version >= 2)) throw MessageHelpers.NullRead("DescribeQuorumResponse.PartitionData", "ErrorMessage", version);
             }
             LeaderId = reader.ReadInt32();
             LeaderEpoch = reader.ReadInt32();

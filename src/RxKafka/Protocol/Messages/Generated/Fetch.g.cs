@@ -144,10 +144,8 @@ public sealed partial class FetchRequest : KafkaRequest<FetchResponse>, IPartiti
             {
                 unknownIndex = MessageHelpers.WriteUnknownTaggedFieldsBefore(ref writer, UnknownTaggedFields, unknownIndex, 0);
                 var counter = KafkaWriter.CreateCounter();
-                if (ClusterId is null && !(version >= 12)) throw MessageHelpers.NullNotAllowed("FetchRequest", "ClusterId", version);
                 counter.WriteNullableString(ClusterId, true);
                 writer.WriteTaggedFieldHeader(0, checked((int)counter.BytesWritten));
-                if (ClusterId is null && !(version >= 12)) throw MessageHelpers.NullNotAllowed("FetchRequest", "ClusterId", version);
                 writer.WriteNullableString(ClusterId, true);
             }
             if (version >= 15 && (ReplicaState is null || !ReplicaState.HasOnlyDefaults()))
@@ -242,7 +240,6 @@ public sealed partial class FetchRequest : KafkaRequest<FetchResponse>, IPartiti
                     {
                         var sub = reader.ReadSubReader(size);
                         ClusterId = sub.ReadNullableString(true);
-                        if (ClusterId is null && !(version >= 12)) throw MessageHelpers.NullRead("FetchRequest", "ClusterId", version);
                         sub.EnsureEnd("tagged field FetchRequest.ClusterId");
                         break;
                     }
@@ -956,7 +953,6 @@ public sealed partial class FetchResponse : KafkaResponse
             {
                 if (AbortedTransactions is null)
                 {
-                    if (!(version >= 4)) throw MessageHelpers.NullNotAllowed("FetchResponse.PartitionData", "AbortedTransactions", version);
                     writer.WriteArrayLength(-1, flexible);
                 }
                 else
@@ -1041,7 +1037,6 @@ public sealed partial class FetchResponse : KafkaResponse
                     var count = reader.ReadArrayLength(flexible);
                     if (count < 0)
                     {
-                        if (!(version >= 4)) throw MessageHelpers.NullRead("FetchResponse.PartitionData", "AbortedTransactions", version);
                         AbortedTransactions = null;
                     }
                     else
@@ -1403,7 +1398,6 @@ public sealed partial class FetchResponse : KafkaResponse
             }
             if (version >= 16)
             {
-                if (Rack is null && !(version >= 16)) throw MessageHelpers.NullNotAllowed("FetchResponse.NodeEndpoint", "Rack", version);
                 writer.WriteNullableString(Rack, flexible);
             }
             else if (Rack is not null)
@@ -1434,7 +1428,6 @@ public sealed partial class FetchResponse : KafkaResponse
             if (version >= 16)
             {
                 Rack = reader.ReadNullableString(flexible);
-                if (Rack is null && !(version >= 16)) throw MessageHelpers.NullRead("FetchResponse.NodeEndpoint", "Rack", version);
             }
             if (flexible)
             {

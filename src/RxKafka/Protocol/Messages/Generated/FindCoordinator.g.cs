@@ -171,7 +171,6 @@ public sealed partial class FindCoordinatorResponse : KafkaResponse
         }
         if (version >= 1 && version <= 3)
         {
-            if (ErrorMessage is null && !(version >= 1 && version <= 3)) throw MessageHelpers.NullNotAllowed("FindCoordinatorResponse", "ErrorMessage", version);
             writer.WriteNullableString(ErrorMessage, flexible);
         }
         if (version <= 3)
@@ -237,7 +236,6 @@ public sealed partial class FindCoordinatorResponse : KafkaResponse
         if (version >= 1 && version <= 3)
         {
             ErrorMessage = reader.ReadNullableString(flexible);
-            if (ErrorMessage is null && !(version >= 1 && version <= 3)) throw MessageHelpers.NullRead("FindCoordinatorResponse", "ErrorMessage", version);
         }
         if (version <= 3)
         {
@@ -347,7 +345,6 @@ public sealed partial class FindCoordinatorResponse : KafkaResponse
             }
             if (version >= 4)
             {
-                if (ErrorMessage is null && !(version >= 4)) throw MessageHelpers.NullNotAllowed("FindCoordinatorResponse.Coordinator", "ErrorMessage", version);
                 writer.WriteNullableString(ErrorMessage, flexible);
             }
             if (flexible)
@@ -382,7 +379,6 @@ public sealed partial class FindCoordinatorResponse : KafkaResponse
             if (version >= 4)
             {
                 ErrorMessage = reader.ReadNullableString(flexible);
-                if (ErrorMessage is null && !(version >= 4)) throw MessageHelpers.NullRead("FindCoordinatorResponse.Coordinator", "ErrorMessage", version);
             }
             if (flexible)
             {

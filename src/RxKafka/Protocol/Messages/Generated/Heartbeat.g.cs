@@ -48,7 +48,6 @@ public sealed partial class HeartbeatRequest : KafkaRequest<HeartbeatResponse>, 
         writer.WriteNullableString(MemberId ?? throw MessageHelpers.NullNotAllowed("HeartbeatRequest", "MemberId", version), flexible);
         if (version >= 3)
         {
-            if (GroupInstanceId is null && !(version >= 3)) throw MessageHelpers.NullNotAllowed("HeartbeatRequest", "GroupInstanceId", version);
             writer.WriteNullableString(GroupInstanceId, flexible);
         }
         else if (GroupInstanceId is not null)
@@ -70,7 +69,6 @@ public sealed partial class HeartbeatRequest : KafkaRequest<HeartbeatResponse>, 
         if (version >= 3)
         {
             GroupInstanceId = reader.ReadNullableString(flexible);
-            if (GroupInstanceId is null && !(version >= 3)) throw MessageHelpers.NullRead("HeartbeatRequest", "GroupInstanceId", version);
         }
         if (flexible)
         {

@@ -64,7 +64,6 @@ public sealed partial class JoinGroupRequest : KafkaRequest<JoinGroupResponse>, 
         writer.WriteNullableString(MemberId ?? throw MessageHelpers.NullNotAllowed("JoinGroupRequest", "MemberId", version), flexible);
         if (version >= 5)
         {
-            if (GroupInstanceId is null && !(version >= 5)) throw MessageHelpers.NullNotAllowed("JoinGroupRequest", "GroupInstanceId", version);
             writer.WriteNullableString(GroupInstanceId, flexible);
         }
         else if (GroupInstanceId is not null)
@@ -86,7 +85,6 @@ public sealed partial class JoinGroupRequest : KafkaRequest<JoinGroupResponse>, 
         }
         if (version >= 8)
         {
-            if (Reason is null && !(version >= 8)) throw MessageHelpers.NullNotAllowed("JoinGroupRequest", "Reason", version);
             writer.WriteNullableString(Reason, flexible);
         }
         if (flexible)
@@ -108,7 +106,6 @@ public sealed partial class JoinGroupRequest : KafkaRequest<JoinGroupResponse>, 
         if (version >= 5)
         {
             GroupInstanceId = reader.ReadNullableString(flexible);
-            if (GroupInstanceId is null && !(version >= 5)) throw MessageHelpers.NullRead("JoinGroupRequest", "GroupInstanceId", version);
         }
         ProtocolType = reader.ReadNullableString(flexible) ?? throw MessageHelpers.NullRead("JoinGroupRequest", "ProtocolType", version);
         {
@@ -132,7 +129,6 @@ public sealed partial class JoinGroupRequest : KafkaRequest<JoinGroupResponse>, 
         if (version >= 8)
         {
             Reason = reader.ReadNullableString(flexible);
-            if (Reason is null && !(version >= 8)) throw MessageHelpers.NullRead("JoinGroupRequest", "Reason", version);
         }
         if (flexible)
         {
@@ -236,7 +232,6 @@ public sealed partial class JoinGroupResponse : KafkaResponse
         writer.WriteInt32(GenerationId);
         if (version >= 7)
         {
-            if (ProtocolType is null && !(version >= 7)) throw MessageHelpers.NullNotAllowed("JoinGroupResponse", "ProtocolType", version);
             writer.WriteNullableString(ProtocolType, flexible);
         }
         if (ProtocolName is null && !(version >= 7)) throw MessageHelpers.NullNotAllowed("JoinGroupResponse", "ProtocolName", version);
@@ -281,7 +276,6 @@ public sealed partial class JoinGroupResponse : KafkaResponse
         if (version >= 7)
         {
             ProtocolType = reader.ReadNullableString(flexible);
-            if (ProtocolType is null && !(version >= 7)) throw MessageHelpers.NullRead("JoinGroupResponse", "ProtocolType", version);
         }
         ProtocolName = reader.ReadNullableString(flexible);
         if (ProtocolName is null && !(version >= 7)) throw MessageHelpers.NullRead("JoinGroupResponse", "ProtocolName", version);
@@ -336,7 +330,6 @@ public sealed partial class JoinGroupResponse : KafkaResponse
             writer.WriteNullableString(MemberId ?? throw MessageHelpers.NullNotAllowed("JoinGroupResponse.JoinGroupResponseMember", "MemberId", version), flexible);
             if (version >= 5)
             {
-                if (GroupInstanceId is null && !(version >= 5)) throw MessageHelpers.NullNotAllowed("JoinGroupResponse.JoinGroupResponseMember", "GroupInstanceId", version);
                 writer.WriteNullableString(GroupInstanceId, flexible);
             }
             writer.WriteNullableBytes(Metadata ?? throw MessageHelpers.NullNotAllowed("JoinGroupResponse.JoinGroupResponseMember", "Metadata", version), flexible);
@@ -353,7 +346,6 @@ public sealed partial class JoinGroupResponse : KafkaResponse
             if (version >= 5)
             {
                 GroupInstanceId = reader.ReadNullableString(flexible);
-                if (GroupInstanceId is null && !(version >= 5)) throw MessageHelpers.NullRead("JoinGroupResponse.JoinGroupResponseMember", "GroupInstanceId", version);
             }
             Metadata = reader.ReadNullableBytes(flexible) ?? throw MessageHelpers.NullRead("JoinGroupResponse.JoinGroupResponseMember", "Metadata", version);
             if (flexible)

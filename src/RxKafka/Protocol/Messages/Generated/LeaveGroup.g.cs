@@ -137,7 +137,6 @@ public sealed partial class LeaveGroupRequest : KafkaRequest<LeaveGroupResponse>
             }
             if (version >= 3)
             {
-                if (GroupInstanceId is null && !(version >= 3)) throw MessageHelpers.NullNotAllowed("LeaveGroupRequest.MemberIdentity", "GroupInstanceId", version);
                 writer.WriteNullableString(GroupInstanceId, flexible);
             }
             else if (GroupInstanceId is not null)
@@ -146,7 +145,6 @@ public sealed partial class LeaveGroupRequest : KafkaRequest<LeaveGroupResponse>
             }
             if (version >= 5)
             {
-                if (Reason is null && !(version >= 5)) throw MessageHelpers.NullNotAllowed("LeaveGroupRequest.MemberIdentity", "Reason", version);
                 writer.WriteNullableString(Reason, flexible);
             }
             if (flexible)
@@ -165,12 +163,10 @@ public sealed partial class LeaveGroupRequest : KafkaRequest<LeaveGroupResponse>
             if (version >= 3)
             {
                 GroupInstanceId = reader.ReadNullableString(flexible);
-                if (GroupInstanceId is null && !(version >= 3)) throw MessageHelpers.NullRead("LeaveGroupRequest.MemberIdentity", "GroupInstanceId", version);
             }
             if (version >= 5)
             {
                 Reason = reader.ReadNullableString(flexible);
-                if (Reason is null && !(version >= 5)) throw MessageHelpers.NullRead("LeaveGroupRequest.MemberIdentity", "Reason", version);
             }
             if (flexible)
             {
@@ -308,7 +304,6 @@ public sealed partial class LeaveGroupResponse : KafkaResponse
             }
             if (version >= 3)
             {
-                if (GroupInstanceId is null && !(version >= 3)) throw MessageHelpers.NullNotAllowed("LeaveGroupResponse.MemberResponse", "GroupInstanceId", version);
                 writer.WriteNullableString(GroupInstanceId, flexible);
             }
             else if (!string.Equals(GroupInstanceId, "", StringComparison.Ordinal))
@@ -339,7 +334,6 @@ public sealed partial class LeaveGroupResponse : KafkaResponse
             if (version >= 3)
             {
                 GroupInstanceId = reader.ReadNullableString(flexible);
-                if (GroupInstanceId is null && !(version >= 3)) throw MessageHelpers.NullRead("LeaveGroupResponse.MemberResponse", "GroupInstanceId", version);
             }
             if (version >= 3)
             {

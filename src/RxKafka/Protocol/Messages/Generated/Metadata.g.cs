@@ -231,7 +231,6 @@ public sealed partial class MetadataResponse : KafkaResponse
         }
         if (version >= 2)
         {
-            if (ClusterId is null && !(version >= 2)) throw MessageHelpers.NullNotAllowed("MetadataResponse", "ClusterId", version);
             writer.WriteNullableString(ClusterId, flexible);
         }
         if (version >= 1)
@@ -292,7 +291,6 @@ public sealed partial class MetadataResponse : KafkaResponse
         if (version >= 2)
         {
             ClusterId = reader.ReadNullableString(flexible);
-            if (ClusterId is null && !(version >= 2)) throw MessageHelpers.NullRead("MetadataResponse", "ClusterId", version);
         }
         if (version >= 1)
         {
@@ -352,7 +350,6 @@ public sealed partial class MetadataResponse : KafkaResponse
             writer.WriteInt32(Port);
             if (version >= 1)
             {
-                if (Rack is null && !(version >= 1)) throw MessageHelpers.NullNotAllowed("MetadataResponse.MetadataResponseBroker", "Rack", version);
                 writer.WriteNullableString(Rack, flexible);
             }
             if (flexible)
@@ -370,7 +367,6 @@ public sealed partial class MetadataResponse : KafkaResponse
             if (version >= 1)
             {
                 Rack = reader.ReadNullableString(flexible);
-                if (Rack is null && !(version >= 1)) throw MessageHelpers.NullRead("MetadataResponse.MetadataResponseBroker", "Rack", version);
             }
             if (flexible)
             {

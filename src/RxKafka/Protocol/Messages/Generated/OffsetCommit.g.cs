@@ -60,7 +60,6 @@ public sealed partial class OffsetCommitRequest : KafkaRequest<OffsetCommitRespo
         }
         if (version >= 7)
         {
-            if (GroupInstanceId is null && !(version >= 7)) throw MessageHelpers.NullNotAllowed("OffsetCommitRequest", "GroupInstanceId", version);
             writer.WriteNullableString(GroupInstanceId, flexible);
         }
         else if (GroupInstanceId is not null)
@@ -104,7 +103,6 @@ public sealed partial class OffsetCommitRequest : KafkaRequest<OffsetCommitRespo
         if (version >= 7)
         {
             GroupInstanceId = reader.ReadNullableString(flexible);
-            if (GroupInstanceId is null && !(version >= 7)) throw MessageHelpers.NullRead("OffsetCommitRequest", "GroupInstanceId", version);
         }
         if (version >= 2 && version <= 4)
         {

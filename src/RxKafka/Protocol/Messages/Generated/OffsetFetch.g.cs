@@ -55,7 +55,7 @@ public sealed partial class OffsetFetchRequest : KafkaRequest<OffsetFetchRespons
         {
             if (Topics is null)
             {
-                if (!(version >= 2 && version <= 7)) throw MessageHelpers.NullNotAllowed("OffsetFetchRequest", "Topics", version);
+                if (!(version >= 2)) throw MessageHelpers.NullNotAllowed("OffsetFetchRequest", "Topics", version);
                 writer.WriteArrayLength(-1, flexible);
             }
             else
@@ -117,7 +117,7 @@ public sealed partial class OffsetFetchRequest : KafkaRequest<OffsetFetchRespons
                 var count = reader.ReadArrayLength(flexible);
                 if (count < 0)
                 {
-                    if (!(version >= 2 && version <= 7)) throw MessageHelpers.NullRead("OffsetFetchRequest", "Topics", version);
+                    if (!(version >= 2)) throw MessageHelpers.NullRead("OffsetFetchRequest", "Topics", version);
                     Topics = null;
                 }
                 else
@@ -283,7 +283,6 @@ public sealed partial class OffsetFetchRequest : KafkaRequest<OffsetFetchRespons
             }
             if (version >= 9)
             {
-                if (MemberId is null && !(version >= 9)) throw MessageHelpers.NullNotAllowed("OffsetFetchRequest.OffsetFetchRequestGroup", "MemberId", version);
                 writer.WriteNullableString(MemberId, flexible);
             }
             if (version >= 9)
@@ -294,7 +293,6 @@ public sealed partial class OffsetFetchRequest : KafkaRequest<OffsetFetchRespons
             {
                 if (Topics is null)
                 {
-                    if (!(version >= 8)) throw MessageHelpers.NullNotAllowed("OffsetFetchRequest.OffsetFetchRequestGroup", "Topics", version);
                     writer.WriteArrayLength(-1, flexible);
                 }
                 else
@@ -326,7 +324,6 @@ public sealed partial class OffsetFetchRequest : KafkaRequest<OffsetFetchRespons
             if (version >= 9)
             {
                 MemberId = reader.ReadNullableString(flexible);
-                if (MemberId is null && !(version >= 9)) throw MessageHelpers.NullRead("OffsetFetchRequest.OffsetFetchRequestGroup", "MemberId", version);
             }
             if (version >= 9)
             {
@@ -338,7 +335,6 @@ public sealed partial class OffsetFetchRequest : KafkaRequest<OffsetFetchRespons
                     var count = reader.ReadArrayLength(flexible);
                     if (count < 0)
                     {
-                        if (!(version >= 8)) throw MessageHelpers.NullRead("OffsetFetchRequest.OffsetFetchRequestGroup", "Topics", version);
                         Topics = null;
                     }
                     else
@@ -736,7 +732,6 @@ public sealed partial class OffsetFetchResponse : KafkaResponse
             }
             if (version <= 7)
             {
-                if (Metadata is null && !(version <= 7)) throw MessageHelpers.NullNotAllowed("OffsetFetchResponse.OffsetFetchResponsePartition", "Metadata", version);
                 writer.WriteNullableString(Metadata, flexible);
             }
             else if (!string.Equals(Metadata, "", StringComparison.Ordinal))
@@ -775,7 +770,6 @@ public sealed partial class OffsetFetchResponse : KafkaResponse
             if (version <= 7)
             {
                 Metadata = reader.ReadNullableString(flexible);
-                if (Metadata is null && !(version <= 7)) throw MessageHelpers.NullRead("OffsetFetchResponse.OffsetFetchResponsePartition", "Metadata", version);
             }
             if (version <= 7)
             {
@@ -1040,7 +1034,6 @@ public sealed partial class OffsetFetchResponse : KafkaResponse
             }
             if (version >= 8)
             {
-                if (Metadata is null && !(version >= 8)) throw MessageHelpers.NullNotAllowed("OffsetFetchResponse.OffsetFetchResponsePartitions", "Metadata", version);
                 writer.WriteNullableString(Metadata, flexible);
             }
             else if (!string.Equals(Metadata, "", StringComparison.Ordinal))
@@ -1079,7 +1072,6 @@ public sealed partial class OffsetFetchResponse : KafkaResponse
             if (version >= 8)
             {
                 Metadata = reader.ReadNullableString(flexible);
-                if (Metadata is null && !(version >= 8)) throw MessageHelpers.NullRead("OffsetFetchResponse.OffsetFetchResponsePartitions", "Metadata", version);
             }
             if (version >= 8)
             {

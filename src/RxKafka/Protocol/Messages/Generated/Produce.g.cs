@@ -45,7 +45,6 @@ public sealed partial class ProduceRequest : KafkaRequest<ProduceResponse>, IPar
         var flexible = version >= 9;
         if (version >= 3)
         {
-            if (TransactionalId is null && !(version >= 3)) throw MessageHelpers.NullNotAllowed("ProduceRequest", "TransactionalId", version);
             writer.WriteNullableString(TransactionalId, flexible);
         }
         else if (TransactionalId is not null)
@@ -78,7 +77,6 @@ public sealed partial class ProduceRequest : KafkaRequest<ProduceResponse>, IPar
         if (version >= 3)
         {
             TransactionalId = reader.ReadNullableString(flexible);
-            if (TransactionalId is null && !(version >= 3)) throw MessageHelpers.NullRead("ProduceRequest", "TransactionalId", version);
         }
         Acks = reader.ReadInt16();
         TimeoutMs = reader.ReadInt32();
@@ -500,7 +498,6 @@ public sealed partial class ProduceResponse : KafkaResponse
             }
             if (version >= 8)
             {
-                if (ErrorMessage is null && !(version >= 8)) throw MessageHelpers.NullNotAllowed("ProduceResponse.PartitionProduceResponse", "ErrorMessage", version);
                 writer.WriteNullableString(ErrorMessage, flexible);
             }
             if (flexible)
@@ -561,7 +558,6 @@ public sealed partial class ProduceResponse : KafkaResponse
             if (version >= 8)
             {
                 ErrorMessage = reader.ReadNullableString(flexible);
-                if (ErrorMessage is null && !(version >= 8)) throw MessageHelpers.NullRead("ProduceResponse.PartitionProduceResponse", "ErrorMessage", version);
             }
             if (flexible)
             {
@@ -629,7 +625,6 @@ public sealed partial class ProduceResponse : KafkaResponse
             }
             if (version >= 8)
             {
-                if (BatchIndexErrorMessage is null && !(version >= 8)) throw MessageHelpers.NullNotAllowed("ProduceResponse.BatchIndexAndErrorMessage", "BatchIndexErrorMessage", version);
                 writer.WriteNullableString(BatchIndexErrorMessage, flexible);
             }
             else if (BatchIndexErrorMessage is not null)
@@ -652,7 +647,6 @@ public sealed partial class ProduceResponse : KafkaResponse
             if (version >= 8)
             {
                 BatchIndexErrorMessage = reader.ReadNullableString(flexible);
-                if (BatchIndexErrorMessage is null && !(version >= 8)) throw MessageHelpers.NullRead("ProduceResponse.BatchIndexAndErrorMessage", "BatchIndexErrorMessage", version);
             }
             if (flexible)
             {
@@ -777,7 +771,6 @@ public sealed partial class ProduceResponse : KafkaResponse
             }
             if (version >= 10)
             {
-                if (Rack is null && !(version >= 10)) throw MessageHelpers.NullNotAllowed("ProduceResponse.NodeEndpoint", "Rack", version);
                 writer.WriteNullableString(Rack, flexible);
             }
             else if (Rack is not null)
@@ -808,7 +801,6 @@ public sealed partial class ProduceResponse : KafkaResponse
             if (version >= 10)
             {
                 Rack = reader.ReadNullableString(flexible);
-                if (Rack is null && !(version >= 10)) throw MessageHelpers.NullRead("ProduceResponse.NodeEndpoint", "Rack", version);
             }
             if (flexible)
             {

@@ -39,7 +39,6 @@ public sealed partial class RequestHeader : KafkaMessage
         writer.WriteInt32(CorrelationId);
         if (version >= 1)
         {
-            if (ClientId is null && !(version >= 1)) throw MessageHelpers.NullNotAllowed("RequestHeader", "ClientId", version);
             writer.WriteNullableString(ClientId, false);
         }
         if (flexible)
@@ -57,7 +56,6 @@ public sealed partial class RequestHeader : KafkaMessage
         if (version >= 1)
         {
             ClientId = reader.ReadNullableString(false);
-            if (ClientId is null && !(version >= 1)) throw MessageHelpers.NullRead("RequestHeader", "ClientId", version);
         }
         if (flexible)
         {

@@ -57,7 +57,6 @@ public sealed partial class SyncGroupRequest : KafkaRequest<SyncGroupResponse>, 
         writer.WriteNullableString(MemberId ?? throw MessageHelpers.NullNotAllowed("SyncGroupRequest", "MemberId", version), flexible);
         if (version >= 3)
         {
-            if (GroupInstanceId is null && !(version >= 3)) throw MessageHelpers.NullNotAllowed("SyncGroupRequest", "GroupInstanceId", version);
             writer.WriteNullableString(GroupInstanceId, flexible);
         }
         else if (GroupInstanceId is not null)
@@ -66,12 +65,10 @@ public sealed partial class SyncGroupRequest : KafkaRequest<SyncGroupResponse>, 
         }
         if (version >= 5)
         {
-            if (ProtocolType is null && !(version >= 5)) throw MessageHelpers.NullNotAllowed("SyncGroupRequest", "ProtocolType", version);
             writer.WriteNullableString(ProtocolType, flexible);
         }
         if (version >= 5)
         {
-            if (ProtocolName is null && !(version >= 5)) throw MessageHelpers.NullNotAllowed("SyncGroupRequest", "ProtocolName", version);
             writer.WriteNullableString(ProtocolName, flexible);
         }
         if (Assignments is null)
@@ -101,17 +98,14 @@ public sealed partial class SyncGroupRequest : KafkaRequest<SyncGroupResponse>, 
         if (version >= 3)
         {
             GroupInstanceId = reader.ReadNullableString(flexible);
-            if (GroupInstanceId is null && !(version >= 3)) throw MessageHelpers.NullRead("SyncGroupRequest", "GroupInstanceId", version);
         }
         if (version >= 5)
         {
             ProtocolType = reader.ReadNullableString(flexible);
-            if (ProtocolType is null && !(version >= 5)) throw MessageHelpers.NullRead("SyncGroupRequest", "ProtocolType", version);
         }
         if (version >= 5)
         {
             ProtocolName = reader.ReadNullableString(flexible);
-            if (ProtocolName is null && !(version >= 5)) throw MessageHelpers.NullRead("SyncGroupRequest", "ProtocolName", version);
         }
         {
             var count = reader.ReadArrayLength(flexible);
@@ -220,12 +214,10 @@ public sealed partial class SyncGroupResponse : KafkaResponse
         writer.WriteInt16(ErrorCode);
         if (version >= 5)
         {
-            if (ProtocolType is null && !(version >= 5)) throw MessageHelpers.NullNotAllowed("SyncGroupResponse", "ProtocolType", version);
             writer.WriteNullableString(ProtocolType, flexible);
         }
         if (version >= 5)
         {
-            if (ProtocolName is null && !(version >= 5)) throw MessageHelpers.NullNotAllowed("SyncGroupResponse", "ProtocolName", version);
             writer.WriteNullableString(ProtocolName, flexible);
         }
         writer.WriteNullableBytes(Assignment ?? throw MessageHelpers.NullNotAllowed("SyncGroupResponse", "Assignment", version), flexible);
@@ -246,12 +238,10 @@ public sealed partial class SyncGroupResponse : KafkaResponse
         if (version >= 5)
         {
             ProtocolType = reader.ReadNullableString(flexible);
-            if (ProtocolType is null && !(version >= 5)) throw MessageHelpers.NullRead("SyncGroupResponse", "ProtocolType", version);
         }
         if (version >= 5)
         {
             ProtocolName = reader.ReadNullableString(flexible);
-            if (ProtocolName is null && !(version >= 5)) throw MessageHelpers.NullRead("SyncGroupResponse", "ProtocolName", version);
         }
         Assignment = reader.ReadNullableBytes(flexible) ?? throw MessageHelpers.NullRead("SyncGroupResponse", "Assignment", version);
         if (flexible)

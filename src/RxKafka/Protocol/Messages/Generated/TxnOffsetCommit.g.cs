@@ -77,7 +77,6 @@ public sealed partial class TxnOffsetCommitRequest : KafkaRequest<TxnOffsetCommi
         }
         if (version >= 3)
         {
-            if (GroupInstanceId is null && !(version >= 3)) throw MessageHelpers.NullNotAllowed("TxnOffsetCommitRequest", "GroupInstanceId", version);
             writer.WriteNullableString(GroupInstanceId, flexible);
         }
         else if (GroupInstanceId is not null)
@@ -120,7 +119,6 @@ public sealed partial class TxnOffsetCommitRequest : KafkaRequest<TxnOffsetCommi
         if (version >= 3)
         {
             GroupInstanceId = reader.ReadNullableString(flexible);
-            if (GroupInstanceId is null && !(version >= 3)) throw MessageHelpers.NullRead("TxnOffsetCommitRequest", "GroupInstanceId", version);
         }
         {
             var count = reader.ReadArrayLength(flexible);
