@@ -1,0 +1,150 @@
+using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
+using RxKafka.Testing;
+using Xunit;
+
+namespace RxKafka.Tests.Testing;
+
+/// <summary>Time-based System.Reactive operators driven by the TestScheduler land on exact ticks.</summary>
+public sealed class VirtualTimeOperatorsTest : ReactiveTest
+{
+    [Fact]
+    public void Timer_FiresOnceAtDueTime()
+    {
+        var scheduler = new TestScheduler();
+
+        var res = scheduler.Start(() => Observable.Timer(TimeSpan.FromTicks(50), scheduler));
+
+        res.Messages.AssertEqual(OnNext(250, 0L), OnCompleted<long>(250));
+    }
+
+    [Fact]
+    public void Interval_TicksUntilDisposal()
+    {
+        var scheduler = new TestScheduler();
+
+        var res = scheduler.Start(() => Observable.Interval(TimeSpan.FromTicks(100), scheduler));
+
+        // 1000 is the disposal time, scheduled before the tick due then, so the last tick is 900.
+        res.Messages.AssertEqual(
+            OnNext(300, 0L), OnNext(400, 1L), OnNext(500, 2L), OnNext(600, 3L),
+            OnNext(700, 4L), OnNext(800, 5L), OnNext(900, 6L));
+    }
+
+    [Fact]
+    public void Throttle_EmitsTheLastValueOfEachQuietPeriod()
+    {
+        var scheduler = new TestScheduler();
+        var xs = scheduler.CreateHotObservable(
+            OnNext(150, 0),
+            OnNext(210, 1),
+            OnNext(220, 2),
+            OnNext(300, 3),
+            OnNext(400, 4),
+            OnNext(405, 5),
+            OnCompleted<int>(500));
+
+        var res = scheduler.Start(() => xs.Throttle(TimeSpan.FromTicks(20), scheduler));
+
+        res.Messages.AssertEqual(OnNext(240, 2), OnNext(320, 3), OnNext(425, 5), OnCompleted<int>(500));
+        xs.Subscriptions.AssertEqual(Subscribe(200, 500));
+    }
+
+    [Fact]
+    public void Buffer_ByTime_ClosesEachWindowOnItsBoundary()
+    {
+        var scheduler = new TestScheduler();
+        var xs = scheduler.CreateHotObservable(
+            OnNext(210, 1),
+            OnNext(250, 2),
+            OnNext(310, 3),
+            OnNext(450, 4),
+            OnCompleted<int>(470));
+
+        var res = scheduler.Start(() => xs
+            .Buffer(TimeSpan.FromTicks(100), scheduler)
+            .Select(b => string.Join(",", b)));
+
+        res.Messages.AssertEqual(
+            OnNext(300, "1,2"),
+            OnNext(400, "3"),
+            OnNext(470, "4"),
+            OnCompleted<string>(470));
+        xs.Subscriptions.AssertEqual(Subscribe(200, 470));
+    }
+
+    [Fact]
+    public void Timeout_FailsWhenTheGapIsTooLong()
+    {
+        var scheduler = new TestScheduler();
+        var xs = scheduler.CreateHotObservable(OnNext(210, 1), OnNext(230, 2), OnNext(300, 3));
+
+        var res = scheduler.Start(() => xs.Timeout(TimeSpan.FromTicks(50), scheduler));
+
+        res.Messages.AssertEqual(
+            OnNext(210, 1),
+            OnNext(230, 2),
+            OnError<int>(280, ex => ex is TimeoutException));
+        xs.Subscriptions.AssertEqual(Subscribe(200, 280));
+    }
+
+    [Fact]
+    public void DelaySubscription_IsVisibleInTheSubscriptions()
+    {
+        var scheduler = new TestScheduler();
+        var xs = scheduler.CreateColdObservable(OnNext(10, 1), OnCompleted<int>(20));
+
+        var res = scheduler.Start(() => xs.DelaySubscription(TimeSpan.FromTicks(100), scheduler));
+
+        res.Messages.AssertEqual(OnNext(310, 1), OnCompleted<int>(320));
+        xs.Subscriptions.AssertEqual(Subscribe(300, 320));
+    }
+
+    [Fact]
+    public void AdvanceByAndAdvanceTo_TakeTimeSpans()
+    {
+        var scheduler = new TestScheduler();
+        var ticks = new List<long>();
+        using var subscription = Observable.Interval(TimeSpan.FromSeconds(1), scheduler).Subscribe(ticks.Add);
+
+        scheduler.AdvanceBy(TimeSpan.FromMilliseconds(2500));
+        Assert.Equal([0L, 1L], ticks);
+
+        scheduler.AdvanceTo(TimeSpan.FromSeconds(4));
+        Assert.Equal([0L, 1L, 2L, 3L], ticks);
+
+        scheduler.AdvanceTo(new DateTimeOffset(TimeSpan.FromSeconds(5).Ticks, TimeSpan.Zero));
+        Assert.Equal([0L, 1L, 2L, 3L, 4L], ticks);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => scheduler.AdvanceTo(TimeSpan.FromSeconds(1)));
+    }
+
+    [Fact]
+    public async Task AdvanceUntilCompleted_DrivesATaskThroughVirtualTime()
+    {
+        var scheduler = new TestScheduler();
+        var task = Observable.Timer(TimeSpan.FromSeconds(5), scheduler).Select(_ => "done").ToTask();
+
+        Assert.False(scheduler.AdvanceUntilCompleted(task, TimeSpan.FromSeconds(2)));
+        Assert.Equal(TimeSpan.FromSeconds(2).Ticks, scheduler.Clock);
+        Assert.False(task.IsCompleted);
+
+        Assert.True(scheduler.AdvanceUntilCompleted(task, TimeSpan.FromMinutes(1)));
+        Assert.Equal(TimeSpan.FromSeconds(5).Ticks, scheduler.Clock);
+        Assert.True(task.IsCompletedSuccessfully);
+        Assert.Equal("done", await task);
+    }
+
+    [Fact]
+    public void AdvanceUntil_StopsAtTheFirstDueTimeThatSatisfiesTheCondition()
+    {
+        var scheduler = new TestScheduler();
+        var count = 0;
+        using var subscription = Observable.Interval(TimeSpan.FromTicks(10), scheduler).Subscribe(_ => count++);
+
+        Assert.True(scheduler.AdvanceUntil(() => count == 3, 1000));
+        Assert.Equal(30, scheduler.Clock);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => scheduler.AdvanceUntil(() => false, 29));
+    }
+}
