@@ -153,7 +153,7 @@ public ref struct KafkaReader
     public ReadOnlyMemory<byte>? ReadRecords(bool compact)
     {
         var length = ReadBytesLength(compact, "records");
-        return length < 0 ? null : ReadSlice(length);
+        return length < 0 ? (ReadOnlyMemory<byte>?)null : ReadSlice(length);
     }
 
     /// <summary>Reads <paramref name="length"/> bytes as a slice of the underlying memory, without copying.</summary>
