@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 dotnet build RxKafka.sln -c Release -nologo -v quiet
 # The in-process xUnit v3 runner; -showliveoutput prints what tests report (e.g. the spec conformance counts).
-dotnet run --project tests/RxKafka.Tests -c Release --no-build -- -showliveoutput -ctrlc abort "$@"
+dotnet run --project tests/RxKafka.Tests -c Release --no-build -- -showLiveOutput "$@"
