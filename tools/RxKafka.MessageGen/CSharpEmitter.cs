@@ -107,7 +107,7 @@ public static class CSharpEmitter
 
     internal static string Pascal(string s) => char.ToUpperInvariant(s[0]) + s[1..];
 
-    internal static string Routing(string route) => route switch
+    public static string Routing(string route) => route switch
     {
         "any" => "AnyBroker",
         "leader" => "PartitionLeader",

@@ -41,6 +41,18 @@ public static class Generator
             }
         }
 
+        var docPath = Path.Combine(root, CoverageDoc.OutputPath);
+        var doc = CoverageDoc.Generate(defs);
+        if (!File.Exists(docPath) || File.ReadAllText(docPath) != doc)
+        {
+            differences.Add(CoverageDoc.OutputPath);
+            if (write)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(docPath)!);
+                File.WriteAllText(docPath, doc);
+            }
+        }
+
         if (Directory.Exists(outDir))
         {
             foreach (var stale in Directory.GetFiles(outDir, "*.g.cs").Where(p => !files.ContainsKey(Path.GetFileName(p))))
