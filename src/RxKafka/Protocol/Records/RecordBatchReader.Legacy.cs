@@ -1,4 +1,3 @@
-using System.Buffers;
 using RxKafka.Protocol.Compression;
 
 namespace RxKafka.Protocol.Records;
@@ -108,20 +107,6 @@ public sealed partial class RecordBatchReader
     }
 
     private static void DecompressLegacyLz4(ReadOnlySpan<byte> source, PooledBufferWriter destination, int maxOutputBytes)
-    {
-        // Magic 0 LZ4 (Kafka before 0.10) computed the frame header checksum wrongly (KAFKA-3160):
-        // decode a copy whose checksum byte is recomputed, which accepts the broken and the correct form.
-        var copy = ArrayPool<byte>.Shared.Rent(source.Length);
-        try
-        {
-            var frame = copy.AsSpan(0, source.Length);
-            source.CopyTo(frame);
-            LegacyLz4.FixHeaderChecksum(frame);
-            KafkaCompression.Decompress(CompressionType.Lz4, frame, destination, maxOutputBytes);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(copy);
-        }
-    }
+        // Magic 0 LZ4 (Kafka before 0.10) computed the frame header checksum wrongly (KAFKA-3160).
+        => KafkaCompression.Decompress(CompressionType.Lz4, source, destination, maxOutputBytes, legacyLz4HeaderChecksum: true);
 }
