@@ -49,8 +49,10 @@ public sealed partial class RecordBatchReader
         var inner = Decompress(type, whole.Slice(message.ValueStart, message.ValueLength), message.Offset, $"magic {message.Magic} wrapper message", legacyLz4: type == CompressionType.Lz4 && message.Magic == 0);
         var (count, firstOffset, lastOffset) = ScanInnerMessages(inner.Span, message);
 
-        // Magic 1 inner offsets are relative: the wrapper carries the offset of the last inner message.
-        var adjustment = message.Magic == 0 ? 0L : message.Offset - lastOffset;
+        // Magic 1 inner offsets are relative: the wrapper carries the offset of the last inner
+        // message. A wrapper whose offset is smaller than that (a producer's, before the broker
+        // assigned offsets) leaves the inner offsets as they are, as the Java client does.
+        var adjustment = message.Magic == 0 ? 0L : Math.Max(0L, message.Offset - lastOffset);
         var first = firstOffset + adjustment;
         var span = (lastOffset + adjustment) - first;
         if (span is < int.MinValue or > int.MaxValue)

@@ -91,6 +91,22 @@ public sealed class LegacyMessageSetTests
     }
 
     [Fact]
+    public void A_producer_wrapper_below_its_inner_offsets_keeps_them()
+    {
+        // As produced (wrapper offset 0, inner 0..2): no negative offsets, the inner ones stand.
+        using var builder = new LegacyMessageSetBuilder(1);
+        for (var i = 0; i < 3; i++)
+        {
+            builder.Append(10 + i, Utf8($"k{i}"), Utf8($"v{i}"));
+        }
+
+        var bytes = builder.Build(CompressionType.Gzip).ToArray();
+        BinaryPrimitives.WriteInt64BigEndian(bytes, 0);
+        var (_, records) = Assert.Single(ReadAll(bytes));
+        Assert.Equal([0L, 1, 2], records.Select(r => r.Offset).ToArray());
+    }
+
+    [Fact]
     public void Magic_0_inner_offsets_are_absolute()
     {
         using var builder = new LegacyMessageSetBuilder(0);
