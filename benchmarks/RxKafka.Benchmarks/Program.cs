@@ -1,1 +1,8 @@
-System.Console.WriteLine("bench");
+using BenchmarkDotNet.Running;
+
+namespace RxKafka.Benchmarks;
+
+public static class Program
+{
+    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+}
