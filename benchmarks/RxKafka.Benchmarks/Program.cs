@@ -1,8 +1,3 @@
 using BenchmarkDotNet.Running;
 
-namespace RxKafka.Benchmarks;
-
-public static class Program
-{
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
-}
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

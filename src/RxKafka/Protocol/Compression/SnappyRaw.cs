@@ -26,6 +26,7 @@ internal static unsafe class SnappyRaw
     public static int MaxCompressedLength(int sourceLength) => 32 + sourceLength + (sourceLength / 6);
 
     /// <summary>Compresses <paramref name="source"/> into <paramref name="destination"/> (at least <see cref="MaxCompressedLength"/> bytes); returns the bytes written.</summary>
+    [SkipLocalsInit] // the hash table is cleared per fragment anyway
     public static int Compress(ReadOnlySpan<byte> source, Span<byte> destination)
     {
         if (destination.Length < MaxCompressedLength(source.Length))

@@ -168,17 +168,6 @@ public sealed class LegacyMessageSetTests
     }
 
     [Fact]
-    public void XxHash32_known_vectors()
-    {
-        // From the reference implementation (python3-xxhash).
-        Assert.Equal(0x02CC5D05u, LegacyLz4.XxHash32([]));
-        Assert.Equal(0x550D7456u, LegacyLz4.XxHash32("a"u8));
-        Assert.Equal(0x32D153FFu, LegacyLz4.XxHash32("abc"u8));
-        Assert.Equal(0xE2293B2Fu, LegacyLz4.XxHash32("Nobody inspects the spammish repetition"u8));
-        Assert.Equal(0x7F89BA44u, LegacyLz4.XxHash32(Enumerable.Range(0, 100).Select(i => (byte)i).ToArray()));
-    }
-
-    [Fact]
     public void Zstd_is_refused_for_legacy_messages()
     {
         using var builder = new LegacyMessageSetBuilder(1);
