@@ -113,6 +113,10 @@ public sealed class VarIntTest
         Check.One(config, Prop.ForAll(ints, v => RoundTripsInt(v.Item)));
         Check.One(config, Prop.ForAll(longs, v => RoundTripsLong(v.Item)));
         Check.One(config, Prop.ForAll(uints, v => RoundTripsUInt(v.Item)));
+
+        // The sized defaults stay near zero, where the one-byte fast paths are.
+        Check.One(config, Prop.ForAll(ArbMap.Default.ArbFor<int>(), RoundTripsInt));
+        Check.One(config, Prop.ForAll(ArbMap.Default.ArbFor<long>(), RoundTripsLong));
     }
 
     [Fact]
@@ -124,6 +128,11 @@ public sealed class VarIntTest
             // Pick a bit width first so that small and large values are equally likely.
             var raw = (ulong)rng.NextInt64() << 1 ^ (ulong)rng.Next(2);
             var value = raw >> rng.Next(64);
+            if (rng.Next(2) == 0)
+            {
+                value = ~value; // small negatives too
+            }
+
             Assert.True(RoundTripsLong((long)value), $"varlong {(long)value}");
             Assert.True(RoundTripsInt((int)value), $"varint {(int)value}");
             Assert.True(RoundTripsUInt((uint)value), $"uvarint {(uint)value}");
