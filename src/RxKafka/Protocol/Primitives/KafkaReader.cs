@@ -121,7 +121,7 @@ public ref struct KafkaReader
     public string? ReadNullableString(bool compact)
     {
         var start = _position;
-        var length = compact ? (int)ReadUnsignedVarIntLength("compact string length") - 1 : ReadInt16();
+        var length = compact ? (int)ReadUnsignedVarIntLength("string length") - 1 : ReadInt16();
         if (length < 0)
         {
             if (length == -1)
@@ -176,7 +176,7 @@ public ref struct KafkaReader
     public int ReadArrayLength(bool compact)
     {
         var start = _position;
-        var count = compact ? (int)ReadUnsignedVarIntLength("compact array length") - 1 : ReadInt32();
+        var count = compact ? (int)ReadUnsignedVarIntLength("array length") - 1 : ReadInt32();
         if (count < -1)
         {
             throw new KafkaProtocolException($"negative length: array length {count} at offset {start}");
@@ -260,7 +260,7 @@ public ref struct KafkaReader
     private int ReadBytesLength(bool compact, string what)
     {
         var start = _position;
-        var length = compact ? (int)ReadUnsignedVarIntLength($"compact {what} length") - 1 : ReadInt32();
+        var length = compact ? (int)ReadUnsignedVarIntLength($"{what} length") - 1 : ReadInt32();
         if (length < -1)
         {
             throw new KafkaProtocolException($"negative length: {what} length {length} at offset {start}");
@@ -275,7 +275,7 @@ public ref struct KafkaReader
         var value = ReadUnsignedVarInt();
         if (value > int.MaxValue)
         {
-            throw new KafkaProtocolException($"bad {what}: {value} at offset {start} is larger than any buffer");
+            throw new KafkaProtocolException($"bad {what}: compact length {value} at offset {start} is larger than any buffer");
         }
 
         return value;

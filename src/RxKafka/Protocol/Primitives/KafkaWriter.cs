@@ -198,7 +198,17 @@ public ref struct KafkaWriter
     }
 
     /// <summary>Writes an array length: int32, or compact varint count + 1; -1 means null.</summary>
-    public void WriteArrayLength(int count, bool compact) => WriteLength(count, compact, int.MaxValue);
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is below -1.</exception>
+    public void WriteArrayLength(int count, bool compact)
+    {
+        if (count < -1)
+        {
+            // Only -1 (null) may be negative; anything else would put a corrupt count on the wire.
+            throw new ArgumentOutOfRangeException(nameof(count), count, "an array count must be -1 (null) or at least 0");
+        }
+
+        WriteLength(count, compact, int.MaxValue);
+    }
 
     /// <summary>Writes raw bytes with no length prefix.</summary>
     public void WriteRaw(ReadOnlySpan<byte> value)
@@ -207,6 +217,12 @@ public ref struct KafkaWriter
         if (value.IsEmpty)
         {
             return;
+        }
+
+        if (_output is null && value.Length > _span.Length - _buffered)
+        {
+            // A fixed buffer fails before any byte is copied, not half-way through the value.
+            Grow(value.Length - (_span.Length - _buffered));
         }
 
         // Large values go through in chunks so a buffer writer never has to hand out one huge span.
@@ -227,11 +243,19 @@ public ref struct KafkaWriter
     }
 
     /// <summary>Writes the count of tagged fields that follow.</summary>
-    public void WriteTaggedFieldCount(int count) => WriteUnsignedVarInt((uint)count);
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
+    public void WriteTaggedFieldCount(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        WriteUnsignedVarInt((uint)count);
+    }
 
     /// <summary>Writes a tagged field's tag and size; the value follows.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="tag"/> or <paramref name="size"/> is negative.</exception>
     public void WriteTaggedFieldHeader(int tag, int size)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(tag);
+        ArgumentOutOfRangeException.ThrowIfNegative(size);
         WriteUnsignedVarInt((uint)tag);
         WriteUnsignedVarInt((uint)size);
     }
