@@ -1,5 +1,6 @@
 using System.Text;
 using RxKafka.Protocol.Records;
+using Record = RxKafka.Protocol.Records.Record;
 using Xunit;
 
 namespace RxKafka.Tests.Protocol.Records;

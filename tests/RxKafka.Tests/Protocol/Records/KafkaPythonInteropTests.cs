@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using RxKafka.Protocol;
 using RxKafka.Protocol.Records;
+using Record = RxKafka.Protocol.Records.Record;
 using Xunit;
 
 namespace RxKafka.Tests.Protocol.Records;

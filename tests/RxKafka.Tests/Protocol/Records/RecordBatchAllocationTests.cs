@@ -1,5 +1,6 @@
 using RxKafka.Protocol;
 using RxKafka.Protocol.Records;
+using Record = RxKafka.Protocol.Records.Record;
 using Xunit;
 
 namespace RxKafka.Tests.Protocol.Records;

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using RxKafka.Protocol;
 using RxKafka.Protocol.Records;
+using Record = RxKafka.Protocol.Records.Record;
 using Xunit;
 using static RxKafka.Tests.Protocol.Records.RecordBatchTestKit;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using RxKafka.Protocol;
 using RxKafka.Protocol.Records;
+using Record = RxKafka.Protocol.Records.Record;
 
 namespace RxKafka.Tests.Protocol.Records;
 
