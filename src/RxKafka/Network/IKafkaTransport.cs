@@ -1,0 +1,27 @@
+using System.IO.Pipelines;
+
+namespace RxKafka.Network;
+
+/// <summary>
+/// A duplex byte stream to one broker: a TCP socket, a TLS stream, or an in-memory pipe in tests.
+/// The connection reads frames from <see cref="Input"/> and writes requests to <see cref="Output"/>.
+/// </summary>
+public interface IKafkaTransport : IAsyncDisposable
+{
+    /// <summary>Bytes from the broker.</summary>
+    PipeReader Input { get; }
+
+    /// <summary>Bytes to the broker.</summary>
+    PipeWriter Output { get; }
+
+    /// <summary>A short description for logs and errors, e.g. "tcp://broker-1:9092" or "tls://broker-1:9093".</summary>
+    string Description { get; }
+}
+
+/// <summary>Opens transports to brokers.</summary>
+public interface IKafkaTransportFactory
+{
+    /// <summary>Connects to <paramref name="endpoint"/>.</summary>
+    /// <exception cref="KafkaConnectionException">The broker cannot be reached; the message names host:port and the cause.</exception>
+    ValueTask<IKafkaTransport> ConnectAsync(BrokerEndpoint endpoint, CancellationToken cancellationToken);
+}
