@@ -237,3 +237,40 @@ public sealed class GssapiMechanismTests
         public void Dispose() => Disposed = true;
     }
 }
+
+public sealed class GssapiPlatformFailureTests
+{
+    [Fact]
+    public async Task A_platform_exception_while_unwrapping_becomes_an_authentication_exception()
+    {
+        var mechanism = new GssapiMechanism("kafka", null, null, _ => new ThrowingUnwrapContext());
+        using var auth = mechanism.CreateAuthenticator(new SaslContext("b", 9092, IsTls: false));
+        await auth.InitialResponseAsync(TestContext.Current.CancellationToken);
+
+        var e = await Assert.ThrowsAsync<AuthenticationException>(async () =>
+            await auth.EvaluateChallengeAsync(new byte[] { 1, 2, 3 }, TestContext.Current.CancellationToken));
+
+        Assert.Contains("could not unwrap", e.Message, StringComparison.Ordinal);
+        Assert.IsType<InvalidOperationException>(e.InnerException);
+        Assert.False(auth.IsComplete);
+    }
+
+    private sealed class ThrowingUnwrapContext : IGssContext
+    {
+        public byte[]? GetOutgoingBlob(ReadOnlySpan<byte> incomingBlob, out System.Net.Security.NegotiateAuthenticationStatusCode statusCode)
+        {
+            statusCode = System.Net.Security.NegotiateAuthenticationStatusCode.Completed;
+            return [0xA1];
+        }
+
+        public System.Net.Security.NegotiateAuthenticationStatusCode Wrap(ReadOnlySpan<byte> input, System.Buffers.IBufferWriter<byte> output) =>
+            throw new InvalidOperationException("not expected");
+
+        public System.Net.Security.NegotiateAuthenticationStatusCode Unwrap(ReadOnlySpan<byte> input, System.Buffers.IBufferWriter<byte> output) =>
+            throw new InvalidOperationException("bad token");
+
+        public void Dispose()
+        {
+        }
+    }
+}

@@ -103,7 +103,16 @@ internal sealed class GssapiAuthenticator : ISaslAuthenticator
     {
         _state = State.Failed;
         var unwrapped = new ArrayBufferWriter<byte>(16);
-        NegotiateAuthenticationStatusCode status = _context.Unwrap(wrappedOffer, unwrapped);
+        NegotiateAuthenticationStatusCode status;
+        try
+        {
+            status = _context.Unwrap(wrappedOffer, unwrapped);
+        }
+        catch (Exception e) when (e is not KafkaException)
+        {
+            throw PlatformFailure("unwrap the broker's security-layer offer", e);
+        }
+
         if (status != NegotiateAuthenticationStatusCode.Completed)
         {
             throw new AuthenticationException($"GSSAPI: could not unwrap the broker's security-layer offer from {_targetName} ({status}).");
@@ -112,7 +121,15 @@ internal sealed class GssapiAuthenticator : ISaslAuthenticator
         (byte layers, _) = GssapiSecurityLayer.ParseServerOffer(unwrapped.WrittenSpan);
         byte[] reply = GssapiSecurityLayer.BuildClientReply(layers, _authorizationId);
         var wrapped = new ArrayBufferWriter<byte>(64);
-        status = _context.Wrap(reply, wrapped);
+        try
+        {
+            status = _context.Wrap(reply, wrapped);
+        }
+        catch (Exception e) when (e is not KafkaException)
+        {
+            throw PlatformFailure("wrap the security-layer reply", e);
+        }
+
         if (status != NegotiateAuthenticationStatusCode.Completed)
         {
             throw new AuthenticationException($"GSSAPI: could not wrap the security-layer reply for {_targetName} ({status}).");
@@ -121,4 +138,8 @@ internal sealed class GssapiAuthenticator : ISaslAuthenticator
         _state = State.Complete;
         return wrapped.WrittenMemory;
     }
+
+    // The platform may throw (e.g. on a token it cannot parse); report that as an authentication failure.
+    private AuthenticationException PlatformFailure(string what, Exception e) =>
+        new($"GSSAPI: could not {what} for {_targetName} ({e.GetType().Name}: {e.Message}).", e);
 }
