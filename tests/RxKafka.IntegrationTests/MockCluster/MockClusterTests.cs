@@ -170,6 +170,7 @@ public abstract class MockClusterTests
             fresh.Send(new ApiVersionsRequest(), 0);
         });
         Assert.True(refused is SocketException or IOException, $"expected a refused or dropped connection, got {refused?.GetType().Name ?? "an answer"}");
+        TestContext.Current.TestOutputHelper?.WriteLine($"librdkafka {cluster.Version}: a new connection to a down broker fails with {refused!.GetType().Name}: {refused.Message}");
         // Broker 1 is unaffected; 2.15.1 stops listing broker 2, 2.0.2 keeps listing it.
         using (var other = ConnectTo(cluster, 1))
         {
