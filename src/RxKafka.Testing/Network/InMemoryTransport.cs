@@ -1,0 +1,52 @@
+using System.IO.Pipelines;
+using RxKafka.Network;
+
+namespace RxKafka.Testing.Network;
+
+/// <summary>
+/// A transport made of two in-memory pipes whose continuations run inline, so that under a
+/// TestScheduler everything a write causes happens synchronously, at the virtual time of the write.
+/// </summary>
+public sealed class InMemoryTransport : IKafkaTransport
+{
+    private readonly Pipe _toBroker;
+    private readonly Pipe _toClient;
+
+    private InMemoryTransport(string description)
+    {
+        var options = new PipeOptions(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, pauseWriterThreshold: 0, resumeWriterThreshold: 0, useSynchronizationContext: false);
+        _toBroker = new Pipe(options);
+        _toClient = new Pipe(options);
+        Description = description;
+    }
+
+    /// <inheritdoc/>
+    public PipeReader Input => _toClient.Reader;
+
+    /// <inheritdoc/>
+    public PipeWriter Output => _toBroker.Writer;
+
+    /// <inheritdoc/>
+    public string Description { get; }
+
+    /// <summary>The broker's end: what the client wrote, and where the broker writes.</summary>
+    public IDuplexPipe BrokerSide => new Duplex(_toBroker.Reader, _toClient.Writer);
+
+    /// <summary>Creates a connected pair.</summary>
+    public static InMemoryTransport Create(string description = "memory://broker:9092") => new(description);
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync()
+    {
+        _toBroker.Writer.Complete();
+        _toClient.Reader.Complete();
+        return ValueTask.CompletedTask;
+    }
+
+    private sealed class Duplex(PipeReader input, PipeWriter output) : IDuplexPipe
+    {
+        public PipeReader Input { get; } = input;
+
+        public PipeWriter Output { get; } = output;
+    }
+}

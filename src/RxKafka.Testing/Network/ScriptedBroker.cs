@@ -1,0 +1,225 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Pipelines;
+using System.Reactive.Concurrency;
+using RxKafka.Network;
+using RxKafka.Protocol.Messages;
+using RxKafka.Protocol.Primitives;
+
+namespace RxKafka.Testing.Network;
+
+/// <summary>A request the scripted broker received.</summary>
+/// <param name="Connection">Which connection (0 for the first one opened).</param>
+/// <param name="Header">The decoded request header.</param>
+/// <param name="Request">The decoded request body.</param>
+/// <param name="ReceivedAt">The scheduler's time when it arrived.</param>
+public sealed record ReceivedRequest(int Connection, RequestHeader Header, KafkaRequest Request, DateTimeOffset ReceivedAt)
+{
+    /// <summary>The request's API key.</summary>
+    public ApiKey ApiKey => (ApiKey)Header.RequestApiKey;
+
+    /// <summary>The request's version.</summary>
+    public short Version => Header.RequestApiVersion;
+}
+
+/// <summary>What the scripted broker does with one request.</summary>
+public abstract record BrokerReply
+{
+    private protected BrokerReply()
+    {
+    }
+
+    /// <summary>Answer with <paramref name="response"/> after <paramref name="delay"/> (at least one tick later on a TestScheduler).</summary>
+    public static BrokerReply Respond(KafkaResponse response, TimeSpan delay = default, int? correlationId = null) => new ResponseReply(response, delay, correlationId);
+
+    /// <summary>Never answer.</summary>
+    public static BrokerReply Silence { get; } = new SilenceReply();
+
+    /// <summary>Close the connection after <paramref name="delay"/>.</summary>
+    public static BrokerReply Disconnect(TimeSpan delay = default) => new DisconnectReply(delay);
+
+    /// <summary>Write raw bytes (a malformed frame, say) after <paramref name="delay"/>.</summary>
+    public static BrokerReply Raw(byte[] bytes, TimeSpan delay = default) => new RawReply(bytes, delay);
+
+    internal sealed record ResponseReply(KafkaResponse Response, TimeSpan Delay, int? CorrelationId) : BrokerReply;
+
+    internal sealed record SilenceReply : BrokerReply;
+
+    internal sealed record DisconnectReply(TimeSpan Delay) : BrokerReply;
+
+    internal sealed record RawReply(byte[] Bytes, TimeSpan Delay) : BrokerReply;
+}
+
+/// <summary>
+/// A broker in memory that answers requests as a script says, on a scheduler. It answers
+/// ApiVersions by itself (every API at every version RxKafka knows, or <see cref="ApiVersionsOverride"/>).
+/// </summary>
+public sealed class ScriptedBroker : IKafkaTransportFactory
+{
+    private readonly IScheduler _scheduler;
+    private readonly List<ReceivedRequest> _requests = new();
+    private readonly List<InMemoryTransport> _connections = new();
+
+    /// <summary>Creates a broker that schedules its replies on <paramref name="scheduler"/>.</summary>
+    public ScriptedBroker(IScheduler scheduler) => _scheduler = scheduler;
+
+    /// <summary>Decides the reply to each request other than ApiVersions. Unset: requests get no answer.</summary>
+    public Func<ReceivedRequest, BrokerReply>? Handler { get; set; }
+
+    /// <summary>Replaces the built-in ApiVersions answer (given the request's version).</summary>
+    public Func<ReceivedRequest, BrokerReply>? ApiVersionsOverride { get; set; }
+
+    /// <summary>Connections fail to open while this is set (the exception to throw).</summary>
+    public Exception? RefuseConnections { get; set; }
+
+    /// <summary>Every request received, in order.</summary>
+    public IReadOnlyList<ReceivedRequest> Requests => _requests;
+
+    /// <summary>The transports opened so far.</summary>
+    public IReadOnlyList<InMemoryTransport> Connections => _connections;
+
+    /// <summary>The ApiVersions answer listing every API at every version RxKafka knows.</summary>
+    public static ApiVersionsResponse FullApiVersions() => new()
+    {
+        ApiKeys = KafkaApis.All.Select(a => new ApiVersionsResponse.ApiVersion { ApiKey = (short)a.ApiKey, MinVersion = a.Versions.Lowest, MaxVersion = a.Versions.Highest }).ToList(),
+    };
+
+    /// <inheritdoc/>
+    public ValueTask<IKafkaTransport> ConnectAsync(BrokerEndpoint endpoint, CancellationToken cancellationToken)
+    {
+        if (RefuseConnections is { } error)
+        {
+            return ValueTask.FromException<IKafkaTransport>(error);
+        }
+
+        var transport = InMemoryTransport.Create($"memory://{endpoint}");
+        var index = _connections.Count;
+        _connections.Add(transport);
+        _ = ServeAsync(index, transport.BrokerSide);
+        return ValueTask.FromResult<IKafkaTransport>(transport);
+    }
+
+    /// <summary>Closes connection <paramref name="index"/> from the broker's side, now.</summary>
+    public void Disconnect(int index = 0) => Close(_connections[index].BrokerSide);
+
+    /// <summary>Writes raw bytes to connection <paramref name="index"/>, now.</summary>
+    public void SendRaw(byte[] bytes, int index = 0) => WriteRaw(_connections[index].BrokerSide.Output, bytes);
+
+    private async Task ServeAsync(int index, IDuplexPipe pipe)
+    {
+        var input = pipe.Input;
+        try
+        {
+            while (true)
+            {
+                var result = await input.ReadAsync().ConfigureAwait(false);
+                var buffer = result.Buffer;
+                while (TryReadRequest(index, ref buffer, out var request))
+                {
+                    _requests.Add(request);
+                    var reply = request.ApiKey == ApiKey.ApiVersions
+                        ? (ApiVersionsOverride ?? DefaultApiVersions)(request)
+                        : Handler?.Invoke(request) ?? BrokerReply.Silence;
+                    Apply(pipe, request, reply);
+                }
+
+                input.AdvanceTo(buffer.Start, buffer.End);
+                if (result.IsCompleted)
+                {
+                    break;
+                }
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // The pipe was completed under us: the connection is gone.
+        }
+        finally
+        {
+            await input.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    private BrokerReply DefaultApiVersions(ReceivedRequest request) => BrokerReply.Respond(FullApiVersions());
+
+    private bool TryReadRequest(int index, ref ReadOnlySequence<byte> buffer, out ReceivedRequest request)
+    {
+        request = null!;
+        if (buffer.Length < 4)
+        {
+            return false;
+        }
+
+        Span<byte> prefix = stackalloc byte[4];
+        buffer.Slice(0, 4).CopyTo(prefix);
+        var size = BinaryPrimitives.ReadInt32BigEndian(prefix);
+        if (buffer.Length < 4L + size)
+        {
+            return false;
+        }
+
+        var frame = buffer.Slice(4, size).ToArray();
+        buffer = buffer.Slice(4L + size);
+        var key = BinaryPrimitives.ReadInt16BigEndian(frame);
+        var version = BinaryPrimitives.ReadInt16BigEndian(frame.AsSpan(2));
+        var api = KafkaApis.Get((ApiKey)key);
+        var reader = new KafkaReader(frame);
+        var header = new RequestHeader();
+        header.Read(ref reader, api.RequestHeaderVersion(version));
+        var body = api.CreateRequest();
+        body.Read(ref reader, version);
+        request = new ReceivedRequest(index, header, body, _scheduler.Now);
+        return true;
+    }
+
+    private void Apply(IDuplexPipe pipe, ReceivedRequest request, BrokerReply reply)
+    {
+        switch (reply)
+        {
+            case BrokerReply.ResponseReply r:
+                _scheduler.Schedule(r.Delay, () => WriteResponse(pipe.Output, request, r.Response, r.CorrelationId ?? request.Header.CorrelationId));
+                break;
+            case BrokerReply.DisconnectReply d:
+                _scheduler.Schedule(d.Delay, () => Close(pipe));
+                break;
+            case BrokerReply.RawReply raw:
+                _scheduler.Schedule(raw.Delay, () => WriteRaw(pipe.Output, raw.Bytes));
+                break;
+        }
+    }
+
+    private static void WriteResponse(PipeWriter output, ReceivedRequest request, KafkaResponse response, int correlationId)
+    {
+        var api = KafkaApis.Get(request.ApiKey);
+        // ApiVersions errors are answered with the v0 body (KIP-511).
+        var version = response is ApiVersionsResponse { ErrorCode: not 0 } ? (short)0 : request.Version;
+        var headerVersion = api.ResponseHeaderVersion(request.Version);
+        var header = new ResponseHeader { CorrelationId = correlationId };
+        var size = header.ComputeSize(headerVersion) + response.ComputeSize(version);
+        var bytes = new ArrayBufferWriter<byte>(size + 4);
+        var writer = new KafkaWriter(bytes);
+        writer.WriteInt32(size);
+        header.Write(ref writer, headerVersion);
+        response.Write(ref writer, version);
+        writer.Flush();
+        WriteRaw(output, bytes.WrittenSpan.ToArray());
+    }
+
+    private static void WriteRaw(PipeWriter output, byte[] bytes)
+    {
+        try
+        {
+            output.Write(bytes);
+            _ = output.FlushAsync().AsTask();
+        }
+        catch (InvalidOperationException)
+        {
+            // The client side is gone.
+        }
+    }
+
+    private static void Close(IDuplexPipe pipe)
+    {
+        pipe.Output.Complete();
+    }
+}

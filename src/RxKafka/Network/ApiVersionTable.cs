@@ -1,0 +1,73 @@
+using RxKafka.Protocol.Messages;
+
+namespace RxKafka.Network;
+
+/// <summary>
+/// What a broker supports, from its ApiVersions answer, and the version RxKafka uses for each API:
+/// the highest version both sides support.
+/// </summary>
+public sealed class ApiVersionTable
+{
+    private readonly ApiVersionRange?[] _broker;
+
+    /// <summary>Creates the table from the broker's (api key, min, max) entries.</summary>
+    public ApiVersionTable(IEnumerable<(short ApiKey, short MinVersion, short MaxVersion)> brokerVersions)
+    {
+        ArgumentNullException.ThrowIfNull(brokerVersions);
+        var list = brokerVersions.ToList();
+        _broker = new ApiVersionRange?[Math.Max(list.Count == 0 ? 0 : list.Max(v => v.ApiKey) + 1, 0)];
+        foreach (var (key, min, max) in list)
+        {
+            if (key >= 0)
+            {
+                _broker[key] = new ApiVersionRange(min, max);
+            }
+        }
+    }
+
+    internal static ApiVersionTable FromResponse(ApiVersionsResponse response)
+        => new(response.ApiKeys.Select(k => (k.ApiKey, k.MinVersion, k.MaxVersion)));
+
+    /// <summary>The broker's range for <paramref name="apiKey"/>, or null when it does not offer the API.</summary>
+    public ApiVersionRange? BrokerRange(ApiKey apiKey)
+        => (short)apiKey >= 0 && (short)apiKey < _broker.Length ? _broker[(short)apiKey] : null;
+
+    /// <summary>Whether both sides support some version of <paramref name="apiKey"/>.</summary>
+    public bool Supports(ApiKey apiKey) => TryPick(apiKey, out _);
+
+    /// <summary>The highest version of <paramref name="apiKey"/> both sides support.</summary>
+    public bool TryPick(ApiKey apiKey, out short version)
+    {
+        version = -1;
+        if (BrokerRange(apiKey) is not { } broker || !KafkaApis.TryGet((short)apiKey, out var ours))
+        {
+            return false;
+        }
+
+        var high = Math.Min(broker.Highest, ours.Versions.Highest);
+        var low = Math.Max(broker.Lowest, ours.Versions.Lowest);
+        if (high < low)
+        {
+            return false;
+        }
+
+        version = (short)high;
+        return true;
+    }
+
+    /// <summary>The version to use for <paramref name="apiKey"/>.</summary>
+    /// <exception cref="UnsupportedVersionException">No common version; the message names the API and both ranges.</exception>
+    public short Pick(ApiKey apiKey, string broker)
+    {
+        if (TryPick(apiKey, out var version))
+        {
+            return version;
+        }
+
+        var ours = KafkaApis.TryGet((short)apiKey, out var d) ? d.Versions.ToString() : "none";
+        var theirs = BrokerRange(apiKey)?.ToString();
+        throw new UnsupportedVersionException(theirs is null
+            ? $"Broker {broker} does not support the {apiKey} API (key {(short)apiKey}); RxKafka supports versions {ours}"
+            : $"Broker {broker} supports {apiKey} (key {(short)apiKey}) versions {theirs} but RxKafka supports {ours}: no common version");
+    }
+}

@@ -1,0 +1,637 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Pipelines;
+using System.Reactive;
+using System.Reactive.Concurrency;
+using System.Reactive.Disposables;
+using System.Reactive.Linq;
+using System.Reactive.Subjects;
+using System.Reactive.Threading.Tasks;
+using RxKafka.Protocol;
+using RxKafka.Protocol.Messages;
+using RxKafka.Protocol.Primitives;
+
+namespace RxKafka.Network;
+
+/// <summary>
+/// One connection to one broker. Received frames are an observable (<see cref="Frames"/>);
+/// request/response is the correlated zip of the in-order stream of sent requests and the
+/// in-order stream of frames. Timeouts and idle checks run on the options' scheduler.
+/// </summary>
+public sealed class KafkaConnection : IAsyncDisposable
+{
+    private const int RttSamples = 100;
+
+    private readonly IKafkaTransport _transport;
+    private readonly ConnectionOptions _options;
+    private readonly IScheduler _scheduler;
+    private readonly BehaviorSubject<ConnectionState> _state = new(ConnectionState.Connecting);
+    private readonly Subject<ReadOnlyMemory<byte>> _frames = new();
+    private readonly Subject<PendingRequest> _awaitingResponse = new();
+    private readonly Subject<ConnectionMetrics> _metrics = new();
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly object _gate = new();
+    private readonly Queue<PendingRequest> _pending = new();
+    private readonly SerialDisposable _idleTimer = new();
+    private readonly IDisposable _zip;
+    private readonly Queue<TimeSpan> _rtts = new();
+    private readonly KeyValuePair<string, object?> _brokerTag;
+    private int _nextCorrelationId;
+    private volatile bool _closed;
+    private long _bytesSent, _bytesReceived, _framesSent, _framesReceived;
+
+    internal KafkaConnection(IKafkaTransport transport, BrokerEndpoint endpoint, ConnectionOptions options)
+    {
+        _transport = transport;
+        _options = options;
+        _scheduler = options.Scheduler;
+        Endpoint = endpoint;
+        Broker = endpoint.ToString();
+        _brokerTag = new("broker", Broker);
+
+        // C5: the n-th response frame belongs to the n-th request that expects one.
+        _zip = _awaitingResponse
+            .Zip(_frames, (request, frame) => (request, frame))
+            .Subscribe(pair => OnResponse(pair.request, pair.frame));
+        _ = ReadLoopAsync();
+    }
+
+    /// <summary>The broker this connection goes to.</summary>
+    public BrokerEndpoint Endpoint { get; }
+
+    /// <summary>"host:port" of the broker, for messages.</summary>
+    public string Broker { get; }
+
+    /// <summary>The state stream: Connecting, Negotiating, Authenticating, Ready, then Closed(reason), after which it completes. A late subscriber gets the current state first.</summary>
+    public IObservable<ConnectionState> State => _state.AsObservable();
+
+    /// <summary>The current state.</summary>
+    public ConnectionState CurrentState => _state.Value;
+
+    /// <summary>Every frame received (size prefix removed), as it arrives. Completes when the connection closes.</summary>
+    public IObservable<ReadOnlyMemory<byte>> Frames => _frames.AsObservable();
+
+    /// <summary>What the broker supports and which version RxKafka uses per API; null until negotiated.</summary>
+    public ApiVersionTable? ApiVersions { get; private set; }
+
+    /// <summary>A metrics snapshot after each response.</summary>
+    public IObservable<ConnectionMetrics> MetricsUpdates => _metrics.AsObservable();
+
+    /// <summary>Opens a transport to <paramref name="endpoint"/> and negotiates API versions (C1, C2).</summary>
+    /// <param name="endpoint">The broker.</param>
+    /// <param name="transports">Opens the transport (TCP, TLS, in-memory).</param>
+    /// <param name="options">Connection options; defaults when null.</param>
+    /// <returns>A cold observable: each subscription connects once and yields a ready connection.</returns>
+    public static IObservable<KafkaConnection> Connect(BrokerEndpoint endpoint, IKafkaTransportFactory transports, ConnectionOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(transports);
+        options ??= new ConnectionOptions();
+        return Observable.FromAsync(ct => transports.ConnectAsync(endpoint, ct).AsTask())
+            .SelectMany(transport =>
+            {
+                var connection = new KafkaConnection(transport, endpoint, options);
+                return connection.Negotiate().Select(_ => connection)
+                    .Catch<KafkaConnection, Exception>(e =>
+                    {
+                        connection.Close(e is ConnectionClosedException c ? c.Reason : CloseReason.ConnectionBroken, e);
+                        return Observable.Throw<KafkaConnection>(e);
+                    });
+            });
+    }
+
+    /// <summary>Opens and negotiates a connection; see <see cref="Connect"/>.</summary>
+    public static Task<KafkaConnection> ConnectAsync(BrokerEndpoint endpoint, IKafkaTransportFactory transports, ConnectionOptions? options = null, CancellationToken cancellationToken = default)
+        => Connect(endpoint, transports, options).ToTask(cancellationToken);
+
+    /// <summary>
+    /// Sends <paramref name="request"/> at the highest version both sides support. Cold: each
+    /// subscription sends once. A Produce request with Acks = 0 gets no response from the broker
+    /// (C7): it completes with an empty <typeparamref name="TResponse"/> once written.
+    /// </summary>
+    /// <exception cref="UnsupportedVersionException">The broker does not offer the API (the error names it and both ranges).</exception>
+    public IObservable<TResponse> Send<TResponse>(KafkaRequest<TResponse> request)
+        where TResponse : KafkaResponse
+        => Send(request, version: null);
+
+    /// <summary>Sends <paramref name="request"/> at an explicit <paramref name="version"/>, or the negotiated one when null.</summary>
+    public IObservable<TResponse> Send<TResponse>(KafkaRequest<TResponse> request, short? version)
+        where TResponse : KafkaResponse
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return Observable.Defer(() => Start(request, version, requireReady: true).Result.Select(r => (TResponse)r));
+    }
+
+    /// <summary>Sends <paramref name="request"/> and awaits its response; see <see cref="Send{TResponse}(KafkaRequest{TResponse})"/>.</summary>
+    public Task<TResponse> SendAsync<TResponse>(KafkaRequest<TResponse> request, CancellationToken cancellationToken = default)
+        where TResponse : KafkaResponse
+        => Send(request).ToTask(cancellationToken);
+
+    /// <summary>A snapshot of traffic counters and recent round-trip times (C13).</summary>
+    public ConnectionMetrics GetMetrics()
+    {
+        lock (_gate)
+        {
+            return new ConnectionMetrics(_bytesSent, _bytesReceived, _framesSent, _framesReceived, _pending.Count, _rtts.ToArray());
+        }
+    }
+
+    /// <summary>Closes the connection with reason Shutdown; pending requests fail.</summary>
+    public ValueTask DisposeAsync()
+    {
+        Close(CloseReason.Shutdown, null);
+        return ValueTask.CompletedTask;
+    }
+
+    // ---------------------------------------------------------------- negotiation
+
+    private IObservable<Unit> Negotiate()
+    {
+        _state.OnNext(ConnectionState.Negotiating);
+        return RequestApiVersions(KafkaApis.Get(ApiKey.ApiVersions).Versions.Highest)
+            .Select(response =>
+            {
+                ApiVersions = ApiVersionTable.FromResponse(response);
+                lock (_gate)
+                {
+                    if (_closed)
+                    {
+                        throw new ConnectionClosedException(CloseReason.ConnectionBroken, Broker);
+                    }
+
+                    _state.OnNext(ConnectionState.Ready);
+                    ScheduleIdleCheck();
+                }
+
+                return Unit.Default;
+            });
+    }
+
+    // C2: newest ApiVersions first; on UNSUPPORTED_VERSION use the version the broker advertises,
+    // or one lower when its answer cannot be read as the v0 body KIP-511 prescribes.
+    private IObservable<ApiVersionsResponse> RequestApiVersions(short version)
+    {
+        var request = new ApiVersionsRequest { ClientSoftwareName = _options.ClientSoftwareName, ClientSoftwareVersion = _options.ClientSoftwareVersion };
+        return Start(request, version, requireReady: false).Result
+            .Select(r => (ApiVersionsResponse)r)
+            .SelectMany(response =>
+            {
+                if (response.ErrorCode == 0)
+                {
+                    return Observable.Return(response);
+                }
+
+                if (response.ErrorCode == (short)ErrorCode.UnsupportedVersion && version > 0)
+                {
+                    var advertised = response.ApiKeys.FirstOrDefault(k => k.ApiKey == (short)ApiKey.ApiVersions);
+                    var next = advertised is not null && advertised.MaxVersion < version ? advertised.MaxVersion : (short)(version - 1);
+                    return RequestApiVersions(next);
+                }
+
+                return Observable.Throw<ApiVersionsResponse>(KafkaErrors.ToException((ErrorCode)response.ErrorCode, $"ApiVersions v{version} from {Broker}"));
+            });
+    }
+
+    // ---------------------------------------------------------------- sending
+
+    private PendingRequest Start(KafkaRequest request, short? explicitVersion, bool requireReady)
+    {
+        var state = _state.Value;
+        if (state.Status == ConnectionStatus.Closed)
+        {
+            return PendingRequest.Failed(new ConnectionClosedException(state.Reason ?? CloseReason.ConnectionBroken, Broker, state.Error));
+        }
+
+        if (requireReady && state.Status != ConnectionStatus.Ready)
+        {
+            return PendingRequest.Failed(new InvalidOperationException($"Connection to {Broker} is {state}, not Ready"));
+        }
+
+        short version;
+        try
+        {
+            version = explicitVersion ?? ApiVersions!.Pick(request.ApiKey, Broker);
+        }
+        catch (KafkaException e)
+        {
+            return PendingRequest.Failed(e);
+        }
+
+        var api = KafkaApis.Get(request.ApiKey);
+        var header = new RequestHeader { RequestApiKey = (short)request.ApiKey, RequestApiVersion = version, ClientId = _options.ClientId };
+        var headerVersion = api.RequestHeaderVersion(version);
+        int size;
+        try
+        {
+            size = checked(header.ComputeSize(headerVersion) + request.ComputeSize(version));
+        }
+        catch (Exception e) when (e is KafkaException or OverflowException or ArgumentException)
+        {
+            return PendingRequest.Failed(e is KafkaException ? e : new KafkaException(ErrorCode.InvalidRequest, $"{request.ApiKey} v{version} cannot be encoded: {e.Message}", e));
+        }
+
+        if (size > _options.MaxRequestSize)
+        {
+            // S3: refuse before anything is written.
+            return PendingRequest.Failed(new KafkaException(ErrorCode.MessageTooLarge, $"{request.ApiKey} v{version} request of {size} bytes exceeds the maximum request size of {_options.MaxRequestSize} bytes"));
+        }
+
+        var expectsResponse = request is not ProduceRequest { Acks: 0 };
+        var pending = new PendingRequest(request, version, api.ResponseHeaderVersion(version), expectsResponse);
+        _ = WriteAsync(pending, header, headerVersion, size);
+        return pending;
+    }
+
+    private async Task WriteAsync(PendingRequest pending, RequestHeader header, short headerVersion, int size)
+    {
+        await _writeLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            lock (_gate)
+            {
+                if (_closed)
+                {
+                    pending.Fail(new ConnectionClosedException(_state.Value.Reason ?? CloseReason.ConnectionBroken, Broker, _state.Value.Error));
+                    return;
+                }
+
+                // C5: correlation ids wrap within 0..2^31-1; the order of ids is the order of writes.
+                pending.CorrelationId = _nextCorrelationId;
+                _nextCorrelationId = _nextCorrelationId == int.MaxValue ? 0 : _nextCorrelationId + 1;
+                header.CorrelationId = pending.CorrelationId;
+                pending.SentAt = _scheduler.Now;
+                _idleTimer.Disposable = null;
+                if (pending.ExpectsResponse)
+                {
+                    _pending.Enqueue(pending);
+                    pending.Timeout = _scheduler.Schedule(_options.RequestTimeout, () => OnTimeout(pending));
+                }
+            }
+
+            if (pending.ExpectsResponse)
+            {
+                _awaitingResponse.OnNext(pending);
+            }
+
+            Encode(_transport.Output, header, headerVersion, pending.Request, pending.Version, size);
+            var flush = await _transport.Output.FlushAsync().ConfigureAwait(false);
+            lock (_gate)
+            {
+                _bytesSent += size + 4;
+                _framesSent++;
+            }
+
+            NetworkInstruments.BytesSent.Add(size + 4, _brokerTag);
+            NetworkInstruments.Requests.Add(1, _brokerTag);
+            if (flush.IsCompleted)
+            {
+                Close(CloseReason.ConnectionBroken, new IOException($"the connection to {Broker} was closed while writing"));
+            }
+            else if (!pending.ExpectsResponse)
+            {
+                // C7: nothing comes back for acks=0; done once written.
+                pending.Complete(pending.Request.CreateResponse());
+                lock (_gate)
+                {
+                    ScheduleIdleCheck();
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            pending.Fail(new ConnectionClosedException(CloseReason.ConnectionBroken, Broker, e));
+            Close(CloseReason.ConnectionBroken, e);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private static void Encode(PipeWriter output, RequestHeader header, short headerVersion, KafkaRequest request, short version, int size)
+    {
+        // One pass straight into the pipe: the body is never staged in a separate buffer.
+        var writer = new KafkaWriter(output);
+        writer.WriteInt32(size);
+        header.Write(ref writer, headerVersion);
+        request.Write(ref writer, version);
+        writer.Flush();
+    }
+
+    private void OnTimeout(PendingRequest pending)
+    {
+        lock (_gate)
+        {
+            if (_closed || pending.IsDone)
+            {
+                return;
+            }
+        }
+
+        // C6: the request fails with RequestTimedOut and the connection closes with ConnectionTimeout.
+        var error = new RequestTimedOutException($"{pending.Request.ApiKey} v{pending.Version} request (correlation id {pending.CorrelationId}) to {Broker} got no response within {_options.RequestTimeout}");
+        pending.Fail(error);
+        Close(CloseReason.ConnectionTimeout, error);
+    }
+
+    // ---------------------------------------------------------------- receiving
+
+    private void OnResponse(PendingRequest pending, ReadOnlyMemory<byte> frame)
+    {
+        if (frame.Length < 4)
+        {
+            Close(CloseReason.ProtocolError, new KafkaProtocolException($"a response frame of {frame.Length} bytes from {Broker} has no correlation id"));
+            return;
+        }
+
+        var correlationId = BinaryPrimitives.ReadInt32BigEndian(frame.Span);
+        TimeSpan rtt;
+        var outOfSync = false;
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            // C5: anything but the oldest pending request's id means the stream is out of sync.
+            outOfSync = correlationId != pending.CorrelationId || _pending.Count == 0 || !ReferenceEquals(_pending.Peek(), pending);
+            rtt = _scheduler.Now - pending.SentAt;
+            if (!outOfSync)
+            {
+                _pending.Dequeue();
+                pending.Timeout?.Dispose();
+                if (_rtts.Count == RttSamples)
+                {
+                    _rtts.Dequeue();
+                }
+
+                _rtts.Enqueue(rtt);
+                ScheduleIdleCheck();
+            }
+        }
+
+        if (outOfSync)
+        {
+            Close(CloseReason.OutOfSync, new KafkaProtocolException($"response correlation id {correlationId} from {Broker} does not match the oldest pending request ({pending.Request.ApiKey}, correlation id {pending.CorrelationId})"));
+            return;
+        }
+
+        NetworkInstruments.RoundTrip.Record(rtt.TotalMilliseconds, _brokerTag);
+        KafkaResponse response;
+        try
+        {
+            response = Decode(pending, frame);
+        }
+        catch (KafkaProtocolException e)
+        {
+            var error = new KafkaProtocolException($"{pending.Request.ApiKey} v{pending.Version} response from {Broker} is malformed: {e.Message}", e);
+            pending.Fail(error);
+            Close(CloseReason.ProtocolError, error);
+            return;
+        }
+
+        pending.Complete(response);
+        _metrics.OnNext(GetMetrics());
+    }
+
+    private static KafkaResponse Decode(PendingRequest pending, ReadOnlyMemory<byte> frame)
+    {
+        var reader = new KafkaReader(frame);
+        reader.ReadInt32(); // correlation id, checked by the caller
+        if (pending.ResponseHeaderVersion >= 1)
+        {
+            reader.ReadUnknownTaggedFields();
+        }
+
+        if (pending.Request is ApiVersionsRequest)
+        {
+            return DecodeApiVersions(reader, pending.Version);
+        }
+
+        var response = pending.Request.CreateResponse();
+        response.Read(ref reader, pending.Version);
+        return response;
+    }
+
+    // A broker that does not support the requested ApiVersions version answers with error 35 and,
+    // per KIP-511, a v0 body listing its range. Some brokers send a body that is neither; then the
+    // error code alone is kept, and negotiation retries with an older version.
+    private static ApiVersionsResponse DecodeApiVersions(KafkaReader reader, short version)
+    {
+        var body = reader;
+        var errorCode = body.Remaining >= 2 ? body.ReadInt16() : (short)0;
+        var response = new ApiVersionsResponse();
+        if (errorCode == 0)
+        {
+            response.Read(ref reader, version);
+            return response;
+        }
+
+        try
+        {
+            response.Read(ref reader, 0);
+            return response;
+        }
+        catch (KafkaProtocolException)
+        {
+            return new ApiVersionsResponse { ErrorCode = errorCode };
+        }
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        var input = _transport.Input;
+        try
+        {
+            while (true)
+            {
+                var result = await input.ReadAsync().ConfigureAwait(false);
+                var buffer = result.Buffer;
+                while (TryReadFrame(ref buffer, out var frame))
+                {
+                    lock (_gate)
+                    {
+                        _bytesReceived += frame.Length + 4;
+                        _framesReceived++;
+                        if (_pending.Count == 0)
+                        {
+                            ScheduleIdleCheck();
+                        }
+                    }
+
+                    NetworkInstruments.BytesReceived.Add(frame.Length + 4, _brokerTag);
+                    _frames.OnNext(frame);
+                    if (_closed)
+                    {
+                        return;
+                    }
+                }
+
+                if (_closed)
+                {
+                    return;
+                }
+
+                input.AdvanceTo(buffer.Start, buffer.End);
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    Close(CloseReason.ConnectionBroken, new IOException($"{Broker} closed the connection"));
+                    return;
+                }
+            }
+        }
+        catch (KafkaProtocolException e)
+        {
+            Close(CloseReason.ProtocolError, e);
+        }
+        catch (Exception e)
+        {
+            Close(CloseReason.ConnectionBroken, e);
+        }
+    }
+
+    // C10: a frame is a 4-byte big-endian size and a body. The size is checked before anything is
+    // allocated; the body is copied once, when all of it has arrived.
+    private bool TryReadFrame(ref ReadOnlySequence<byte> buffer, out ReadOnlyMemory<byte> frame)
+    {
+        frame = default;
+        if (buffer.Length < 4)
+        {
+            return false;
+        }
+
+        Span<byte> prefix = stackalloc byte[4];
+        buffer.Slice(0, 4).CopyTo(prefix);
+        var size = BinaryPrimitives.ReadInt32BigEndian(prefix);
+        if (size < 0 || size > _options.MaxFrameSize)
+        {
+            throw new KafkaProtocolException($"frame size {size} from {Broker} is outside 0..{_options.MaxFrameSize} (the maximum frame size)");
+        }
+
+        if (buffer.Length < 4L + size)
+        {
+            return false;
+        }
+
+        frame = buffer.Slice(4, size).ToArray();
+        buffer = buffer.Slice(4L + size);
+        return true;
+    }
+
+    // ---------------------------------------------------------------- idle and close
+
+    // C8: with nothing pending, close when nothing has moved for MaxIdle. Called under _gate.
+    private void ScheduleIdleCheck()
+    {
+        if (_closed || _pending.Count > 0 || _options.MaxIdle == Timeout.InfiniteTimeSpan || _state.Value.Status != ConnectionStatus.Ready)
+        {
+            return;
+        }
+
+        _idleTimer.Disposable = _scheduler.Schedule(_options.MaxIdle, () =>
+        {
+            lock (_gate)
+            {
+                if (_pending.Count > 0 || _closed)
+                {
+                    return;
+                }
+            }
+
+            Close(CloseReason.IdleDrop, null);
+        });
+    }
+
+    /// <summary>C9: closes once; every pending request fails with the reason; the state stream ends with Closed(reason).</summary>
+    internal void Close(CloseReason reason, Exception? error)
+    {
+        PendingRequest[] failed;
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            _closed = true;
+            failed = _pending.ToArray();
+            _pending.Clear();
+            _idleTimer.Dispose();
+        }
+
+        NetworkInstruments.Closed.Add(1, _brokerTag, new("reason", reason.ToString()));
+        foreach (var p in failed)
+        {
+            p.Timeout?.Dispose();
+            p.Fail(new ConnectionClosedException(reason, Broker, error));
+        }
+
+        _zip.Dispose();
+        _awaitingResponse.OnCompleted();
+        _frames.OnCompleted();
+        _metrics.OnCompleted();
+        _state.OnNext(ConnectionState.Closed(reason, error));
+        _state.OnCompleted();
+        _ = DisposeTransportAsync();
+    }
+
+    private async Task DisposeTransportAsync()
+    {
+        try
+        {
+            await _transport.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The connection is closed either way; a failing socket close changes nothing.
+        }
+    }
+
+    private sealed class PendingRequest(KafkaRequest request, short version, short responseHeaderVersion, bool expectsResponse)
+    {
+        private readonly AsyncSubject<KafkaResponse> _result = new();
+        private int _done;
+
+        public KafkaRequest Request { get; } = request;
+
+        public short Version { get; } = version;
+
+        public short ResponseHeaderVersion { get; } = responseHeaderVersion;
+
+        public bool ExpectsResponse { get; } = expectsResponse;
+
+        public int CorrelationId { get; set; } = -1;
+
+        public DateTimeOffset SentAt { get; set; }
+
+        public IDisposable? Timeout { get; set; }
+
+        public bool IsDone => Volatile.Read(ref _done) != 0;
+
+        public IObservable<KafkaResponse> Result => _result;
+
+        public static PendingRequest Failed(Exception error)
+        {
+            var p = new PendingRequest(null!, -1, 0, false);
+            p.Fail(error);
+            return p;
+        }
+
+        public void Complete(KafkaResponse response)
+        {
+            if (Interlocked.Exchange(ref _done, 1) == 0)
+            {
+                _result.OnNext(response);
+                _result.OnCompleted();
+            }
+        }
+
+        public void Fail(Exception error)
+        {
+            if (Interlocked.Exchange(ref _done, 1) == 0)
+            {
+                _result.OnError(error);
+            }
+        }
+    }
+}
