@@ -11,6 +11,7 @@ public sealed class InMemoryTransport : IKafkaTransport
 {
     private readonly Pipe _toBroker;
     private readonly Pipe _toClient;
+    private IDuplexPipe? _brokerSide;
 
     private InMemoryTransport(string description)
     {
@@ -30,14 +31,18 @@ public sealed class InMemoryTransport : IKafkaTransport
     public string Description { get; }
 
     /// <summary>The broker's end: what the client wrote, and where the broker writes.</summary>
-    public IDuplexPipe BrokerSide => new Duplex(_toBroker.Reader, _toClient.Writer);
+    public IDuplexPipe BrokerSide => _brokerSide ??= new Duplex(_toBroker.Reader, _toClient.Writer);
 
     /// <summary>Creates a connected pair.</summary>
     public static InMemoryTransport Create(string description = "memory://broker:9092") => new(description);
 
+    /// <summary>Whether the client side closed this transport.</summary>
+    public bool IsDisposed { get; private set; }
+
     /// <inheritdoc/>
     public ValueTask DisposeAsync()
     {
+        IsDisposed = true;
         _toBroker.Writer.Complete();
         _toClient.Reader.Complete();
         return ValueTask.CompletedTask;

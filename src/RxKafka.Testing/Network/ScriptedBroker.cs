@@ -59,6 +59,7 @@ public sealed class ScriptedBroker : IKafkaTransportFactory
     private readonly IScheduler _scheduler;
     private readonly List<ReceivedRequest> _requests = new();
     private readonly List<InMemoryTransport> _connections = new();
+    private readonly Dictionary<IDuplexPipe, Queue<Slot>> _ordered = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>Creates a broker that schedules its replies on <paramref name="scheduler"/>.</summary>
     public ScriptedBroker(IScheduler scheduler) => _scheduler = scheduler;
@@ -68,6 +69,12 @@ public sealed class ScriptedBroker : IKafkaTransportFactory
 
     /// <summary>Replaces the built-in ApiVersions answer (given the request's version).</summary>
     public Func<ReceivedRequest, BrokerReply>? ApiVersionsOverride { get; set; }
+
+    /// <summary>Answers a raw SASL token sent after a SaslHandshake v0 (null: no answer).</summary>
+    public Func<byte[], byte[]?>? RawTokenHandler { get; set; }
+
+    /// <summary>The raw SASL tokens received after SaslHandshake v0.</summary>
+    public List<byte[]> RawTokens { get; } = new();
 
     /// <summary>Connections fail to open while this is set (the exception to throw).</summary>
     public Exception? RefuseConnections { get; set; }
@@ -108,18 +115,42 @@ public sealed class ScriptedBroker : IKafkaTransportFactory
     private async Task ServeAsync(int index, IDuplexPipe pipe)
     {
         var input = pipe.Input;
+        var rawTokens = 0;
         try
         {
             while (true)
             {
                 var result = await input.ReadAsync().ConfigureAwait(false);
                 var buffer = result.Buffer;
-                while (TryReadRequest(index, ref buffer, out var request))
+                while (TryReadFrame(ref buffer, out var frame))
                 {
+                    if (rawTokens > 0)
+                    {
+                        // After a successful SaslHandshake v0 the client sends a raw SASL token.
+                        rawTokens--;
+                        RawTokens.Add(frame);
+                        var answer = RawTokenHandler?.Invoke(frame);
+                        if (answer is not null)
+                        {
+                            var bytes = new byte[4 + answer.Length];
+                            BinaryPrimitives.WriteInt32BigEndian(bytes, answer.Length);
+                            answer.CopyTo(bytes, 4);
+                            _scheduler.Schedule(TimeSpan.Zero, () => WriteRaw(pipe.Output, bytes));
+                        }
+
+                        continue;
+                    }
+
+                    var request = Parse(index, frame);
                     _requests.Add(request);
                     var reply = request.ApiKey == ApiKey.ApiVersions
                         ? (ApiVersionsOverride ?? DefaultApiVersions)(request)
                         : Handler?.Invoke(request) ?? BrokerReply.Silence;
+                    if (request.Request is SaslHandshakeRequest && request.Version == 0 && reply is BrokerReply.ResponseReply { Response: SaslHandshakeResponse { ErrorCode: 0 } })
+                    {
+                        rawTokens = 1;
+                    }
+
                     Apply(pipe, request, reply);
                 }
 
@@ -142,9 +173,9 @@ public sealed class ScriptedBroker : IKafkaTransportFactory
 
     private BrokerReply DefaultApiVersions(ReceivedRequest request) => BrokerReply.Respond(FullApiVersions());
 
-    private bool TryReadRequest(int index, ref ReadOnlySequence<byte> buffer, out ReceivedRequest request)
+    private static bool TryReadFrame(ref ReadOnlySequence<byte> buffer, out byte[] frame)
     {
-        request = null!;
+        frame = [];
         if (buffer.Length < 4)
         {
             return false;
@@ -158,8 +189,13 @@ public sealed class ScriptedBroker : IKafkaTransportFactory
             return false;
         }
 
-        var frame = buffer.Slice(4, size).ToArray();
+        frame = buffer.Slice(4, size).ToArray();
         buffer = buffer.Slice(4L + size);
+        return true;
+    }
+
+    private ReceivedRequest Parse(int index, byte[] frame)
+    {
         var key = BinaryPrimitives.ReadInt16BigEndian(frame);
         var version = BinaryPrimitives.ReadInt16BigEndian(frame.AsSpan(2));
         var api = KafkaApis.Get((ApiKey)key);
@@ -168,8 +204,7 @@ public sealed class ScriptedBroker : IKafkaTransportFactory
         header.Read(ref reader, api.RequestHeaderVersion(version));
         var body = api.CreateRequest();
         body.Read(ref reader, version);
-        request = new ReceivedRequest(index, header, body, _scheduler.Now);
-        return true;
+        return new ReceivedRequest(index, header, body, _scheduler.Now);
     }
 
     private void Apply(IDuplexPipe pipe, ReceivedRequest request, BrokerReply reply)
@@ -177,8 +212,22 @@ public sealed class ScriptedBroker : IKafkaTransportFactory
         switch (reply)
         {
             case BrokerReply.ResponseReply r:
-                _scheduler.Schedule(r.Delay, () => WriteResponse(pipe.Output, request, r.Response, r.CorrelationId ?? request.Header.CorrelationId));
-                break;
+                {
+                    // Like a real broker, answers go out in request order: a response that is due
+                    // waits for earlier ones. (Silence holds nothing back.)
+                    var queue = _ordered.TryGetValue(pipe, out var q) ? q : _ordered[pipe] = new Queue<Slot>();
+                    var slot = new Slot(() => WriteResponse(pipe.Output, request, r.Response, r.CorrelationId ?? request.Header.CorrelationId));
+                    queue.Enqueue(slot);
+                    _scheduler.Schedule(r.Delay, () =>
+                    {
+                        slot.Due = true;
+                        while (queue.Count > 0 && queue.Peek().Due)
+                        {
+                            queue.Dequeue().Write();
+                        }
+                    });
+                    break;
+                }
             case BrokerReply.DisconnectReply d:
                 _scheduler.Schedule(d.Delay, () => Close(pipe));
                 break;
@@ -216,6 +265,13 @@ public sealed class ScriptedBroker : IKafkaTransportFactory
         {
             // The client side is gone.
         }
+    }
+
+    private sealed class Slot(Action write)
+    {
+        public bool Due { get; set; }
+
+        public Action Write { get; } = write;
     }
 
     private static void Close(IDuplexPipe pipe)

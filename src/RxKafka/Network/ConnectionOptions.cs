@@ -1,4 +1,6 @@
 using System.Reactive.Concurrency;
+using Microsoft.Extensions.Logging;
+using RxKafka.Network.Sasl;
 
 namespace RxKafka.Network;
 
@@ -25,6 +27,15 @@ public sealed record ConnectionOptions
 
     /// <summary>Sent in ApiVersions v3+ (<c>client.software.version</c>).</summary>
     public string ClientSoftwareVersion { get; init; } = typeof(ConnectionOptions).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
+    /// <summary>SASL authentication after negotiation (SASL_PLAINTEXT / SASL_SSL), or null for none.</summary>
+    public ISaslMechanism? Sasl { get; init; }
+
+    /// <summary>Re-authenticate at this fraction of the session lifetime the broker gives (KIP-368; default 0.9).</summary>
+    public double ReauthenticationFraction { get; init; } = 0.9;
+
+    /// <summary>Where the connection logs (closes, warnings such as PLAIN without TLS). Null: no logging.</summary>
+    public ILogger? Logger { get; init; }
 
     /// <summary>The scheduler for timeouts and idle checks. Tests pass a TestScheduler.</summary>
     public IScheduler Scheduler { get; init; } = DefaultScheduler.Instance;

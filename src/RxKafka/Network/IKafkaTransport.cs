@@ -16,6 +16,9 @@ public interface IKafkaTransport : IAsyncDisposable
 
     /// <summary>A short description for logs and errors, e.g. "tcp://broker-1:9092" or "tls://broker-1:9093".</summary>
     string Description { get; }
+
+    /// <summary>Whether the bytes are encrypted (TLS). SASL PLAIN warns when they are not.</summary>
+    bool IsEncrypted => false;
 }
 
 /// <summary>Opens transports to brokers.</summary>

@@ -7,6 +7,8 @@ using System.Reactive.Disposables;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
 using System.Reactive.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+using RxKafka.Network.Sasl;
 using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 using RxKafka.Protocol.Primitives;
@@ -33,6 +35,7 @@ public sealed class KafkaConnection : IAsyncDisposable
     private readonly object _gate = new();
     private readonly Queue<PendingRequest> _pending = new();
     private readonly SerialDisposable _idleTimer = new();
+    private readonly SerialDisposable _reauthTimer = new();
     private readonly IDisposable _zip;
     private readonly Queue<TimeSpan> _rtts = new();
     private readonly KeyValuePair<string, object?> _brokerTag;
@@ -86,14 +89,21 @@ public sealed class KafkaConnection : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(transports);
         options ??= new ConnectionOptions();
-        return Observable.FromAsync(ct => transports.ConnectAsync(endpoint, ct).AsTask())
+        return InlineTasks.FromInlineTask(ct => transports.ConnectAsync(endpoint, ct).AsTask())
             .SelectMany(transport =>
             {
                 var connection = new KafkaConnection(transport, endpoint, options);
                 return connection.Negotiate().Select(_ => connection)
                     .Catch<KafkaConnection, Exception>(e =>
                     {
-                        connection.Close(e is ConnectionClosedException c ? c.Reason : CloseReason.ConnectionBroken, e);
+                        connection.Close(
+                            e switch
+                            {
+                                ConnectionClosedException c => c.Reason,
+                                AuthenticationException => CloseReason.AuthFailure,
+                                _ => CloseReason.ConnectionBroken,
+                            },
+                            e);
                         return Observable.Throw<KafkaConnection>(e);
                     });
             });
@@ -148,9 +158,19 @@ public sealed class KafkaConnection : IAsyncDisposable
     {
         _state.OnNext(ConnectionState.Negotiating);
         return RequestApiVersions(KafkaApis.Get(ApiKey.ApiVersions).Versions.Highest)
-            .Select(response =>
+            .SelectMany(response =>
             {
                 ApiVersions = ApiVersionTable.FromResponse(response);
+                if (_options.Sasl is null)
+                {
+                    return Observable.Return(Unit.Default);
+                }
+
+                _state.OnNext(ConnectionState.Authenticating);
+                return InlineTasks.FromInlineTask(ct => AuthenticateAsync(reauthentication: false, ct));
+            })
+            .Select(_ =>
+            {
                 lock (_gate)
                 {
                     if (_closed)
@@ -189,6 +209,80 @@ public sealed class KafkaConnection : IAsyncDisposable
 
                 return Observable.Throw<ApiVersionsResponse>(KafkaErrors.ToException((ErrorCode)response.ErrorCode, $"ApiVersions v{version} from {Broker}"));
             });
+    }
+
+    // ---------------------------------------------------------------- SASL (C3, C4)
+
+    private async Task<Unit> AuthenticateAsync(bool reauthentication, CancellationToken ct)
+    {
+        var mechanism = _options.Sasl!;
+        if (mechanism.SendsSecretInClear && !_transport.IsEncrypted && !reauthentication)
+        {
+            _options.Logger?.LogWarning("SASL {Mechanism} to {Broker} sends the password without TLS; use SASL_SSL", mechanism.Name, Broker);
+        }
+
+        var versions = ApiVersions!;
+        var handshakeVersion = versions.Pick(ApiKey.SaslHandshake, Broker);
+        var handshake = (SaslHandshakeResponse)await Start(new SaslHandshakeRequest { Mechanism = mechanism.Name }, handshakeVersion, requireReady: false)
+            .Result.ToInlineTask(ct).ConfigureAwait(false);
+        if (SaslErrors.FromHandshake(handshake, mechanism.Name, Broker) is { } refused)
+        {
+            throw refused;
+        }
+
+        using var authenticator = mechanism.CreateAuthenticator(new SaslContext(Endpoint.Host, Endpoint.Port, _transport.IsEncrypted));
+        SaslAuthenticationResult result;
+        if (handshakeVersion >= 1)
+        {
+            // Handshake v1: every token travels in a SaslAuthenticate request.
+            var authenticateVersion = versions.Pick(ApiKey.SaslAuthenticate, Broker);
+            result = await SaslExchange.AuthenticateAsync(
+                authenticator,
+                mechanism.Name,
+                Broker,
+                async (bytes, token) => (SaslAuthenticateResponse)await Start(new SaslAuthenticateRequest { AuthBytes = bytes.ToArray() }, authenticateVersion, requireReady: false)
+                    .Result.ToInlineTask(token).ConfigureAwait(false),
+                ct).ConfigureAwait(false);
+        }
+        else
+        {
+            // Handshake v0: raw size-prefixed tokens, no Kafka header; no re-authentication.
+            result = await SaslExchange.AuthenticateAsync(
+                authenticator,
+                mechanism.Name,
+                Broker,
+                async (bytes, token) => (SaslAuthenticateResponse)await StartRawToken(bytes.ToArray()).Result.ToInlineTask(token).ConfigureAwait(false),
+                ct).ConfigureAwait(false);
+            result = new SaslAuthenticationResult(0);
+        }
+
+        if (result.SessionLifetimeMs > 0)
+        {
+            // C4 (KIP-368): authenticate again before the session ends, while requests keep flowing.
+            var due = TimeSpan.FromMilliseconds(result.SessionLifetimeMs * _options.ReauthenticationFraction);
+            _reauthTimer.Disposable = _scheduler.Schedule(due, Reauthenticate);
+        }
+
+        return Unit.Default;
+    }
+
+    private void Reauthenticate()
+    {
+        if (_closed)
+        {
+            return;
+        }
+
+        InlineTasks.FromInlineTask(ct => AuthenticateAsync(reauthentication: true, ct)).Subscribe(
+            _ => { },
+            e => Close(e is ConnectionClosedException c ? c.Reason : CloseReason.AuthFailure, e));
+    }
+
+    private PendingRequest StartRawToken(byte[] token)
+    {
+        var pending = new PendingRequest(new SaslAuthenticateRequest { AuthBytes = token }, 0, 0, expectsResponse: true) { RawToken = token };
+        _ = WriteAsync(pending, header: null, headerVersion: 0, size: token.Length);
+        return pending;
     }
 
     // ---------------------------------------------------------------- sending
@@ -241,7 +335,7 @@ public sealed class KafkaConnection : IAsyncDisposable
         return pending;
     }
 
-    private async Task WriteAsync(PendingRequest pending, RequestHeader header, short headerVersion, int size)
+    private async Task WriteAsync(PendingRequest pending, RequestHeader? header, short headerVersion, int size)
     {
         await _writeLock.WaitAsync().ConfigureAwait(false);
         try
@@ -257,7 +351,10 @@ public sealed class KafkaConnection : IAsyncDisposable
                 // C5: correlation ids wrap within 0..2^31-1; the order of ids is the order of writes.
                 pending.CorrelationId = _nextCorrelationId;
                 _nextCorrelationId = _nextCorrelationId == int.MaxValue ? 0 : _nextCorrelationId + 1;
-                header.CorrelationId = pending.CorrelationId;
+                if (header is not null)
+                {
+                    header.CorrelationId = pending.CorrelationId;
+                }
                 pending.SentAt = _scheduler.Now;
                 _idleTimer.Disposable = null;
                 if (pending.ExpectsResponse)
@@ -272,7 +369,14 @@ public sealed class KafkaConnection : IAsyncDisposable
                 _awaitingResponse.OnNext(pending);
             }
 
-            Encode(_transport.Output, header, headerVersion, pending.Request, pending.Version, size);
+            if (pending.RawToken is { } raw)
+            {
+                EncodeRaw(_transport.Output, raw);
+            }
+            else
+            {
+                Encode(_transport.Output, header!, headerVersion, pending.Request, pending.Version, size);
+            }
             var flush = await _transport.Output.FlushAsync().ConfigureAwait(false);
             lock (_gate)
             {
@@ -317,6 +421,14 @@ public sealed class KafkaConnection : IAsyncDisposable
         writer.Flush();
     }
 
+    private static void EncodeRaw(PipeWriter output, byte[] token)
+    {
+        var writer = new KafkaWriter(output);
+        writer.WriteInt32(token.Length);
+        writer.WriteRaw(token);
+        writer.Flush();
+    }
+
     private void OnTimeout(PendingRequest pending)
     {
         lock (_gate)
@@ -337,6 +449,24 @@ public sealed class KafkaConnection : IAsyncDisposable
 
     private void OnResponse(PendingRequest pending, ReadOnlyMemory<byte> frame)
     {
+        if (pending.RawToken is not null)
+        {
+            // Handshake v0: the frame is the broker's raw SASL token, with no correlation id.
+            lock (_gate)
+            {
+                if (_closed || _pending.Count == 0 || !ReferenceEquals(_pending.Peek(), pending))
+                {
+                    return;
+                }
+
+                _pending.Dequeue();
+                pending.Timeout?.Dispose();
+            }
+
+            pending.Complete(new SaslAuthenticateResponse { AuthBytes = frame.ToArray() });
+            return;
+        }
+
         if (frame.Length < 4)
         {
             Close(CloseReason.ProtocolError, new KafkaProtocolException($"a response frame of {frame.Length} bytes from {Broker} has no correlation id"));
@@ -557,8 +687,15 @@ public sealed class KafkaConnection : IAsyncDisposable
             failed = _pending.ToArray();
             _pending.Clear();
             _idleTimer.Dispose();
+            _reauthTimer.Dispose();
         }
 
+        _options.Logger?.Log(
+            reason is CloseReason.Shutdown or CloseReason.IdleDrop ? LogLevel.Debug : LogLevel.Warning,
+            error,
+            "Connection to {Broker} closed: {Reason}",
+            Broker,
+            reason);
         NetworkInstruments.Closed.Add(1, _brokerTag, new("reason", reason.ToString()));
         foreach (var p in failed)
         {
@@ -605,6 +742,8 @@ public sealed class KafkaConnection : IAsyncDisposable
         public DateTimeOffset SentAt { get; set; }
 
         public IDisposable? Timeout { get; set; }
+
+        public byte[]? RawToken { get; init; }
 
         public bool IsDone => Volatile.Read(ref _done) != 0;
 
