@@ -143,7 +143,7 @@ public sealed class TlsTransportFactory : IKafkaTransportFactory
 
             return error switch
             {
-                AuthenticationException => $"TLS handshake failed: {error.Message}{Inner(error)}",
+                AuthenticationException => $"TLS handshake failed: {error.Message}{Inner(error)}; check that this port is the broker's SSL listener and that the TLS versions match",
                 IOException => $"the connection was closed during the TLS handshake (is this a TLS port?): {error.Message}{Inner(error)}",
                 _ => $"TLS handshake failed: {error.Message}",
             };
