@@ -1,0 +1,218 @@
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using RxKafka.Network;
+
+namespace RxKafka.Tests.Network;
+
+/// <summary>C1 over TLS: an SslStream broker on loopback with an in-memory CA.</summary>
+public sealed class TlsTransportTests : IDisposable
+{
+    private readonly TestCertificates _certificates = TestCertificates.Create();
+    private readonly Loopback _server = new();
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    public void Dispose()
+    {
+        _server.Dispose();
+        _certificates.Dispose();
+    }
+
+    [Fact]
+    public async Task C1_TrustedThroughTheCustomAuthorityBytesFlowBothWays()
+    {
+        var factory = new TlsTransportFactory(new TlsOptions { TrustedCertificateAuthorities = [_certificates.Authority] });
+
+        var broker = ServeAsync(requireClientCertificate: false);
+        await using var transport = await factory.ConnectAsync(new BrokerEndpoint("localhost", _server.Port), Token).AsTask().WaitAsync(Loopback.Timeout, Token);
+
+        var payload = new byte[200_000];
+        new Random(11).NextBytes(payload);
+        Assert.Equal(payload, await Loopback.RoundTripAsync(transport, payload));
+        Assert.Equal($"tls://localhost:{_server.Port}", transport.Description);
+
+        await transport.DisposeAsync();
+        var session = await broker.WaitAsync(Loopback.Timeout, Token);
+        Assert.Null(session.Error);
+    }
+
+    [Fact]
+    public async Task C1_TargetHostOverridesTheNameChecked()
+    {
+        // Connecting by IP, checking the name the certificate carries.
+        var factory = new TlsTransportFactory(new TlsOptions
+        {
+            TrustedCertificateAuthorities = [_certificates.Authority],
+            TargetHost = "localhost",
+        });
+
+        _ = ServeAsync(requireClientCertificate: false);
+        await using var transport = await factory.ConnectAsync(new BrokerEndpoint("127.0.0.1", _server.Port), Token).AsTask().WaitAsync(Loopback.Timeout, Token);
+
+        Assert.Equal("ok"u8.ToArray(), await Loopback.RoundTripAsync(transport, "ok"u8.ToArray()));
+    }
+
+    [Fact]
+    public async Task C1_WrongTargetHostIsANameMismatch()
+    {
+        var factory = new TlsTransportFactory(new TlsOptions
+        {
+            TrustedCertificateAuthorities = [_certificates.Authority],
+            TargetHost = "kafka.example.com",
+        });
+
+        _ = ServeAsync(requireClientCertificate: false);
+        var error = await Assert.ThrowsAsync<KafkaConnectionException>(
+            () => factory.ConnectAsync(new BrokerEndpoint("127.0.0.1", _server.Port), Token).AsTask().WaitAsync(Loopback.Timeout, Token));
+
+        Assert.Equal(_server.Port, error.Port);
+        Assert.Contains($"127.0.0.1:{_server.Port}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("did not match 'kafka.example.com'", error.Message, StringComparison.Ordinal);
+        Assert.Contains(nameof(SslPolicyErrors.RemoteCertificateNameMismatch), error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("not trusted", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task C1_CertificateFromAnUnknownAuthorityIsNotTrusted()
+    {
+        // Platform validation (the default) does not know the test CA.
+        var factory = new TlsTransportFactory();
+
+        _ = ServeAsync(requireClientCertificate: false);
+        var error = await Assert.ThrowsAsync<KafkaConnectionException>(
+            () => factory.ConnectAsync(new BrokerEndpoint("localhost", _server.Port), Token).AsTask().WaitAsync(Loopback.Timeout, Token));
+
+        Assert.Contains("not trusted", error.Message, StringComparison.Ordinal);
+        Assert.Contains(nameof(SslPolicyErrors.RemoteCertificateChainErrors), error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("did not match", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task C1_TrustingAnotherAuthorityIsNotEnough()
+    {
+        using var other = TestCertificates.Create("Some Other CA");
+        var factory = new TlsTransportFactory(new TlsOptions { TrustedCertificateAuthorities = [other.Authority] });
+
+        _ = ServeAsync(requireClientCertificate: false);
+        var error = await Assert.ThrowsAsync<KafkaConnectionException>(
+            () => factory.ConnectAsync(new BrokerEndpoint("localhost", _server.Port), Token).AsTask().WaitAsync(Loopback.Timeout, Token));
+
+        Assert.Contains("not trusted", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task C1_CustomValidationCallbackDecides()
+    {
+        string? seen = null;
+        SslPolicyErrors seenErrors = default;
+        var accepting = new TlsTransportFactory(new TlsOptions
+        {
+            ServerCertificateValidation = (_, certificate, _, errors) =>
+            {
+                seen = certificate?.GetCertHashString(); // the certificate is disposed after the handshake
+                seenErrors = errors;
+                return true;
+            },
+        });
+
+        _ = ServeAsync(requireClientCertificate: false);
+        await using (var transport = await accepting.ConnectAsync(new BrokerEndpoint("localhost", _server.Port), Token).AsTask().WaitAsync(Loopback.Timeout, Token))
+        {
+            Assert.Equal("x"u8.ToArray(), await Loopback.RoundTripAsync(transport, "x"u8.ToArray()));
+        }
+
+        // It accepted a certificate the platform alone would have rejected.
+        Assert.Equal(_certificates.Server.Thumbprint, seen);
+        Assert.True(seenErrors.HasFlag(SslPolicyErrors.RemoteCertificateChainErrors));
+
+        var rejecting = new TlsTransportFactory(new TlsOptions
+        {
+            TrustedCertificateAuthorities = [_certificates.Authority],
+            ServerCertificateValidation = (_, _, _, _) => false,
+        });
+        _ = ServeAsync(requireClientCertificate: false);
+        var error = await Assert.ThrowsAsync<KafkaConnectionException>(
+            () => rejecting.ConnectAsync(new BrokerEndpoint("localhost", _server.Port), Token).AsTask().WaitAsync(Loopback.Timeout, Token));
+        Assert.Contains("rejected by the ServerCertificateValidation callback", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task C1_ClientCertificateIsPresentedWhenTheBrokerRequiresOne()
+    {
+        var factory = new TlsTransportFactory(new TlsOptions
+        {
+            TrustedCertificateAuthorities = [_certificates.Authority],
+            ClientCertificates = [_certificates.Client],
+        });
+
+        var broker = ServeAsync(requireClientCertificate: true);
+        await using var transport = await factory.ConnectAsync(new BrokerEndpoint("localhost", _server.Port), Token).AsTask().WaitAsync(Loopback.Timeout, Token);
+        Assert.Equal("mtls"u8.ToArray(), await Loopback.RoundTripAsync(transport, "mtls"u8.ToArray()));
+        await transport.DisposeAsync();
+
+        var session = await broker.WaitAsync(Loopback.Timeout, Token);
+        Assert.Null(session.Error);
+        Assert.Equal(_certificates.Client.Thumbprint, session.ClientCertificate?.Thumbprint);
+    }
+
+    [Fact]
+    public async Task C1_HandshakeWithASilentBrokerTimesOut()
+    {
+        // Accepts the TCP connection and never answers the ClientHello.
+        var factory = new TlsTransportFactory(
+            new TlsOptions { TrustedCertificateAuthorities = [_certificates.Authority] },
+            new SocketOptions { ConnectTimeout = TimeSpan.FromMilliseconds(300) });
+
+        var connecting = factory.ConnectAsync(new BrokerEndpoint("127.0.0.1", _server.Port), Token).AsTask();
+        using var silent = await _server.AcceptAsync();
+        var error = await Assert.ThrowsAsync<KafkaConnectionException>(() => connecting.WaitAsync(Loopback.Timeout, Token));
+
+        Assert.Contains("TLS handshake timed out after 300 ms", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task C1_PlaintextPortIsReportedAsAHandshakeFailure()
+    {
+        var factory = new TlsTransportFactory(new TlsOptions { TrustedCertificateAuthorities = [_certificates.Authority] });
+
+        var connecting = factory.ConnectAsync(new BrokerEndpoint("127.0.0.1", _server.Port), Token).AsTask();
+        using (var plaintext = await _server.AcceptAsync())
+        {
+            // A Kafka broker's plaintext listener would not answer a ClientHello with TLS; it closes.
+            await plaintext.SendAsync(new byte[] { 0, 0, 0, 4, 0, 0, 0, 0 }, SocketFlags.None, Token);
+            plaintext.Shutdown(SocketShutdown.Both);
+        }
+
+        var error = await Assert.ThrowsAsync<KafkaConnectionException>(() => connecting.WaitAsync(Loopback.Timeout, Token));
+        Assert.Contains($"127.0.0.1:{_server.Port}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("TLS", error.Message, StringComparison.Ordinal);
+    }
+
+    private sealed record Session(X509Certificate2? ClientCertificate, Exception? Error);
+
+    /// <summary>Accepts one connection, completes the server side of the handshake and echoes.</summary>
+    private async Task<Session> ServeAsync(bool requireClientCertificate)
+    {
+        using var socket = await _server.AcceptAsync();
+        await using var ssl = new SslStream(new NetworkStream(socket, ownsSocket: false));
+        try
+        {
+            await ssl.AuthenticateAsServerAsync(
+                new SslServerAuthenticationOptions
+                {
+                    ServerCertificate = _certificates.Server,
+                    ClientCertificateRequired = requireClientCertificate,
+                    RemoteCertificateValidationCallback = (_, _, _, _) => true,
+                },
+                Token);
+            var client = ssl.RemoteCertificate is { } remote ? new X509Certificate2(remote) : null;
+            await Loopback.EchoAsync(ssl);
+            return new Session(client, null);
+        }
+        catch (Exception e) when (e is IOException or System.Security.Authentication.AuthenticationException)
+        {
+            return new Session(null, e);
+        }
+    }
+}
