@@ -36,6 +36,9 @@ internal sealed class StreamTransport : IKafkaTransport
     /// <inheritdoc/>
     public string Description { get; }
 
+    /// <inheritdoc/>
+    public bool IsEncrypted => _stream is System.Net.Security.SslStream;
+
     /// <summary>The socket underneath, for tests that read its options back.</summary>
     internal Socket Socket { get; }
 
