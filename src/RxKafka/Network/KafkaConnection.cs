@@ -437,12 +437,21 @@ public sealed class KafkaConnection : IAsyncDisposable
             {
                 return;
             }
+
+            // Taken out of the queue so that the close below does not fail it with a generic reason.
+            var rest = _pending.Where(p => !ReferenceEquals(p, pending)).ToList();
+            _pending.Clear();
+            foreach (var p in rest)
+            {
+                _pending.Enqueue(p);
+            }
         }
 
-        // C6: the request fails with RequestTimedOut and the connection closes with ConnectionTimeout.
+        // C6: the request fails with RequestTimedOut and the connection closes with ConnectionTimeout
+        // (the state says Closed before the request's failure is observed).
         var error = new RequestTimedOutException($"{pending.Request.ApiKey} v{pending.Version} request (correlation id {pending.CorrelationId}) to {Broker} got no response within {_options.RequestTimeout}");
-        pending.Fail(error);
         Close(CloseReason.ConnectionTimeout, error);
+        pending.Fail(error);
     }
 
     // ---------------------------------------------------------------- receiving
@@ -697,6 +706,8 @@ public sealed class KafkaConnection : IAsyncDisposable
             Broker,
             reason);
         NetworkInstruments.Closed.Add(1, _brokerTag, new("reason", reason.ToString()));
+        // The state says Closed before any pending request's failure is observed.
+        _state.OnNext(ConnectionState.Closed(reason, error));
         foreach (var p in failed)
         {
             p.Timeout?.Dispose();
@@ -707,7 +718,6 @@ public sealed class KafkaConnection : IAsyncDisposable
         _awaitingResponse.OnCompleted();
         _frames.OnCompleted();
         _metrics.OnCompleted();
-        _state.OnNext(ConnectionState.Closed(reason, error));
         _state.OnCompleted();
         _ = DisposeTransportAsync();
     }

@@ -1,0 +1,178 @@
+using System.Security.Cryptography.X509Certificates;
+using RxKafka.IntegrationTests.Support;
+using RxKafka.Network;
+using RxKafka.Protocol;
+using RxKafka.Protocol.Messages;
+using RxKafka.Testing.MockCluster;
+
+namespace RxKafka.IntegrationTests.Network;
+
+/// <summary>
+/// KafkaConnection against librdkafka's mock cluster over real TCP, for each build (the subclasses).
+/// Real time here, so every wait has a deadline; the precise timing behaviours are proved in virtual
+/// time in the unit tests.
+/// </summary>
+public abstract class ConnectionTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
+
+    protected abstract MockBuild Build { get; }
+
+    /// <summary>The ApiVersions version the connection ends up using with this build.</summary>
+    protected abstract short ExpectedApiVersionsVersion { get; }
+
+    /// <summary>The Metadata version both sides support with this build.</summary>
+    protected abstract short ExpectedMetadataVersion { get; }
+
+    private MockKafkaCluster StartCluster(int brokers)
+    {
+        Prerequisites.RequireLibrary(Build);
+        return MockKafkaCluster.Start(brokers, Build);
+    }
+
+    private static BrokerEndpoint FirstBroker(MockKafkaCluster cluster) => BootstrapServers.Parse(cluster.BootstrapServers)[0];
+
+    private static Task<KafkaConnection> Connect(MockKafkaCluster cluster, ConnectionOptions? options = null)
+        => KafkaConnection.ConnectAsync(FirstBroker(cluster), new SocketTransportFactory(), options, TestContext.Current.CancellationToken).WaitAsync(Deadline, TestContext.Current.CancellationToken);
+
+    [Fact]
+    public async Task C2_connects_negotiates_and_sends_Metadata_at_the_highest_common_version()
+    {
+        using var cluster = StartCluster(3);
+        cluster.CreateTopic("orders", 4, 3);
+        await using var connection = await Connect(cluster);
+
+        Assert.Equal(ConnectionStatus.Ready, connection.CurrentState.Status);
+        Assert.True(connection.ApiVersions!.TryPick(ApiKey.ApiVersions, out var apiVersions));
+        Assert.Equal(ExpectedApiVersionsVersion, apiVersions);
+        Assert.True(connection.ApiVersions.TryPick(ApiKey.Metadata, out var metadataVersion));
+        Assert.Equal(ExpectedMetadataVersion, metadataVersion);
+
+        var metadata = await connection.SendAsync(new MetadataRequest { Topics = [new() { Name = "orders" }] }, TestContext.Current.CancellationToken).WaitAsync(Deadline, TestContext.Current.CancellationToken);
+        Assert.Equal(3, metadata.Brokers.Count);
+        var topic = Assert.Single(metadata.Topics);
+        Assert.Equal("orders", topic.Name);
+        Assert.Equal(4, topic.Partitions.Count);
+    }
+
+    [Fact]
+    public async Task C5_a_thousand_pipelined_requests_are_all_answered_in_order()
+    {
+        using var cluster = StartCluster(1);
+        await using var connection = await Connect(cluster);
+        var requests = Enumerable.Range(0, 1000).Select(_ => connection.SendAsync(new MetadataRequest { Topics = [] }, TestContext.Current.CancellationToken)).ToList();
+        var completionOrder = new List<int>();
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var index = i;
+            _ = requests[i].ContinueWith(_ => { lock (completionOrder) { completionOrder.Add(index); } }, TaskContinuationOptions.ExecuteSynchronously);
+        }
+
+        var responses = await Task.WhenAll(requests).WaitAsync(Deadline, TestContext.Current.CancellationToken);
+        Assert.All(responses, r => Assert.Single(r.Brokers));
+        Assert.Equal(Enumerable.Range(0, 1000), completionOrder);
+        // The ApiVersions answers (v4, v3 refused with error 35, then the one that worked) + 1000.
+        Assert.Equal(1000 + (4 - ExpectedApiVersionsVersion + 1), connection.GetMetrics().FramesReceived);
+    }
+
+    [Fact]
+    public async Task C9_a_broker_set_down_mid_request_closes_with_ConnectionBroken_and_fails_pending_requests()
+    {
+        using var cluster = StartCluster(1);
+        await using var connection = await Connect(cluster);
+        cluster.SetBrokerRtt(1, TimeSpan.FromSeconds(5)); // keep the next request pending
+        var pending = connection.SendAsync(new MetadataRequest { Topics = [] }, TestContext.Current.CancellationToken);
+        cluster.SetBrokerDown(1);
+        var error = await Assert.ThrowsAsync<ConnectionClosedException>(() => pending.WaitAsync(Deadline, TestContext.Current.CancellationToken));
+        Assert.Equal(CloseReason.ConnectionBroken, error.Reason);
+        Assert.Equal(CloseReason.ConnectionBroken, connection.CurrentState.Reason);
+    }
+
+    [Fact]
+    public async Task C6_an_RTT_above_the_request_timeout_closes_with_ConnectionTimeout()
+    {
+        using var cluster = StartCluster(1);
+        await using var connection = await Connect(cluster, new ConnectionOptions { RequestTimeout = TimeSpan.FromMilliseconds(300) });
+        cluster.SetBrokerRtt(1, TimeSpan.FromSeconds(3));
+        var pending = connection.SendAsync(new MetadataRequest { Topics = [] }, TestContext.Current.CancellationToken);
+        await Assert.ThrowsAsync<RequestTimedOutException>(() => pending.WaitAsync(Deadline, TestContext.Current.CancellationToken));
+        Assert.Equal(CloseReason.ConnectionTimeout, connection.CurrentState.Reason);
+    }
+
+    [Fact]
+    public async Task C2_an_api_the_broker_does_not_offer_fails_fast_naming_it()
+    {
+        using var cluster = StartCluster(1);
+        await using var connection = await Connect(cluster);
+        var missing = KafkaApis.All.First(a => a.Routing != RequestRouting.InterBroker && connection.ApiVersions!.BrokerRange(a.ApiKey) is null);
+        var error = await Assert.ThrowsAsync<UnsupportedVersionException>(() => connection.SendAsync((dynamic)missing.CreateRequest(), TestContext.Current.CancellationToken));
+        Assert.Contains(missing.Name, error.Message);
+        Assert.Equal(ConnectionStatus.Ready, connection.CurrentState.Status);
+    }
+
+    [Fact]
+    public async Task C2_a_narrowed_version_range_is_honoured()
+    {
+        using var cluster = StartCluster(1);
+        cluster.SetApiVersion(ApiKey.Metadata, 0, 1);
+        await using var connection = await Connect(cluster);
+        Assert.True(connection.ApiVersions!.TryPick(ApiKey.Metadata, out var version));
+        Assert.Equal(1, version);
+        var metadata = await connection.SendAsync(new MetadataRequest { Topics = [] }, TestContext.Current.CancellationToken).WaitAsync(Deadline, TestContext.Current.CancellationToken);
+        Assert.Single(metadata.Brokers);
+    }
+
+    [Fact]
+    public async Task C1_an_unreachable_broker_gives_KafkaConnectionException_naming_host_and_port()
+    {
+        using var cluster = StartCluster(1);
+        var endpoint = FirstBroker(cluster);
+        cluster.SetBrokerDown(1);
+        var error = await Assert.ThrowsAsync<KafkaConnectionException>(() => KafkaConnection.ConnectAsync(endpoint, new SocketTransportFactory(), cancellationToken: TestContext.Current.CancellationToken).WaitAsync(Deadline, TestContext.Current.CancellationToken));
+        Assert.Contains(endpoint.ToString(), error.Message);
+    }
+}
+
+/// <summary>Debian's librdkafka1 2.0.2: ApiVersions v0-2, Metadata v0-2, nothing flexible.</summary>
+public sealed class Debian202ConnectionTests : ConnectionTests
+{
+    protected override MockBuild Build => MockBuild.Debian202;
+
+    protected override short ExpectedApiVersionsVersion => 2;
+
+    protected override short ExpectedMetadataVersion => 2;
+}
+
+/// <summary>librdkafka 2.15.1 from source: answers ApiVersions v3+ with error 35 and a body that is not v0.</summary>
+public sealed class Source2151ConnectionTests : ConnectionTests
+{
+    protected override MockBuild Build => MockBuild.Source2151;
+
+    protected override short ExpectedApiVersionsVersion => 2;
+
+    protected override short ExpectedMetadataVersion => 12;
+
+    [Fact]
+    public async Task TLS_through_the_terminator_verifies_the_test_CA_and_refuses_a_wrong_name_or_an_untrusted_certificate()
+    {
+        Prerequisites.RequireLibrary(Build);
+        Prerequisites.RequireTls();
+        using var cluster = MockKafkaCluster.Start(1, Build);
+        using var terminator = StunnelTerminator.StartFor(cluster, 1);
+        var ca = new X509Certificate2Collection { X509CertificateLoader.LoadCertificateFromFile(terminator.CaCertificatePath) };
+        var endpoint = new BrokerEndpoint("localhost", terminator.Port);
+        var ct = TestContext.Current.CancellationToken;
+
+        await using (var connection = await KafkaConnection.ConnectAsync(endpoint, new TlsTransportFactory(new TlsOptions { TrustedCertificateAuthorities = ca }), cancellationToken: ct).WaitAsync(TimeSpan.FromSeconds(20), ct))
+        {
+            var metadata = await connection.SendAsync(new MetadataRequest { Topics = [] }, ct).WaitAsync(TimeSpan.FromSeconds(20), ct);
+            Assert.Equal(terminator.Port, Assert.Single(metadata.Brokers).Port); // the mock advertises the terminator
+        }
+
+        var wrongName = await Assert.ThrowsAsync<KafkaConnectionException>(() => KafkaConnection.ConnectAsync(endpoint, new TlsTransportFactory(new TlsOptions { TrustedCertificateAuthorities = ca, TargetHost = "not-the-broker.example" }), cancellationToken: ct));
+        Assert.Contains("name", wrongName.Message, StringComparison.OrdinalIgnoreCase);
+
+        var untrusted = await Assert.ThrowsAsync<KafkaConnectionException>(() => KafkaConnection.ConnectAsync(endpoint, new TlsTransportFactory(), cancellationToken: ct));
+        Assert.Contains("trust", untrusted.Message, StringComparison.OrdinalIgnoreCase);
+    }
+}
