@@ -56,6 +56,42 @@ public abstract class ConnectionTests
     }
 
     [Fact]
+    public async Task C2_every_api_lands_on_the_highest_version_both_sides_support()
+    {
+        using var cluster = StartCluster(1);
+        await using var connection = await Connect(cluster);
+        var table = connection.ApiVersions!;
+        var checkedApis = 0;
+        foreach (var api in KafkaApis.All)
+        {
+            if (table.BrokerRange(api.ApiKey) is not { } broker)
+            {
+                continue;
+            }
+
+            var high = Math.Min(broker.Highest, api.Versions.Highest);
+            if (high < Math.Max(broker.Lowest, api.Versions.Lowest))
+            {
+                // No overlap (e.g. 2.15.1 offers ShareGroupHeartbeat v1, newer than RxKafka's v0).
+                Assert.False(table.TryPick(api.ApiKey, out _), $"{api.Name}: picked a version outside both ranges");
+                continue;
+            }
+
+            Assert.True(table.TryPick(api.ApiKey, out var picked), $"{api.Name}: no common version with {broker}");
+            Assert.Equal(high, picked);
+            AssertPicked(api, picked);
+            checkedApis++;
+        }
+
+        Assert.True(checkedApis >= 10, $"only {checkedApis} APIs offered");
+    }
+
+    /// <summary>Build-specific checks of a picked version.</summary>
+    protected virtual void AssertPicked(ApiDescriptor api, short version)
+    {
+    }
+
+    [Fact]
     public async Task C5_a_thousand_pipelined_requests_are_all_answered_in_order()
     {
         using var cluster = StartCluster(1);
@@ -141,6 +177,25 @@ public sealed class Debian202ConnectionTests : ConnectionTests
     protected override short ExpectedApiVersionsVersion => 2;
 
     protected override short ExpectedMetadataVersion => 2;
+
+    // 2.0.2 has no flexible versions except InitProducerId: every API lands on an older, non-flexible range.
+    protected override void AssertPicked(ApiDescriptor api, short version)
+    {
+        if (api.ApiKey != ApiKey.InitProducerId)
+        {
+            Assert.False(api.IsFlexible(version), $"{api.Name} v{version} is flexible");
+        }
+
+        if (api.ApiKey == ApiKey.Produce)
+        {
+            Assert.Equal(7, version);
+        }
+
+        if (api.ApiKey == ApiKey.Fetch)
+        {
+            Assert.Equal(11, version);
+        }
+    }
 }
 
 /// <summary>librdkafka 2.15.1 from source: answers ApiVersions v3+ with error 35 and a body that is not v0.</summary>
