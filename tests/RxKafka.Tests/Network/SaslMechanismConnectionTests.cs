@@ -505,6 +505,37 @@ public sealed class SaslMechanismConnectionTests : ReactiveTest
         Assert.Equal(ConnectionStatus.Ready, connection.CurrentState.Status);
     }
 
+    [Fact]
+    public void C3_gssapi_over_handshake_v0_does_not_wait_for_an_answer_to_the_final_token()
+    {
+        // A v0 broker (Java's GSSAPI server) has nothing to say after the security-layer reply and sends
+        // nothing; Kafka's own client does not wait either. Waiting would end in a request timeout.
+        OfferOnlyHandshakeV0();
+        ServeGssapi(offeredLayers: 0x01);
+        var round = 0;
+        _broker.RawTokenExchange = token => round++ switch
+        {
+            0 when token.AsSpan().SequenceEqual(ApReq) => RawTokenReply.Challenge(ApRep),
+            1 when token.Length == 0 => RawTokenReply.Challenge(FakeGssContext.Wrapped([0x01, 0x10, 0x00, 0x00])),
+            2 when token.AsSpan().SequenceEqual(FakeGssContext.Wrapped([0x01, 0x00, 0x00, 0x00])) => new RawTokenReply(null),
+            _ => RawTokenReply.Close,
+        };
+        var (mechanism, contexts, _) = FakeKerberos();
+        var task = KafkaConnection.ConnectAsync(Endpoint, _broker, Options(mechanism));
+        _scheduler.AdvanceBy(4);
+
+        Assert.True(task.IsCompletedSuccessfully, task.Exception?.InnerException?.ToString());
+        Assert.Equal(3, _broker.RawTokens.Count);
+        Assert.Equal([ApiKey.ApiVersions, ApiKey.SaslHandshake], _broker.Requests.Select(r => r.ApiKey));
+        Assert.True(Assert.Single(contexts).Disposed);
+
+        // The next frame from the broker answers the next request: nothing is left unpaired.
+        var metadata = task.Result.SendAsync(new MetadataRequest());
+        _scheduler.AdvanceBy(TimeSpan.FromSeconds(5).Ticks);
+        Assert.True(metadata.IsCompletedSuccessfully, metadata.Exception?.InnerException?.ToString());
+        Assert.Equal(ConnectionStatus.Ready, task.Result.CurrentState.Status);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private void AssertClosedWithAuthFailure()
