@@ -291,12 +291,14 @@ public sealed class SaslMechanismConnectionTests : ReactiveTest
     private static readonly Dictionary<string, string> CloudExtensions = new() { ["logicalCluster"] = "lkc-7", ["identityPoolId"] = "pool-Ab1" };
 
     // A token provider that answers 2 s after it is asked, in virtual time.
-    private OAuthBearerMechanism SlowTokenProvider(string token, List<DateTimeOffset> calls) => new(ct =>
+    // With numbered, each call's token ends in the call's number (a refreshed token).
+    private OAuthBearerMechanism SlowTokenProvider(string token, List<DateTimeOffset> calls, bool numbered = false) => new(ct =>
     {
         calls.Add(_scheduler.Now);
+        var value = numbered ? token + calls.Count : token;
         return new ValueTask<OAuthBearerToken>(
             Observable.Timer(TimeSpan.FromSeconds(2), _scheduler)
-                .Select(_ => new OAuthBearerToken(token, _scheduler.Now.AddHours(1), User, CloudExtensions))
+                .Select(_ => new OAuthBearerToken(value, _scheduler.Now.AddHours(1), User, CloudExtensions))
                 .ToTask(ct));
     });
 
@@ -317,7 +319,7 @@ public sealed class SaslMechanismConnectionTests : ReactiveTest
         return (parts[0], pairs);
     }
 
-    private void ServeOAuthBearer(string acceptedToken, List<Dictionary<string, string>> seen)
+    private void ServeOAuthBearer(string acceptedToken, List<Dictionary<string, string>> seen, long sessionLifetimeMs = 0)
     {
         var rejected = false;
         _broker.Handler = r => r.Request switch
@@ -334,9 +336,9 @@ public sealed class SaslMechanismConnectionTests : ReactiveTest
         {
             var (gs2, pairs) = ParseInitialResponse(bytes);
             seen.Add(pairs);
-            if (gs2 == "n,," && pairs.GetValueOrDefault("auth") == "Bearer " + acceptedToken)
+            if (gs2 == "n,," && pairs.GetValueOrDefault("auth", "").StartsWith("Bearer " + acceptedToken, StringComparison.Ordinal))
             {
-                return BrokerReply.Respond(new SaslAuthenticateResponse { AuthBytes = [], SessionLifetimeMs = 0 });
+                return BrokerReply.Respond(new SaslAuthenticateResponse { AuthBytes = [], SessionLifetimeMs = sessionLifetimeMs });
             }
 
             // RFC 7628 section 3.2.2: the server error is a JSON challenge; the client must answer %x01.
@@ -410,6 +412,28 @@ public sealed class SaslMechanismConnectionTests : ReactiveTest
         Assert.Contains("identity provider unreachable", e.Message);
         Assert.Empty(Authenticates);
         AssertClosedWithAuthFailure();
+    }
+
+    [Fact]
+    public void C4_oauthbearer_reauthentication_asks_the_provider_for_a_fresh_token_while_requests_flow()
+    {
+        var seen = new List<Dictionary<string, string>>();
+        var calls = new List<DateTimeOffset>();
+        ServeOAuthBearer(Jwt, seen, sessionLifetimeMs: 60_000);
+        var task = KafkaConnection.ConnectAsync(Endpoint, _broker, Options(SlowTokenProvider(Jwt, calls, numbered: true)));
+        _scheduler.AdvanceBy(2 + TimeSpan.FromSeconds(2).Ticks + 1);
+        var connection = task.Result;
+        var authenticatedAt = _scheduler.Clock;
+
+        // Re-authentication starts at 54 s; the provider takes 2 s; a request sent meanwhile is answered.
+        _scheduler.AdvanceTo(authenticatedAt + TimeSpan.FromSeconds(54).Ticks + 1);
+        Assert.Equal(2, calls.Count);
+        var during = connection.SendAsync(new MetadataRequest());
+        _scheduler.AdvanceBy(TimeSpan.FromSeconds(6).Ticks);
+
+        Assert.True(during.IsCompletedSuccessfully);
+        Assert.Equal(["Bearer " + Jwt + "1", "Bearer " + Jwt + "2"], seen.Select(p => p["auth"]));
+        Assert.Equal(ConnectionStatus.Ready, connection.CurrentState.Status);
     }
 
     // ---------------------------------------------------------------- GSSAPI
