@@ -50,6 +50,22 @@ public abstract record BrokerReply
     internal sealed record RawReply(byte[] Bytes, TimeSpan Delay) : BrokerReply;
 }
 
+/// <summary>The scripted broker's answer to one raw SASL token (the exchange after SaslHandshake v0, which has no Kafka framing).</summary>
+/// <param name="Token">The token to send back (null: send nothing).</param>
+/// <param name="ExpectsAnotherToken">Whether the exchange goes on: the next frame is another raw token, not a Kafka request.</param>
+/// <param name="Disconnect">Close the connection instead of answering (what a broker does when raw-mode authentication fails).</param>
+public sealed record RawTokenReply(byte[]? Token, bool ExpectsAnotherToken = false, bool Disconnect = false)
+{
+    /// <summary>A challenge: answer with <paramref name="token"/> and expect another raw token.</summary>
+    public static RawTokenReply Challenge(byte[] token) => new(token, ExpectsAnotherToken: true);
+
+    /// <summary>The last answer: <paramref name="token"/>, after which frames are Kafka requests again.</summary>
+    public static RawTokenReply Final(byte[] token) => new(token);
+
+    /// <summary>Authentication failed: close the connection.</summary>
+    public static RawTokenReply Close { get; } = new(null, Disconnect: true);
+}
+
 /// <summary>
 /// A broker in memory that answers requests as a script says, on a scheduler. It answers
 /// ApiVersions by itself (every API at every version RxKafka knows, or <see cref="ApiVersionsOverride"/>).
@@ -72,6 +88,12 @@ public sealed class ScriptedBroker : IKafkaTransportFactory
 
     /// <summary>Answers a raw SASL token sent after a SaslHandshake v0 (null: no answer).</summary>
     public Func<byte[], byte[]?>? RawTokenHandler { get; set; }
+
+    /// <summary>
+    /// Answers raw SASL tokens over as many rounds as a mechanism needs (SCRAM takes two, GSSAPI three);
+    /// takes precedence over <see cref="RawTokenHandler"/>, which allows a single round.
+    /// </summary>
+    public Func<byte[], RawTokenReply>? RawTokenExchange { get; set; }
 
     /// <summary>The raw SASL tokens received after SaslHandshake v0.</summary>
     public List<byte[]> RawTokens { get; } = new();
@@ -129,7 +151,28 @@ public sealed class ScriptedBroker : IKafkaTransportFactory
                         // After a successful SaslHandshake v0 the client sends a raw SASL token.
                         rawTokens--;
                         RawTokens.Add(frame);
-                        var answer = RawTokenHandler?.Invoke(frame);
+                        byte[]? answer;
+                        if (RawTokenExchange is { } exchange)
+                        {
+                            var step = exchange(frame);
+                            if (step.Disconnect)
+                            {
+                                _scheduler.Schedule(TimeSpan.Zero, () => Close(pipe));
+                                continue;
+                            }
+
+                            if (step.ExpectsAnotherToken)
+                            {
+                                rawTokens++;
+                            }
+
+                            answer = step.Token;
+                        }
+                        else
+                        {
+                            answer = RawTokenHandler?.Invoke(frame);
+                        }
+
                         if (answer is not null)
                         {
                             var bytes = new byte[4 + answer.Length];

@@ -246,12 +246,20 @@ public sealed class KafkaConnection : IAsyncDisposable
         }
         else
         {
-            // Handshake v0: raw size-prefixed tokens, no Kafka header; no re-authentication.
+            // Handshake v0: raw size-prefixed tokens, no Kafka header; no re-authentication. The broker
+            // answers a token only when it has something to say: after a client token that completes the
+            // client side (GSSAPI's security-layer reply) it sends nothing, so that one is not awaited.
+            var first = true;
             result = await SaslExchange.AuthenticateAsync(
                 authenticator,
                 mechanism.Name,
                 Broker,
-                async (bytes, token) => (SaslAuthenticateResponse)await StartRawToken(bytes.ToArray()).Result.ToInlineTask(token).ConfigureAwait(false),
+                async (bytes, token) =>
+                {
+                    var expectsAnswer = first || !authenticator.IsComplete;
+                    first = false;
+                    return (SaslAuthenticateResponse)await StartRawToken(bytes.ToArray(), expectsAnswer).Result.ToInlineTask(token).ConfigureAwait(false);
+                },
                 ct).ConfigureAwait(false);
             result = new SaslAuthenticationResult(0);
         }
@@ -278,9 +286,10 @@ public sealed class KafkaConnection : IAsyncDisposable
             e => Close(e is ConnectionClosedException c ? c.Reason : CloseReason.AuthFailure, e));
     }
 
-    private PendingRequest StartRawToken(byte[] token)
+    private PendingRequest StartRawToken(byte[] token, bool expectsAnswer)
     {
-        var pending = new PendingRequest(new SaslAuthenticateRequest { AuthBytes = token }, 0, 0, expectsResponse: true) { RawToken = token };
+        // Without an answer the token completes, with an empty response, once written.
+        var pending = new PendingRequest(new SaslAuthenticateRequest { AuthBytes = token }, 0, 0, expectsResponse: expectsAnswer) { RawToken = token };
         _ = WriteAsync(pending, header: null, headerVersion: 0, size: token.Length);
         return pending;
     }
