@@ -28,6 +28,13 @@ public sealed record ConnectionOptions
     /// <summary>Sent in ApiVersions v3+ (<c>client.software.version</c>).</summary>
     public string ClientSoftwareVersion { get; init; } = typeof(ConnectionOptions).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
+    /// <summary>
+    /// How long negotiation and authentication together may take after the transport opens
+    /// (default 30 s). A token provider or a broker that never answers fails the connect with
+    /// <see cref="RequestTimedOutException"/> and closes with ConnectionTimeout.
+    /// </summary>
+    public TimeSpan SetupTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>SASL authentication after negotiation (SASL_PLAINTEXT / SASL_SSL), or null for none.</summary>
     public ISaslMechanism? Sasl { get; init; }
 

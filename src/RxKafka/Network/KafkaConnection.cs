@@ -94,6 +94,13 @@ public sealed class KafkaConnection : IAsyncDisposable
             {
                 var connection = new KafkaConnection(transport, endpoint, options);
                 return connection.Negotiate().Select(_ => connection)
+                    .Timeout(
+                        options.SetupTimeout,
+                        Observable.Defer(() => Observable.Throw<KafkaConnection>(new ConnectionClosedException(
+                            CloseReason.ConnectionTimeout,
+                            connection.Broker,
+                            new RequestTimedOutException($"connection setup ({connection.CurrentState}) to {connection.Broker} did not finish within {options.SetupTimeout}")))),
+                        options.Scheduler)
                     .Catch<KafkaConnection, Exception>(e =>
                     {
                         connection.Close(

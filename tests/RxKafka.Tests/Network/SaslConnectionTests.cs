@@ -155,4 +155,20 @@ public sealed class SaslConnectionTests : ReactiveTest
         Assert.Equal(CloseReason.AuthFailure, connection.CurrentState.Reason);
         Assert.Contains("credentials revoked", connection.CurrentState.Error!.Message);
     }
+
+    [Fact]
+    public void C6_a_token_step_that_never_finishes_fails_the_connect_at_the_setup_timeout()
+    {
+        // The broker never answers SaslAuthenticate: without a bound the connect would wait forever.
+        _broker.Handler = r => r.Request is SaslHandshakeRequest ? BrokerReply.Respond(new SaslHandshakeResponse { Mechanisms = ["PLAIN"] }) : BrokerReply.Silence;
+        var options = Options with { SetupTimeout = TimeSpan.FromSeconds(10), RequestTimeout = TimeSpan.FromMinutes(5) };
+        var task = KafkaConnection.ConnectAsync(Endpoint, _broker, options);
+        _scheduler.AdvanceTo(TimeSpan.FromSeconds(10).Ticks - 1);
+        Assert.False(task.IsCompleted);
+        _scheduler.AdvanceBy(1);
+        var e = Assert.IsType<ConnectionClosedException>(task.Exception!.InnerException);
+        Assert.Equal(CloseReason.ConnectionTimeout, e.Reason);
+        Assert.Contains("Authenticating", e.Message);
+        Assert.True(Assert.Single(_broker.Connections).IsDisposed);
+    }
 }
