@@ -10,6 +10,12 @@
 #    cached outside the repository; skipped when the cached library exists.
 #  - stunnel4 + openssl: a TLS terminator in front of a mock broker, with a test CA, a server
 #    certificate for localhost signed by it, and a second, untrusted self-signed certificate.
+#  - MIT Kerberos (krb5-kdc, krb5-admin-server for kadmin.local, krb5-user for kinit, and
+#    libgssapi-krb5-2, the library .NET's NegotiateAuthentication loads): a private realm
+#    RXKAFKA.TEST in $CACHE/kerberos with principals kafka/localhost (service keytab) and client
+#    (password and client keytab). Only its files are made here; the tests' MiniKdc
+#    (RxKafka.Testing.Kerberos) starts krb5kdc on a free loopback port. The system's
+#    /etc/krb5.conf and KDC are never used: everything goes through KRB5_CONFIG / KRB5_KDC_PROFILE.
 #
 # The cache folder is $RXKAFKA_CACHE, default ${XDG_CACHE_HOME:-$HOME/.cache}/rxkafka; the C# harness
 # (RxKafka.Testing.MockCluster.MockLibraries) finds it by the same rule.
@@ -20,6 +26,8 @@ KAFKA_JS_PACKAGE=@confluentinc/kafka-javascript@1.10.1
 CACHE="${RXKAFKA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/rxkafka}"
 RDKAFKA_SO="$CACHE/librdkafka-$LIBRDKAFKA_VERSION/librdkafka.so.1"
 TLS_DIR="$CACHE/tls"
+KRB_DIR="$CACHE/kerberos"
+KRB_REALM=RXKAFKA.TEST
 
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 apt_updated=0
@@ -36,7 +44,7 @@ apt_install() {
 }
 
 apt_install liblz4-1 libzstd1 python3-kafka python3-snappy python3-lz4 python3-zstandard python3-xxhash \
-  librdkafka1 stunnel4 openssl
+  librdkafka1 stunnel4 openssl krb5-kdc krb5-admin-server krb5-user libgssapi-krb5-2
 
 # librdkafka 2.15.1 from the npm package's source, built once.
 if [ ! -f "$RDKAFKA_SO" ]; then
@@ -98,8 +106,83 @@ if [ $tls_complete -eq 0 ]; then
   mv "$tmp" "$TLS_DIR"
 fi
 
+# A private Kerberos realm: configuration templates, a database and two keytabs, made once.
+# krb5.conf.in and kdc.conf.in carry @KDC_PORT@, which MiniKdc replaces with the free loopback port
+# it starts krb5kdc on (kdb5_util and kadmin.local never contact a KDC, so they need no port). Built in
+# a sibling folder and renamed, so a half-made realm never looks cached; nothing in the database or
+# the keytabs names its folder.
+krb_files=(krb5.conf.in kdc.conf.in db/principal db/stash kafka.keytab client.keytab client.password)
+krb_complete=1
+for f in "${krb_files[@]}"; do [ -f "$KRB_DIR/$f" ] || krb_complete=0; done
+if [ $krb_complete -eq 0 ]; then
+  echo "setup: creating the Kerberos realm $KRB_REALM"
+  mkdir -p "$CACHE"
+  tmp="$(mktemp -d "$CACHE/kerberos.XXXXXX")"
+  (
+    set -euo pipefail
+    cd "$tmp"
+    mkdir db
+    cat > krb5.conf.in <<EOF
+# The RxKafka test realm $KRB_REALM (made by scripts/setup.sh). MiniKdc writes a copy with @KDC_PORT@ set.
+[libdefaults]
+  default_realm = $KRB_REALM
+  dns_lookup_kdc = false
+  dns_lookup_realm = false
+  dns_canonicalize_hostname = false
+  rdns = false
+  udp_preference_limit = 1
+  ticket_lifetime = 1h
+[realms]
+  $KRB_REALM = {
+    kdc = 127.0.0.1:@KDC_PORT@
+  }
+[domain_realm]
+  localhost = $KRB_REALM
+EOF
+    kdc_conf() {
+      cat <<EOF
+# The RxKafka test KDC for $KRB_REALM, loopback only (made by scripts/setup.sh). MiniKdc writes a copy with @KDC_PORT@ set.
+[kdcdefaults]
+  kdc_listen = 127.0.0.1:@KDC_PORT@
+  kdc_tcp_listen = 127.0.0.1:@KDC_PORT@
+[realms]
+  $KRB_REALM = {
+    database_name = $1/db/principal
+    key_stash_file = $1/db/stash
+    acl_file = $1/kadm5.acl
+    max_life = 1h
+    supported_enctypes = aes256-cts-hmac-sha1-96:normal aes128-cts-hmac-sha1-96:normal
+  }
+[logging]
+  kdc = STDERR
+EOF
+    }
+    kdc_conf "$KRB_DIR" > kdc.conf.in
+    kdc_conf "$tmp" > kdc.setup.conf
+    : > kadm5.acl
+    export KRB5_CONFIG="$tmp/krb5.conf.in" KRB5_KDC_PROFILE="$tmp/kdc.setup.conf"
+    db="$tmp/db/principal"
+    # The master password only protects the stash of this throwaway test database.
+    kdb5_util create -s -P rxkafka-test-master -r "$KRB_REALM" -d "$db" >/dev/null
+    head -c 18 /dev/urandom | base64 | tr -d '\n/+=' > client.password
+    kadmin() { kadmin.local -r "$KRB_REALM" -d "$db" -q "$1" >kadmin.log 2>&1 || { cat kadmin.log >&2; exit 1; }; }
+    kadmin "addprinc -randkey kafka/localhost@$KRB_REALM"
+    kadmin "addprinc -pw $(cat client.password) client@$KRB_REALM"
+    kadmin "ktadd -k $tmp/kafka.keytab kafka/localhost@$KRB_REALM"
+    # -norandkey keeps the password valid next to the keytab.
+    kadmin "ktadd -k $tmp/client.keytab -norandkey client@$KRB_REALM"
+    klist -k "$tmp/kafka.keytab" | grep -q "kafka/localhost@$KRB_REALM"
+    klist -k "$tmp/client.keytab" | grep -q "client@$KRB_REALM"
+    rm -f kdc.setup.conf kadmin.log
+    chmod 600 kafka.keytab client.keytab client.password
+  ) || { rm -rf "$tmp"; echo "setup: creating the Kerberos realm failed" >&2; exit 1; }
+  rm -rf "$KRB_DIR"
+  mv "$tmp" "$KRB_DIR"
+fi
+
 echo "setup: librdkafka 2.0.2 (Debian): $(dpkg -L librdkafka1 | grep -m1 '/librdkafka\.so\.1$')"
 echo "setup: librdkafka $LIBRDKAFKA_VERSION (source build): $RDKAFKA_SO"
 echo "setup: stunnel: $(command -v stunnel4)"
 echo "setup: test certificates: $TLS_DIR"
+echo "setup: Kerberos realm $KRB_REALM: $KRB_DIR"
 echo "setup: ok"

@@ -1,3 +1,4 @@
+using RxKafka.Testing.Kerberos;
 using RxKafka.Testing.MockCluster;
 
 namespace RxKafka.IntegrationTests.Support;
@@ -20,6 +21,12 @@ internal static class Prerequisites
         Require(haveStunnel, "stunnel4 is not installed: run scripts/setup.sh");
         Require(File.Exists(Path.Combine(MockLibraries.TlsDirectory, "ca.crt")),
             $"test certificates are missing in {MockLibraries.TlsDirectory}: run scripts/setup.sh");
+    }
+
+    public static void RequireKerberos()
+    {
+        var missing = MiniKdc.FindMissingPrerequisite();
+        Require(missing is null, missing ?? "");
     }
 
     private static void Require(bool present, string reason)
