@@ -23,7 +23,7 @@ public class MockConnectionBenchmarks
     {
         _cluster = MockKafkaCluster.Start(1, MockBuild.Source2151);
         var endpoint = BootstrapServers.Parse(_cluster.BootstrapServers)[0];
-        _connection = KafkaConnection.ConnectAsync(endpoint, new SocketTransportFactory(), new ConnectionOptions { MaxIdle = Timeout.InfiniteTimeSpan })
+        _connection = KafkaConnection.ConnectAsync(endpoint, new SocketTransportFactory())
             .GetAwaiter().GetResult();
     }
 
@@ -60,7 +60,7 @@ public class InMemoryConnectionBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _connection = KafkaConnection.ConnectAsync(new BrokerEndpoint("broker", 9092), new EchoBroker(), new ConnectionOptions { MaxIdle = Timeout.InfiniteTimeSpan })
+        _connection = KafkaConnection.ConnectAsync(new BrokerEndpoint("broker", 9092), new EchoBroker())
             .GetAwaiter().GetResult();
     }
 

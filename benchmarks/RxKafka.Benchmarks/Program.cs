@@ -1,9 +1,9 @@
 using BenchmarkDotNet.Running;
 using RxKafka.Benchmarks;
 
-if (args is ["alloc"])
+if (args is ["alloc", ..])
 {
-    await AllocationProbe.RunAsync();
+    await AllocationProbe.RunAsync(types: args is [_, "types"]);
     return;
 }
 
