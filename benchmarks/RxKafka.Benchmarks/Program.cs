@@ -7,4 +7,10 @@ if (args is ["alloc", ..])
     return;
 }
 
+if (args is ["sidebyside"])
+{
+    await SideBySide.RunAsync();
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
