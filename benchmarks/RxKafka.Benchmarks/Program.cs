@@ -1,3 +1,16 @@
 using BenchmarkDotNet.Running;
+using RxKafka.Benchmarks;
+
+if (args is ["alloc", ..])
+{
+    await AllocationProbe.RunAsync(types: args is [_, "types"]);
+    return;
+}
+
+if (args is ["sidebyside"])
+{
+    await SideBySide.RunAsync();
+    return;
+}
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -39,6 +39,8 @@ public sealed class KafkaConnection : IAsyncDisposable
     private readonly IDisposable _zip;
     private readonly Queue<TimeSpan> _rtts = new();
     private readonly KeyValuePair<string, object?> _brokerTag;
+    private readonly RequestHeader _requestHeader;
+    private readonly int[] _requestHeaderSizes;
     private int _nextCorrelationId;
     private volatile bool _closed;
     private long _bytesSent, _bytesReceived, _framesSent, _framesReceived;
@@ -51,6 +53,12 @@ public sealed class KafkaConnection : IAsyncDisposable
         Endpoint = endpoint;
         Broker = endpoint.ToString();
         _brokerTag = new("broker", Broker);
+        _requestHeader = new RequestHeader { ClientId = options.ClientId };
+        _requestHeaderSizes = new int[_requestHeader.HighestSupportedVersion + 1];
+        for (short v = 0; v < _requestHeaderSizes.Length; v++)
+        {
+            _requestHeaderSizes[v] = _requestHeader.ComputeSize(v);
+        }
 
         // C5: the n-th response frame belongs to the n-th request that expects one.
         _zip = _awaitingResponse
@@ -141,7 +149,24 @@ public sealed class KafkaConnection : IAsyncDisposable
     /// <summary>Sends <paramref name="request"/> and awaits its response; see <see cref="Send{TResponse}(KafkaRequest{TResponse})"/>.</summary>
     public Task<TResponse> SendAsync<TResponse>(KafkaRequest<TResponse> request, CancellationToken cancellationToken = default)
         where TResponse : KafkaResponse
-        => Send(request).ToTask(cancellationToken);
+    {
+        ArgumentNullException.ThrowIfNull(request);
+
+        // The hot path: the pending request completes the task itself, with no Defer, Select,
+        // AsyncSubject and ToTask observer in between. Same outcome as Send(request).ToTask(token):
+        // continuations run where the response is decoded; cancelling only abandons the wait.
+        var completion = new ResponseCompletion<TResponse>(cancellationToken);
+        try
+        {
+            Start(request, explicitVersion: null, requireReady: true, completion);
+        }
+        catch (Exception e)
+        {
+            completion.Fail(e);
+        }
+
+        return completion.Task;
+    }
 
     /// <summary>A snapshot of traffic counters and recent round-trip times (C13).</summary>
     public ConnectionMetrics GetMetrics()
@@ -297,23 +322,23 @@ public sealed class KafkaConnection : IAsyncDisposable
     {
         // Without an answer the token completes, with an empty response, once written.
         var pending = new PendingRequest(new SaslAuthenticateRequest { AuthBytes = token }, 0, 0, expectsResponse: expectsAnswer) { RawToken = token };
-        _ = WriteAsync(pending, header: null, headerVersion: 0, size: token.Length);
+        _ = WriteAsync(pending, headerVersion: 0, size: token.Length);
         return pending;
     }
 
     // ---------------------------------------------------------------- sending
 
-    private PendingRequest Start(KafkaRequest request, short? explicitVersion, bool requireReady)
+    private PendingRequest Start(KafkaRequest request, short? explicitVersion, bool requireReady, IResponseCompletion? completion = null)
     {
         var state = _state.Value;
         if (state.Status == ConnectionStatus.Closed)
         {
-            return PendingRequest.Failed(new ConnectionClosedException(state.Reason ?? CloseReason.ConnectionBroken, Broker, state.Error));
+            return PendingRequest.Failed(new ConnectionClosedException(state.Reason ?? CloseReason.ConnectionBroken, Broker, state.Error), completion);
         }
 
         if (requireReady && state.Status != ConnectionStatus.Ready)
         {
-            return PendingRequest.Failed(new InvalidOperationException($"Connection to {Broker} is {state}, not Ready"));
+            return PendingRequest.Failed(new InvalidOperationException($"Connection to {Broker} is {state}, not Ready"), completion);
         }
 
         short version;
@@ -323,35 +348,35 @@ public sealed class KafkaConnection : IAsyncDisposable
         }
         catch (KafkaException e)
         {
-            return PendingRequest.Failed(e);
+            return PendingRequest.Failed(e, completion);
         }
 
         var api = KafkaApis.Get(request.ApiKey);
-        var header = new RequestHeader { RequestApiKey = (short)request.ApiKey, RequestApiVersion = version, ClientId = _options.ClientId };
         var headerVersion = api.RequestHeaderVersion(version);
         int size;
         try
         {
-            size = checked(header.ComputeSize(headerVersion) + request.ComputeSize(version));
+            // The header's size depends only on its version and the client id: computed once per connection.
+            size = checked(_requestHeaderSizes[headerVersion] + request.ComputeSize(version));
         }
         catch (Exception e) when (e is KafkaException or OverflowException or ArgumentException)
         {
-            return PendingRequest.Failed(e is KafkaException ? e : new KafkaException(ErrorCode.InvalidRequest, $"{request.ApiKey} v{version} cannot be encoded: {e.Message}", e));
+            return PendingRequest.Failed(e is KafkaException ? e : new KafkaException(ErrorCode.InvalidRequest, $"{request.ApiKey} v{version} cannot be encoded: {e.Message}", e), completion);
         }
 
         if (size > _options.MaxRequestSize)
         {
             // S3: refuse before anything is written.
-            return PendingRequest.Failed(new KafkaException(ErrorCode.MessageTooLarge, $"{request.ApiKey} v{version} request of {size} bytes exceeds the maximum request size of {_options.MaxRequestSize} bytes"));
+            return PendingRequest.Failed(new KafkaException(ErrorCode.MessageTooLarge, $"{request.ApiKey} v{version} request of {size} bytes exceeds the maximum request size of {_options.MaxRequestSize} bytes"), completion);
         }
 
         var expectsResponse = request is not ProduceRequest { Acks: 0 };
-        var pending = new PendingRequest(request, version, api.ResponseHeaderVersion(version), expectsResponse);
-        _ = WriteAsync(pending, header, headerVersion, size);
+        var pending = new PendingRequest(request, version, api.ResponseHeaderVersion(version), expectsResponse, completion);
+        _ = WriteAsync(pending, headerVersion, size);
         return pending;
     }
 
-    private async Task WriteAsync(PendingRequest pending, RequestHeader? header, short headerVersion, int size)
+    private async Task WriteAsync(PendingRequest pending, short headerVersion, int size)
     {
         await _writeLock.WaitAsync().ConfigureAwait(false);
         try
@@ -367,16 +392,20 @@ public sealed class KafkaConnection : IAsyncDisposable
                 // C5: correlation ids wrap within 0..2^31-1; the order of ids is the order of writes.
                 pending.CorrelationId = _nextCorrelationId;
                 _nextCorrelationId = _nextCorrelationId == int.MaxValue ? 0 : _nextCorrelationId + 1;
-                if (header is not null)
-                {
-                    header.CorrelationId = pending.CorrelationId;
-                }
                 pending.SentAt = _scheduler.Now;
                 _idleTimer.Disposable = null;
                 if (pending.ExpectsResponse)
                 {
                     _pending.Enqueue(pending);
-                    pending.Timeout = _scheduler.Schedule(_options.RequestTimeout, () => OnTimeout(pending));
+                    // State instead of a closure: no per-request delegate.
+                    pending.Timeout = _scheduler.Schedule(
+                        (Connection: this, Pending: pending),
+                        _options.RequestTimeout,
+                        static (_, s) =>
+                        {
+                            s.Connection.OnTimeout(s.Pending);
+                            return Disposable.Empty;
+                        });
                 }
             }
 
@@ -391,7 +420,11 @@ public sealed class KafkaConnection : IAsyncDisposable
             }
             else
             {
-                Encode(_transport.Output, header!, headerVersion, pending.Request, pending.Version, size);
+                // The one header instance is only touched here, under the write lock.
+                _requestHeader.RequestApiKey = (short)pending.Request.ApiKey;
+                _requestHeader.RequestApiVersion = pending.Version;
+                _requestHeader.CorrelationId = pending.CorrelationId;
+                Encode(_transport.Output, _requestHeader, headerVersion, pending.Request, pending.Version, size);
             }
             var flush = await _transport.Output.FlushAsync().ConfigureAwait(false);
             lock (_gate)
@@ -546,7 +579,11 @@ public sealed class KafkaConnection : IAsyncDisposable
         }
 
         pending.Complete(response);
-        _metrics.OnNext(GetMetrics());
+        if (_metrics.HasObservers)
+        {
+            // A snapshot copies up to 100 round-trip times: only made when someone listens.
+            _metrics.OnNext(GetMetrics());
+        }
     }
 
     private static KafkaResponse Decode(PendingRequest pending, ReadOnlyMemory<byte> frame)
@@ -683,18 +720,24 @@ public sealed class KafkaConnection : IAsyncDisposable
             return;
         }
 
-        _idleTimer.Disposable = _scheduler.Schedule(_options.MaxIdle, () =>
+        _idleTimer.Disposable = _scheduler.Schedule(this, _options.MaxIdle, static (_, connection) =>
         {
-            lock (_gate)
-            {
-                if (_pending.Count > 0 || _closed)
-                {
-                    return;
-                }
-            }
-
-            Close(CloseReason.IdleDrop, null);
+            connection.OnIdle();
+            return Disposable.Empty;
         });
+    }
+
+    private void OnIdle()
+    {
+        lock (_gate)
+        {
+            if (_pending.Count > 0 || _closed)
+            {
+                return;
+            }
+        }
+
+        Close(CloseReason.IdleDrop, null);
     }
 
     /// <summary>C9: closes once; every pending request fails with the reason; the state stream ends with Closed(reason).</summary>
@@ -750,18 +793,30 @@ public sealed class KafkaConnection : IAsyncDisposable
         }
     }
 
-    private sealed class PendingRequest(KafkaRequest request, short version, short responseHeaderVersion, bool expectsResponse)
+    private sealed class PendingRequest
     {
-        private readonly AsyncSubject<KafkaResponse> _result = new();
+        // Exactly one of the two is set: a task's completion (SendAsync) or a subject (Send and the connection's own exchanges).
+        private readonly IResponseCompletion? _completion;
+        private readonly AsyncSubject<KafkaResponse>? _result;
         private int _done;
 
-        public KafkaRequest Request { get; } = request;
+        public PendingRequest(KafkaRequest request, short version, short responseHeaderVersion, bool expectsResponse, IResponseCompletion? completion = null)
+        {
+            Request = request;
+            Version = version;
+            ResponseHeaderVersion = responseHeaderVersion;
+            ExpectsResponse = expectsResponse;
+            _completion = completion;
+            _result = completion is null ? new AsyncSubject<KafkaResponse>() : null;
+        }
 
-        public short Version { get; } = version;
+        public KafkaRequest Request { get; }
 
-        public short ResponseHeaderVersion { get; } = responseHeaderVersion;
+        public short Version { get; }
 
-        public bool ExpectsResponse { get; } = expectsResponse;
+        public short ResponseHeaderVersion { get; }
+
+        public bool ExpectsResponse { get; }
 
         public int CorrelationId { get; set; } = -1;
 
@@ -773,11 +828,11 @@ public sealed class KafkaConnection : IAsyncDisposable
 
         public bool IsDone => Volatile.Read(ref _done) != 0;
 
-        public IObservable<KafkaResponse> Result => _result;
+        public IObservable<KafkaResponse> Result => _result ?? throw new InvalidOperationException("this request completes a task, not an observable");
 
-        public static PendingRequest Failed(Exception error)
+        public static PendingRequest Failed(Exception error, IResponseCompletion? completion = null)
         {
-            var p = new PendingRequest(null!, -1, 0, false);
+            var p = new PendingRequest(null!, -1, 0, false, completion);
             p.Fail(error);
             return p;
         }
@@ -786,8 +841,15 @@ public sealed class KafkaConnection : IAsyncDisposable
         {
             if (Interlocked.Exchange(ref _done, 1) == 0)
             {
-                _result.OnNext(response);
-                _result.OnCompleted();
+                if (_completion is not null)
+                {
+                    _completion.Complete(response);
+                }
+                else
+                {
+                    _result!.OnNext(response);
+                    _result.OnCompleted();
+                }
             }
         }
 
@@ -795,8 +857,51 @@ public sealed class KafkaConnection : IAsyncDisposable
         {
             if (Interlocked.Exchange(ref _done, 1) == 0)
             {
-                _result.OnError(error);
+                if (_completion is not null)
+                {
+                    _completion.Fail(error);
+                }
+                else
+                {
+                    _result!.OnError(error);
+                }
             }
+        }
+    }
+
+    private interface IResponseCompletion
+    {
+        void Complete(KafkaResponse response);
+
+        void Fail(Exception error);
+    }
+
+    // What Send(request).ToTask(token) did, in one object: the task's source is the completion itself,
+    // continuations run synchronously (no RunContinuationsAsynchronously, as with ToTask), and the
+    // token cancels the task but not the request.
+    private sealed class ResponseCompletion<TResponse> : TaskCompletionSource<TResponse>, IResponseCompletion
+        where TResponse : KafkaResponse
+    {
+        private readonly CancellationTokenRegistration _cancellation;
+
+        public ResponseCompletion(CancellationToken cancellationToken)
+        {
+            if (cancellationToken.CanBeCanceled)
+            {
+                _cancellation = cancellationToken.Register(static (state, token) => ((ResponseCompletion<TResponse>)state!).TrySetCanceled(token), this);
+            }
+        }
+
+        public void Complete(KafkaResponse response)
+        {
+            TrySetResult((TResponse)response);
+            _cancellation.Dispose();
+        }
+
+        public void Fail(Exception error)
+        {
+            TrySetException(error);
+            _cancellation.Dispose();
         }
     }
 }

@@ -304,6 +304,96 @@ public sealed class KafkaConnectionTests : ReactiveTest
         Assert.True(metrics.BytesSent > 4 * 4 && metrics.BytesReceived > 4 * 8);
     }
 
+    [Fact]
+    public void C13_MetricsUpdates_emits_a_snapshot_after_each_response_to_a_subscriber()
+    {
+        var connection = Connect();
+        _broker.Handler = _ => BrokerReply.Respond(new MetadataResponse(), TimeSpan.FromTicks(5));
+        var snapshots = new List<ConnectionMetrics>();
+        using var subscription = connection.MetricsUpdates.Subscribe(snapshots.Add);
+        var tasks = Enumerable.Range(0, 2).Select(_ => connection.SendAsync(new MetadataRequest())).ToList();
+        _scheduler.AdvanceBy(5);
+        Assert.All(tasks, t => Assert.True(t.IsCompletedSuccessfully));
+        Assert.Equal([1, 0], snapshots.Select(m => m.RequestsInFlight));
+        Assert.Equal([2L, 3L], snapshots.Select(m => m.FramesReceived));
+        Assert.Equal(TimeSpan.FromTicks(5), snapshots[^1].RoundTripTimes[^1]);
+    }
+
+    [Fact]
+    public void C5_cancelling_SendAsync_abandons_the_wait_but_the_request_keeps_its_place_in_order()
+    {
+        var connection = Connect();
+        var n = 0;
+        _broker.Handler = _ => BrokerReply.Respond(Tagged(n++), TimeSpan.FromTicks(10));
+        using var cancellation = new CancellationTokenSource();
+        var abandoned = connection.SendAsync(new MetadataRequest(), cancellation.Token);
+        var kept = connection.SendAsync(new MetadataRequest());
+        cancellation.Cancel();
+        Assert.True(abandoned.IsCanceled);
+        Assert.Equal(2, connection.GetMetrics().RequestsInFlight);
+
+        _scheduler.AdvanceBy(10);
+        Assert.True(kept.IsCompletedSuccessfully);
+        Assert.Equal(1, kept.Result.ThrottleTimeMs); // the first response went to the abandoned request
+        Assert.Equal(0, connection.GetMetrics().RequestsInFlight);
+        Assert.Equal(ConnectionStatus.Ready, connection.CurrentState.Status);
+    }
+
+    [Fact]
+    public void C5_a_token_cancelled_after_the_response_changes_nothing()
+    {
+        var connection = Connect();
+        _broker.Handler = _ => BrokerReply.Respond(Tagged(7), TimeSpan.FromTicks(1));
+        using var cancellation = new CancellationTokenSource();
+        var task = connection.SendAsync(new MetadataRequest(), cancellation.Token);
+        _scheduler.AdvanceBy(1);
+        cancellation.Cancel();
+        Assert.True(task.IsCompletedSuccessfully);
+        Assert.Equal(7, task.Result.ThrottleTimeMs);
+    }
+
+    [Fact]
+    public void C5_interleaved_request_kinds_carry_their_own_header_and_client_id()
+    {
+        // One request header is reused per connection: each write must still carry its own key, version and id.
+        var connection = Connect(Options with { ClientId = "a-longer-client-id-\u00e9\u00e8" });
+        _broker.Handler = r => r.Request switch
+        {
+            HeartbeatRequest => BrokerReply.Respond(new HeartbeatResponse { ThrottleTimeMs = r.Header.CorrelationId }, TimeSpan.FromTicks(1)),
+            _ => BrokerReply.Respond(new MetadataResponse { ThrottleTimeMs = r.Header.CorrelationId }, TimeSpan.FromTicks(1)),
+        };
+        var metadata = new List<Task<MetadataResponse>>();
+        var heartbeats = new List<Task<HeartbeatResponse>>();
+        for (var i = 0; i < 3; i++)
+        {
+            metadata.Add(connection.SendAsync(new MetadataRequest { Topics = [] }));
+            heartbeats.Add(connection.SendAsync(new HeartbeatRequest { GroupId = "g", MemberId = "m" }));
+        }
+
+        _scheduler.AdvanceBy(1);
+        Assert.Equal([1, 3, 5], metadata.Select(t => t.Result.ThrottleTimeMs));
+        Assert.Equal([2, 4, 6], heartbeats.Select(t => t.Result.ThrottleTimeMs));
+        var sent = _broker.Requests.Skip(1).ToList();
+        Assert.Equal(Enumerable.Range(1, 6), sent.Select(r => r.Header.CorrelationId));
+        Assert.Equal([ApiKey.Metadata, ApiKey.Heartbeat, ApiKey.Metadata, ApiKey.Heartbeat, ApiKey.Metadata, ApiKey.Heartbeat], sent.Select(r => r.ApiKey));
+        Assert.All(sent, r => Assert.Equal("a-longer-client-id-\u00e9\u00e8", r.Header.ClientId));
+        Assert.All(sent, r => Assert.Equal(KafkaApis.Get(r.ApiKey).Versions.Highest, r.Version));
+    }
+
+    [Fact]
+    public void C9_SendAsync_before_negotiation_faults_without_writing()
+    {
+        var transport = InMemoryTransport.Create();
+        var connection = new KafkaConnection(transport, Endpoint, Options); // Connecting: never negotiated
+        var task = connection.SendAsync(new MetadataRequest());
+        Assert.True(task.IsFaulted);
+        var e = Assert.IsType<InvalidOperationException>(task.Exception!.InnerException);
+        Assert.Contains("broker-1:9092", e.Message);
+        Assert.Contains("not Ready", e.Message);
+        Assert.False(transport.BrokerSide.Input.TryRead(out _)); // nothing was written
+        Assert.Throws<ArgumentNullException>(() => { _ = connection.SendAsync<MetadataResponse>(null!); });
+    }
+
     private static byte[] RawFrame(int correlationId, byte[] body)
     {
         var frame = new byte[8 + body.Length];

@@ -60,7 +60,8 @@ internal sealed class TestCertificates : IDisposable
 
         var serial = new byte[8];
         RandomNumberGenerator.Fill(serial);
-        using var issued = request.Create(Authority, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1), serial);
+        // Inside the authority's validity, which was fixed when it was made (a fresh UtcNow here could fall after it).
+        using var issued = request.Create(Authority, Authority.NotBefore.ToUniversalTime().AddMinutes(1), Authority.NotAfter.ToUniversalTime().AddMinutes(-1), serial);
         return issued.CopyWithPrivateKey(key);
     }
 }
