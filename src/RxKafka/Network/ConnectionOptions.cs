@@ -46,4 +46,91 @@ public sealed record ConnectionOptions
 
     /// <summary>The scheduler for timeouts and idle checks. Tests pass a TestScheduler.</summary>
     public IScheduler Scheduler { get; init; } = DefaultScheduler.Instance;
+
+    /// <summary>
+    /// Options from Kafka's config names: <c>client.id</c>, <c>request.timeout.ms</c>,
+    /// <c>connections.max.idle.ms</c>, <c>socket.connection.setup.timeout.ms</c>,
+    /// <c>client.software.name</c>, <c>client.software.version</c>, and with
+    /// <c>security.protocol</c> SASL_PLAINTEXT or SASL_SSL the <c>sasl.*</c> settings. Names this
+    /// connection does not use are ignored (they belong to other layers).
+    /// </summary>
+    /// <exception cref="KafkaConfigException">A value is malformed or out of range; the message names the setting.</exception>
+    public static ConnectionOptions FromConfig(IReadOnlyDictionary<string, string> config, IScheduler? scheduler = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var options = new ConnectionOptions();
+        if (scheduler is not null)
+        {
+            options = options with { Scheduler = scheduler };
+        }
+
+        if (config.TryGetValue("client.id", out var clientId))
+        {
+            options = options with { ClientId = clientId };
+        }
+
+        if (Milliseconds(config, "request.timeout.ms", allowInfinite: false) is { } requestTimeout)
+        {
+            options = options with { RequestTimeout = requestTimeout };
+        }
+
+        if (Milliseconds(config, "connections.max.idle.ms", allowInfinite: true) is { } idle)
+        {
+            options = options with { MaxIdle = idle };
+        }
+
+        if (Milliseconds(config, "socket.connection.setup.timeout.ms", allowInfinite: false) is { } setup)
+        {
+            options = options with { SetupTimeout = setup };
+        }
+
+        if (config.TryGetValue("client.software.name", out var softwareName))
+        {
+            options = options with { ClientSoftwareName = softwareName };
+        }
+
+        if (config.TryGetValue("client.software.version", out var softwareVersion))
+        {
+            options = options with { ClientSoftwareVersion = softwareVersion };
+        }
+
+        var protocol = config.TryGetValue("security.protocol", out var p) ? p.Trim().ToUpperInvariant() : "PLAINTEXT";
+        switch (protocol)
+        {
+            case "PLAINTEXT" or "SSL":
+                break;
+            case "SASL_PLAINTEXT" or "SASL_SSL":
+                options = options with { Sasl = SaslMechanisms.Create(config) };
+                break;
+            default:
+                throw new KafkaConfigException("security.protocol", $"'{p}' is not one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL");
+        }
+
+        return options;
+    }
+
+    private static TimeSpan? Milliseconds(IReadOnlyDictionary<string, string> config, string name, bool allowInfinite)
+    {
+        if (!config.TryGetValue(name, out var text))
+        {
+            return null;
+        }
+
+        if (!long.TryParse(text.Trim(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var ms))
+        {
+            throw new KafkaConfigException(name, $"'{text}' is not a whole number of milliseconds");
+        }
+
+        if (ms == -1 && allowInfinite)
+        {
+            return Timeout.InfiniteTimeSpan;
+        }
+
+        if (ms <= 0 || ms > int.MaxValue)
+        {
+            throw new KafkaConfigException(name, $"{ms} ms is out of range (1 to {int.MaxValue}{(allowInfinite ? ", or -1 for no limit" : "")})");
+        }
+
+        return TimeSpan.FromMilliseconds(ms);
+    }
 }
