@@ -142,7 +142,7 @@ public sealed class MiniKdc : IDisposable
         for (var attempt = 1; ; attempt++)
         {
             // A free port can be taken between probing and krb5kdc's bind; then krb5kdc exits and we try another.
-            var port = FreeLoopbackPort();
+            var port = ServerProcess.FreeLoopbackPort();
             var workDirectory = Directory.CreateTempSubdirectory("rxkafka-kdc-").FullName;
             var output = new StringBuilder();
             Process process;
@@ -157,12 +157,12 @@ public sealed class MiniKdc : IDisposable
                 throw;
             }
 
-            if (WaitUntilListening(process, port, timeout, out var failure))
+            if (ServerProcess.WaitUntilListening(process, port, timeout, out var failure))
             {
                 return new MiniKdc(process, output, workDirectory, port);
             }
 
-            Stop(process, workDirectory);
+            ServerProcess.Stop(process, workDirectory);
             string log;
             lock (output)
             {
@@ -226,7 +226,7 @@ public sealed class MiniKdc : IDisposable
     public string EmptyCredentialCache(string fileName = "empty.ccache") => CacheName(fileName);
 
     /// <summary>Stops krb5kdc and deletes <see cref="WorkDirectory"/>.</summary>
-    public void Dispose() => Stop(_process, WorkDirectory);
+    public void Dispose() => ServerProcess.Stop(_process, WorkDirectory);
 
     private string CacheName(string fileName)
     {
@@ -255,67 +255,12 @@ public sealed class MiniKdc : IDisposable
     }
 
     private static Process Launch(string executable, string workDirectory, StringBuilder output)
-    {
         // -n: stay in the foreground, so disposing can stop it. The database and the listening address come from kdc.conf.
-        var start = new ProcessStartInfo(executable, ["-n", "-r", Realm])
+        => ServerProcess.Launch(executable, ["-n", "-r", Realm], workDirectory, output, new Dictionary<string, string>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = workDirectory,
-        };
-        start.Environment["KRB5_CONFIG"] = Path.Combine(workDirectory, "krb5.conf");
-        start.Environment["KRB5_KDC_PROFILE"] = Path.Combine(workDirectory, "kdc.conf");
-        var process = new Process { StartInfo = start };
-        DataReceivedEventHandler append = (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                lock (output)
-                {
-                    output.AppendLine(e.Data);
-                }
-            }
-        };
-        process.OutputDataReceived += append;
-        process.ErrorDataReceived += append;
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static bool WaitUntilListening(Process process, int port, TimeSpan timeout, out string failure)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            if (process.HasExited)
-            {
-                failure = $"exited with code {process.ExitCode} before listening";
-                return false;
-            }
-
-            try
-            {
-                using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                probe.Connect(IPAddress.Loopback, port);
-                failure = "";
-                return true;
-            }
-            catch (SocketException) when (deadline.Elapsed < timeout)
-            {
-                // Not listening yet: wait a little, waking at once if krb5kdc exits.
-                process.WaitForExit(20);
-            }
-            catch (SocketException e)
-            {
-                failure = $"did not accept connections within {timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s ({e.SocketErrorCode})";
-                return false;
-            }
-        }
-    }
+            ["KRB5_CONFIG"] = Path.Combine(workDirectory, "krb5.conf"),
+            ["KRB5_KDC_PROFILE"] = Path.Combine(workDirectory, "kdc.conf"),
+        });
 
     private static (int ExitCode, string Output) RunTool(string executable, string[] arguments, IReadOnlyDictionary<string, string> environment)
     {
@@ -343,42 +288,6 @@ public sealed class MiniKdc : IDisposable
         }
 
         return (process.ExitCode, (stdout.Result + stderr.Result).Trim());
-    }
-
-    private static void Stop(Process process, string workDirectory)
-    {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-
-            process.WaitForExit();
-        }
-        catch (InvalidOperationException)
-        {
-            // Never started or already reaped.
-        }
-        finally
-        {
-            process.Dispose();
-            try
-            {
-                Directory.Delete(workDirectory, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A leftover temp folder is harmless.
-            }
-        }
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)listener.LocalEndPoint!).Port;
     }
 
     // krb5kdc lives in /usr/sbin, which an ordinary user's PATH often lacks.

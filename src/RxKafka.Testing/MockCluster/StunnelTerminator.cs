@@ -122,17 +122,17 @@ public sealed class StunnelTerminator : IDisposable
         for (var attempt = 1; ; attempt++)
         {
             // A free port can be taken between probing and stunnel's bind; then stunnel exits and we try another.
-            var port = FreeLoopbackPort();
+            var port = ServerProcess.FreeLoopbackPort();
             var workDirectory = Directory.CreateTempSubdirectory("rxkafka-stunnel-").FullName;
             var output = new StringBuilder();
             var process = Launch(executable, workDirectory, port, target, certificates, certificate, output);
-            var ready = WaitUntilListening(process, port, timeout, out var failure);
+            var ready = ServerProcess.WaitUntilListening(process, port, timeout, out var failure);
             if (ready)
             {
                 return new StunnelTerminator(process, workDirectory, output, port, target, certificates, certificate);
             }
 
-            Stop(process, workDirectory);
+            ServerProcess.Stop(process, workDirectory);
             string log;
             lock (output)
             {
@@ -149,7 +149,7 @@ public sealed class StunnelTerminator : IDisposable
     }
 
     /// <summary>Stops stunnel and deletes its configuration.</summary>
-    public void Dispose() => Stop(_process, _workDirectory);
+    public void Dispose() => ServerProcess.Stop(_process, _workDirectory);
 
     private static Process Launch(string executable, string workDirectory, int port, DnsEndPoint target, TestCertificates certificates, TlsTestCertificate served, StringBuilder output)
     {
@@ -172,98 +172,7 @@ public sealed class StunnelTerminator : IDisposable
             $"key = {key}",
             ""));
 
-        var start = new ProcessStartInfo(executable, [config])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = workDirectory,
-        };
-        var process = new Process { StartInfo = start };
-        DataReceivedEventHandler append = (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                lock (output)
-                {
-                    output.AppendLine(e.Data);
-                }
-            }
-        };
-        process.OutputDataReceived += append;
-        process.ErrorDataReceived += append;
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static bool WaitUntilListening(Process process, int port, TimeSpan timeout, out string failure)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            if (process.HasExited)
-            {
-                failure = $"exited with code {process.ExitCode} before listening";
-                return false;
-            }
-
-            try
-            {
-                using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                probe.Connect(IPAddress.Loopback, port);
-                failure = "";
-                return true;
-            }
-            catch (SocketException) when (deadline.Elapsed < timeout)
-            {
-                // Not listening yet: wait a little, waking at once if stunnel exits.
-                process.WaitForExit(20);
-            }
-            catch (SocketException e)
-            {
-                failure = $"did not accept connections within {timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s ({e.SocketErrorCode})";
-                return false;
-            }
-        }
-    }
-
-    private static void Stop(Process process, string workDirectory)
-    {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-
-            process.WaitForExit();
-        }
-        catch (InvalidOperationException)
-        {
-            // Never started or already reaped.
-        }
-        finally
-        {
-            process.Dispose();
-            try
-            {
-                Directory.Delete(workDirectory, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A leftover temp folder is harmless.
-            }
-        }
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)listener.LocalEndPoint!).Port;
+        return ServerProcess.Launch(executable, [config], workDirectory, output);
     }
 
     private static string FindStunnel()
