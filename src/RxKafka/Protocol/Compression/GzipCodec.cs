@@ -155,11 +155,11 @@ internal static unsafe class GzipCodec
         private readonly long _tailStart;
         private byte[] _buffer = ArrayPool<byte>.Shared.Rent(OutputLimit.ChunkSize);
         private long _position;
-        private uint _crc = 0xFFFFFFFFu;
+        private uint _crc; // the CRC-32 of nothing
 
         public TailCrcWriter(long tailStart) => _tailStart = tailStart;
 
-        public uint Crc => ~_crc;
+        public uint Crc => _crc;
 
         public void Advance(int count)
         {
@@ -167,7 +167,7 @@ internal static unsafe class GzipCodec
             if (end > _tailStart)
             {
                 int from = (int)Math.Max(0, _tailStart - _position);
-                _crc = Crc32.Update(_crc, _buffer.AsSpan(from, count - from));
+                _crc = Crc32.Append(_crc, _buffer.AsSpan(from, count - from));
             }
 
             _position = end;

@@ -101,23 +101,37 @@ internal static unsafe class Lz4Codec
     /// </summary>
     internal static int CopyHeaderWithFixedChecksum(ReadOnlySpan<byte> source, Span<byte> header)
     {
-        if (source.Length < 7)
+        if (!TryGetHeaderChecksumPosition(source, out int position))
         {
             throw Corrupt("the frame header is truncated");
         }
 
-        byte flags = source[4];
-        int descriptorLength = 2 + ((flags & 0x08) != 0 ? 8 : 0) + ((flags & 0x01) != 0 ? 4 : 0);
-        int headerLength = 4 + descriptorLength + 1;
-        if (source.Length < headerLength)
-        {
-            throw Corrupt("the frame header is truncated");
-        }
-
+        int headerLength = position + 1;
         source[..headerLength].CopyTo(header);
-        header[headerLength - 1] = (byte)((XxHash32.Hash(header.Slice(4, descriptorLength)) >> 8) & 0xFF);
+        header[position] = HeaderChecksum(header[4..position]);
         return headerLength;
     }
+
+    /// <summary>
+    /// Where the header checksum byte of the frame starting at <paramref name="frame"/> is: after the
+    /// 4-byte magic, FLG, BD, and the optional content size (FLG bit 3) and dictionary id (FLG bit 0).
+    /// False when the frame is too short to hold it. The magic is not checked.
+    /// </summary>
+    internal static bool TryGetHeaderChecksumPosition(ReadOnlySpan<byte> frame, out int position)
+    {
+        position = 0;
+        if (frame.Length < 7)
+        {
+            return false;
+        }
+
+        byte flags = frame[4];
+        position = 4 + 2 + ((flags & 0x08) != 0 ? 8 : 0) + ((flags & 0x01) != 0 ? 4 : 0);
+        return position < frame.Length;
+    }
+
+    /// <summary>The LZ4 frame header checksum of <paramref name="hashed"/>: the second byte of its xxHash32.</summary>
+    internal static byte HeaderChecksum(ReadOnlySpan<byte> hashed) => (byte)((XxHash32.Hash(hashed) >> 8) & 0xFF);
 
     /// <summary>Feeds all of <paramref name="input"/>; the decoder must not call the frame complete before it is consumed.</summary>
     private static void Finish(Lz4Native api, IntPtr context, ReadOnlySpan<byte> input, IBufferWriter<byte> destination, ref OutputLimit limit, nuint hint)

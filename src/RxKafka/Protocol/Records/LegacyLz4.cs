@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using RxKafka.Protocol.Compression;
 
 namespace RxKafka.Protocol.Records;
 
@@ -17,33 +18,25 @@ internal static class LegacyLz4
     public static bool TryFindHeaderChecksum(ReadOnlySpan<byte> frame, out int position)
     {
         position = 0;
-        if (frame.Length < MagicSize + 3 || BinaryPrimitives.ReadUInt32LittleEndian(frame) != FrameMagic)
-        {
-            return false;
-        }
-
-        var flg = frame[MagicSize];
-        position = MagicSize + 2 + ((flg & 0x08) != 0 ? 8 : 0) + ((flg & 0x01) != 0 ? 4 : 0);
-        return position < frame.Length;
+        return frame.Length >= MagicSize && BinaryPrimitives.ReadUInt32LittleEndian(frame) == FrameMagic
+            && Lz4Codec.TryGetHeaderChecksumPosition(frame, out position);
     }
 
-    /// <summary>Replaces the header checksum with the broken one old Kafka expects.</summary>
+    /// <summary>Replaces the header checksum with the broken one old Kafka expects (hashed over the magic too).</summary>
     public static void BreakHeaderChecksum(Span<byte> frame)
     {
         if (TryFindHeaderChecksum(frame, out var position))
         {
-            frame[position] = (byte)(XxHash32(frame[..position]) >> 8);
+            frame[position] = Lz4Codec.HeaderChecksum(frame[..position]);
         }
     }
 
-    /// <summary>Replaces the header checksum with the correct one (xxhash32 of the descriptor).</summary>
+    /// <summary>Replaces the header checksum with the correct one (over the frame descriptor only).</summary>
     public static void FixHeaderChecksum(Span<byte> frame)
     {
         if (TryFindHeaderChecksum(frame, out var position))
         {
-            frame[position] = (byte)(XxHash32(frame[MagicSize..position]) >> 8);
+            frame[position] = Lz4Codec.HeaderChecksum(frame[MagicSize..position]);
         }
     }
-
-    internal static uint XxHash32(ReadOnlySpan<byte> data) => Compression.XxHash32.Hash(data);
 }

@@ -1,3 +1,4 @@
+using RxKafka.Protocol;
 using System.Text;
 using RxKafka.Protocol.Records;
 using Record = RxKafka.Protocol.Records.Record;

@@ -2,11 +2,11 @@ using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace RxKafka.Protocol.Records;
+namespace RxKafka.Protocol;
 
 /// <summary>
 /// CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), the checksum of legacy messages
-/// (magic 0 and 1). A slicing-by-8 table implementation: eight bytes per step through eight
+/// (magic 0 and 1) and of the gzip trailer. A slicing-by-8 table implementation: eight bytes per step through eight
 /// 256-entry tables.
 /// </summary>
 internal static class Crc32
