@@ -69,6 +69,32 @@ public sealed class SocketTransportTests
     }
 
     [Fact]
+    public async Task C1_TheConnectTimeoutRunsOnTheOptionsScheduler()
+    {
+        // Same silent peer; the one-hour timeout passes in virtual time, so the failure comes at once.
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(0);
+        var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        var fillers = new List<Socket>();
+        try
+        {
+            Assert.SkipUnless(await FillAcceptQueueAsync(port, fillers), "The OS never stopped accepting connections to a full accept queue.");
+            var scheduler = new RxKafka.Testing.TestScheduler();
+            var factory = new SocketTransportFactory(new SocketOptions { ConnectTimeout = TimeSpan.FromHours(1), Scheduler = scheduler });
+            var connect = factory.ConnectAsync(new BrokerEndpoint("127.0.0.1", port), Token).AsTask();
+            scheduler.AdvanceBy(TimeSpan.FromHours(1).Ticks);
+
+            var error = await Assert.ThrowsAsync<KafkaConnectionException>(() => connect.WaitAsync(Loopback.Timeout, Token));
+            Assert.Contains("timed out", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            fillers.ForEach(f => f.Dispose());
+        }
+    }
+
+    [Fact]
     public async Task C1_SilentPeerTimesOutWithinTheConnectTimeout()
     {
         // A listener whose accept queue is full drops SYNs, so a connect hangs as it would towards

@@ -63,6 +63,9 @@ public sealed record SocketOptions
     /// </summary>
     public TimeSpan ConnectTimeout { get; init => field = Positive(value, nameof(ConnectTimeout)); } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The scheduler that times <see cref="ConnectTimeout"/> (like every timer in RxKafka).</summary>
+    public System.Reactive.Concurrency.IScheduler Scheduler { get; init; } = System.Reactive.Concurrency.DefaultScheduler.Instance;
+
     private static TimeSpan Positive(TimeSpan value, string name) =>
         value > TimeSpan.Zero && value.TotalMilliseconds <= int.MaxValue
             ? value

@@ -1,3 +1,4 @@
+using System.Reactive.Concurrency;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
@@ -35,7 +36,7 @@ public sealed class SocketTransportFactory : IKafkaTransportFactory
     public async ValueTask<IKafkaTransport> ConnectAsync(BrokerEndpoint endpoint, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Options.ConnectTimeout);
+        using var timer = Options.Scheduler.Schedule(Options.ConnectTimeout, timeout.Cancel);
         var (socket, applied) = await ConnectSocketAsync(endpoint, Options, timeout.Token, cancellationToken).ConfigureAwait(false);
         return new StreamTransport(socket, new NetworkStream(socket, ownsSocket: true), $"tcp://{endpoint}", applied);
     }

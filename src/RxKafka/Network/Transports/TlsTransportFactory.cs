@@ -1,3 +1,4 @@
+using System.Reactive.Concurrency;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
@@ -35,7 +36,7 @@ public sealed class TlsTransportFactory : IKafkaTransportFactory
     public async ValueTask<IKafkaTransport> ConnectAsync(BrokerEndpoint endpoint, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Socket.ConnectTimeout);
+        using var timer = Socket.Scheduler.Schedule(Socket.ConnectTimeout, timeout.Cancel);
         var (socket, applied) = await SocketTransportFactory.ConnectSocketAsync(endpoint, Socket, timeout.Token, cancellationToken).ConfigureAwait(false);
 
         var targetHost = Tls.TargetHost ?? endpoint.Host;
