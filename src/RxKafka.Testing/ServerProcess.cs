@@ -36,6 +36,7 @@ internal static class ServerProcess
                 lock (output)
                 {
                     output.AppendLine(e.Data);
+                    Monitor.PulseAll(output); // wakes WaitForOutput
                 }
             }
         };
@@ -79,6 +80,31 @@ internal static class ServerProcess
                 failure = $"did not accept connections within {timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s ({e.SocketErrorCode})";
                 return false;
             }
+        }
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="output"/> (filled by <see cref="Launch"/>) contains <paramref name="text"/>,
+    /// woken by each line the process writes, for at most <paramref name="timeout"/>. The process's
+    /// output arrives asynchronously, so a line about something that just happened may lag behind it.
+    /// </summary>
+    public static bool WaitForOutput(StringBuilder output, string text, TimeSpan timeout)
+    {
+        var deadline = Stopwatch.StartNew();
+        lock (output)
+        {
+            while (!output.ToString().Contains(text, StringComparison.Ordinal))
+            {
+                var left = timeout - deadline.Elapsed;
+                if (left <= TimeSpan.Zero)
+                {
+                    return false;
+                }
+
+                Monitor.Wait(output, left);
+            }
+
+            return true;
         }
     }
 

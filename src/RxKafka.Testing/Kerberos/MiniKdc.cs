@@ -87,6 +87,12 @@ public sealed class MiniKdc : IDisposable
     }
 
     /// <summary>
+    /// Waits until the KDC has logged <paramref name="text"/> (its log lags the requests it answers),
+    /// for at most <paramref name="timeout"/>; returns whether it did.
+    /// </summary>
+    public bool WaitForLog(string text, TimeSpan timeout) => ServerProcess.WaitForOutput(_output, text, timeout);
+
+    /// <summary>
     /// Why a KDC cannot be started here, with the fix, or <see langword="null"/> when everything is in place:
     /// the MIT tools (krb5kdc, kinit), the GSS-API library, and the realm's files.
     /// </summary>

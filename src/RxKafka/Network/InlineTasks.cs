@@ -4,48 +4,13 @@ using System.Reactive.Linq;
 namespace RxKafka.Network;
 
 /// <summary>
-/// Bridges between observables and tasks whose continuations run on the thread that completes
-/// them. Under a TestScheduler that thread is the one advancing virtual time, so a multi-step
-/// exchange (SASL) finishes within the same AdvanceBy instead of hopping to the thread pool.
+/// Turns a task into an observable that emits on the thread completing the task. Under a
+/// TestScheduler that thread is the one advancing virtual time, so a multi-step exchange (SASL)
+/// finishes within the same AdvanceBy instead of hopping to the thread pool, as
+/// Observable.FromAsync may.
 /// </summary>
 internal static class InlineTasks
 {
-    public static Task<T> ToInlineTask<T>(this IObservable<T> source, CancellationToken cancellationToken = default)
-    {
-        var completion = new TaskCompletionSource<T>();
-        var hasValue = false;
-        T last = default!;
-        var subscription = source.Subscribe(
-            value =>
-            {
-                hasValue = true;
-                last = value;
-            },
-            error => completion.TrySetException(error),
-            () =>
-            {
-                if (hasValue)
-                {
-                    completion.TrySetResult(last);
-                }
-                else
-                {
-                    completion.TrySetException(new InvalidOperationException("the sequence completed without a value"));
-                }
-            });
-        if (cancellationToken.CanBeCanceled)
-        {
-            var registration = cancellationToken.Register(() =>
-            {
-                subscription.Dispose();
-                completion.TrySetCanceled(cancellationToken);
-            });
-            completion.Task.ContinueWith(_ => registration.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        }
-
-        return completion.Task;
-    }
-
     public static IObservable<T> FromInlineTask<T>(Func<CancellationToken, Task<T>> start)
         => Observable.Create<T>(observer =>
         {

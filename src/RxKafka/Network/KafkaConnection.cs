@@ -151,14 +151,20 @@ public sealed class KafkaConnection : IAsyncDisposable
         where TResponse : KafkaResponse
     {
         ArgumentNullException.ThrowIfNull(request);
+        return StartAsync(request, version: null, requireReady: true, cancellationToken);
+    }
 
-        // The hot path: the pending request completes the task itself, with no Defer, Select,
-        // AsyncSubject and ToTask observer in between. Same outcome as Send(request).ToTask(token):
-        // continuations run where the response is decoded; cancelling only abandons the wait.
+    // The hot path: the pending request completes the task itself, with no Defer, Select,
+    // AsyncSubject and ToTask observer in between. Same outcome as Send(request).ToTask(token):
+    // continuations run where the response is decoded (so a multi-step exchange such as SASL
+    // stays on the thread advancing a TestScheduler); cancelling only abandons the wait.
+    private Task<TResponse> StartAsync<TResponse>(KafkaRequest<TResponse> request, short? version, bool requireReady, CancellationToken cancellationToken)
+        where TResponse : KafkaResponse
+    {
         var completion = new ResponseCompletion<TResponse>(cancellationToken);
         try
         {
-            Start(request, explicitVersion: null, requireReady: true, completion);
+            Start(request, version, requireReady, completion);
         }
         catch (Exception e)
         {
@@ -255,8 +261,7 @@ public sealed class KafkaConnection : IAsyncDisposable
 
         var versions = ApiVersions!;
         var handshakeVersion = versions.Pick(ApiKey.SaslHandshake, Broker);
-        var handshake = (SaslHandshakeResponse)await Start(new SaslHandshakeRequest { Mechanism = mechanism.Name }, handshakeVersion, requireReady: false)
-            .Result.ToInlineTask(ct).ConfigureAwait(false);
+        var handshake = await StartAsync(new SaslHandshakeRequest { Mechanism = mechanism.Name }, handshakeVersion, requireReady: false, ct).ConfigureAwait(false);
         if (SaslErrors.FromHandshake(handshake, mechanism.Name, Broker) is { } refused)
         {
             throw refused;
@@ -272,8 +277,8 @@ public sealed class KafkaConnection : IAsyncDisposable
                 authenticator,
                 mechanism.Name,
                 Broker,
-                async (bytes, token) => (SaslAuthenticateResponse)await Start(new SaslAuthenticateRequest { AuthBytes = bytes.ToArray() }, authenticateVersion, requireReady: false)
-                    .Result.ToInlineTask(token).ConfigureAwait(false),
+                (bytes, token) => new ValueTask<SaslAuthenticateResponse>(
+                    StartAsync(new SaslAuthenticateRequest { AuthBytes = bytes.ToArray() }, authenticateVersion, requireReady: false, token)),
                 ct).ConfigureAwait(false);
         }
         else
@@ -286,11 +291,11 @@ public sealed class KafkaConnection : IAsyncDisposable
                 authenticator,
                 mechanism.Name,
                 Broker,
-                async (bytes, token) =>
+                (bytes, token) =>
                 {
                     var expectsAnswer = first || !authenticator.IsComplete;
                     first = false;
-                    return (SaslAuthenticateResponse)await StartRawToken(bytes.ToArray(), expectsAnswer).Result.ToInlineTask(token).ConfigureAwait(false);
+                    return new ValueTask<SaslAuthenticateResponse>(StartRawToken(bytes.ToArray(), expectsAnswer, token));
                 },
                 ct).ConfigureAwait(false);
             result = new SaslAuthenticationResult(0);
@@ -318,12 +323,13 @@ public sealed class KafkaConnection : IAsyncDisposable
             e => Close(e is ConnectionClosedException c ? c.Reason : CloseReason.AuthFailure, e));
     }
 
-    private PendingRequest StartRawToken(byte[] token, bool expectsAnswer)
+    private Task<SaslAuthenticateResponse> StartRawToken(byte[] token, bool expectsAnswer, CancellationToken cancellationToken)
     {
         // Without an answer the token completes, with an empty response, once written.
-        var pending = new PendingRequest(new SaslAuthenticateRequest { AuthBytes = token }, 0, 0, expectsResponse: expectsAnswer) { RawToken = token };
+        var completion = new ResponseCompletion<SaslAuthenticateResponse>(cancellationToken);
+        var pending = new PendingRequest(new SaslAuthenticateRequest { AuthBytes = token }, 0, 0, expectsResponse: expectsAnswer, completion) { RawToken = token };
         _ = WriteAsync(pending, headerVersion: 0, size: token.Length);
-        return pending;
+        return completion.Task;
     }
 
     // ---------------------------------------------------------------- sending

@@ -25,6 +25,7 @@ public sealed class GssapiKdcTests
         AssertPassed(kdc, nameof(GssapiKdcExchanges.Ticket_holder_authenticates_to_the_kafka_service_and_picks_no_security_layer), ticketCache);
 
         // The KDC issued the service ticket the exchange used.
+        kdc.WaitForLog($"{MiniKdc.ClientPrincipal} for {MiniKdc.ServicePrincipal}", TimeSpan.FromSeconds(10));
         Assert.Contains($"{MiniKdc.ClientPrincipal} for {MiniKdc.ServicePrincipal}", kdc.Output, StringComparison.Ordinal);
     }
 
@@ -52,6 +53,7 @@ public sealed class GssapiKdcTests
 
         AssertPassed(kdc, nameof(GssapiKdcExchanges.Ticket_holder_asking_for_a_service_the_KDC_does_not_know_fails_with_an_AuthenticationException), ticketCache);
 
+        kdc.WaitForLog("kafka/no-such-broker@" + MiniKdc.Realm, TimeSpan.FromSeconds(10));
         Assert.Contains("kafka/no-such-broker@" + MiniKdc.Realm, kdc.Output, StringComparison.Ordinal);
     }
 
