@@ -4,9 +4,10 @@ namespace RxKafka;
 
 /// <summary>
 /// A connection to a broker could not be opened or was lost (refused, reset, closed, TLS
-/// failure). Carries the broker's <see cref="Host"/> and <see cref="Port"/>. Reported as
-/// <see cref="ErrorCode.NetworkException"/> and retriable: the client reconnects, possibly to
-/// another broker, after a backoff.
+/// failure), or no broker of a list could be reached (bootstrap, metadata update). Carries the
+/// broker's <see cref="Host"/> and <see cref="Port"/> for a single broker, or every broker's
+/// error in <see cref="BrokerErrors"/>. Reported as <see cref="ErrorCode.NetworkException"/> and
+/// retriable: the client reconnects, possibly to another broker, after a backoff.
 /// </summary>
 public sealed class KafkaConnectionException : NetworkException
 {
@@ -20,11 +21,34 @@ public sealed class KafkaConnectionException : NetworkException
     {
         Host = host;
         Port = port;
+        BrokerErrors = innerException is null ? [] : [new($"{host}:{port}", innerException)];
     }
 
-    /// <summary>The broker's host name or address.</summary>
-    public string Host { get; }
+    /// <summary>
+    /// Creates the exception for an operation that tried several brokers and failed with each
+    /// (e.g. "unable to bootstrap from a:9092, b:9092"); the message lists every broker's error.
+    /// </summary>
+    /// <param name="message">What could not be done, e.g. "unable to bootstrap from a:9092, b:9092".</param>
+    /// <param name="brokerErrors">Each broker ("host:port") with its error, in the order tried.</param>
+    public KafkaConnectionException(string message, IReadOnlyList<KeyValuePair<string, Exception>> brokerErrors)
+        : base(
+            brokerErrors.Count == 0 ? message : $"{message}: " + string.Join("; ", brokerErrors.Select(e => $"{e.Key}: {e.Value.Message}")),
+            brokerErrors.Count switch
+            {
+                0 => null,
+                1 => brokerErrors[0].Value,
+                _ => new AggregateException(brokerErrors.Select(e => e.Value)),
+            })
+    {
+        BrokerErrors = brokerErrors;
+    }
 
-    /// <summary>The broker's port.</summary>
-    public int Port { get; }
+    /// <summary>The broker's host name or address; null when several brokers failed (see <see cref="BrokerErrors"/>).</summary>
+    public string? Host { get; }
+
+    /// <summary>The broker's port; null when several brokers failed.</summary>
+    public int? Port { get; }
+
+    /// <summary>Each broker tried ("host:port") with its error, in order.</summary>
+    public IReadOnlyList<KeyValuePair<string, Exception>> BrokerErrors { get; }
 }
