@@ -69,17 +69,17 @@ public sealed record ConnectionOptions
             options = options with { ClientId = clientId };
         }
 
-        if (Milliseconds(config, "request.timeout.ms", allowInfinite: false) is { } requestTimeout)
+        if (ConfigValues.Milliseconds(config, "request.timeout.ms", allowInfinite: false) is { } requestTimeout)
         {
             options = options with { RequestTimeout = requestTimeout };
         }
 
-        if (Milliseconds(config, "connections.max.idle.ms", allowInfinite: true) is { } idle)
+        if (ConfigValues.Milliseconds(config, "connections.max.idle.ms", allowInfinite: true) is { } idle)
         {
             options = options with { MaxIdle = idle };
         }
 
-        if (Milliseconds(config, "socket.connection.setup.timeout.ms", allowInfinite: false) is { } setup)
+        if (ConfigValues.Milliseconds(config, "socket.connection.setup.timeout.ms", allowInfinite: false) is { } setup)
         {
             options = options with { SetupTimeout = setup };
         }
@@ -94,43 +94,11 @@ public sealed record ConnectionOptions
             options = options with { ClientSoftwareVersion = softwareVersion };
         }
 
-        var protocol = config.TryGetValue("security.protocol", out var p) ? p.Trim().ToUpperInvariant() : "PLAINTEXT";
-        switch (protocol)
+        if (ConfigValues.SecurityProtocol(config).UsesSasl())
         {
-            case "PLAINTEXT" or "SSL":
-                break;
-            case "SASL_PLAINTEXT" or "SASL_SSL":
-                options = options with { Sasl = SaslMechanisms.Create(config) };
-                break;
-            default:
-                throw new KafkaConfigException("security.protocol", $"'{p}' is not one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL");
+            options = options with { Sasl = SaslMechanisms.Create(config) };
         }
 
         return options;
-    }
-
-    private static TimeSpan? Milliseconds(IReadOnlyDictionary<string, string> config, string name, bool allowInfinite)
-    {
-        if (!config.TryGetValue(name, out var text))
-        {
-            return null;
-        }
-
-        if (!long.TryParse(text.Trim(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var ms))
-        {
-            throw new KafkaConfigException(name, $"'{text}' is not a whole number of milliseconds");
-        }
-
-        if (ms == -1 && allowInfinite)
-        {
-            return Timeout.InfiniteTimeSpan;
-        }
-
-        if (ms <= 0 || ms > int.MaxValue)
-        {
-            throw new KafkaConfigException(name, $"{ms} ms is out of range (1 to {int.MaxValue}{(allowInfinite ? ", or -1 for no limit" : "")})");
-        }
-
-        return TimeSpan.FromMilliseconds(ms);
     }
 }

@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using System.Net;
 using System.Net.Sockets;
 
@@ -31,6 +33,34 @@ internal sealed class Loopback : IDisposable
     {
         using var probe = new Loopback();
         return probe.Port;
+    }
+
+    /// <summary>What the broker's side of a TLS session saw: the client's certificate, or why the handshake failed.</summary>
+    public sealed record TlsSession(X509Certificate2? ClientCertificate, Exception? Error);
+
+    /// <summary>Accepts one connection, completes the server side of the handshake with <paramref name="certificate"/> and echoes.</summary>
+    public async Task<TlsSession> ServeTlsAsync(X509Certificate2 certificate, bool requireClientCertificate)
+    {
+        using var socket = await AcceptAsync();
+        await using var ssl = new SslStream(new NetworkStream(socket, ownsSocket: false));
+        try
+        {
+            await ssl.AuthenticateAsServerAsync(
+                new SslServerAuthenticationOptions
+                {
+                    ServerCertificate = certificate,
+                    ClientCertificateRequired = requireClientCertificate,
+                    RemoteCertificateValidationCallback = (_, _, _, _) => true,
+                },
+                TestContext.Current.CancellationToken);
+            var client = ssl.RemoteCertificate is { } remote ? new X509Certificate2(remote) : null;
+            await EchoAsync(ssl);
+            return new TlsSession(client, null);
+        }
+        catch (Exception e) when (e is IOException or System.Security.Authentication.AuthenticationException)
+        {
+            return new TlsSession(null, e);
+        }
     }
 
     /// <summary>Sends back everything it reads until the peer closes.</summary>

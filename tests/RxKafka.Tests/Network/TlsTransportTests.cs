@@ -189,30 +189,6 @@ public sealed class TlsTransportTests : IDisposable
         Assert.Contains("TLS", error.Message, StringComparison.Ordinal);
     }
 
-    private sealed record Session(X509Certificate2? ClientCertificate, Exception? Error);
-
-    /// <summary>Accepts one connection, completes the server side of the handshake and echoes.</summary>
-    private async Task<Session> ServeAsync(bool requireClientCertificate)
-    {
-        using var socket = await _server.AcceptAsync();
-        await using var ssl = new SslStream(new NetworkStream(socket, ownsSocket: false));
-        try
-        {
-            await ssl.AuthenticateAsServerAsync(
-                new SslServerAuthenticationOptions
-                {
-                    ServerCertificate = _certificates.Server,
-                    ClientCertificateRequired = requireClientCertificate,
-                    RemoteCertificateValidationCallback = (_, _, _, _) => true,
-                },
-                Token);
-            var client = ssl.RemoteCertificate is { } remote ? new X509Certificate2(remote) : null;
-            await Loopback.EchoAsync(ssl);
-            return new Session(client, null);
-        }
-        catch (Exception e) when (e is IOException or System.Security.Authentication.AuthenticationException)
-        {
-            return new Session(null, e);
-        }
-    }
+    private Task<Loopback.TlsSession> ServeAsync(bool requireClientCertificate) =>
+        _server.ServeTlsAsync(_certificates.Server, requireClientCertificate);
 }
