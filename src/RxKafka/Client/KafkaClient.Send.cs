@@ -1,0 +1,147 @@
+using RxKafka.Cluster;
+using RxKafka.Network;
+using RxKafka.Protocol;
+using RxKafka.Protocol.Messages;
+
+namespace RxKafka;
+
+// K9: sending to a node, a leader, the controller, a coordinator, or any broker.
+public sealed partial class KafkaClient
+{
+    /// <summary>
+    /// K2/K9: a ready connection to broker <paramref name="nodeId"/> in <paramref name="group"/>: the
+    /// pooled one, or a new one (concurrent callers share one attempt).
+    /// </summary>
+    /// <exception cref="NodeNotReadyException">The broker is not in the metadata, could not be connected to, or is in its reconnect backoff; the message says which.</exception>
+    public async Task<KafkaConnection> GetConnectionAsync(int nodeId, ConnectionGroup group = ConnectionGroup.Default, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        var snapshot = _view.Current;
+        var node = snapshot.GetBroker(nodeId)
+            ?? throw new NodeNotReadyException(nodeId, $"Broker {nodeId} is not in the cluster metadata (brokers: {string.Join(", ", snapshot.GetBrokers().Select(b => b.NodeId))})");
+        try
+        {
+            return await _pool.GetAsync(node, group, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not (NodeNotReadyException or OperationCanceledException or ObjectDisposedException))
+        {
+            throw new NodeNotReadyException(nodeId, $"Could not connect to broker {node}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// K9: sends <paramref name="request"/> to broker <paramref name="nodeId"/> on the connection of
+    /// the request's workload (<see cref="ConnectionGroups.For"/>). A request that gets no answer
+    /// within the request timeout fails with <see cref="RequestTimedOutException"/> and its connection
+    /// closes (C6), which forces a metadata update (K5).
+    /// </summary>
+    /// <exception cref="NodeNotReadyException">The broker's connection could not be made ready.</exception>
+    public Task<TResponse> SendAsync<TResponse>(int nodeId, KafkaRequest<TResponse> request, CancellationToken cancellationToken = default)
+        where TResponse : KafkaResponse
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return SendAsync(nodeId, request, ConnectionGroups.For(request.ApiKey, Options.SeparateConnectionsByWorkload), cancellationToken);
+    }
+
+    /// <summary>K9: sends <paramref name="request"/> to broker <paramref name="nodeId"/> on the connection of <paramref name="group"/>.</summary>
+    public async Task<TResponse> SendAsync<TResponse>(int nodeId, KafkaRequest<TResponse> request, ConnectionGroup group, CancellationToken cancellationToken = default)
+        where TResponse : KafkaResponse
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var connection = await GetConnectionAsync(nodeId, group, cancellationToken).ConfigureAwait(false);
+        return await connection.SendAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="request"/> to the leader of <paramref name="partition"/>, as the current
+    /// snapshot knows it.
+    /// </summary>
+    /// <exception cref="UnknownTopicOrPartitionException">The snapshot does not know the partition (an update is forced).</exception>
+    /// <exception cref="LeaderNotAvailableException">The partition has no leader right now (an update is forced).</exception>
+    public Task<TResponse> SendToLeaderAsync<TResponse>(TopicPartition partition, KafkaRequest<TResponse> request, CancellationToken cancellationToken = default)
+        where TResponse : KafkaResponse
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ThrowIfDisposed();
+        switch (_view.Current.GetLeader(partition.Topic, partition.Partition))
+        {
+            case null:
+                _synchronizer.Trigger(MetadataUpdateReason.Forced);
+                return Task.FromException<TResponse>(new UnknownTopicOrPartitionException($"Partition {partition} is not in the cluster metadata"));
+            case < 0:
+                _synchronizer.Trigger(MetadataUpdateReason.Forced);
+                return Task.FromException<TResponse>(new LeaderNotAvailableException($"Partition {partition} has no leader right now"));
+            case var leader:
+                return SendAsync(leader.Value, request, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="request"/> to the controller (admin requests); when the metadata names
+    /// no controller, to any broker (KRaft brokers forward controller requests).
+    /// </summary>
+    public Task<TResponse> SendToControllerAsync<TResponse>(KafkaRequest<TResponse> request, CancellationToken cancellationToken = default)
+        where TResponse : KafkaResponse
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ThrowIfDisposed();
+        return _view.Current.GetController() is { } controller
+            ? SendAsync(controller.NodeId, request, cancellationToken)
+            : SendToAnyBrokerAsync(request, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="request"/> to any broker: one with a ready connection if there is one,
+    /// else the others in random order until a connection can be made.
+    /// </summary>
+    /// <exception cref="KafkaConnectionException">No broker could be connected to; the message lists each one's error.</exception>
+    public async Task<TResponse> SendToAnyBrokerAsync<TResponse>(KafkaRequest<TResponse> request, CancellationToken cancellationToken = default)
+        where TResponse : KafkaResponse
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var group = ConnectionGroups.For(request.ApiKey, Options.SeparateConnectionsByWorkload);
+        var connection = await AnyConnectionAsync(group, cancellationToken).ConfigureAwait(false);
+        return await connection.SendAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="request"/> to the coordinator of a group or transactional id, looking it
+    /// up first (<see cref="FindCoordinatorAsync"/>) when the snapshot has none recorded. A response
+    /// carrying NOT_COORDINATOR means the coordinator moved: call <see cref="ForgetCoordinator"/> and retry.
+    /// </summary>
+    public async Task<TResponse> SendToCoordinatorAsync<TResponse>(CoordinatorType type, string key, KafkaRequest<TResponse> request, CancellationToken cancellationToken = default)
+        where TResponse : KafkaResponse
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var coordinator = _view.Current.GetCoordinator(type, key) ?? await FindCoordinatorAsync(type, key, cancellationToken).ConfigureAwait(false);
+        return await SendAsync(coordinator.NodeId, request, ConnectionGroup.Coordination, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<KafkaConnection> AnyConnectionAsync(ConnectionGroup group, CancellationToken cancellationToken)
+    {
+        ThrowIfDisposed();
+        var brokers = OrderForUpdate(_view.Current.GetBrokers());
+        foreach (var node in brokers)
+        {
+            if (_pool.TryGetReady(node.NodeId, group) is { } ready)
+            {
+                return ready;
+            }
+        }
+
+        var failures = new List<KeyValuePair<string, Exception>>();
+        foreach (var node in brokers)
+        {
+            try
+            {
+                return await _pool.GetAsync(node, group, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not (OperationCanceledException or ObjectDisposedException))
+            {
+                failures.Add(new(node.Endpoint.ToString(), e));
+            }
+        }
+
+        throw new KafkaConnectionException($"unable to connect to any of {string.Join(", ", brokers.Select(b => b.Endpoint))}", failures);
+    }
+}

@@ -1,0 +1,170 @@
+using System.Reactive;
+using System.Reactive.Concurrency;
+using System.Reactive.Linq;
+using System.Reactive.Subjects;
+using RxKafka.Cluster;
+using RxKafka.Network;
+
+namespace RxKafka.Client;
+
+/// <summary>
+/// K3: the metadata synchronizer as one Rx pipeline.
+/// <code>
+///   armed timer ─────────┐   (max age after a success, retry backoff after a failure; disarmed while an update runs)
+///   force triggers ──────┼─► Merge ─► Synchronize ─► ExhaustMapWithTrailing(update) ─► (outcomes re-arm the timer)
+///   (Force, tracked topics changed, connection lost)
+/// </code>
+/// Updates never overlap. Triggers during an update are coalesced into exactly one update right
+/// after it, so force requests made during an update are served by the next one, not lost, and a
+/// change of the tracked topics during an update makes another at once. The waiters of
+/// <see cref="Force"/> complete with the next update that starts after they asked, or fail with
+/// its error (K4). After a failure no update starts before the retry backoff has passed. Every
+/// time runs on the scheduler.
+/// </summary>
+internal sealed class MetadataSynchronizer : IDisposable
+{
+    private readonly IScheduler _scheduler;
+    private readonly TimeSpan _maxAge;
+    private readonly Backoff _retry;
+    private readonly Func<MetadataUpdateReason, IObservable<ClusterSnapshot>> _update;
+    private readonly Subject<MetadataUpdateReason> _triggers = new();
+    private readonly Subject<IObservable<MetadataUpdateReason>> _timer = new();
+    private readonly object _gate = new();
+    private readonly IDisposable _pipeline;
+    private AsyncSubject<ClusterSnapshot>? _next;
+    private DateTimeOffset _notBefore = DateTimeOffset.MinValue;
+    private bool _disposed;
+
+    /// <param name="update">One update: emits the new snapshot (already published) or fails when every broker failed.</param>
+    /// <param name="maxAge">The metadata maximum age (<c>metadata.max.age.ms</c>).</param>
+    /// <param name="retry">The retry backoff after failed updates.</param>
+    /// <param name="scheduler">Where every timer runs.</param>
+    public MetadataSynchronizer(Func<MetadataUpdateReason, IObservable<ClusterSnapshot>> update, TimeSpan maxAge, Backoff retry, IScheduler scheduler)
+    {
+        _update = update;
+        _maxAge = maxAge;
+        _retry = retry;
+        _scheduler = scheduler;
+        _pipeline = Observable.Merge(_timer.Switch(), _triggers)
+            .Synchronize()
+            .ExhaustMapWithTrailing(Run)
+            .Subscribe();
+    }
+
+    /// <summary>
+    /// Asks for an update. The result emits the snapshot of the next update that starts after
+    /// this call and completes, or fails with that update's error.
+    /// </summary>
+    public IObservable<ClusterSnapshot> Force(MetadataUpdateReason reason)
+    {
+        AsyncSubject<ClusterSnapshot> waiter;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return Observable.Throw<ClusterSnapshot>(new ObjectDisposedException(nameof(KafkaClient)));
+            }
+
+            // Everyone who asks before the next update starts shares its outcome.
+            waiter = _next ??= new AsyncSubject<ClusterSnapshot>();
+        }
+
+        _triggers.OnNext(reason);
+        return waiter.AsObservable();
+    }
+
+    /// <summary>Asks for an update without waiting for it (K5, tracked topics).</summary>
+    public void Trigger(MetadataUpdateReason reason)
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+        }
+
+        _triggers.OnNext(reason);
+    }
+
+    /// <summary>Stops the pipeline; a waiting <see cref="Force"/> fails with <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose()
+    {
+        AsyncSubject<ClusterSnapshot>? waiting;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            waiting = _next;
+            _next = null;
+        }
+
+        _pipeline.Dispose();
+        waiting?.OnError(new ObjectDisposedException(nameof(KafkaClient), "the client was disposed before the metadata update"));
+    }
+
+    private IObservable<Unit> Run(MetadataUpdateReason reason) => Observable.Defer(() =>
+    {
+        // Disarmed while an update is pending or running: its outcome arms the timer again.
+        _timer.OnNext(Observable.Never<MetadataUpdateReason>());
+        var wait = _notBefore - _scheduler.Now;
+        var ready = wait > TimeSpan.Zero
+            ? Observable.Timer(wait, _scheduler).Select(_ => Unit.Default)
+            : Observable.Return(Unit.Default);
+        return ready.SelectMany(_ => Attempt(reason));
+    });
+
+    private IObservable<Unit> Attempt(MetadataUpdateReason reason)
+    {
+        AsyncSubject<ClusterSnapshot>? waiters;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return Observable.Empty<Unit>();
+            }
+
+            waiters = _next;
+            _next = null;
+        }
+
+        var startedAt = _scheduler.Now;
+        return _update(reason)
+            .Take(1)
+            .Do(snapshot =>
+            {
+                _retry.Reset();
+                // The next periodic update is due max age after this one started.
+                Arm(Observable.Timer(startedAt + _maxAge, _scheduler).Select(_ => MetadataUpdateReason.MaxAge));
+                waiters?.OnNext(snapshot);
+                waiters?.OnCompleted();
+            })
+            .Select(_ => Unit.Default)
+            .Catch((Exception error) =>
+            {
+                // K4: every broker failed. Waiters hear it; the next attempt waits out the backoff.
+                var delay = _retry.NextDelay();
+                _notBefore = _scheduler.Now + delay;
+                Arm(Observable.Timer(delay, _scheduler).Select(_ => MetadataUpdateReason.Retry));
+                waiters?.OnError(error);
+                return Observable.Return(Unit.Default);
+            });
+    }
+
+    private void Arm(IObservable<MetadataUpdateReason> timer)
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+        }
+
+        _timer.OnNext(timer);
+    }
+}
