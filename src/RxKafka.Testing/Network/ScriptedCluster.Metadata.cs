@@ -84,7 +84,12 @@ public sealed partial class ScriptedCluster
         if (allowAutoCreation && AutoCreateTopics)
         {
             // Created now; known from the next request on, as a broker answers while it elects leaders.
-            CreateTopicLocked(name, AutoCreatePartitions, replicationFactor: -1, isInternal: false);
+            // (With no broker up, a handler's request only: nothing to place replicas on yet.)
+            if (LiveNodeIds().Count > 0)
+            {
+                CreateTopicLocked(name, AutoCreatePartitions, replicationFactor: -1, isInternal: false);
+            }
+
             return TopicError(ErrorCode.LeaderNotAvailable, name, Guid.Empty);
         }
 
