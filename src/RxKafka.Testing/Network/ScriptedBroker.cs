@@ -107,6 +107,15 @@ public sealed class ScriptedBroker : IKafkaTransportFactory
     /// <summary>The transports opened so far.</summary>
     public IReadOnlyList<InMemoryTransport> Connections => _connections;
 
+    /// <summary>
+    /// Added to the delay of every reply (responses, raw bytes, disconnects, raw SASL tokens): a slow
+    /// broker or a long round trip. Zero by default.
+    /// </summary>
+    public TimeSpan ResponseDelay { get; set; }
+
+    /// <summary>Called with each request as it arrives, before its reply is decided (a cluster records them across brokers).</summary>
+    internal Action<ReceivedRequest>? Received { get; set; }
+
     /// <summary>The ApiVersions answer listing every API at every version RxKafka knows.</summary>
     public static ApiVersionsResponse FullApiVersions() => new()
     {
@@ -130,6 +139,18 @@ public sealed class ScriptedBroker : IKafkaTransportFactory
 
     /// <summary>Closes connection <paramref name="index"/> from the broker's side, now.</summary>
     public void Disconnect(int index = 0) => Close(_connections[index].BrokerSide);
+
+    /// <summary>Closes every connection the client has not closed, from the broker's side, now (a broker going down).</summary>
+    public void DisconnectAll()
+    {
+        foreach (var connection in _connections)
+        {
+            if (!connection.IsDisposed)
+            {
+                Close(connection.BrokerSide);
+            }
+        }
+    }
 
     /// <summary>Writes raw bytes to connection <paramref name="index"/>, now.</summary>
     public void SendRaw(byte[] bytes, int index = 0) => WriteRaw(_connections[index].BrokerSide.Output, bytes);
@@ -157,7 +178,7 @@ public sealed class ScriptedBroker : IKafkaTransportFactory
                             var step = exchange(frame);
                             if (step.Disconnect)
                             {
-                                _scheduler.Schedule(TimeSpan.Zero, () => Close(pipe));
+                                _scheduler.Schedule(ResponseDelay, () => Close(pipe));
                                 continue;
                             }
 
@@ -178,7 +199,7 @@ public sealed class ScriptedBroker : IKafkaTransportFactory
                             var bytes = new byte[4 + answer.Length];
                             BinaryPrimitives.WriteInt32BigEndian(bytes, answer.Length);
                             answer.CopyTo(bytes, 4);
-                            _scheduler.Schedule(TimeSpan.Zero, () => WriteRaw(pipe.Output, bytes));
+                            _scheduler.Schedule(ResponseDelay, () => WriteRaw(pipe.Output, bytes));
                         }
 
                         continue;
@@ -186,6 +207,7 @@ public sealed class ScriptedBroker : IKafkaTransportFactory
 
                     var request = Parse(index, frame);
                     _requests.Add(request);
+                    Received?.Invoke(request);
                     var reply = request.ApiKey == ApiKey.ApiVersions
                         ? (ApiVersionsOverride ?? DefaultApiVersions)(request)
                         : Handler?.Invoke(request) ?? BrokerReply.Silence;
@@ -261,7 +283,7 @@ public sealed class ScriptedBroker : IKafkaTransportFactory
                     var queue = _ordered.TryGetValue(pipe, out var q) ? q : _ordered[pipe] = new Queue<Slot>();
                     var slot = new Slot(() => WriteResponse(pipe.Output, request, r.Response, r.CorrelationId ?? request.Header.CorrelationId));
                     queue.Enqueue(slot);
-                    _scheduler.Schedule(r.Delay, () =>
+                    _scheduler.Schedule(r.Delay + ResponseDelay, () =>
                     {
                         slot.Due = true;
                         while (queue.Count > 0 && queue.Peek().Due)
@@ -272,10 +294,10 @@ public sealed class ScriptedBroker : IKafkaTransportFactory
                     break;
                 }
             case BrokerReply.DisconnectReply d:
-                _scheduler.Schedule(d.Delay, () => Close(pipe));
+                _scheduler.Schedule(d.Delay + ResponseDelay, () => Close(pipe));
                 break;
             case BrokerReply.RawReply raw:
-                _scheduler.Schedule(raw.Delay, () => WriteRaw(pipe.Output, raw.Bytes));
+                _scheduler.Schedule(raw.Delay + ResponseDelay, () => WriteRaw(pipe.Output, raw.Bytes));
                 break;
         }
     }

@@ -1,9 +1,16 @@
+// Virtual time: each task is completed by advancing the TestScheduler before .Result is read, so
+// nothing blocks; cancellation tokens have no role here.
+#pragma warning disable xUnit1031, xUnit1051
+
 using System.Reactive.Linq;
+using RxKafka.Network;
+using RxKafka.Protocol.Messages;
 using RxKafka.Testing;
+using RxKafka.Testing.Network;
 
 namespace RxKafka.Tests.Docs;
 
-/// <summary>The example in docs/testing-in-virtual-time.md, kept identical so the document stays true.</summary>
+/// <summary>The examples in docs/testing-in-virtual-time.md, kept identical so the document stays true.</summary>
 public sealed class TestingInVirtualTimeDocTests : ReactiveTest
 {
     [Fact]
@@ -21,14 +28,37 @@ public sealed class TestingInVirtualTimeDocTests : ReactiveTest
     }
 
     [Fact]
-    public void The_document_holds_the_same_example()
+    public void A_scripted_cluster_moves_a_leader_and_takes_a_broker_down()
+    {
+        var scheduler = new TestScheduler();
+        // The document's example, indented as it is there.
+var cluster = new ScriptedCluster(scheduler);             // brokers 1-3 at broker-{id}:9092
+cluster.CreateTopic("orders", partitions: 3);             // replicas round-robin, leader epoch 0
+var options = new ConnectionOptions { Scheduler = scheduler };
+var connect = KafkaConnection.ConnectAsync(cluster.Endpoint(1), cluster, options);
+scheduler.AdvanceUntilCompleted(connect, TimeSpan.FromSeconds(1));
+
+cluster.SetPartitionLeader("orders", 0, leaderId: 2);     // an election: leader epoch 1
+var metadata = connect.Result.SendAsync(new MetadataRequest { Topics = [new() { Name = "orders" }] });
+scheduler.AdvanceBy(1);                                    // answers come one tick later
+Assert.Equal((2, 1), (metadata.Result.Topics[0].Partitions[0].LeaderId, metadata.Result.Topics[0].Partitions[0].LeaderEpoch));
+
+cluster.SetBrokerDown(2);                                  // its connections break now, new ones are refused
+        Assert.False(cluster.IsBrokerUp(2));
+    }
+
+    [Theory]
+    [InlineData("        var scheduler = new TestScheduler();", "Subscribe(200, 500));")]
+    [InlineData("var cluster = new ScriptedCluster(scheduler);", "cluster.SetBrokerDown(2);")]
+    public void The_document_holds_the_same_examples(string first, string last)
     {
         var doc = File.ReadAllText(Path.Combine(RxKafka.MessageGen.Generator.FindRepositoryRoot(AppContext.BaseDirectory), "docs", "testing-in-virtual-time.md"));
         var source = File.ReadAllText(Path.Combine(RxKafka.MessageGen.Generator.FindRepositoryRoot(AppContext.BaseDirectory), "tests", "RxKafka.Tests", "Docs", "TestingInVirtualTimeDocTests.cs"));
         string Body(string text)
         {
-            var start = text.IndexOf("        var scheduler = new TestScheduler();", StringComparison.Ordinal);
-            var end = text.IndexOf("Subscribe(200, 500));", start, StringComparison.Ordinal);
+            var start = text.IndexOf(first, StringComparison.Ordinal);
+            var end = text.IndexOf(last, start, StringComparison.Ordinal);
+            Assert.True(start >= 0 && end > start, $"'{first}' ... '{last}' not found");
             return text[start..end];
         }
 

@@ -1,0 +1,257 @@
+using System.Reactive.Concurrency;
+using RxKafka.Network;
+using RxKafka.Protocol;
+using RxKafka.Protocol.Messages;
+
+namespace RxKafka.Testing.Network;
+
+/// <summary>
+/// A multi-broker Kafka cluster in memory, for tests in virtual time. Each broker is a
+/// <see cref="ScriptedBroker"/>; as an <see cref="IKafkaTransportFactory"/> the cluster routes each
+/// connection to the broker listening on the endpoint, and the brokers answer Metadata and
+/// FindCoordinator from a cluster model the test changes as it goes (move a leader, add a topic, take a
+/// broker down), then advances the scheduler to watch the client react.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Brokers have node ids 1 to N and listen on <c>broker-{id}:9092</c>. Every reply is scheduled on the
+/// scheduler given to the constructor, <see cref="ResponseDelay"/> plus the broker's round-trip time
+/// (<see cref="SetBrokerRtt"/>) after the request arrives; with no delay, one tick later on a
+/// <see cref="TestScheduler"/>. Nothing reads the wall clock or draws random numbers: the same script
+/// gives the same bytes at the same virtual times.
+/// </para>
+/// <para>
+/// Each request first goes to <see cref="Handler"/> (except ApiVersions, which the broker answers itself:
+/// see <see cref="SetApiVersion"/> and <see cref="ScriptedBroker.ApiVersionsOverride"/>); when it returns
+/// null, Metadata and FindCoordinator get the default answer from the model at the request's version, and
+/// every other API gets no answer.
+/// </para>
+/// <para>
+/// The cluster owns each broker's <see cref="ScriptedBroker.Handler"/>, <see cref="ScriptedBroker.ApiVersionsOverride"/>
+/// and <see cref="ScriptedBroker.ResponseDelay"/>: setting them on a broker directly replaces the cluster's
+/// behaviour for that broker.
+/// </para>
+/// </remarks>
+public sealed partial class ScriptedCluster : IKafkaTransportFactory
+{
+    /// <summary>The cluster id reported until <see cref="ClusterId"/> is set.</summary>
+    public const string DefaultClusterId = "rxkafka-scripted-cluster";
+
+    private readonly IScheduler _scheduler;
+    private readonly object _gate = new();
+    private readonly SortedDictionary<int, BrokerState> _brokers = new();
+    private readonly List<(int NodeId, ReceivedRequest Request)> _requests = new();
+    private readonly Dictionary<ApiKey, (short Min, short Max)> _apiVersions = new();
+    private TimeSpan _responseDelay;
+
+    /// <summary>Creates a cluster of <paramref name="brokers"/> brokers, node ids 1 to <paramref name="brokers"/>, each listening on <c>broker-{id}:9092</c>.</summary>
+    /// <param name="scheduler">Where every reply is scheduled (a <see cref="TestScheduler"/> in virtual-time tests).</param>
+    /// <param name="brokers">How many brokers to start with; more can be added with <see cref="AddBroker"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="brokers"/> is negative.</exception>
+    public ScriptedCluster(IScheduler scheduler, int brokers = 3)
+    {
+        ArgumentNullException.ThrowIfNull(scheduler);
+        ArgumentOutOfRangeException.ThrowIfNegative(brokers);
+        _scheduler = scheduler;
+        for (var nodeId = 1; nodeId <= brokers; nodeId++)
+        {
+            AddBroker(nodeId);
+        }
+    }
+
+    /// <summary>
+    /// Decides the reply to a request (every API except ApiVersions) before the defaults do: given the
+    /// node id of the broker that received it and the request, return a <see cref="BrokerReply"/>
+    /// (an answer, an error response, <see cref="BrokerReply.Silence"/>, <see cref="BrokerReply.Disconnect"/>)
+    /// or null for the default answer. Unset: the defaults answer.
+    /// </summary>
+    public Func<int, ReceivedRequest, BrokerReply?>? Handler { get; set; }
+
+    /// <summary>The cluster id Metadata reports (v2+); <see cref="DefaultClusterId"/> unless set, null for none.</summary>
+    public string? ClusterId { get; set; } = DefaultClusterId;
+
+    /// <summary>The controller's node id Metadata reports (v1+); 1 unless set, -1 for none.</summary>
+    public int ControllerId { get; set; } = 1;
+
+    /// <summary>
+    /// Whether a broker that is down is left out of Metadata's broker list (true, the default, as
+    /// librdkafka 2.15.1's mock cluster does) or still listed (false, as a real cluster does until the
+    /// broker's session expires). Partitions keep naming it as leader or replica either way.
+    /// </summary>
+    public bool DownBrokersLeaveMetadata { get; set; } = true;
+
+    /// <summary>
+    /// How long every broker takes to answer (on top of any delay a <see cref="Handler"/> reply asks for);
+    /// zero by default, which on a <see cref="TestScheduler"/> means one tick. A broker's round-trip time
+    /// (<see cref="SetBrokerRtt"/>) adds to it.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public TimeSpan ResponseDelay
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _responseDelay;
+            }
+        }
+
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+            lock (_gate)
+            {
+                _responseDelay = value;
+                foreach (var broker in _brokers.Values)
+                {
+                    broker.Broker.ResponseDelay = value + broker.Rtt;
+                }
+            }
+        }
+    }
+
+    /// <summary>The node ids of the cluster's brokers, up or down, in ascending order.</summary>
+    public IReadOnlyList<int> NodeIds
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _brokers.Keys.ToArray();
+            }
+        }
+    }
+
+    /// <summary>Kafka's <c>bootstrap.servers</c> for this cluster: every broker's endpoint, up or down, in node-id order ("broker-1:9092,broker-2:9092,...").</summary>
+    public string BootstrapServers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return string.Join(",", _brokers.Values.Select(b => b.Endpoint.ToString()));
+            }
+        }
+    }
+
+    /// <summary>Every request any broker received (ApiVersions included), in order of arrival, with the node id of the broker that received it.</summary>
+    public IReadOnlyList<(int NodeId, ReceivedRequest Request)> Requests
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _requests.ToArray();
+            }
+        }
+    }
+
+    /// <summary>The Metadata requests among <see cref="Requests"/>, in order of arrival.</summary>
+    public IReadOnlyList<(int NodeId, ReceivedRequest Request)> MetadataRequests
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _requests.Where(r => r.Request.ApiKey == ApiKey.Metadata).ToArray();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Narrows the versions every broker advertises for <paramref name="apiKey"/> in ApiVersions (the default
+    /// is every version RxKafka knows); -1 for both removes the API from the answer. The brokers still
+    /// answer any version they receive.
+    /// </summary>
+    /// <param name="apiKey">The API.</param>
+    /// <param name="minVersion">The lowest version advertised.</param>
+    /// <param name="maxVersion">The highest version advertised.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The range is empty, or only one bound is -1.</exception>
+    public void SetApiVersion(ApiKey apiKey, short minVersion, short maxVersion)
+    {
+        if ((minVersion == -1) != (maxVersion == -1) || minVersion < -1 || maxVersion < minVersion)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxVersion), $"{apiKey} versions {minVersion}..{maxVersion} are not a range (use -1 for both to remove the API).");
+        }
+
+        lock (_gate)
+        {
+            _apiVersions[apiKey] = (minVersion, maxVersion);
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="KafkaConnectionException">No broker listens on <paramref name="endpoint"/>, or that broker is down: "connection refused", naming host:port.</exception>
+    public ValueTask<IKafkaTransport> ConnectAsync(BrokerEndpoint endpoint, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<IKafkaTransport>(cancellationToken);
+        }
+
+        ScriptedBroker broker;
+        lock (_gate)
+        {
+            var state = _brokers.Values.FirstOrDefault(b => SameEndpoint(b.Endpoint, endpoint));
+            if (state is null || !state.IsUp)
+            {
+                var why = state is null
+                    ? $"no broker of the scripted cluster listens there; its brokers are {BootstrapServers}"
+                    : $"broker {state.NodeId} of the scripted cluster is down";
+                return ValueTask.FromException<IKafkaTransport>(new KafkaConnectionException(endpoint.Host, endpoint.Port, $"connection refused ({why})"));
+            }
+
+            broker = state.Broker;
+        }
+
+        return broker.ConnectAsync(endpoint, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public override string ToString()
+    {
+        lock (_gate)
+        {
+            return $"scripted cluster {ClusterId} of {_brokers.Count} brokers ({_brokers.Values.Count(b => b.IsUp)} up), {_topics.Count} topics: {BootstrapServers}";
+        }
+    }
+
+    private BrokerReply Reply(int nodeId, ReceivedRequest request)
+    {
+        // The handler runs outside the lock: it may change the cluster.
+        if (Handler?.Invoke(nodeId, request) is { } reply)
+        {
+            return reply;
+        }
+
+        return request.Request switch
+        {
+            MetadataRequest metadata => BrokerReply.Respond(AnswerMetadata(metadata, request.Version)),
+            FindCoordinatorRequest find => BrokerReply.Respond(AnswerFindCoordinator(find, request.Version)),
+            _ => BrokerReply.Silence,
+        };
+    }
+
+    private ApiVersionsResponse AnswerApiVersions()
+    {
+        var response = ScriptedBroker.FullApiVersions();
+        lock (_gate)
+        {
+            if (_apiVersions.Count == 0)
+            {
+                return response;
+            }
+
+            response.ApiKeys.RemoveAll(k => _apiVersions.TryGetValue((ApiKey)k.ApiKey, out var range) && range.Min < 0);
+            foreach (var key in response.ApiKeys)
+            {
+                if (_apiVersions.TryGetValue((ApiKey)key.ApiKey, out var range))
+                {
+                    (key.MinVersion, key.MaxVersion) = range;
+                }
+            }
+        }
+
+        return response;
+    }
+}
