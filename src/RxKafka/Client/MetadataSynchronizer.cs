@@ -32,6 +32,7 @@ internal sealed class MetadataSynchronizer : IDisposable
     private readonly object _gate = new();
     private readonly IDisposable _pipeline;
     private AsyncSubject<ClusterSnapshot>? _next;
+    private AsyncSubject<ClusterSnapshot>? _running;
     private DateTimeOffset _notBefore = DateTimeOffset.MinValue;
     private bool _disposed;
 
@@ -90,7 +91,7 @@ internal sealed class MetadataSynchronizer : IDisposable
     /// <summary>Stops the pipeline; a waiting <see cref="Force"/> fails with <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {
-        AsyncSubject<ClusterSnapshot>? waiting;
+        AsyncSubject<ClusterSnapshot>? waiting, running;
         lock (_gate)
         {
             if (_disposed)
@@ -100,11 +101,14 @@ internal sealed class MetadataSynchronizer : IDisposable
 
             _disposed = true;
             waiting = _next;
-            _next = null;
+            running = _running;
+            _next = _running = null;
         }
 
         _pipeline.Dispose();
-        waiting?.OnError(new ObjectDisposedException(nameof(KafkaClient), "the client was disposed before the metadata update"));
+        var disposed = new ObjectDisposedException(nameof(KafkaClient), "the client was disposed before the metadata update finished");
+        running?.OnError(disposed);
+        waiting?.OnError(disposed);
     }
 
     private IObservable<Unit> Run(MetadataUpdateReason reason) => Observable.Defer(() =>
@@ -128,7 +132,7 @@ internal sealed class MetadataSynchronizer : IDisposable
                 return Observable.Empty<Unit>();
             }
 
-            waiters = _next;
+            waiters = _running = _next;
             _next = null;
         }
 
@@ -152,6 +156,16 @@ internal sealed class MetadataSynchronizer : IDisposable
                 Arm(Observable.Timer(delay, _scheduler).Select(_ => MetadataUpdateReason.Retry));
                 waiters?.OnError(error);
                 return Observable.Return(Unit.Default);
+            })
+            .Finally(() =>
+            {
+                lock (_gate)
+                {
+                    if (ReferenceEquals(_running, waiters))
+                    {
+                        _running = null;
+                    }
+                }
             });
     }
 
