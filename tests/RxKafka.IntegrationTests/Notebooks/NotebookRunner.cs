@@ -55,37 +55,41 @@ internal static partial class NotebookRunner
         ScriptState<object>? state = null;
         foreach (var cell in notebook.CodeCells)
         {
-            if (cell.Language != "csharp")
-            {
-                await DisposeVariablesAsync(state);
-                throw new NotebookCellException(notebook, cell, $"is a {cell.Language} cell; only C# cells can run here");
-            }
-
             // Polyglot starts each cell from its kernel's scheduler, never on the thread that finished the
             // previous one (after awaiting a cluster change, that can be the client's metadata thread).
             await Task.Yield();
-            var (code, packages) = TakePackageReferences(notebook, cell);
-            // Line numbers in diagnostics and stack traces point into the cell.
-            options = options.AddReferences(packages).WithFilePath($"{notebook.Name} cell {cell.Number}");
             globals.CurrentCell = cell.Number;
             ScriptState<object> next;
             try
             {
+                if (cell.Language != "csharp")
+                {
+                    throw new NotebookCellException(notebook, cell, $"is a {cell.Language} cell; only C# cells can run here");
+                }
+
+                var (code, packages) = TakePackageReferences(notebook, cell);
+                // Line numbers in diagnostics and stack traces point into the cell.
+                options = options.AddReferences(packages).WithFilePath($"{notebook.Name} cell {cell.Number}");
                 // Exceptions are caught into the state, so the variables of the failed cell can be disposed too.
                 var run = state is null
                     ? CSharpScript.Create(code, options, typeof(NotebookGlobals)).RunAsync(globals, _ => true, cancellationToken)
                     : state.ContinueWithAsync(code, options, _ => true, cancellationToken);
                 next = await run.WaitAsync(cellTimeout, cancellationToken);
             }
-            catch (CompilationErrorException e)
+            catch (Exception e)
             {
                 await DisposeVariablesAsync(state);
-                throw new NotebookCellException(notebook, cell, "does not compile:" + Environment.NewLine + string.Join(Environment.NewLine, e.Diagnostics));
-            }
-            catch (TimeoutException e)
-            {
-                await DisposeVariablesAsync(state);
-                throw new NotebookCellException(notebook, cell, $"did not finish within {cellTimeout.TotalSeconds:0} s", e);
+                if (e is CompilationErrorException compile)
+                {
+                    throw new NotebookCellException(notebook, cell, "does not compile:" + Environment.NewLine + string.Join(Environment.NewLine, compile.Diagnostics));
+                }
+
+                if (e is TimeoutException)
+                {
+                    throw new NotebookCellException(notebook, cell, $"did not finish within {cellTimeout.TotalSeconds:0} s", e);
+                }
+
+                throw;
             }
 
             if (next.Exception is { } thrown)
