@@ -15,10 +15,15 @@ public sealed class ClusterView : IObservable<ClusterSnapshot>, IDisposable
     private readonly BehaviorSubject<ClusterSnapshot> _snapshots;
     private readonly Subject<ClusterChangeSet> _changeSets = new();
     private readonly Subject<MetadataUpdate> _updates = new();
+    private readonly Queue<Action> _emissions = new();
+    private volatile ClusterSnapshot _current;
+    private bool _emitting;
+    private bool _disposed;
 
     internal ClusterView(ClusterSnapshot initial)
     {
         ArgumentNullException.ThrowIfNull(initial);
+        _current = initial;
         _snapshots = new BehaviorSubject<ClusterSnapshot>(initial);
         Snapshots = _snapshots.AsObservable();
         ChangeSets = _changeSets.AsObservable();
@@ -26,13 +31,17 @@ public sealed class ClusterView : IObservable<ClusterSnapshot>, IDisposable
         Updates = _updates.AsObservable();
     }
 
-    /// <summary>The current snapshot.</summary>
-    public ClusterSnapshot Current => _snapshots.Value;
+    /// <summary>The current snapshot. It is already the new one while subscribers hear about an update.</summary>
+    public ClusterSnapshot Current => _current;
 
     /// <summary>The current snapshot at once, then each new one. Completes when the client is disposed.</summary>
     public IObservable<ClusterSnapshot> Snapshots { get; }
 
-    /// <summary>Each update's changes, with the snapshots before and after; updates that change nothing are not emitted.</summary>
+    /// <summary>
+    /// Each update's changes, with the snapshots before and after; updates that change nothing are
+    /// not emitted. An update's change set is emitted before its snapshot on <see cref="Snapshots"/>,
+    /// so whoever waits for a snapshot has seen its changes.
+    /// </summary>
     public IObservable<ClusterChangeSet> ChangeSets { get; }
 
     /// <summary>
@@ -40,6 +49,11 @@ public sealed class ClusterView : IObservable<ClusterSnapshot>, IDisposable
     /// <c>from c in view.Changes.OfType&lt;LeaderChanged&gt;() where c.Topic == "orders" select c</c>.
     /// Hot: a subscriber sees changes from the next update on.
     /// </summary>
+    /// <remarks>
+    /// Notifications arrive on the thread that applied the update, one at a time and in order. A
+    /// subscriber that blocks holds up later notifications, not the client: updates go on and
+    /// their notifications queue behind it.
+    /// </remarks>
     public IObservable<ClusterChange> Changes { get; }
 
     /// <summary>Every metadata update's outcome, successes and failures (M6). Hot.</summary>
@@ -48,48 +62,70 @@ public sealed class ClusterView : IObservable<ClusterSnapshot>, IDisposable
     /// <summary>Subscribes to <see cref="Snapshots"/>.</summary>
     public IDisposable Subscribe(IObserver<ClusterSnapshot> observer) => _snapshots.Subscribe(observer);
 
-    /// <summary>Completes every stream.</summary>
+    /// <summary>Completes every stream (after what is already queued).</summary>
     public void Dispose()
     {
         lock (_gate)
         {
-            _updates.OnCompleted();
-            _changeSets.OnCompleted();
-            _snapshots.OnCompleted();
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _emissions.Enqueue(() =>
+            {
+                _updates.OnCompleted();
+                _changeSets.OnCompleted();
+                _snapshots.OnCompleted();
+            });
         }
+
+        Drain();
     }
 
     /// <summary>
     /// Replaces the snapshot with <paramref name="change"/>(current) and publishes it with its
-    /// changes, unless it is the same snapshot. Serialised, so concurrent updates never interleave.
+    /// changes, unless it is the same snapshot. Updates are applied one at a time, in order; their
+    /// notifications are emitted in that order, outside the lock, by one thread at a time.
     /// </summary>
     internal ClusterSnapshot Update(Func<ClusterSnapshot, ClusterSnapshot> change, MetadataUpdate? outcome = null)
     {
+        ClusterSnapshot next;
         lock (_gate)
         {
-            var previous = _snapshots.Value;
-            var next = change(previous);
+            var previous = _current;
+            next = change(previous);
+            if (_disposed)
+            {
+                return next;
+            }
+
             if (!ReferenceEquals(previous, next))
             {
-                _snapshots.OnNext(next);
-                if (_changeSets.HasObservers)
+                _current = next;
+                // The diff is only worked out when someone listens.
+                var changes = _changeSets.HasObservers ? ClusterDiff.Between(previous, next) : [];
+                _emissions.Enqueue(() =>
                 {
-                    // The diff is only worked out when someone listens.
-                    var changes = ClusterDiff.Between(previous, next);
                     if (changes.Count > 0)
                     {
                         _changeSets.OnNext(new ClusterChangeSet(previous, next, changes));
                     }
-                }
+
+                    _snapshots.OnNext(next);
+                });
             }
 
             if (outcome is not null)
             {
-                _updates.OnNext(outcome with { Snapshot = next });
+                var published = outcome with { Snapshot = next };
+                _emissions.Enqueue(() => _updates.OnNext(published));
             }
-
-            return next;
         }
+
+        Drain();
+        return next;
     }
 
     /// <summary>Reports a failed update (M6) without touching the snapshot.</summary>
@@ -97,7 +133,45 @@ public sealed class ClusterView : IObservable<ClusterSnapshot>, IDisposable
     {
         lock (_gate)
         {
-            _updates.OnNext(outcome);
+            if (_disposed)
+            {
+                return;
+            }
+
+            _emissions.Enqueue(() => _updates.OnNext(outcome));
+        }
+
+        Drain();
+    }
+
+    // One thread emits at a time, in queue order; others (and re-entrant calls) only enqueue.
+    private void Drain()
+    {
+        while (true)
+        {
+            Action emit;
+            lock (_gate)
+            {
+                if (_emitting || _emissions.Count == 0)
+                {
+                    return;
+                }
+
+                _emitting = true;
+                emit = _emissions.Dequeue();
+            }
+
+            try
+            {
+                emit();
+            }
+            finally
+            {
+                lock (_gate)
+                {
+                    _emitting = false;
+                }
+            }
         }
     }
 }
