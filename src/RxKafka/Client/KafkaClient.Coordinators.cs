@@ -121,8 +121,9 @@ public sealed partial class KafkaClient
 
     private void Record(CoordinatorType type, Dictionary<string, BrokerNode> found, Dictionary<string, Exception> failed)
     {
-        ClientInstruments.CoordinatorLookups.Add(found.Count, new("type", type.ToString()), new("outcome", "success"));
-        ClientInstruments.CoordinatorLookups.Add(failed.Count, new("type", type.ToString()), new("outcome", "failure"));
+        var client = new KeyValuePair<string, object?>("client.id", Options.ClientId);
+        ClientInstruments.CoordinatorLookups.Add(found.Count, client, new("type", type.ToString()), new("outcome", "success"));
+        ClientInstruments.CoordinatorLookups.Add(failed.Count, client, new("type", type.ToString()), new("outcome", "failure"));
         if (found.Count == 0)
         {
             return;

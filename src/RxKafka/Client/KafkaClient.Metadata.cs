@@ -211,8 +211,9 @@ public sealed partial class KafkaClient
 
     private void Record(MetadataUpdateReason reason, string outcome, DateTimeOffset started)
     {
-        ClientInstruments.MetadataUpdates.Add(1, new("reason", reason.ToString()), new("outcome", outcome));
-        ClientInstruments.MetadataUpdateDuration.Record((_scheduler.Now - started).TotalMilliseconds, new KeyValuePair<string, object?>("outcome", outcome));
+        var client = new KeyValuePair<string, object?>("client.id", Options.ClientId);
+        ClientInstruments.MetadataUpdates.Add(1, client, new("reason", reason.ToString()), new("outcome", outcome));
+        ClientInstruments.MetadataUpdateDuration.Record((_scheduler.Now - started).TotalMilliseconds, client, new KeyValuePair<string, object?>("outcome", outcome));
     }
 
     private IReadOnlyList<BrokerNode> OrderForUpdate(IReadOnlyList<BrokerNode> brokers)

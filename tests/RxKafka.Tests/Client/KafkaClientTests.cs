@@ -459,6 +459,47 @@ public sealed class KafkaClientTests : ClientTestBase
         Assert.Contains(nodes[1], Cluster.NodeIds);
     }
 
+    // ---------------------------------------------------------------- S6 metrics
+
+    [Fact]
+    public void S6_metadata_updates_and_the_cluster_size_are_measured_on_the_RxKafka_Client_meter()
+    {
+        var clientId = "metrics-" + Guid.NewGuid().ToString("N");
+        var updates = new List<(string Reason, string Outcome)>();
+        var brokers = new List<int>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "RxKafka.Client")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            var t = tags.ToArray().ToDictionary(p => p.Key, p => p.Value?.ToString());
+            if (instrument.Name == "rxkafka.metadata.updates" && t.GetValueOrDefault("client.id") == clientId)
+            {
+                updates.Add((t["reason"]!, t["outcome"]!));
+            }
+        });
+        listener.SetMeasurementEventCallback<int>((instrument, value, tags, _) =>
+        {
+            if (instrument.Name == "rxkafka.cluster.brokers" && tags.ToArray().Any(p => p.Key == "client.id" && (string?)p.Value == clientId))
+            {
+                brokers.Add(value);
+            }
+        });
+        listener.Start();
+
+        var client = Bootstrapped(Options with { ClientId = clientId });
+        Complete(client.ForceMetadataUpdateAsync(), Second);
+        listener.RecordObservableInstruments();
+
+        Assert.Equal([("Bootstrap", "success"), ("Forced", "success")], updates);
+        Assert.Equal([3], brokers);
+    }
+
     /// <summary>Connects an alias address to a broker, as a DNS alias or a load balancer would.</summary>
     private sealed class AliasTransports(ScriptedCluster cluster, BrokerEndpoint alias, BrokerEndpoint target) : IKafkaTransportFactory
     {
