@@ -189,18 +189,7 @@ public sealed class ClusterChangeStreamsDocTests : ClientTestBase
     public void Waiting_for_a_condition_ends_with_the_snapshot_that_meets_it()
     {
         var client = Bootstrapped();
-        IScheduler scheduler = Scheduler;
-        async Task<ClusterSnapshot> WaitAsync()
-        {
-            // doc copy: cluster-change-streams.md
-            ClusterSnapshot snapshot = await client.Cluster.Snapshots
-                .FirstAsync(s => s.GetLeader("orders", 0) == 2)
-                .Timeout(TimeSpan.FromSeconds(30), scheduler);
-            // end of doc copy
-            return snapshot;
-        }
-
-        var waiting = InlineContinuations(WaitAsync);
+        var waiting = InlineContinuations(() => WaitUntilBroker2LeadsOrders0(client, Scheduler));
         Cluster.SetPartitionLeader("orders", 0, leaderId: 2);
         Scheduler.AdvanceBy(TimeSpan.FromSeconds(10));
         Assert.False(waiting.IsCompleted);                         // nothing has asked for metadata yet
@@ -215,17 +204,8 @@ public sealed class ClusterChangeStreamsDocTests : ClientTestBase
     public void Waiting_for_a_condition_times_out_on_the_scheduler()
     {
         var client = Bootstrapped();
-        IScheduler scheduler = Scheduler;
-        async Task<ClusterSnapshot> WaitAsync()
-        {
-            ClusterSnapshot snapshot = await client.Cluster.Snapshots
-                .FirstAsync(s => s.GetLeader("orders", 0) == 2)
-                .Timeout(TimeSpan.FromSeconds(30), scheduler);
-            return snapshot;
-        }
-
         var started = Now;
-        var waiting = InlineContinuations(WaitAsync);
+        var waiting = InlineContinuations(() => WaitUntilBroker2LeadsOrders0(client, Scheduler));
 
         Fails<TimeoutException>(waiting, TimeSpan.FromMinutes(1));
         Assert.Equal(started + TimeSpan.FromSeconds(30), Now);
@@ -287,6 +267,16 @@ public sealed class ClusterChangeStreamsDocTests : ClientTestBase
         Assert.Equal([1, 2, 3, 0], inARow);
         Assert.Equal([MetadataUpdateReason.Forced, MetadataUpdateReason.Retry, MetadataUpdateReason.Retry], failed.Select(u => u.Reason));
         Assert.All(failed, u => Assert.IsType<KafkaConnectionException>(u.Error));
+    }
+
+    private static async Task<ClusterSnapshot> WaitUntilBroker2LeadsOrders0(KafkaClient client, IScheduler scheduler)
+    {
+        // doc copy: cluster-change-streams.md
+        ClusterSnapshot snapshot = await client.Cluster.Snapshots
+            .FirstAsync(s => s.GetLeader("orders", 0) == 2)
+            .Timeout(TimeSpan.FromSeconds(30), scheduler);
+        // end of doc copy
+        return snapshot;
     }
 
     // Starts an async method with no synchronization context, so that its awaits resume inline
