@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Diagnostics.Metrics;
 
 namespace RxKafka.Client;
@@ -23,7 +23,8 @@ internal static class ClientInstruments
 
     public static readonly Counter<long> CoordinatorLookups = Meter.CreateCounter<long>("rxkafka.coordinator.lookups", "{lookup}", "FindCoordinator requests, by key type and outcome");
 
-    private static readonly ConcurrentDictionary<KafkaClient, byte> LiveClients = new();
+    // Weak: a client that is never disposed is still collected.
+    private static readonly ConditionalWeakTable<KafkaClient, object> LiveClients = new();
 
     static ClientInstruments()
     {
@@ -32,10 +33,10 @@ internal static class ClientInstruments
         Meter.CreateObservableGauge("rxkafka.cluster.generation", () => Each(c => (int)Math.Min(int.MaxValue, c.Cluster.Current.Generation)), "{update}", "Each client's metadata generation");
     }
 
-    public static void Register(KafkaClient client) => LiveClients.TryAdd(client, 0);
+    public static void Register(KafkaClient client) => LiveClients.TryAdd(client, LiveClients);
 
-    public static void Unregister(KafkaClient client) => LiveClients.TryRemove(client, out _);
+    public static void Unregister(KafkaClient client) => LiveClients.Remove(client);
 
     private static IEnumerable<Measurement<int>> Each(Func<KafkaClient, int> value) =>
-        LiveClients.Keys.Select(c => new Measurement<int>(value(c), new KeyValuePair<string, object?>("client.id", c.Options.ClientId)));
+        LiveClients.Select(p => p.Key).Select(c => new Measurement<int>(value(c), new KeyValuePair<string, object?>("client.id", c.Options.ClientId)));
 }

@@ -31,7 +31,7 @@ public sealed partial class KafkaClient
 
     /// <summary>
     /// K7: finds the coordinators of several groups or transactional ids: one FindCoordinator request
-    /// for all of them where the broker supports batched keys (v4+, Kafka 2.8+), one request per key
+    /// for all of them where the broker supports batched keys (v4+, Kafka 3.0+), one request per key
     /// (pipelined on one connection) before that. Each is recorded in the cluster view.
     /// </summary>
     /// <returns>The coordinator of each key.</returns>

@@ -75,7 +75,7 @@ public sealed partial class KafkaClient
             // Force an update, wait a retry backoff, again; failures only mean trying again.
             var driver = Observable.Defer(() => _synchronizer.Force(MetadataUpdateReason.Forced))
                 .IgnoreElements()
-                .Catch(Observable.Empty<ClusterSnapshot>())
+                .Catch((Exception e) => e is ObjectDisposedException ? Observable.Throw<ClusterSnapshot>(e) : Observable.Empty<ClusterSnapshot>())
                 .Concat(Observable.Timer(Options.RetryBackoff, _scheduler).IgnoreElements().Select(_ => (ClusterSnapshot)null!))
                 .Repeat()
                 .Select(_ => (TopicMetadata)null!);

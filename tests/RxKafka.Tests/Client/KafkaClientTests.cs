@@ -371,6 +371,19 @@ public sealed class KafkaClientTests : ClientTestBase
     }
 
     [Fact]
+    public void K8_a_wait_in_progress_fails_with_ObjectDisposedException_when_the_client_is_disposed()
+    {
+        Cluster.AutoCreateTopics = false;
+        var client = Bootstrapped();
+        var task = client.WaitForTopicAsync("never");
+        Scheduler.AdvanceBy(TimeSpan.FromMilliseconds(250));
+
+        client.DisposeAsync().AsTask().Wait(TestContext.Current.CancellationToken);
+
+        Fails<ObjectDisposedException>(task, Second);
+    }
+
+    [Fact]
     public void K8_an_unauthorized_topic_fails_with_TopicAuthorizationException()
     {
         var client = Bootstrapped();
