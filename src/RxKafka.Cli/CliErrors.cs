@@ -1,3 +1,4 @@
+using RxKafka.Cli.Rendering;
 using RxKafka.Testing.MockCluster;
 
 namespace RxKafka.Cli;
@@ -51,5 +52,5 @@ internal static class CliErrors
 
     /// <summary>A message as one line prefixed with the command's name.</summary>
     public static string Line(string message) =>
-        "rxkafka: " + string.Join(" ", message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        "rxkafka: " + Lines.One(message);
 }

@@ -50,7 +50,8 @@ internal sealed class ChangeLog
     private void Write(DateTimeOffset at, string kind, string colour, string text)
     {
         var time = at.ToLocalTime().ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture);
-        var line = $"[grey]{time}[/]  [{colour}]{Markup.Escape(kind.PadRight(KindWidth))}[/]{Markup.Escape(text)}";
+        // One line per event, even for an error message with line breaks.
+        var line = $"[grey]{time}[/]  [{colour}]{Markup.Escape(kind.PadRight(KindWidth))}[/]{Markup.Escape(Lines.One(text))}";
         lock (_gate)
         {
             _console.MarkupLine(line);

@@ -5,12 +5,13 @@ namespace RxKafka.Cli.Rendering;
 /// <summary>
 /// The console the commands write to. On a terminal: colour and Unicode tables. Anywhere else (a pipe,
 /// a file, a CI log) or with <c>NO_COLOR</c> set: no ANSI escapes at all and no interactive widgets,
-/// so every line reads as plain text, and a fixed width so tables do not wrap at 80 columns.
+/// so every line reads as plain text, and no wrapping: a change stays one line however long, and
+/// tables take the width their content needs.
 /// </summary>
 internal static class Terminal
 {
-    /// <summary>The width of tables when the output is not a terminal (<c>COLUMNS</c> overrides it).</summary>
-    private const int PlainWidth = 132;
+    /// <summary>The width when the output is not a terminal: wide enough that nothing wraps.</summary>
+    private const int PlainWidth = 4096;
 
     /// <summary>A console on standard output, set up for where that output goes.</summary>
     public static IAnsiConsole CreateStandardOutput() =>
@@ -29,7 +30,7 @@ internal static class Terminal
         });
         if (!isTerminal)
         {
-            console.Profile.Width = int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var columns) && columns > 40 ? columns : PlainWidth;
+            console.Profile.Width = PlainWidth;
         }
 
         return console;

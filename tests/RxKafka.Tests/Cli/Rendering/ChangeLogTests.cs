@@ -37,6 +37,19 @@ public sealed class ChangeLogTests
     }
 
     [Fact]
+    public void A_long_failure_with_line_breaks_stays_one_line()
+    {
+        var output = new StringWriter();
+        var log = new ChangeLog(Terminal.Create(output, isTerminal: false, noColor: false));
+        var error = new InvalidOperationException("unable to update metadata from a:9092\n" + new string('x', 300) + "\r\nand more");
+
+        log.Update(new MetadataUpdate(At, MetadataUpdateReason.MaxAge, ClusterSnapshot.Empty, null, error));
+
+        var line = Assert.Single(output.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
+        Assert.EndsWith(new string('x', 300) + " and more", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void On_a_terminal_kinds_are_coloured()
     {
         var output = new StringWriter();
