@@ -49,26 +49,18 @@ public sealed class ChangeLogTests
         Assert.EndsWith(new string('x', 300) + " and more", line, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void On_a_terminal_kinds_are_coloured()
+    [Theory]
+    [InlineData(true, false, true)]
+    [InlineData(true, true, false)]
+    [InlineData(false, false, false)]
+    public void Colour_only_on_a_terminal_without_NO_COLOR(bool isTerminal, bool noColor, bool coloured)
     {
         var output = new StringWriter();
-        var log = new ChangeLog(Terminal.Create(output, isTerminal: true, noColor: false));
+        var log = new ChangeLog(Terminal.Create(output, isTerminal, noColor));
 
         log.Change(At, new BrokerAdded(new BrokerNode(3, "localhost", 9094)));
 
-        Assert.Contains('\u001b', output.ToString());
-    }
-
-    [Fact]
-    public void NO_COLOR_turns_colour_off_on_a_terminal_too()
-    {
-        var output = new StringWriter();
-        var log = new ChangeLog(Terminal.Create(output, isTerminal: true, noColor: true));
-
-        log.Change(At, new BrokerAdded(new BrokerNode(3, "localhost", 9094)));
-
-        Assert.DoesNotContain('\u001b', output.ToString());
+        Assert.Equal(coloured, output.ToString().Contains('\u001b', StringComparison.Ordinal));
     }
 
     [Fact]
