@@ -8,5 +8,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # What the embedded cluster needs (librdkafka 2.15.1, built once and cached outside the repository).
 bash scripts/setup.sh
-dotnet build src/RxKafka.Cli -c Release -nologo -v quiet
+dotnet build src/RxKafka.Cli -c Release -nologo -v quiet -clp:NoSummary
 exec dotnet src/RxKafka.Cli/bin/Release/net10.0/RxKafka.Cli.dll demo "$@"
