@@ -8,5 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # What the embedded cluster needs (librdkafka 2.15.1, built once and cached outside the repository).
 bash scripts/setup.sh
-dotnet build src/RxKafka.Cli -c Release -nologo -v quiet -clp:NoSummary
+# Quiet unless it fails: the demo's output follows.
+log="$(mktemp)"
+dotnet build src/RxKafka.Cli -c Release -nologo -v quiet >"$log" 2>&1 || { cat "$log" >&2; rm -f "$log"; exit 1; }
+rm -f "$log"
 exec dotnet src/RxKafka.Cli/bin/Release/net10.0/RxKafka.Cli.dll demo "$@"
