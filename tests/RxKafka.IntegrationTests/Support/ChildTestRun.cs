@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Xml.Linq;
 
 namespace RxKafka.IntegrationTests.Support;
@@ -46,10 +45,6 @@ internal static class ChildTestRun
             start.ArgumentList.Add(argument);
         }
 
-        start.UseShellExecute = false;
-        start.RedirectStandardOutput = true;
-        start.RedirectStandardError = true;
-        start.RedirectStandardInput = true;
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
@@ -57,44 +52,14 @@ internal static class ChildTestRun
 
         start.Environment[ChildVariable] = "1";
 
-        var output = new StringBuilder();
-        using var process = new Process { StartInfo = start };
-        DataReceivedEventHandler append = (_, e) =>
+        using var child = ChildProcess.Start(start);
+        var exit = child.WaitForExit(Timeout);
+        if (exit.TimedOut)
         {
-            if (e.Data is not null)
-            {
-                lock (output)
-                {
-                    output.AppendLine(e.Data);
-                }
-            }
-        };
-        process.OutputDataReceived += append;
-        process.ErrorDataReceived += append;
-        var clock = Stopwatch.StartNew();
-        process.Start();
-        process.StandardInput.Close();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        if (!process.WaitForExit(Timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-            lock (output)
-            {
-                return new ChildTestResult(fullName, -1, "TimedOut", clock.Elapsed, output + $"\n(the child did not finish within {Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s and was killed)");
-            }
+            return new ChildTestResult(fullName, -1, "TimedOut", exit.Elapsed, exit.Output + $"\n(the child did not finish within {Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s and was killed)");
         }
 
-        // The parameterless WaitForExit drains the redirected output.
-        process.WaitForExit();
-        string text;
-        lock (output)
-        {
-            text = output.ToString();
-        }
-
-        return new ChildTestResult(fullName, process.ExitCode, ReadOutcome(results, fullName), clock.Elapsed, text);
+        return new ChildTestResult(fullName, exit.ExitCode, ReadOutcome(results, fullName), exit.Elapsed, exit.Output);
     }
 
     // The result of the one test in the runner's XML: Pass, Fail, Skip or NotRun; "Missing" if it did not run.

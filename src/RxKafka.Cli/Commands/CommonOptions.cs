@@ -1,0 +1,113 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using RxKafka.Cli.Parsing;
+using RxKafka.Network;
+
+namespace RxKafka.Cli.Commands;
+
+/// <summary>The options several commands share, and the parsers that turn their text into values or one clear error.</summary>
+internal static class CommonOptions
+{
+    /// <summary><c>--config key=value</c>, repeatable, on every command: Kafka config names for the client.</summary>
+    public static readonly Option<KeyValuePair<string, string>[]> Config = new("--config", "-X")
+    {
+        Description = "A Kafka client setting as key=value (repeatable), e.g. --config security.protocol=SSL --config ssl.ca.location=ca.pem",
+        HelpName = "key=value",
+        Recursive = true,
+        Arity = ArgumentArity.OneOrMore,
+        CustomParser = ParseConfig,
+    };
+
+    /// <summary><c>--verbose</c>: stack traces with errors.</summary>
+    public static readonly Option<bool> Verbose = new("--verbose")
+    {
+        Description = "Print the stack trace with an error",
+        Recursive = true,
+    };
+
+    /// <summary><c>-b HOST:PORT[,HOST:PORT...]</c>: the bootstrap servers.</summary>
+    public static Option<string?> BootstrapServer() => new("--bootstrap-server", "-b")
+    {
+        Description = "The brokers to bootstrap from, host:port[,host:port...] (or --config bootstrap.servers=...)",
+        HelpName = "host:port",
+        CustomParser = ParseBootstrap,
+    };
+
+    /// <summary><c>--topic T</c>, repeatable: only these topics.</summary>
+    public static Option<string[]> Topics(string description) => new("--topic", "-t")
+    {
+        Description = description,
+        HelpName = "topic",
+        Arity = ArgumentArity.OneOrMore,
+    };
+
+    /// <summary><c>--duration D</c>: 500ms, 20s, 1m, 1m30s, 1h.</summary>
+    public static Option<TimeSpan?> Duration(string description) => new("--duration", "-d")
+    {
+        Description = description,
+        HelpName = "duration",
+        CustomParser = ParseDuration,
+    };
+
+    /// <summary>The --config settings and the bootstrap servers from -b (which wins over a bootstrap.servers setting).</summary>
+    /// <exception cref="UsageException">No bootstrap servers were given either way.</exception>
+    public static Dictionary<string, string> ClientConfig(ParseResult result, Option<string?>? bootstrap)
+    {
+        var config = ConfigPairs.ToDictionary(result.GetValue(Config) ?? []);
+        if (bootstrap is not null && result.GetValue(bootstrap) is { } servers)
+        {
+            config["bootstrap.servers"] = servers;
+        }
+
+        if (bootstrap is not null && !config.ContainsKey("bootstrap.servers"))
+        {
+            throw new UsageException("no broker to connect to: give -b host:port (or --config bootstrap.servers=host:port)");
+        }
+
+        return config;
+    }
+
+    private static KeyValuePair<string, string>[] ParseConfig(ArgumentResult result)
+    {
+        var pairs = new List<KeyValuePair<string, string>>(result.Tokens.Count);
+        foreach (var token in result.Tokens)
+        {
+            if (!ConfigPairs.TryParse(token.Value, out var pair, out var error))
+            {
+                result.AddError($"--config {error}");
+                return [];
+            }
+
+            pairs.Add(pair);
+        }
+
+        return [.. pairs];
+    }
+
+    private static string? ParseBootstrap(ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        try
+        {
+            BootstrapServers.Parse(text);
+            return text;
+        }
+        catch (KafkaConfigException e)
+        {
+            result.AddError($"-b: {e.Message}");
+            return null;
+        }
+    }
+
+    private static TimeSpan? ParseDuration(ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        if (Durations.TryParse(text, out var duration, out var error))
+        {
+            return duration;
+        }
+
+        result.AddError($"--duration: {error}");
+        return null;
+    }
+}

@@ -1,0 +1,69 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
+using RxKafka.Cli.Commands;
+
+namespace RxKafka.Cli;
+
+/// <summary>The <c>rxkafka</c> command line: <c>demo</c>, <c>metadata</c>, <c>watch</c>.</summary>
+internal static class Program
+{
+    public static Task<int> Main(string[] args) => RunAsync(args);
+
+    /// <summary>Parses <paramref name="args"/> and runs the command; returns the exit code (<see cref="ExitCodes"/>).</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        // A plain command named rxkafka rather than a RootCommand, which takes its name from the assembly (RxKafka.Cli).
+        var root = new Command("rxkafka", "Look at a Kafka cluster through RxKafka's client, and watch its metadata change")
+        {
+            new HelpOption(),
+            new VersionOption(),
+            CommonOptions.Config,
+            CommonOptions.Verbose,
+            DemoCommand.Create(),
+            MetadataCommand.Create(),
+            WatchCommand.Create(),
+        };
+
+        var result = root.Parse(args);
+        if (result.CommandResult.Command == root && result.Action is null or ParseErrorAction && result.UnmatchedTokens.Count == 0)
+        {
+            Console.Error.WriteLine(CliErrors.Line("give a command: demo, metadata or watch (see rxkafka --help)"));
+            return ExitCodes.Usage;
+        }
+
+        if (result.Errors.Count > 0)
+        {
+            // One line: the first error (an unknown word first), and where to look. The parser's own error action would print the whole help.
+            var command = result.CommandResult.Command == root ? "rxkafka" : "rxkafka " + result.CommandResult.Command.Name;
+            var error = result.UnmatchedTokens.Count > 0 ? $"unknown command or option '{result.UnmatchedTokens[0]}'" : result.Errors[0].Message;
+            Console.Error.WriteLine(CliErrors.Line($"{error} (see {command} --help)"));
+            return ExitCodes.Usage;
+        }
+
+        // Exceptions are reported by Guard as one line; Ctrl+C cancels the action's token.
+        return await result.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    }
+
+    /// <summary>
+    /// A command's action with its failures turned into one line on standard error and an exit code
+    /// (<see cref="CliErrors"/>); a Ctrl+C before the command got going exits with 130.
+    /// </summary>
+    public static Func<ParseResult, CancellationToken, Task<int>> Guard(Func<ParseResult, CancellationToken, Task<int>> action) =>
+        async (result, cancellationToken) =>
+        {
+            try
+            {
+                return await action(result, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                Console.Error.WriteLine(CliErrors.Line("interrupted"));
+                return 130;
+            }
+            catch (Exception e)
+            {
+                return CliErrors.Report(e, Console.Error, result.GetValue(CommonOptions.Verbose));
+            }
+        };
+}

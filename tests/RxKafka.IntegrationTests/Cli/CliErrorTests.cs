@@ -1,0 +1,52 @@
+using RxKafka.IntegrationTests.Support;
+
+namespace RxKafka.IntegrationTests.Cli;
+
+/// <summary>Bad command lines exit with 2, unreachable brokers with 1; each with one line on standard error and no stack trace.</summary>
+public sealed class CliErrorTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    public static TheoryData<string[], string> BadArguments => new()
+    {
+        { ["demo", "--bogus"], "'--bogus'" },
+        { ["demo", "--duration", "20x"], "'20x'" },
+        { ["watch", "-b", "127.0.0.1:1", "--duration", "0s"], "'0s'" },
+        { ["metadata", "-b", "localhost:notaport"], "'localhost:notaport'" },
+        { ["metadata", "-b", "127.0.0.1:1", "--config", "metadata.max.age.ms=soon"], "metadata.max.age.ms" },
+        { ["metadata", "-b", "127.0.0.1:1", "--config", "no-equals-sign"], "'no-equals-sign'" },
+        { ["metadata"], "-b host:port" },
+        { [], "give a command" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadArguments))]
+    public void Bad_arguments_exit_with_2_and_one_line(string[] arguments, string expected)
+    {
+        var run = RxKafkaCli.Run(Deadline, arguments);
+
+        Assert.True(run.ExitCode == 2, $"exit code {run.ExitCode}:\n{run.Output}");
+        CliAssert.OneErrorLine(run, expected);
+    }
+
+    [Theory]
+    [InlineData("metadata")]
+    [InlineData("watch")]
+    public void An_unreachable_broker_exits_with_1_and_one_line_naming_it(string command)
+    {
+        var run = RxKafkaCli.Run(Deadline, command, "-b", "127.0.0.1:1");
+
+        Assert.True(run.ExitCode == 1, $"exit code {run.ExitCode}:\n{run.Output}");
+        CliAssert.OneErrorLine(run, "unable to bootstrap from 127.0.0.1:1");
+    }
+
+    [Fact]
+    public void Verbose_adds_the_stack_trace()
+    {
+        var run = RxKafkaCli.Run(Deadline, "metadata", "-b", "127.0.0.1:1", "--verbose");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith("rxkafka: unable to bootstrap from 127.0.0.1:1", run.StandardError, StringComparison.Ordinal);
+        Assert.Contains("   at ", run.StandardError, StringComparison.Ordinal);
+    }
+}

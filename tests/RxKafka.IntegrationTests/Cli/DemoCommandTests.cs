@@ -1,0 +1,63 @@
+using System.Text.RegularExpressions;
+using RxKafka.IntegrationTests.Support;
+using RxKafka.Testing.MockCluster;
+
+namespace RxKafka.IntegrationTests.Cli;
+
+/// <summary><c>rxkafka demo</c>, the README's main job, run as a user runs it: the built CLI in a child process.</summary>
+public sealed partial class DemoCommandTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public void A_20_second_demo_shows_a_leader_move_a_broker_leaving_and_coming_back_and_a_summary()
+    {
+        Prerequisites.RequireLibrary(MockBuild.Source2151);
+
+        var run = RxKafkaCli.Run(Deadline, "demo", "--duration", "20s");
+
+        TestContext.Current.SendDiagnosticMessage($"rxkafka demo --duration 20s: exit {run.ExitCode} after {run.Elapsed.TotalSeconds:0.0} s");
+        Assert.False(run.TimedOut, $"the demo did not end within {Deadline.TotalSeconds} s:\n{run.Output}");
+        Assert.True(run.ExitCode == 0, $"exit code {run.ExitCode}:\n{run.Output}");
+        var output = run.StandardOutput;
+        Assert.Matches(LeaderMoved(), output);
+        var removed = BrokerRemoved().Match(output);
+        Assert.True(removed.Success, $"no BrokerRemoved line:\n{output}");
+        var broker = removed.Groups["broker"].Value;
+        // The same broker comes back, after it went.
+        var added = new Regex($@"BrokerAdded\s+broker {broker} \(").Match(output, removed.Index);
+        Assert.True(added.Success, $"broker {broker} was removed but not added again:\n{output}");
+        Assert.Contains("TopicAdded", output, StringComparison.Ordinal);
+        Assert.Contains("CoordinatorChanged", output, StringComparison.Ordinal);
+        Assert.Contains("Summary after", output, StringComparison.Ordinal);
+        Assert.Matches(@"Metadata updates: \d+ ok, 0 failed", output);
+        // Standard output is a pipe here, as in CI: plain text.
+        Assert.DoesNotContain('\u001b', output);
+        // Standard error is left alone: librdkafka, hosting the brokers in the child, may log there.
+    }
+
+    [Fact]
+    public void Without_the_mock_library_the_demo_says_to_run_setup_in_one_line()
+    {
+        var empty = Directory.CreateTempSubdirectory("rxkafka-no-cache-");
+        try
+        {
+            using var child = RxKafkaCli.Start(["demo"], new Dictionary<string, string> { [MockLibraries.CacheVariable] = empty.FullName });
+            var run = child.WaitForExit(TimeSpan.FromSeconds(60));
+
+            Assert.Equal(1, run.ExitCode);
+            CliAssert.OneErrorLine(run, "scripts/setup.sh");
+            Assert.Contains(empty.FullName, run.StandardError, StringComparison.Ordinal);
+        }
+        finally
+        {
+            empty.Delete(recursive: true);
+        }
+    }
+
+    [GeneratedRegex(@"LeaderChanged\s+leader of \S+ moved \d+ -> \d+")]
+    private static partial Regex LeaderMoved();
+
+    [GeneratedRegex(@"BrokerRemoved\s+broker (?<broker>\d+) \(")]
+    private static partial Regex BrokerRemoved();
+}
