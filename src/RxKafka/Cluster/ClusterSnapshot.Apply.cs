@@ -19,8 +19,8 @@ public sealed partial class ClusterSnapshot
     /// <param name="updatedAt">The time of the update (the client's scheduler time).</param>
     /// <param name="requestedTopics">
     /// The topics the request named, or null when it asked for every topic. With null the answer
-    /// replaces every topic; otherwise only the named topics are replaced (a named topic missing from
-    /// the answer is dropped) and the others are kept.
+    /// replaces every topic; otherwise only the named topics and the topics in the answer are replaced
+    /// (a named topic missing from the answer is dropped) and the others are kept.
     /// </param>
     /// <remarks>
     /// Partitions whose leader is -1 are kept, as known but unavailable. TOPIC_AUTHORIZATION_FAILED
@@ -80,6 +80,15 @@ public sealed partial class ClusterSnapshot
             if (name is null)
             {
                 continue;
+            }
+
+            if (requestedTopics is not null)
+            {
+                // Answered, so replaced, even when not named (a topic asked for by id has no name to give).
+                topics.Remove(name);
+                errors.Remove(name);
+                unauthorized.Remove(name);
+                internals.Remove(name);
             }
 
             var error = (ErrorCode)t.ErrorCode;
