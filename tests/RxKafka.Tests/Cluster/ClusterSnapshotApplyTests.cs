@@ -243,6 +243,24 @@ public sealed class ClusterSnapshotApplyTests
     }
 
     [Fact]
+    public void M2_a_topic_in_an_answer_for_named_topics_replaces_what_was_known_of_it_even_when_asked_for_by_id()
+    {
+        var before = Snapshot(Response(
+            Topic("orders", [Partition(0, -1, replicas: [1], isr: [], error: ErrorCode.LeaderNotAvailable)], id: OrdersId, error: ErrorCode.LeaderNotAvailable),
+            Topic("payments", Partitions(1), id: PaymentsId)).AtVersion(12));
+
+        // Asked for by id (no names): the v12 answer leaves the names out too.
+        var after = before.Then(
+            Response(Topic(null, Partitions(1), id: OrdersId), Topic(null, [], id: PaymentsId, error: ErrorCode.TopicAuthorizationFailed)).AtVersion(12),
+            requestedTopics: []);
+
+        Assert.Equal(["orders"], after.GetTopics());
+        Assert.Empty(after.TopicErrors);
+        Assert.Equal(ErrorCode.None, after.Topics["orders"].Error);
+        Assert.Equal(["payments"], after.UnauthorizedTopics);
+    }
+
+    [Fact]
     public void M2_coordinators_and_bootstrap_brokers_carry_over()
     {
         var bootstrap = ClusterSnapshot.FromBootstrap([new BrokerEndpoint("seed-1", 9092), new BrokerEndpoint("seed-2", 9093)]);
