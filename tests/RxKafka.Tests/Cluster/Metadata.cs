@@ -3,9 +3,9 @@ using RxKafka.Cluster;
 using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 using RxKafka.Protocol.Primitives;
-using Broker = RxKafka.Protocol.Messages.MetadataResponse.MetadataResponseBroker;
-using Partition = RxKafka.Protocol.Messages.MetadataResponse.MetadataResponsePartition;
-using Topic = RxKafka.Protocol.Messages.MetadataResponse.MetadataResponseTopic;
+using ResponseBroker = RxKafka.Protocol.Messages.MetadataResponse.MetadataResponseBroker;
+using ResponsePartition = RxKafka.Protocol.Messages.MetadataResponse.MetadataResponsePartition;
+using ResponseTopic = RxKafka.Protocol.Messages.MetadataResponse.MetadataResponseTopic;
 
 namespace RxKafka.Tests.Cluster;
 
@@ -25,15 +25,15 @@ internal static class Metadata
     /// <summary>Every Metadata version RxKafka speaks.</summary>
     public static TheoryData<short> AllVersions() => new(Enumerable.Range(0, 13).Select(v => (short)v));
 
-    public static Broker Broker(int id, string? rack = null, string? host = null, int port = 9092) =>
+    public static ResponseBroker Broker(int id, string? rack = null, string? host = null, int port = 9092) =>
         new() { NodeId = id, Host = host ?? $"broker-{id}.kafka.internal", Port = port, Rack = rack };
 
     /// <summary>Brokers 1..<paramref name="count"/>, in racks rack-a, rack-b, ...</summary>
-    public static Broker[] Brokers(int count = 3) =>
+    public static ResponseBroker[] Brokers(int count = 3) =>
         Enumerable.Range(1, count).Select(id => Broker(id, rack: $"rack-{(char)('a' + id - 1)}")).ToArray();
 
     /// <summary>A partition; the ISR defaults to the replicas, the replicas to the leader alone.</summary>
-    public static Partition Partition(int index, int leader, int epoch = -1, int[]? replicas = null, int[]? isr = null, int[]? offline = null, ErrorCode error = ErrorCode.None)
+    public static ResponsePartition Partition(int index, int leader, int epoch = -1, int[]? replicas = null, int[]? isr = null, int[]? offline = null, ErrorCode error = ErrorCode.None)
     {
         var assigned = replicas ?? (leader >= 0 ? [leader] : []);
         return new()
@@ -52,7 +52,7 @@ internal static class Metadata
     /// <paramref name="count"/> partitions with replication 3 over brokers 1..<paramref name="brokers"/>:
     /// partition i is led by broker 1 + (i mod brokers), its replicas the next ones round the ring.
     /// </summary>
-    public static Partition[] Partitions(int count, int epoch = -1, int brokers = 3) =>
+    public static ResponsePartition[] Partitions(int count, int epoch = -1, int brokers = 3) =>
         Enumerable.Range(0, count).Select(i =>
         {
             var leader = 1 + (i % brokers);
@@ -60,16 +60,16 @@ internal static class Metadata
             return Partition(i, leader, epoch, replicas);
         }).ToArray();
 
-    public static Topic Topic(string? name, IEnumerable<Partition> partitions, Guid id = default, bool isInternal = false, ErrorCode error = ErrorCode.None) =>
+    public static ResponseTopic Topic(string? name, IEnumerable<ResponsePartition> partitions, Guid id = default, bool isInternal = false, ErrorCode error = ErrorCode.None) =>
         new() { Name = name, TopicId = id, IsInternal = isInternal, ErrorCode = (short)error, Partitions = [.. partitions] };
 
     /// <summary>A topic answered with an error and no partitions.</summary>
-    public static Topic Failed(string name, ErrorCode error) => Topic(name, [], error: error);
+    public static ResponseTopic Failed(string name, ErrorCode error) => Topic(name, [], error: error);
 
-    public static MetadataResponse Response(IEnumerable<Topic> topics, int controller = 1, string? clusterId = "cluster-a", IEnumerable<Broker>? brokers = null) =>
+    public static MetadataResponse Response(IEnumerable<ResponseTopic> topics, int controller = 1, string? clusterId = "cluster-a", IEnumerable<ResponseBroker>? brokers = null) =>
         new() { Brokers = [.. brokers ?? Brokers()], ControllerId = controller, ClusterId = clusterId, Topics = [.. topics] };
 
-    public static MetadataResponse Response(params Topic[] topics) => Response((IEnumerable<Topic>)topics);
+    public static MetadataResponse Response(params ResponseTopic[] topics) => Response((IEnumerable<ResponseTopic>)topics);
 
     /// <summary>The response written at <paramref name="version"/> and read back at it: what a client of that version receives.</summary>
     public static MetadataResponse AtVersion(this MetadataResponse response, short version)
@@ -85,17 +85,17 @@ internal static class Metadata
     /// <summary>The first snapshot: <see cref="ClusterSnapshot.Empty"/> with <paramref name="response"/> applied.</summary>
     public static ClusterSnapshot Snapshot(MetadataResponse response) => ClusterSnapshot.Empty.Apply(response, T0);
 
-    public static ClusterSnapshot Snapshot(params Topic[] topics) => Snapshot(Response(topics));
+    public static ClusterSnapshot Snapshot(params ResponseTopic[] topics) => Snapshot(Response(topics));
 
     public static ClusterSnapshot Then(this ClusterSnapshot snapshot, MetadataResponse response, IReadOnlyCollection<string>? requestedTopics = null) =>
         snapshot.Apply(response, T0, requestedTopics);
 
     /// <summary>What the snapshot should hold for <paramref name="partition"/> of <paramref name="topic"/>.</summary>
-    public static PartitionMetadata Expected(string topic, Partition partition) =>
+    public static PartitionMetadata Expected(string topic, ResponsePartition partition) =>
         new(topic, partition.PartitionIndex, partition.LeaderId, partition.LeaderEpoch, [.. partition.ReplicaNodes], [.. partition.IsrNodes], [.. partition.OfflineReplicas], (ErrorCode)partition.ErrorCode);
 
     /// <summary>What the snapshot should hold for <paramref name="topic"/>.</summary>
-    public static TopicMetadata Expected(Topic topic) =>
+    public static TopicMetadata Expected(ResponseTopic topic) =>
         new(topic.Name!, topic.TopicId, topic.IsInternal, [.. topic.Partitions.Select(p => Expected(topic.Name!, p))], (ErrorCode)topic.ErrorCode);
 
     /// <summary>Everything a snapshot holds, as text, so that two states compare with one string equality.</summary>
