@@ -280,6 +280,8 @@ public sealed class ClusterSnapshotApplyTests
         var orders = Topic("orders", Partitions(3, epoch: 1), id: OrdersId);
         var invoices = Topic("invoices", Partitions(2, epoch: 1));
         var first = Snapshot(Response([orders, invoices]).AtVersion(12));
+        var ledBy1 = first.GetPartitionsLedBy(1);
+        var sortedBrokers = first.GetBrokers();
 
         // The same answer again: every topic, partition and broker is reused.
         var again = first.Then(Response([orders, invoices]).AtVersion(12));
@@ -291,6 +293,12 @@ public sealed class ClusterSnapshotApplyTests
             Assert.Same(first.GetBroker(id), again.GetBroker(id));
         }
 
+        // ... and so are the collections, and what the queries had worked out from them.
+        Assert.Same(first.Topics, again.Topics);
+        Assert.Same(first.Brokers, again.Brokers);
+        Assert.Same(ledBy1, again.GetPartitionsLedBy(1));
+        Assert.Same(sortedBrokers, again.GetBrokers());
+
         // One partition of orders moves, broker 3 changes rack: only those are new objects.
         orders.Partitions[1] = Partition(1, leader: 3, epoch: 2, replicas: [2, 3, 1]);
         var brokers = Brokers();
@@ -301,6 +309,7 @@ public sealed class ClusterSnapshotApplyTests
         Assert.NotSame(again.GetPartition("orders", 1), moved.GetPartition("orders", 1));
         Assert.Same(again.GetPartition("orders", 2), moved.GetPartition("orders", 2));
         Assert.Same(again.Topics["invoices"], moved.Topics["invoices"]);
+        Assert.NotSame(again.Topics, moved.Topics);
         Assert.Same(again.GetBroker(1), moved.GetBroker(1));
         Assert.NotSame(again.GetBroker(3), moved.GetBroker(3));
         Assert.Equal("rack-z", moved.GetBroker(3)!.Rack);
