@@ -81,6 +81,13 @@ public sealed record TopicErrorChanged(string Topic, ErrorCode PreviousError, Er
 public sealed record PartitionsAdded(string Topic, ImmutableArray<PartitionMetadata> Partitions) : ClusterChange
 {
     /// <inheritdoc/>
+    public bool Equals(PartitionsAdded? other) =>
+        other is not null && Topic == other.Topic && PartitionMetadata.SamePartitions(Partitions, other.Partitions);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Topic, Partitions.IsDefault ? 0 : Partitions.Length);
+
+    /// <inheritdoc/>
     public override string ToString() => $"topic {Topic}: {Partitions.Length} partition{(Partitions.Length == 1 ? "" : "s")} added ({string.Join(",", Partitions.Select(p => p.Partition))})";
 }
 
@@ -89,6 +96,13 @@ public sealed record PartitionsAdded(string Topic, ImmutableArray<PartitionMetad
 /// <param name="Partitions">The partitions that are gone.</param>
 public sealed record PartitionsRemoved(string Topic, ImmutableArray<PartitionMetadata> Partitions) : ClusterChange
 {
+    /// <inheritdoc/>
+    public bool Equals(PartitionsRemoved? other) =>
+        other is not null && Topic == other.Topic && PartitionMetadata.SamePartitions(Partitions, other.Partitions);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Topic, Partitions.IsDefault ? 0 : Partitions.Length);
+
     /// <inheritdoc/>
     public override string ToString() => $"topic {Topic}: {Partitions.Length} partition{(Partitions.Length == 1 ? "" : "s")} removed ({string.Join(",", Partitions.Select(p => p.Partition))})";
 }

@@ -76,19 +76,26 @@ public static class ClusterDiff
         // Most topics are unchanged and, after ClusterSnapshot.Apply, the very same object: only the
         // names that differ are sorted.
         List<string>? touched = null;
+        var kept = 0;
         foreach (var (name, after) in current)
         {
-            if (!previous.TryGetValue(name, out var before) || !ReferenceEquals(before, after))
+            var had = previous.TryGetValue(name, out var before);
+            kept += had ? 1 : 0;
+            if (!had || !ReferenceEquals(before, after))
             {
                 (touched ??= new List<string>()).Add(name);
             }
         }
 
-        foreach (var name in previous.Keys)
+        // Only when some previous names are not current ones is there a removed topic to look for.
+        if (kept < previous.Count)
         {
-            if (!current.ContainsKey(name))
+            foreach (var name in previous.Keys)
             {
-                (touched ??= new List<string>()).Add(name);
+                if (!current.ContainsKey(name))
+                {
+                    (touched ??= new List<string>()).Add(name);
+                }
             }
         }
 
@@ -127,16 +134,20 @@ public static class ClusterDiff
             return;
         }
 
-        var added = after.Partitions.Where(p => before.GetPartition(p.Partition) is null).ToImmutableArray();
-        if (added.Length > 0)
+        // Partition counts rarely change: look for added and removed ones only when the indexes differ.
+        if (!SameIndexes(before.Partitions, after.Partitions))
         {
-            changes.Add(new PartitionsAdded(after.Name, added));
-        }
+            var added = Missing(after.Partitions, before);
+            if (added.Length > 0)
+            {
+                changes.Add(new PartitionsAdded(after.Name, added));
+            }
 
-        var removed = before.Partitions.Where(p => after.GetPartition(p.Partition) is null).ToImmutableArray();
-        if (removed.Length > 0)
-        {
-            changes.Add(new PartitionsRemoved(before.Name, removed));
+            var removed = Missing(before.Partitions, after);
+            if (removed.Length > 0)
+            {
+                changes.Add(new PartitionsRemoved(before.Name, removed));
+            }
         }
 
         foreach (var now in after.Partitions)
@@ -167,6 +178,39 @@ public static class ClusterDiff
                 changes.Add(new OfflineReplicasChanged(now.Topic, now.Partition, was.OfflineReplicas, now.OfflineReplicas));
             }
         }
+    }
+
+    private static bool SameIndexes(ImmutableArray<PartitionMetadata> a, ImmutableArray<PartitionMetadata> b)
+    {
+        if (a.Length != b.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < a.Length; i++)
+        {
+            if (a[i].Partition != b[i].Partition)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The partitions of <paramref name="partitions"/> that <paramref name="other"/> does not have.</summary>
+    private static ImmutableArray<PartitionMetadata> Missing(ImmutableArray<PartitionMetadata> partitions, TopicMetadata other)
+    {
+        var missing = ImmutableArray.CreateBuilder<PartitionMetadata>();
+        foreach (var p in partitions)
+        {
+            if (other.GetPartition(p.Partition) is null)
+            {
+                missing.Add(p);
+            }
+        }
+
+        return missing.ToImmutable();
     }
 
     private static void DiffTopicErrors(ClusterSnapshot previous, ClusterSnapshot current, List<ClusterChange> changes)

@@ -19,8 +19,8 @@ public sealed partial class ClusterSnapshot
     /// <param name="updatedAt">The time of the update (the client's scheduler time).</param>
     /// <param name="requestedTopics">
     /// The topics the request named, or null when it asked for every topic. With null the answer
-    /// replaces every topic; otherwise only the named topics are replaced (a named topic missing from
-    /// the answer is dropped) and the others are kept.
+    /// replaces every topic; otherwise only the named topics and the topics in the answer are replaced
+    /// (a named topic missing from the answer is dropped) and the others are kept.
     /// </param>
     /// <remarks>
     /// Partitions whose leader is -1 are kept, as known but unavailable. TOPIC_AUTHORIZATION_FAILED
@@ -33,12 +33,18 @@ public sealed partial class ClusterSnapshot
     {
         ArgumentNullException.ThrowIfNull(response);
 
+        // Each collection that comes out equal to this snapshot's is this snapshot's own object, so
+        // that ClusterDiff skips it by reference and the caches built from it carry over.
         var brokers = new Dictionary<int, BrokerNode>(response.Brokers.Count);
+        var brokersChanged = false;
         foreach (var b in response.Brokers)
         {
-            var node = Brokers.TryGetValue(b.NodeId, out var known) && known.Host == b.Host && known.Port == b.Port && known.Rack == b.Rack
-                ? known
-                : new BrokerNode(b.NodeId, b.Host, b.Port, b.Rack);
+            if (!Brokers.TryGetValue(b.NodeId, out var node) || node.Host != b.Host || node.Port != b.Port || node.Rack != b.Rack)
+            {
+                node = new BrokerNode(b.NodeId, b.Host, b.Port, b.Rack);
+                brokersChanged = true;
+            }
+
             brokers[b.NodeId] = node;
         }
 
@@ -73,6 +79,7 @@ public sealed partial class ClusterSnapshot
             }
         }
 
+        var topicsChanged = false;
         foreach (var t in response.Topics)
         {
             // Metadata v12 may leave the name out of a topic asked for by id.
@@ -80,6 +87,15 @@ public sealed partial class ClusterSnapshot
             if (name is null)
             {
                 continue;
+            }
+
+            if (requestedTopics is not null)
+            {
+                // Answered, so replaced, even when not named (a topic asked for by id has no name to give).
+                topics.Remove(name);
+                errors.Remove(name);
+                unauthorized.Remove(name);
+                internals.Remove(name);
             }
 
             var error = (ErrorCode)t.ErrorCode;
@@ -105,21 +121,26 @@ public sealed partial class ClusterSnapshot
             }
 
             Topics.TryGetValue(name, out var previous);
-            topics[name] = BuildTopic(name, t, isInternal, error, previous);
+            var topic = BuildTopic(name, t, isInternal, error, previous);
+            topicsChanged |= !ReferenceEquals(topic, previous);
+            topics[name] = topic;
         }
 
-        return new ClusterSnapshot(
+        // Unless something changed, every value is this snapshot's own under the same key, so equal counts mean equal key sets.
+        var next = new ClusterSnapshot(
             Generation + 1,
             updatedAt,
             response.ClusterId,
             response.ControllerId,
-            new ReadOnlyDictionary<int, BrokerNode>(brokers),
+            brokersChanged || brokers.Count != Brokers.Count ? new ReadOnlyDictionary<int, BrokerNode>(brokers) : Brokers,
             BootstrapBrokers,
-            new ReadOnlyDictionary<string, TopicMetadata>(topics),
-            errors.Count == 0 ? NoErrors : new ReadOnlyDictionary<string, ErrorCode>(errors),
-            unauthorized.Count == 0 ? NoNames : unauthorized.ToFrozenSet(StringComparer.Ordinal),
-            internals.Count == 0 ? NoNames : internals.ToFrozenSet(StringComparer.Ordinal),
+            topicsChanged || topics.Count != Topics.Count ? new ReadOnlyDictionary<string, TopicMetadata>(topics) : Topics,
+            errors.Count == 0 ? NoErrors : SameErrors(errors, TopicErrors) ? TopicErrors : new ReadOnlyDictionary<string, ErrorCode>(errors),
+            unauthorized.Count == 0 ? NoNames : SameNames(unauthorized, UnauthorizedTopics) ? UnauthorizedTopics : unauthorized.ToFrozenSet(StringComparer.Ordinal),
+            internals.Count == 0 ? NoNames : SameNames(internals, InternalTopics) ? InternalTopics : internals.ToFrozenSet(StringComparer.Ordinal),
             Coordinators);
+        next.CarryCachesFrom(this);
+        return next;
     }
 
     /// <summary>
@@ -142,9 +163,33 @@ public sealed partial class ClusterSnapshot
         return coordinators.Remove(new CoordinatorKey(type, key)) ? WithCoordinators(coordinators, updatedAt) : this;
     }
 
-    private ClusterSnapshot WithCoordinators(Dictionary<CoordinatorKey, BrokerNode> coordinators, DateTimeOffset updatedAt) =>
-        new(Generation + 1, updatedAt, ClusterId, ControllerId, Brokers, BootstrapBrokers, Topics, TopicErrors, UnauthorizedTopics, InternalTopics,
+    private ClusterSnapshot WithCoordinators(Dictionary<CoordinatorKey, BrokerNode> coordinators, DateTimeOffset updatedAt)
+    {
+        var next = new ClusterSnapshot(Generation + 1, updatedAt, ClusterId, ControllerId, Brokers, BootstrapBrokers, Topics, TopicErrors, UnauthorizedTopics, InternalTopics,
             coordinators.Count == 0 ? NoCoordinators : new ReadOnlyDictionary<CoordinatorKey, BrokerNode>(coordinators));
+        next.CarryCachesFrom(this);
+        return next;
+    }
+
+    private static bool SameErrors(Dictionary<string, ErrorCode> errors, IReadOnlyDictionary<string, ErrorCode> known)
+    {
+        if (errors.Count != known.Count)
+        {
+            return false;
+        }
+
+        foreach (var (name, error) in errors)
+        {
+            if (!known.TryGetValue(name, out var knownError) || knownError != error)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool SameNames(HashSet<string> names, IReadOnlySet<string> known) => names.Count == known.Count && known.SetEquals(names);
 
     // Kafka's own topics, for Metadata v0, which has no IsInternal flag.
     private static bool IsKnownInternalTopic(string name) => name is "__consumer_offsets" or "__transaction_state";
@@ -159,40 +204,54 @@ public sealed partial class ClusterSnapshot
 
         // A recreated topic (new id) shares nothing with the old one.
         var sameTopic = previous is not null && (previous.TopicId == t.TopicId || previous.TopicId == Guid.Empty || t.TopicId == Guid.Empty);
-        var partitions = ImmutableArray.CreateBuilder<PartitionMetadata>(answered.Count);
-        var allSame = sameTopic && previous!.Partitions.Length == answered.Count && previous.IsInternal == isInternal
+        var known = sameTopic ? previous!.Partitions : ImmutableArray<PartitionMetadata>.Empty;
+        var reusable = sameTopic && known.Length == answered.Count && previous!.IsInternal == isInternal
             && previous.Error == error && previous.TopicId == t.TopicId;
-        foreach (var p in answered)
+
+        // Most answers change nothing: no partition list is built while every partition is the known
+        // one at the same position.
+        ImmutableArray<PartitionMetadata>.Builder? partitions = null;
+        for (var i = 0; i < answered.Count; i++)
         {
+            var p = answered[i];
             var old = sameTopic ? previous!.GetPartition(p.PartitionIndex) : null;
-            PartitionMetadata partition;
-            if (old is not null && Same(old, p))
+
+            // KIP-320: an older leader epoch comes from a broker that has not seen the newer one yet.
+            var partition = old is not null && (Same(old, p) || (p.LeaderEpoch >= 0 && old.LeaderEpoch > p.LeaderEpoch))
+                ? old
+                : NewPartition(name, p);
+            if (partitions is null)
             {
-                partition = old;
-            }
-            else if (old is not null && p.LeaderEpoch >= 0 && old.LeaderEpoch > p.LeaderEpoch)
-            {
-                // KIP-320: an answer from a broker that has not seen the newer leader epoch yet.
-                partition = old;
-            }
-            else
-            {
-                partition = new PartitionMetadata(
-                    name,
-                    p.PartitionIndex,
-                    p.LeaderId,
-                    p.LeaderEpoch,
-                    ToNodes(p.ReplicaNodes),
-                    ToNodes(p.IsrNodes),
-                    ToNodes(p.OfflineReplicas),
-                    (ErrorCode)p.ErrorCode);
-                allSame = false;
+                if (reusable && ReferenceEquals(partition, known[i]))
+                {
+                    continue;
+                }
+
+                partitions = ImmutableArray.CreateBuilder<PartitionMetadata>(answered.Count);
+                for (var j = 0; j < i; j++)
+                {
+                    partitions.Add(known[j]);
+                }
             }
 
             partitions.Add(partition);
         }
 
-        return allSame ? previous! : new TopicMetadata(name, t.TopicId, isInternal, partitions.MoveToImmutable(), error);
+        if (partitions is null && reusable)
+        {
+            return previous!;
+        }
+
+        return new TopicMetadata(name, t.TopicId, isInternal, partitions?.MoveToImmutable() ?? ImmutableArray<PartitionMetadata>.Empty, error);
+    }
+
+    private static PartitionMetadata NewPartition(string topic, MetadataResponse.MetadataResponsePartition p)
+    {
+        var replicas = ToNodes(p.ReplicaNodes);
+
+        // The ISR is usually every replica: share the array.
+        var isr = SameNodes(replicas, p.IsrNodes) ? replicas : ToNodes(p.IsrNodes);
+        return new PartitionMetadata(topic, p.PartitionIndex, p.LeaderId, p.LeaderEpoch, replicas, isr, ToNodes(p.OfflineReplicas), (ErrorCode)p.ErrorCode);
     }
 
     private static bool IsSorted(List<MetadataResponse.MetadataResponsePartition> partitions)

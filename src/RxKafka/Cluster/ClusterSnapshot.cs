@@ -49,6 +49,21 @@ public sealed partial class ClusterSnapshot
         Coordinators = coordinators;
     }
 
+    // The caches depend only on the collections they are built from, which the next snapshot often shares.
+    private void CarryCachesFrom(ClusterSnapshot previous)
+    {
+        if (ReferenceEquals(Brokers, previous.Brokers))
+        {
+            _sortedBrokers = previous._sortedBrokers;
+        }
+
+        if (ReferenceEquals(Topics, previous.Topics))
+        {
+            _ledBy = previous._ledBy;
+            _namesById = previous._namesById;
+        }
+    }
+
     /// <summary>A snapshot that knows nothing: no brokers, no bootstrap addresses, no topics.</summary>
     public static ClusterSnapshot Empty { get; } = new(0, DateTimeOffset.MinValue, null, -1, NoBrokers, [], NoTopics, NoErrors, NoNames, NoNames, NoCoordinators);
 

@@ -53,7 +53,13 @@ public sealed record PartitionMetadata(
         + (OfflineReplicas.IsDefaultOrEmpty ? "" : $" offline {Nodes(OfflineReplicas)}")
         + (Error == ErrorCode.None ? "" : $" error {Error}");
 
-    internal static bool SameNodes(ImmutableArray<int> a, ImmutableArray<int> b) =>
+    internal static bool SameNodes(ImmutableArray<int> a, ImmutableArray<int> b) => SameItems(a, b);
+
+    internal static bool SamePartitions(ImmutableArray<PartitionMetadata> a, ImmutableArray<PartitionMetadata> b) => SameItems(a, b);
+
+    // ImmutableArray's own Equals compares array references; records need the contents.
+    private static bool SameItems<T>(ImmutableArray<T> a, ImmutableArray<T> b)
+        where T : IEquatable<T> =>
         a.IsDefaultOrEmpty ? b.IsDefaultOrEmpty : !b.IsDefault && a.AsSpan().SequenceEqual(b.AsSpan());
 
     /// <summary>Node ids as Kafka's tools print them: [1,2,3].</summary>
