@@ -82,8 +82,8 @@ internal static class ClientConnection
     /// <summary>The topic a change is about, or null for brokers, the controller and coordinators.</summary>
     public static string? TopicOf(ClusterChange change) => change switch
     {
-        TopicAdded c => c.Topic.Name,
-        TopicRemoved c => c.Topic.Name,
+        TopicAdded c => c.Topic,
+        TopicRemoved c => c.Topic,
         TopicErrorChanged c => c.Topic,
         PartitionsAdded c => c.Topic,
         PartitionsRemoved c => c.Topic,

@@ -15,6 +15,23 @@ public abstract record ClusterChange
     }
 }
 
+/// <summary>A change to one topic or to its partitions: <c>Changes.OfType&lt;ITopicChange&gt;().Where(c => c.Topic == "orders")</c> sees all of them.</summary>
+public interface ITopicChange
+{
+    /// <summary>The topic's name.</summary>
+    string Topic { get; }
+}
+
+/// <summary>A change to one partition (leader, ISR, replicas, offline replicas).</summary>
+public interface IPartitionChange : ITopicChange
+{
+    /// <summary>The partition index.</summary>
+    int Partition { get; }
+
+    /// <summary>The partition.</summary>
+    TopicPartition TopicPartition { get; }
+}
+
 /// <summary>A broker appeared in the metadata.</summary>
 /// <param name="Broker">The new broker.</param>
 public sealed record BrokerAdded(BrokerNode Broker) : ClusterChange
@@ -50,26 +67,32 @@ public sealed record ControllerChanged(int PreviousControllerId, int ControllerI
 }
 
 /// <summary>A topic appeared.</summary>
-/// <param name="Topic">The topic and its partitions.</param>
-public sealed record TopicAdded(TopicMetadata Topic) : ClusterChange
+/// <param name="Metadata">The topic and its partitions.</param>
+public sealed record TopicAdded(TopicMetadata Metadata) : ClusterChange, ITopicChange
 {
+    /// <summary>The topic's name.</summary>
+    public string Topic => Metadata.Name;
+
     /// <inheritdoc/>
-    public override string ToString() => $"topic {Topic} added";
+    public override string ToString() => $"topic {Metadata} added";
 }
 
 /// <summary>A topic is gone (deleted, or no longer asked for).</summary>
-/// <param name="Topic">The topic as it was last seen.</param>
-public sealed record TopicRemoved(TopicMetadata Topic) : ClusterChange
+/// <param name="Metadata">The topic as it was last seen.</param>
+public sealed record TopicRemoved(TopicMetadata Metadata) : ClusterChange, ITopicChange
 {
+    /// <summary>The topic's name.</summary>
+    public string Topic => Metadata.Name;
+
     /// <inheritdoc/>
-    public override string ToString() => $"topic {Topic.Name} removed";
+    public override string ToString() => $"topic {Topic} removed";
 }
 
 /// <summary>A topic's error changed (e.g. it became unauthorized, or finished being created).</summary>
 /// <param name="Topic">The topic.</param>
 /// <param name="PreviousError">The error before (<see cref="ErrorCode.None"/> when there was none).</param>
 /// <param name="Error">The error now (<see cref="ErrorCode.None"/> when cleared).</param>
-public sealed record TopicErrorChanged(string Topic, ErrorCode PreviousError, ErrorCode Error) : ClusterChange
+public sealed record TopicErrorChanged(string Topic, ErrorCode PreviousError, ErrorCode Error) : ClusterChange, ITopicChange
 {
     /// <inheritdoc/>
     public override string ToString() => $"topic {Topic} error {PreviousError} -> {Error}";
@@ -78,7 +101,7 @@ public sealed record TopicErrorChanged(string Topic, ErrorCode PreviousError, Er
 /// <summary>A topic got more partitions.</summary>
 /// <param name="Topic">The topic.</param>
 /// <param name="Partitions">The new partitions.</param>
-public sealed record PartitionsAdded(string Topic, ImmutableArray<PartitionMetadata> Partitions) : ClusterChange
+public sealed record PartitionsAdded(string Topic, ImmutableArray<PartitionMetadata> Partitions) : ClusterChange, ITopicChange
 {
     /// <inheritdoc/>
     public bool Equals(PartitionsAdded? other) =>
@@ -94,7 +117,7 @@ public sealed record PartitionsAdded(string Topic, ImmutableArray<PartitionMetad
 /// <summary>A topic has fewer partitions than before (only a delete and re-create without topic ids does this).</summary>
 /// <param name="Topic">The topic.</param>
 /// <param name="Partitions">The partitions that are gone.</param>
-public sealed record PartitionsRemoved(string Topic, ImmutableArray<PartitionMetadata> Partitions) : ClusterChange
+public sealed record PartitionsRemoved(string Topic, ImmutableArray<PartitionMetadata> Partitions) : ClusterChange, ITopicChange
 {
     /// <inheritdoc/>
     public bool Equals(PartitionsRemoved? other) =>
@@ -114,7 +137,7 @@ public sealed record PartitionsRemoved(string Topic, ImmutableArray<PartitionMet
 /// <param name="Leader">The leader's node id (-1: none, the partition is unavailable).</param>
 /// <param name="PreviousLeaderEpoch">The previous leader epoch (-1: not sent).</param>
 /// <param name="LeaderEpoch">The leader epoch (-1: not sent).</param>
-public sealed record LeaderChanged(string Topic, int Partition, int PreviousLeader, int Leader, int PreviousLeaderEpoch, int LeaderEpoch) : ClusterChange
+public sealed record LeaderChanged(string Topic, int Partition, int PreviousLeader, int Leader, int PreviousLeaderEpoch, int LeaderEpoch) : ClusterChange, IPartitionChange
 {
     /// <summary>The partition.</summary>
     public TopicPartition TopicPartition => new(Topic, Partition);
@@ -129,7 +152,7 @@ public sealed record LeaderChanged(string Topic, int Partition, int PreviousLead
 /// <param name="Partition">The partition index.</param>
 /// <param name="PreviousIsr">The ISR before.</param>
 /// <param name="Isr">The ISR now.</param>
-public sealed record IsrChanged(string Topic, int Partition, ImmutableArray<int> PreviousIsr, ImmutableArray<int> Isr) : ClusterChange
+public sealed record IsrChanged(string Topic, int Partition, ImmutableArray<int> PreviousIsr, ImmutableArray<int> Isr) : ClusterChange, IPartitionChange
 {
     /// <summary>The partition.</summary>
     public TopicPartition TopicPartition => new(Topic, Partition);
@@ -151,7 +174,7 @@ public sealed record IsrChanged(string Topic, int Partition, ImmutableArray<int>
 /// <param name="Partition">The partition index.</param>
 /// <param name="PreviousReplicas">The replicas before.</param>
 /// <param name="Replicas">The replicas now.</param>
-public sealed record ReplicasChanged(string Topic, int Partition, ImmutableArray<int> PreviousReplicas, ImmutableArray<int> Replicas) : ClusterChange
+public sealed record ReplicasChanged(string Topic, int Partition, ImmutableArray<int> PreviousReplicas, ImmutableArray<int> Replicas) : ClusterChange, IPartitionChange
 {
     /// <summary>The partition.</summary>
     public TopicPartition TopicPartition => new(Topic, Partition);
@@ -173,7 +196,7 @@ public sealed record ReplicasChanged(string Topic, int Partition, ImmutableArray
 /// <param name="Partition">The partition index.</param>
 /// <param name="PreviousOfflineReplicas">The offline replicas before.</param>
 /// <param name="OfflineReplicas">The offline replicas now.</param>
-public sealed record OfflineReplicasChanged(string Topic, int Partition, ImmutableArray<int> PreviousOfflineReplicas, ImmutableArray<int> OfflineReplicas) : ClusterChange
+public sealed record OfflineReplicasChanged(string Topic, int Partition, ImmutableArray<int> PreviousOfflineReplicas, ImmutableArray<int> OfflineReplicas) : ClusterChange, IPartitionChange
 {
     /// <summary>The partition.</summary>
     public TopicPartition TopicPartition => new(Topic, Partition);

@@ -32,7 +32,7 @@ public sealed class KafkaConnectionException : NetworkException
     /// <param name="brokerErrors">Each broker ("host:port") with its error, in the order tried.</param>
     public KafkaConnectionException(string message, IReadOnlyList<KeyValuePair<string, Exception>> brokerErrors)
         : base(
-            brokerErrors.Count == 0 ? message : $"{message}: " + string.Join("; ", brokerErrors.Select(e => $"{e.Key}: {e.Value.Message}")),
+            brokerErrors.Count == 0 ? message : $"{message}: " + string.Join("; ", brokerErrors.Select(Describe)),
             brokerErrors.Count switch
             {
                 0 => null,
@@ -42,6 +42,10 @@ public sealed class KafkaConnectionException : NetworkException
     {
         BrokerErrors = brokerErrors;
     }
+
+    // An error that already names its broker is not prefixed with it again.
+    private static string Describe(KeyValuePair<string, Exception> error) =>
+        error.Value.Message.Contains(error.Key, StringComparison.Ordinal) ? error.Value.Message : $"{error.Key}: {error.Value.Message}";
 
     /// <summary>The broker's host name or address; null when several brokers failed (see <see cref="BrokerErrors"/>).</summary>
     public string? Host { get; }

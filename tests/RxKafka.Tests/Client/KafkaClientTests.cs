@@ -45,6 +45,8 @@ public sealed class KafkaClientTests : ClientTestBase
 
         Assert.StartsWith("unable to bootstrap from dead-1:9092, dead-2:9093: ", error.Message);
         Assert.Equal(["dead-1:9092", "dead-2:9093"], error.BrokerErrors.Select(e => e.Key));
+        // Each host is named in the list and once in its own error, not prefixed again.
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(error.Message, "dead-1:9092"));
         Assert.All(error.BrokerErrors, e => Assert.IsType<KafkaConnectionException>(e.Value));
     }
 

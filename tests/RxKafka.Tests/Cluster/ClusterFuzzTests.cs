@@ -120,8 +120,8 @@ public sealed class ClusterFuzzTests
         BrokerRemoved c => new BrokerAdded(c.Broker),
         BrokerEndpointChanged c => new BrokerEndpointChanged(c.Broker, c.PreviousBroker),
         ControllerChanged c => new ControllerChanged(c.ControllerId, c.PreviousControllerId),
-        TopicAdded c => new TopicRemoved(c.Topic),
-        TopicRemoved c => new TopicAdded(c.Topic),
+        TopicAdded c => new TopicRemoved(c.Metadata),
+        TopicRemoved c => new TopicAdded(c.Metadata),
         TopicErrorChanged c => c with { PreviousError = c.Error, Error = c.PreviousError },
         PartitionsAdded c => new PartitionsRemoved(c.Topic, c.Partitions),
         PartitionsRemoved c => new PartitionsAdded(c.Topic, c.Partitions),
@@ -298,11 +298,11 @@ public sealed class ClusterFuzzTests
                     _controller = c.ControllerId;
                     break;
                 case TopicAdded c:
-                    AddTopic(c.Topic);
+                    AddTopic(c.Metadata);
                     break;
                 case TopicRemoved c:
-                    Assert.Equal(c.Topic.Partitions.Select(p => PartitionState.Of(p).ToString()), _topics[c.Topic.Name].Values.Select(p => p.ToString()));
-                    _topics.Remove(c.Topic.Name);
+                    Assert.Equal(c.Metadata.Partitions.Select(p => PartitionState.Of(p).ToString()), _topics[c.Topic].Values.Select(p => p.ToString()));
+                    _topics.Remove(c.Topic);
                     break;
                 case TopicErrorChanged c:
                     Assert.Equal(c.PreviousError, _errors.GetValueOrDefault(c.Topic, ErrorCode.None));

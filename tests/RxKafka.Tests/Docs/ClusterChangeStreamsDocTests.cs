@@ -113,8 +113,8 @@ public sealed class ClusterChangeStreamsDocTests : ClientTestBase
         // doc copy: cluster-change-streams.md
         IObservable<TopicMetadata> newPaymentTopics =
             from c in client.Cluster.Changes.OfType<TopicAdded>()
-            where c.Topic.Name.StartsWith("payments.", StringComparison.Ordinal)
-            select c.Topic;
+            where c.Topic.StartsWith("payments.", StringComparison.Ordinal)
+            select c.Metadata;
         // end of doc copy
         var seen = new List<string>();
         using var subscription = newPaymentTopics.Select(t => t.Name).Subscribe(seen.Add);
@@ -221,7 +221,7 @@ public sealed class ClusterChangeStreamsDocTests : ClientTestBase
             // doc copy: cluster-change-streams.md
             Task<TopicAdded> added = client.Cluster.Changes
                 .OfType<TopicAdded>()
-                .FirstAsync(c => c.Topic.Name == "shipments")
+                .FirstAsync(c => c.Topic == "shipments")
                 .Timeout(TimeSpan.FromSeconds(30), scheduler)
                 .ToTask();                                  // subscribes now
             // end of doc copy
@@ -236,7 +236,7 @@ public sealed class ClusterChangeStreamsDocTests : ClientTestBase
 
         var shipments = Complete(InlineContinuations(CreateAndWaitAsync), Second);
 
-        Assert.Equal(2, shipments.Topic.Partitions.Length);
+        Assert.Equal(2, shipments.Metadata.Partitions.Length);
     }
 
     [Fact]
