@@ -101,7 +101,7 @@ public sealed class KafkaConnection : IAsyncDisposable
             .SelectMany(transport =>
             {
                 var connection = new KafkaConnection(transport, endpoint, options);
-                return connection.Negotiate().Select(_ => connection)
+                return ClosedIfAbandoned(connection, connection.Negotiate().Select(_ => connection)
                     .Timeout(
                         options.SetupTimeout,
                         Observable.Defer(() => Observable.Throw<KafkaConnection>(new ConnectionClosedException(
@@ -120,9 +120,33 @@ public sealed class KafkaConnection : IAsyncDisposable
                             },
                             e);
                         return Observable.Throw<KafkaConnection>(e);
-                    });
+                    }));
             });
     }
+
+    // A subscriber that goes away before the connection is ready (a disposed pool, a cancelled
+    // connect) leaves nobody to close it: close it here, with reason Shutdown.
+    private static IObservable<KafkaConnection> ClosedIfAbandoned(KafkaConnection connection, IObservable<KafkaConnection> setup) =>
+        Observable.Create<KafkaConnection>(observer =>
+        {
+            var delivered = false;
+            var subscription = setup.Subscribe(
+                c =>
+                {
+                    delivered = true;
+                    observer.OnNext(c);
+                },
+                observer.OnError,
+                observer.OnCompleted);
+            return Disposable.Create(() =>
+            {
+                subscription.Dispose();
+                if (!Volatile.Read(ref delivered))
+                {
+                    connection.Close(CloseReason.Shutdown, null);
+                }
+            });
+        });
 
     /// <summary>Opens and negotiates a connection; see <see cref="Connect"/>.</summary>
     public static Task<KafkaConnection> ConnectAsync(BrokerEndpoint endpoint, IKafkaTransportFactory transports, ConnectionOptions? options = null, CancellationToken cancellationToken = default)

@@ -101,6 +101,33 @@ public sealed class KafkaConnectionTests : ReactiveTest
     }
 
     [Fact]
+    public void C9_a_connect_abandoned_while_negotiating_closes_its_transport()
+    {
+        _broker.ApiVersionsOverride = _ => BrokerReply.Silence;
+        var subscription = KafkaConnection.Connect(Endpoint, _broker, Options).Subscribe(_ => { }, _ => { });
+        _scheduler.AdvanceBy(10);
+        Assert.False(_broker.Connections[0].IsDisposed);
+
+        subscription.Dispose();
+        _scheduler.AdvanceBy(1);
+
+        Assert.True(_broker.Connections[0].IsDisposed);
+    }
+
+    [Fact]
+    public void C9_a_connection_that_was_delivered_stays_open_when_the_connect_subscription_ends()
+    {
+        KafkaConnection? connection = null;
+        using (KafkaConnection.Connect(Endpoint, _broker, Options).Subscribe(c => connection = c))
+        {
+            _scheduler.AdvanceBy(1);
+        }
+
+        Assert.Equal(ConnectionStatus.Ready, connection!.CurrentState.Status);
+        Assert.False(_broker.Connections[0].IsDisposed);
+    }
+
+    [Fact]
     public void C5_pipelined_requests_are_answered_in_order_with_their_own_responses()
     {
         var connection = Connect();
