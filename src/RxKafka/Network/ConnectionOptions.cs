@@ -49,8 +49,9 @@ public sealed record ConnectionOptions
 
     /// <summary>
     /// Options from Kafka's config names: <c>client.id</c>, <c>request.timeout.ms</c>,
-    /// <c>connections.max.idle.ms</c>, <c>socket.connection.setup.timeout.ms</c>,
-    /// <c>client.software.name</c>, <c>client.software.version</c>, and with
+    /// <c>connections.max.idle.ms</c>, <c>rxkafka.connection.setup.timeout.ms</c> (negotiation and
+    /// authentication; <c>socket.connection.setup.timeout.ms</c> is the transport's connect timeout,
+    /// as in <c>KafkaClientOptions</c>), <c>client.software.name</c>, <c>client.software.version</c>, and with
     /// <c>security.protocol</c> SASL_PLAINTEXT or SASL_SSL the <c>sasl.*</c> settings. Names this
     /// connection does not use are ignored (they belong to other layers).
     /// </summary>
@@ -79,7 +80,7 @@ public sealed record ConnectionOptions
             options = options with { MaxIdle = idle };
         }
 
-        if (ConfigValues.Milliseconds(config, "socket.connection.setup.timeout.ms", allowInfinite: false) is { } setup)
+        if (ConfigValues.Milliseconds(config, "rxkafka.connection.setup.timeout.ms", allowInfinite: false) is { } setup)
         {
             options = options with { SetupTimeout = setup };
         }

@@ -13,7 +13,8 @@ public sealed class ConnectionOptionsTests
             ["client.id"] = "orders-service",
             ["request.timeout.ms"] = "15000",
             ["connections.max.idle.ms"] = "-1",
-            ["socket.connection.setup.timeout.ms"] = "5000",
+            ["rxkafka.connection.setup.timeout.ms"] = "5000",
+            ["socket.connection.setup.timeout.ms"] = "2000", // the transport's connect timeout: not this one
             ["security.protocol"] = "SASL_SSL",
             ["sasl.mechanism"] = "SCRAM-SHA-512",
             ["sasl.username"] = "alice",
