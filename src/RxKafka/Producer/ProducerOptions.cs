@@ -1,0 +1,276 @@
+using System.Globalization;
+using RxKafka.Protocol;
+
+namespace RxKafka;
+
+/// <summary>
+/// Options of a producer: batching, delivery and idempotence. Immutable; change with <c>with</c>.
+/// Defaults are the Java client's (Kafka 4.0). The client underneath (bootstrap servers,
+/// security, timeouts of the metadata side) is <see cref="Client"/>.
+/// </summary>
+public sealed record ProducerOptions
+{
+    internal const string AcksConfig = "acks";
+    internal const string LingerConfig = "linger.ms";
+    internal const string BatchSizeConfig = "batch.size";
+    internal const string CompressionTypeConfig = "compression.type";
+    internal const string CompressionLevelConfig = "compression.level";
+    internal const string MaxInFlightConfig = "max.in.flight.requests.per.connection";
+    internal const string MaxRequestSizeConfig = "max.request.size";
+    internal const string BufferMemoryConfig = "buffer.memory";
+    internal const string MaxBlockConfig = "max.block.ms";
+    internal const string DeliveryTimeoutConfig = "delivery.timeout.ms";
+    internal const string RequestTimeoutConfig = "request.timeout.ms";
+    internal const string RetriesConfig = "retries";
+    internal const string EnableIdempotenceConfig = "enable.idempotence";
+    internal const string TransactionalIdConfig = "transactional.id";
+    internal const string ErrorsAsReportsConfig = "rxkafka.delivery.errors.as.reports";
+
+    /// <summary>The client the producer runs on: bootstrap servers, security, metadata, backoffs, scheduler.</summary>
+    public KafkaClientOptions Client { get; init; } = new();
+
+    /// <summary>Acknowledgements the broker waits for (<c>acks</c>: 0, 1, all or -1; default all).</summary>
+    public Acks Acks { get; init; } = Acks.All;
+
+    /// <summary>How long a batch waits for more records before it is sent (<c>linger.ms</c>, default 5 ms; 0 sends at once).</summary>
+    public TimeSpan Linger { get; init; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>The size a batch is sent at, in bytes of records before compression (<c>batch.size</c>, default 16,384).</summary>
+    public int BatchSize { get; init; } = 16 * 1024;
+
+    /// <summary>The codec of every batch (<c>compression.type</c>: none, gzip, snappy, lz4, zstd; default none).</summary>
+    public CompressionType CompressionType { get; init; } = CompressionType.None;
+
+    /// <summary>The codec's level (<c>compression.level</c>), or null for the codec's default.</summary>
+    public int? CompressionLevel { get; init; }
+
+    /// <summary>Produce requests in flight per broker connection (<c>max.in.flight.requests.per.connection</c>, default 5; at most 5 with idempotence).</summary>
+    public int MaxInFlightRequestsPerConnection { get; init; } = 5;
+
+    /// <summary>The largest Produce request, and so the largest record (<c>max.request.size</c>, default 1 MiB). A larger record fails before it is sent.</summary>
+    public int MaxRequestSize { get; init; } = 1024 * 1024;
+
+    /// <summary>Bytes of records the producer may hold before sends wait (<c>buffer.memory</c>, default 32 MiB).</summary>
+    public long BufferMemory { get; init; } = 32L * 1024 * 1024;
+
+    /// <summary>How long a send may wait for buffer memory or for an unknown topic's metadata (<c>max.block.ms</c>, default 60 s).</summary>
+    public TimeSpan MaxBlock { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How long after a record is accepted it may still be delivered, retries included
+    /// (<c>delivery.timeout.ms</c>, default 120 s); at least <see cref="Linger"/> + <see cref="RequestTimeout"/>.
+    /// </summary>
+    public TimeSpan DeliveryTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long a Produce request may wait for its answer (<c>request.timeout.ms</c>, default 30 s).</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How many times a failed batch is retried (<c>retries</c>, default <see cref="int.MaxValue"/>: <see cref="DeliveryTimeout"/> is the bound).</summary>
+    public int Retries { get; init; } = int.MaxValue;
+
+    /// <summary>
+    /// Idempotence (<c>enable.idempotence</c>): null (the default) turns it on unless other settings
+    /// rule it out (acks other than all, more than 5 in flight, no retries), as the Java client does;
+    /// true demands it and makes those settings an error; false turns it off.
+    /// </summary>
+    public bool? EnableIdempotence { get; init; }
+
+    /// <summary>
+    /// Whether a record that cannot be delivered is reported as a failed <c>DeliveryReport</c> on
+    /// the observable face (true, the default) or ends that stream with <c>OnError</c>
+    /// (<c>rxkafka.delivery.errors.as.reports</c>).
+    /// </summary>
+    public bool DeliveryErrorsAsReports { get; init; } = true;
+
+    /// <summary>Whether this producer is idempotent once <see cref="EnableIdempotence"/> and the other settings are taken together.</summary>
+    public bool IsIdempotent => EnableIdempotence ?? (Acks == Acks.All && MaxInFlightRequestsPerConnection <= 5 && Retries > 0);
+
+    /// <summary>
+    /// Options from Kafka's config names: the client's (see <see cref="KafkaClientOptions.FromConfig(IReadOnlyDictionary{string, string}, System.Reactive.Concurrency.IScheduler?)"/>)
+    /// and <c>acks</c>, <c>linger.ms</c>, <c>batch.size</c>, <c>compression.type</c>, <c>compression.level</c>,
+    /// <c>max.in.flight.requests.per.connection</c>, <c>max.request.size</c>, <c>buffer.memory</c>,
+    /// <c>max.block.ms</c>, <c>delivery.timeout.ms</c>, <c>request.timeout.ms</c>, <c>retries</c>,
+    /// <c>enable.idempotence</c>, <c>rxkafka.delivery.errors.as.reports</c>. <c>transactional.id</c> is
+    /// refused: transactions are not supported yet.
+    /// </summary>
+    /// <exception cref="KafkaConfigException">A value is malformed, out of range, or conflicts with another; the message names the setting.</exception>
+    public static ProducerOptions FromConfig(IReadOnlyDictionary<string, string> config, System.Reactive.Concurrency.IScheduler? scheduler = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var options = new ProducerOptions { Client = KafkaClientOptions.FromConfig(config, scheduler) };
+        if (ConfigValues.Text(config, AcksConfig) is { } acks)
+        {
+            options = options with
+            {
+                Acks = acks.Trim().ToLowerInvariant() switch
+                {
+                    "all" or "-1" => Acks.All,
+                    "1" => Acks.Leader,
+                    "0" => Acks.None,
+                    _ => throw new KafkaConfigException(AcksConfig, $"'{acks}' is not one of all, -1, 0, 1"),
+                },
+            };
+        }
+
+        if (ConfigValues.Int32(config, LingerConfig, 0, int.MaxValue) is { } linger)
+        {
+            options = options with { Linger = TimeSpan.FromMilliseconds(linger) };
+        }
+
+        if (ConfigValues.Int32(config, BatchSizeConfig, 0, int.MaxValue) is { } batchSize)
+        {
+            options = options with { BatchSize = batchSize };
+        }
+
+        if (ConfigValues.Text(config, CompressionTypeConfig) is { } codec)
+        {
+            options = options with { CompressionType = ParseCompression(codec) };
+        }
+
+        if (ConfigValues.Text(config, CompressionLevelConfig) is { } level)
+        {
+            options = options with
+            {
+                CompressionLevel = int.TryParse(level.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var l)
+                    ? l
+                    : throw new KafkaConfigException(CompressionLevelConfig, $"'{level}' is not a whole number"),
+            };
+        }
+
+        if (ConfigValues.Int32(config, MaxInFlightConfig, 1, int.MaxValue) is { } inFlight)
+        {
+            options = options with { MaxInFlightRequestsPerConnection = inFlight };
+        }
+
+        if (ConfigValues.Int32(config, MaxRequestSizeConfig, 1, int.MaxValue) is { } maxRequest)
+        {
+            options = options with { MaxRequestSize = maxRequest };
+        }
+
+        if (ConfigValues.Text(config, BufferMemoryConfig) is { } memory)
+        {
+            options = options with
+            {
+                BufferMemory = long.TryParse(memory.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var m) && m > 0
+                    ? m
+                    : throw new KafkaConfigException(BufferMemoryConfig, $"'{memory}' is not a positive whole number of bytes"),
+            };
+        }
+
+        if (ConfigValues.Milliseconds(config, MaxBlockConfig, allowInfinite: false) is { } maxBlock)
+        {
+            options = options with { MaxBlock = maxBlock };
+        }
+
+        if (ConfigValues.Milliseconds(config, DeliveryTimeoutConfig, allowInfinite: false) is { } delivery)
+        {
+            options = options with { DeliveryTimeout = delivery };
+        }
+
+        if (ConfigValues.Milliseconds(config, RequestTimeoutConfig, allowInfinite: false) is { } request)
+        {
+            options = options with { RequestTimeout = request };
+        }
+
+        if (ConfigValues.Int32(config, RetriesConfig, 0, int.MaxValue) is { } retries)
+        {
+            options = options with { Retries = retries };
+        }
+
+        if (ConfigValues.Boolean(config, EnableIdempotenceConfig) is { } idempotence)
+        {
+            options = options with { EnableIdempotence = idempotence };
+        }
+
+        if (ConfigValues.Boolean(config, ErrorsAsReportsConfig) is { } asReports)
+        {
+            options = options with { DeliveryErrorsAsReports = asReports };
+        }
+
+        if (ConfigValues.Text(config, TransactionalIdConfig) is { Length: > 0 })
+        {
+            throw new KafkaConfigException(TransactionalIdConfig, "transactions are not supported yet; leave transactional.id unset");
+        }
+
+        options.Validate();
+        return options;
+    }
+
+    /// <summary>The codec named by Kafka's <c>compression.type</c> values (none, gzip, snappy, lz4, zstd; any case).</summary>
+    /// <exception cref="KafkaConfigException">Another name.</exception>
+    public static CompressionType ParseCompression(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return name.Trim().ToLowerInvariant() switch
+        {
+            "none" or "" => CompressionType.None,
+            "gzip" => CompressionType.Gzip,
+            "snappy" => CompressionType.Snappy,
+            "lz4" => CompressionType.Lz4,
+            "zstd" => CompressionType.Zstd,
+            _ => throw new KafkaConfigException(CompressionTypeConfig, $"'{name}' is not one of none, gzip, snappy, lz4, zstd"),
+        };
+    }
+
+    /// <summary>Checks the settings together, as the Java client does when a producer is made.</summary>
+    /// <exception cref="KafkaConfigException">A value is out of range or conflicts with another; the message names the setting.</exception>
+    internal void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Client);
+        if (Linger < TimeSpan.Zero || Linger.TotalMilliseconds > int.MaxValue)
+        {
+            throw new KafkaConfigException(LingerConfig, $"{Linger.TotalMilliseconds} ms is out of range (0 to {int.MaxValue} ms)");
+        }
+
+        ConfigValues.CheckDuration(MaxBlock, MaxBlockConfig, allowInfinite: false);
+        ConfigValues.CheckDuration(DeliveryTimeout, DeliveryTimeoutConfig, allowInfinite: false);
+        ConfigValues.CheckDuration(RequestTimeout, RequestTimeoutConfig, allowInfinite: false);
+        if (BatchSize < 0)
+        {
+            throw new KafkaConfigException(BatchSizeConfig, $"{BatchSize} is out of range (0 to {int.MaxValue})");
+        }
+
+        if (MaxInFlightRequestsPerConnection < 1)
+        {
+            throw new KafkaConfigException(MaxInFlightConfig, $"{MaxInFlightRequestsPerConnection} is out of range (1 to {int.MaxValue})");
+        }
+
+        if (MaxRequestSize < 1)
+        {
+            throw new KafkaConfigException(MaxRequestSizeConfig, $"{MaxRequestSize} is out of range (1 to {int.MaxValue})");
+        }
+
+        if (BufferMemory < MaxRequestSize)
+        {
+            throw new KafkaConfigException(BufferMemoryConfig, $"{BufferMemory} bytes is less than max.request.size ({MaxRequestSize}): the largest record could never be buffered");
+        }
+
+        if (Retries < 0)
+        {
+            throw new KafkaConfigException(RetriesConfig, $"{Retries} is out of range (0 to {int.MaxValue})");
+        }
+
+        if (DeliveryTimeout < Linger + RequestTimeout)
+        {
+            throw new KafkaConfigException(DeliveryTimeoutConfig, $"{DeliveryTimeout.TotalMilliseconds} ms must be at least linger.ms + request.timeout.ms ({(Linger + RequestTimeout).TotalMilliseconds} ms)");
+        }
+
+        if (EnableIdempotence == true)
+        {
+            if (Acks != Acks.All)
+            {
+                throw new KafkaConfigException(AcksConfig, $"idempotence needs acks=all, not {(short)Acks}; set enable.idempotence=false to use it");
+            }
+
+            if (MaxInFlightRequestsPerConnection > 5)
+            {
+                throw new KafkaConfigException(MaxInFlightConfig, $"idempotence allows at most 5 requests in flight, not {MaxInFlightRequestsPerConnection}");
+            }
+
+            if (Retries == 0)
+            {
+                throw new KafkaConfigException(RetriesConfig, "idempotence needs retries greater than 0");
+            }
+        }
+    }
+}
