@@ -1,0 +1,117 @@
+using System.Text;
+using RxKafka.Protocol;
+using RxKafka.Protocol.Records;
+
+namespace RxKafka.Producer.Engine;
+
+/// <summary>What one record's sender wants to hear about its delivery (none for fire-and-forget).</summary>
+internal interface IDeliveryCallback
+{
+    /// <summary>The record was written at <paramref name="offset"/> (-1 with acks=0), or failed with <paramref name="error"/>.</summary>
+    void OnDelivery(TopicPartition partition, long offset, long timestamp, Exception? error);
+}
+
+/// <summary>
+/// One record batch on its way to a partition: records appended into a pooled buffer, the
+/// callbacks of the records that have one, and the batch's life (created, attempts, sequence).
+/// Not thread-safe: its partition's queue guards it.
+/// </summary>
+internal sealed class ProducerBatch : IDisposable
+{
+    private readonly RecordBatchBuilder _builder;
+    private readonly List<(int Index, long Timestamp, IDeliveryCallback Callback)> _callbacks = new();
+    private ReadOnlyMemory<byte> _built;
+
+    public ProducerBatch(TopicPartition partition, DateTimeOffset createdAt, int initialCapacity)
+    {
+        Partition = partition;
+        CreatedAt = createdAt;
+        _builder = new RecordBatchBuilder(initialCapacity);
+    }
+
+    public TopicPartition Partition { get; }
+
+    public DateTimeOffset CreatedAt { get; }
+
+    /// <summary>Records in the batch.</summary>
+    public int Count => _builder.Count;
+
+    /// <summary>Bytes of the uncompressed batch so far.</summary>
+    public int SizeInBytes => _builder.SizeInBytes;
+
+    /// <summary>Buffer memory this batch holds (released when it completes).</summary>
+    public int ReservedBytes { get; set; }
+
+    /// <summary>Whether no more records go in (full, lingered, flushed, or drained).</summary>
+    public bool IsClosed { get; set; }
+
+    /// <summary>Sends so far (the first send is attempt 1).</summary>
+    public int Attempts { get; set; }
+
+    /// <summary>The earliest time of the next send after a retriable failure.</summary>
+    public DateTimeOffset RetryNotBefore { get; set; }
+
+    /// <summary>Whether the batch's bytes are final (built once, then sent as is on every retry).</summary>
+    public bool IsBuilt => !_built.IsEmpty;
+
+    /// <summary>The producer id, epoch and base sequence the batch was first sent with (-1: not idempotent or not sent yet).</summary>
+    public long ProducerId => _builder.ProducerId;
+
+    public short ProducerEpoch => _builder.ProducerEpoch;
+
+    public int BaseSequence => _builder.BaseSequence;
+
+    /// <summary>An upper bound of the bytes a record adds to a batch (Kafka's record framing at its widest).</summary>
+    public static int EstimateSize(int keyLength, int valueLength, ReadOnlySpan<RecordHeader> headers)
+    {
+        // length, attributes, timestamp delta, offset delta, key length, value length, header count: at most 5+1+10+5+5+5+5 bytes.
+        var size = 36 + keyLength + valueLength;
+        foreach (var header in headers)
+        {
+            size += 10 + Encoding.UTF8.GetMaxByteCount(header.Key.Length) + header.Value.Length;
+        }
+
+        return size;
+    }
+
+    /// <summary>Appends a record; its callback (if any) hears about the delivery.</summary>
+    public void Append(long timestamp, ReadOnlySpan<byte> key, bool keyIsNull, ReadOnlySpan<byte> value, bool valueIsNull, ReadOnlySpan<RecordHeader> headers, IDeliveryCallback? callback)
+    {
+        if (callback is not null)
+        {
+            _callbacks.Add((_builder.Count, timestamp, callback));
+        }
+
+        _builder.Append(timestamp, key, keyIsNull, value, valueIsNull, headers);
+    }
+
+    /// <summary>The batch's bytes for a Produce request: built (and compressed) once with the producer id, epoch and base sequence given the first time.</summary>
+    public ReadOnlyMemory<byte> Build(CompressionType compression, int? level, long producerId, short producerEpoch, int baseSequence)
+    {
+        if (_built.IsEmpty)
+        {
+            IsClosed = true;
+            _builder.ProducerId = producerId;
+            _builder.ProducerEpoch = producerEpoch;
+            _builder.BaseSequence = baseSequence;
+            _built = _builder.Build(compression, level);
+        }
+
+        return _built;
+    }
+
+    /// <summary>Forgets the built bytes, so the next <see cref="Build"/> writes a new producer id, epoch and sequence (after an epoch bump).</summary>
+    public void Unbuild() => _built = default;
+
+    /// <summary>Tells every record's callback the outcome: the i-th record is at <paramref name="baseOffset"/> + i.</summary>
+    public void Complete(long baseOffset, long logAppendTime, Exception? error)
+    {
+        foreach (var (index, timestamp, callback) in _callbacks)
+        {
+            var offset = error is null && baseOffset >= 0 ? baseOffset + index : -1;
+            callback.OnDelivery(Partition, offset, logAppendTime >= 0 ? logAppendTime : timestamp, error);
+        }
+    }
+
+    public void Dispose() => _builder.Dispose();
+}

@@ -1,0 +1,236 @@
+using System.Collections.Concurrent;
+using System.Reactive.Concurrency;
+using System.Reactive.Disposables;
+using RxKafka.Protocol.Records;
+
+namespace RxKafka.Producer.Engine;
+
+/// <summary>
+/// The producer's batches, one queue per partition (I2). Records append to the partition's open
+/// batch; a batch may be sent once it is full (<c>batch.size</c>), once <c>linger.ms</c> has passed
+/// since its first record, or when a flush or close asks for everything. The accumulator only keeps
+/// batches and says when a partition has one worth sending (the ready callback); the sender
+/// drains them. Every time is the scheduler's: one linger timer per batch, none per record.
+/// </summary>
+internal sealed class RecordAccumulator : IDisposable
+{
+    private readonly ProducerOptions _options;
+    private readonly IScheduler _scheduler;
+    private readonly Action<TopicPartition> _ready;
+    private readonly ConcurrentDictionary<TopicPartition, PartitionQueue> _queues = new();
+    private readonly CompositeDisposable _timers = new();
+    private int _flushing;
+    private bool _closed;
+
+    /// <param name="options">batch.size, linger.ms.</param>
+    /// <param name="scheduler">Where linger timers run.</param>
+    /// <param name="ready">Told (outside any lock) when a partition has a batch that may be sent.</param>
+    public RecordAccumulator(ProducerOptions options, IScheduler scheduler, Action<TopicPartition> ready)
+    {
+        _options = options;
+        _scheduler = scheduler;
+        _ready = ready;
+    }
+
+    /// <summary>The partitions that have batches (for the sender's drain and for flush).</summary>
+    public IEnumerable<TopicPartition> Partitions => _queues.Keys;
+
+    /// <summary>
+    /// Appends a record to its partition's open batch, opening a new one when there is none or the
+    /// record would overflow <c>batch.size</c> (a record larger than batch.size gets a batch of its own).
+    /// </summary>
+    /// <returns>Whether the record opened a new batch (sticky partitioners move on when a batch is complete).</returns>
+    public bool Append(TopicPartition partition, long timestamp, ReadOnlySpan<byte> key, bool keyIsNull, ReadOnlySpan<byte> value, bool valueIsNull, ReadOnlySpan<RecordHeader> headers, IDeliveryCallback? callback, int size)
+    {
+        var queue = _queues.GetOrAdd(partition, static tp => new PartitionQueue(tp));
+        bool opened, readyNow = false;
+        lock (queue)
+        {
+            ObjectDisposedException.ThrowIf(_closed, this);
+            var open = queue.Open;
+            if (open is not null && open.Count > 0 && open.SizeInBytes + size > _options.BatchSize)
+            {
+                // Full: close it and start another.
+                open.IsClosed = true;
+                queue.Open = open = null;
+                readyNow = true;
+            }
+
+            opened = open is null;
+            if (open is null)
+            {
+                open = new ProducerBatch(partition, _scheduler.Now, Math.Max(_options.BatchSize, size) + RecordBatch.HeaderSize);
+                queue.Batches.AddLast(open);
+                queue.Open = open;
+                ScheduleLinger(partition, open);
+            }
+
+            open.Append(timestamp, key, keyIsNull, value, valueIsNull, headers, callback);
+            open.ReservedBytes += size;
+            if (open.SizeInBytes >= _options.BatchSize)
+            {
+                open.IsClosed = true;
+                queue.Open = null;
+                readyNow = true;
+            }
+        }
+
+        if (readyNow || (opened && _options.Linger == TimeSpan.Zero))
+        {
+            _ready(partition);
+        }
+
+        return opened;
+    }
+
+    /// <summary>
+    /// The partition's first batch if it may be sent now (full, lingered, flushing or closing, and past
+    /// any retry backoff); it is taken out of the queue and closed to appends.
+    /// </summary>
+    public ProducerBatch? TakeReady(TopicPartition partition, DateTimeOffset now)
+    {
+        if (!_queues.TryGetValue(partition, out var queue))
+        {
+            return null;
+        }
+
+        lock (queue)
+        {
+            if (queue.Batches.First?.Value is not { } first || !IsReady(first, now))
+            {
+                return null;
+            }
+
+            queue.Batches.RemoveFirst();
+            first.IsClosed = true;
+            if (ReferenceEquals(queue.Open, first))
+            {
+                queue.Open = null;
+            }
+
+            return first;
+        }
+    }
+
+    /// <summary>Whether the partition's first batch may be sent now.</summary>
+    public bool HasReady(TopicPartition partition, DateTimeOffset now)
+    {
+        if (!_queues.TryGetValue(partition, out var queue))
+        {
+            return false;
+        }
+
+        lock (queue)
+        {
+            return queue.Batches.First?.Value is { } first && IsReady(first, now);
+        }
+    }
+
+    /// <summary>
+    /// Puts batches back at the front of their partition's queue for a retry, keeping their order
+    /// (<paramref name="batches"/> in the order they must be sent again).
+    /// </summary>
+    public void Requeue(IReadOnlyList<ProducerBatch> batches)
+    {
+        for (var i = batches.Count - 1; i >= 0; i--)
+        {
+            var batch = batches[i];
+            var queue = _queues.GetOrAdd(batch.Partition, static tp => new PartitionQueue(tp));
+            lock (queue)
+            {
+                queue.Batches.AddFirst(batch);
+            }
+        }
+    }
+
+    /// <summary>Every batch queued now may be sent at once (flush); undone by <see cref="EndFlush"/>.</summary>
+    public void BeginFlush()
+    {
+        Interlocked.Increment(ref _flushing);
+        foreach (var partition in _queues.Keys)
+        {
+            _ready(partition);
+        }
+    }
+
+    /// <summary>Ends one <see cref="BeginFlush"/>.</summary>
+    public void EndFlush() => Interlocked.Decrement(ref _flushing);
+
+    /// <summary>Takes every queued batch out (to fail them on close).</summary>
+    public List<ProducerBatch> TakeAll()
+    {
+        var all = new List<ProducerBatch>();
+        foreach (var queue in _queues.Values)
+        {
+            lock (queue)
+            {
+                all.AddRange(queue.Batches);
+                queue.Batches.Clear();
+                queue.Open = null;
+            }
+        }
+
+        return all;
+    }
+
+    /// <summary>Refuses new records; queued ones may all be sent.</summary>
+    public void Close()
+    {
+        foreach (var queue in _queues.Values)
+        {
+            lock (queue)
+            {
+                _closed = true;
+            }
+        }
+
+        _closed = true;
+        foreach (var partition in _queues.Keys)
+        {
+            _ready(partition);
+        }
+    }
+
+    public void Dispose()
+    {
+        _timers.Dispose();
+        foreach (var batch in TakeAll())
+        {
+            batch.Dispose();
+        }
+    }
+
+    private bool IsReady(ProducerBatch batch, DateTimeOffset now) =>
+        now >= batch.RetryNotBefore
+        && (batch.IsClosed || batch.Attempts > 0 || _closed || Volatile.Read(ref _flushing) > 0 || now - batch.CreatedAt >= _options.Linger);
+
+    private void ScheduleLinger(TopicPartition partition, ProducerBatch batch)
+    {
+        if (_options.Linger <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        // One timer per batch: when it fires the batch is ready unless it was sent already.
+        var timer = new SingleAssignmentDisposable();
+        _timers.Add(timer);
+        timer.Disposable = _scheduler.Schedule(
+            (Accumulator: this, Partition: partition, Timer: timer),
+            _options.Linger,
+            static (_, s) =>
+            {
+                s.Accumulator._timers.Remove(s.Timer);
+                s.Accumulator._ready(s.Partition);
+                return Disposable.Empty;
+            });
+    }
+
+    private sealed class PartitionQueue(TopicPartition partition)
+    {
+        public TopicPartition Partition { get; } = partition;
+
+        public LinkedList<ProducerBatch> Batches { get; } = new();
+
+        public ProducerBatch? Open { get; set; }
+    }
+}
