@@ -10,9 +10,6 @@ namespace RxKafka.Tests.Producer.Partitioning;
 /// </summary>
 public sealed class DefaultPartitionerTests
 {
-    // Partitions 0, 2, 4 and 5 have a leader; 1 and 3 do not.
-    private static readonly TopicMetadata Orders = Topic("orders", 1, NoLeader, 2, NoLeader, 3, 1);
-
     [Fact]
     public void A_keyed_record_goes_to_the_partition_of_the_table_for_every_key_and_count()
     {

@@ -1,4 +1,3 @@
-using RxKafka.Cluster;
 using RxKafka.Producer;
 using static RxKafka.Tests.Producer.Partitioning.Topics;
 
@@ -7,8 +6,6 @@ namespace RxKafka.Tests.Producer.Partitioning;
 /// <summary>The producer partitions every record: once a topic has been seen, no partitioner allocates per call.</summary>
 public sealed class PartitionerAllocationTests
 {
-    private static readonly TopicMetadata Orders = Topic("orders", 1, NoLeader, 2, NoLeader, 3, 1);
-
     private static readonly byte[] Key = "customer-000042"u8.ToArray();
 
     public static TheoryData<string> Partitioners() => new("default", "uniform-sticky", "round-robin");

@@ -1,4 +1,3 @@
-using RxKafka.Cluster;
 using RxKafka.Producer;
 using static RxKafka.Tests.Producer.Partitioning.DefaultPartitionerTests;
 using static RxKafka.Tests.Producer.Partitioning.Topics;
@@ -9,8 +8,6 @@ namespace RxKafka.Tests.Producer.Partitioning;
 public sealed class PartitionerConcurrencyTests
 {
     private const int Threads = 4;
-
-    private static readonly TopicMetadata Orders = Topic("orders", 1, NoLeader, 2, NoLeader, 3, 1);
 
     [Fact]
     public void Round_robin_turns_are_not_lost_under_contention()

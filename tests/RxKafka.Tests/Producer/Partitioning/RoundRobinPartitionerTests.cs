@@ -1,4 +1,3 @@
-using RxKafka.Cluster;
 using RxKafka.Producer;
 using static RxKafka.Tests.Producer.Partitioning.DefaultPartitionerTests;
 using static RxKafka.Tests.Producer.Partitioning.Topics;
@@ -8,8 +7,6 @@ namespace RxKafka.Tests.Producer.Partitioning;
 /// <summary>One record per available partition in turn, per topic, keys ignored, as the Java client's RoundRobinPartitioner.</summary>
 public sealed class RoundRobinPartitionerTests
 {
-    private static readonly TopicMetadata Orders = Topic("orders", 1, NoLeader, 2, NoLeader, 3, 1);
-
     [Fact]
     public void Records_cycle_over_the_available_partitions_in_order_whatever_their_keys()
     {

@@ -8,6 +8,9 @@ internal static class Topics
 {
     public const int NoLeader = -1;
 
+    /// <summary>Six partitions: 0, 2, 4 and 5 have a leader, 1 and 3 do not.</summary>
+    public static readonly TopicMetadata Orders = Topic("orders", 1, NoLeader, 2, NoLeader, 3, 1);
+
     public static TopicMetadata Topic(string name, params int[] leaders) =>
         new(name, Guid.Empty, false, [.. leaders.Select((leader, i) => Partition(name, i, leader))]);
 

@@ -1,5 +1,4 @@
 using System.Text;
-using RxKafka.Cluster;
 using RxKafka.Producer;
 using static RxKafka.Tests.Producer.Partitioning.DefaultPartitionerTests;
 using static RxKafka.Tests.Producer.Partitioning.Topics;
@@ -9,8 +8,6 @@ namespace RxKafka.Tests.Producer.Partitioning;
 /// <summary>Sticky partitioning for every record, keys ignored, as the Java client's UniformStickyPartitioner.</summary>
 public sealed class UniformStickyPartitionerTests
 {
-    private static readonly TopicMetadata Orders = Topic("orders", 1, NoLeader, 2, NoLeader, 3, 1);
-
     [Fact]
     public void Keyed_and_unkeyed_records_all_go_to_the_sticky_partition_until_its_batch_completes()
     {
