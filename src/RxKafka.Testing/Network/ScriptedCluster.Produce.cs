@@ -38,6 +38,14 @@ public sealed partial class ScriptedCluster
     public bool AnswerDuplicateSequenceNumber { get; set; }
 
     /// <summary>
+    /// Whether a partition that has no state for a producer (it never wrote there, or <see cref="ForgetProducer"/>)
+    /// accepts its batch at any sequence, as brokers since Kafka 2.5 do (KIP-360). False by default: a batch
+    /// that does not start at sequence 0 is answered UNKNOWN_PRODUCER_ID, as brokers before 2.5 did, so that a
+    /// test can drive a producer through that error.
+    /// </summary>
+    public bool AcceptAnySequenceFromUnknownProducers { get; set; }
+
+    /// <summary>
     /// Every record appended to a partition, in offset order: exactly what a consumer reading from the log start
     /// would get, each once, with its offset, timestamp, key, value, headers and producer id, epoch and sequence.
     /// </summary>
@@ -108,7 +116,8 @@ public sealed partial class ScriptedCluster
     /// <summary>
     /// Makes every partition forget <paramref name="producerId"/>, as a broker does when retention has deleted
     /// the producer's last records: its next batch on each partition is answered UNKNOWN_PRODUCER_ID unless it
-    /// starts at sequence 0, which a producer does after resetting its sequences (KIP-360). Transactional ids
+    /// starts at sequence 0, which a producer does after resetting its sequences (KIP-360), or
+    /// <see cref="AcceptAnySequenceFromUnknownProducers"/> is set. Transactional ids
     /// keep their producer id and epoch (see <see cref="ScriptedCluster"/>'s InitProducerId notes).
     /// </summary>
     /// <param name="producerId">The producer id.</param>
@@ -206,7 +215,7 @@ public sealed partial class ScriptedCluster
             return Failed(data.Index, decoded, decoded == ErrorCode.InvalidRecord ? log.LogStartOffset : -1, message);
         }
 
-        var result = log.Append(batches, nodeId, now, AnswerDuplicateSequenceNumber);
+        var result = log.Append(batches, nodeId, now, AnswerDuplicateSequenceNumber, AcceptAnySequenceFromUnknownProducers);
         if (result.Error != ErrorCode.None)
         {
             // Producer-state errors carry the log start offset (Produce v5+), so that a producer can tell

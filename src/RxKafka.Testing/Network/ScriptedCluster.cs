@@ -38,7 +38,7 @@ namespace RxKafka.Testing.Network;
 /// idempotent producer's epoch and sequence against the partition's state (KIP-98): INVALID_PRODUCER_EPOCH
 /// for an older epoch, OUT_OF_ORDER_SEQUENCE_NUMBER for a gap or a new epoch not starting at 0,
 /// UNKNOWN_PRODUCER_ID when the partition has no state for the producer (<see cref="ForgetProducer"/>) and
-/// the batch does not start at 0, and a retry of one of its last five batches answered with the original
+/// the batch does not start at 0 (unless <see cref="AcceptAnySequenceFromUnknownProducers"/>), and a retry of one of its last five batches answered with the original
 /// offset (or DUPLICATE_SEQUENCE_NUMBER, <see cref="AnswerDuplicateSequenceNumber"/>). Records are appended
 /// when the request arrives; with acks=0 nothing is answered, or the connection is closed on an error.
 /// </para>

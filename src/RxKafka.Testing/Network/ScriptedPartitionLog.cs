@@ -48,9 +48,10 @@ internal sealed class ScriptedPartitionLog
     /// Checks every batch against the producers' state, then appends them all (or none): consecutive offsets
     /// from the log end offset. A batch that repeats one of its producer's last five (same epoch, same first
     /// and last sequence) appends nothing and answers with the original's offset, as current brokers do, or
-    /// with DUPLICATE_SEQUENCE_NUMBER when <paramref name="duplicateIsError"/>.
+    /// with DUPLICATE_SEQUENCE_NUMBER when <paramref name="duplicateIsError"/>. A producer the partition has no
+    /// state for starts at sequence 0, unless <paramref name="anySequenceFromUnknown"/> (Kafka 2.5+).
     /// </summary>
-    public AppendResult Append(IReadOnlyList<ProducedBatch> batches, int nodeId, DateTimeOffset now, bool duplicateIsError)
+    public AppendResult Append(IReadOnlyList<ProducedBatch> batches, int nodeId, DateTimeOffset now, bool duplicateIsError, bool anySequenceFromUnknown)
     {
         var updated = new Dictionary<long, ProducerEntry>();
         var next = LogEndOffset;
@@ -72,7 +73,7 @@ internal sealed class ScriptedPartitionLog
             }
 
             var entry = updated.GetValueOrDefault(batch.ProducerId) ?? current;
-            var error = CheckSequence(entry, batch);
+            var error = CheckSequence(entry, batch, anySequenceFromUnknown);
             if (error != ErrorCode.None)
             {
                 return AppendResult.Failed(error);
@@ -96,13 +97,13 @@ internal sealed class ScriptedPartitionLog
     }
 
     // The broker's checks of a batch's producer epoch and first sequence against what it knows of the producer.
-    private static ErrorCode CheckSequence(ProducerEntry? entry, ProducedBatch batch)
+    private static ErrorCode CheckSequence(ProducerEntry? entry, ProducedBatch batch, bool anySequenceFromUnknown)
     {
         if (entry is null)
         {
-            // Brokers before 2.5 answered so when they had no state for the producer; since KIP-360 they
-            // accept any sequence instead. Kept so that a test can script the UNKNOWN_PRODUCER_ID path.
-            return batch.BaseSequence == 0 ? ErrorCode.None : ErrorCode.UnknownProducerId;
+            // Brokers before 2.5 answered UNKNOWN_PRODUCER_ID when they had no state for the producer;
+            // since KIP-360 they accept any sequence instead.
+            return batch.BaseSequence == 0 || anySequenceFromUnknown ? ErrorCode.None : ErrorCode.UnknownProducerId;
         }
 
         if (batch.ProducerEpoch < entry.Epoch)
