@@ -6,10 +6,9 @@ namespace RxKafka.Testing.Network;
 /// <param name="Error">The error, or <see cref="ErrorCode.None"/>.</param>
 /// <param name="BaseOffset">The offset of the first record appended (or of the original, for a duplicate); -1 on an error.</param>
 /// <param name="LogAppendTime">-1 (CreateTime), except for a duplicate, which Kafka answers with the original batch's max timestamp.</param>
-/// <param name="Message">Why, for INVALID_RECORD.</param>
-internal readonly record struct AppendResult(ErrorCode Error, long BaseOffset, long LogAppendTime, string? Message = null)
+internal readonly record struct AppendResult(ErrorCode Error, long BaseOffset, long LogAppendTime)
 {
-    public static AppendResult Failed(ErrorCode error, string? message = null) => new(error, -1, -1, message);
+    public static AppendResult Failed(ErrorCode error) => new(error, -1, -1);
 }
 
 /// <summary>
