@@ -294,7 +294,7 @@ public sealed partial class ScriptedCluster
         return new Guid(hash[..16]);
     }
 
-    private sealed class TopicState(string name, Guid topicId, bool isInternal, int replicationFactor)
+    private sealed partial class TopicState(string name, Guid topicId, bool isInternal, int replicationFactor)
     {
         public string Name { get; } = name;
 

@@ -8,9 +8,10 @@ namespace RxKafka.Testing.Network;
 /// <summary>
 /// A multi-broker Kafka cluster in memory, for tests in virtual time. Each broker is a
 /// <see cref="ScriptedBroker"/>; as an <see cref="IKafkaTransportFactory"/> the cluster routes each
-/// connection to the broker listening on the endpoint, and the brokers answer Metadata and
-/// FindCoordinator from a cluster model the test changes as it goes (move a leader, add a topic, take a
-/// broker down), then advances the scheduler to watch the client react.
+/// connection to the broker listening on the endpoint, and the brokers answer Metadata, FindCoordinator,
+/// Produce and InitProducerId from a cluster model the test changes as it goes (move a leader, add a topic,
+/// take a broker down), then advances the scheduler to watch the client react and reads the partitions' logs
+/// (<see cref="Log"/>, <see cref="Batches"/>) to see exactly what was written.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -23,8 +24,30 @@ namespace RxKafka.Testing.Network;
 /// <para>
 /// Each request first goes to <see cref="Handler"/> (except ApiVersions, which the broker answers itself:
 /// see <see cref="SetApiVersion"/> and <see cref="ScriptedBroker.ApiVersionsOverride"/>); when it returns
-/// null, Metadata and FindCoordinator get the default answer from the model at the request's version, and
-/// every other API gets no answer.
+/// null, the next error queued with <see cref="PushRequestErrors(ApiKey, ErrorCode[])"/> answers it, else
+/// Metadata, FindCoordinator, Produce and InitProducerId get the default answer from the model at the
+/// request's version (<see cref="DefaultReply"/>), and every other API gets no answer.
+/// </para>
+/// <para>
+/// A Produce (v0-11) is checked as a partition leader checks it: a topic error
+/// (<see cref="SetTopicError"/>, e.g. TOPIC_AUTHORIZATION_FAILED), UNKNOWN_TOPIC_OR_PARTITION,
+/// INVALID_RECORD for what v3+ forbids (not exactly one magic 2 batch; zstd before v7 is
+/// UNSUPPORTED_COMPRESSION_TYPE), INVALID_REQUIRED_ACKS, NOT_LEADER_OR_FOLLOWER unless the receiving broker
+/// leads the partition now (from v10 with the current leader and its endpoint, KIP-951),
+/// MESSAGE_TOO_LARGE (<see cref="SetMaxMessageBytes"/>), CORRUPT_MESSAGE for a bad CRC or framing, then an
+/// idempotent producer's epoch and sequence against the partition's state (KIP-98): INVALID_PRODUCER_EPOCH
+/// for an older epoch, OUT_OF_ORDER_SEQUENCE_NUMBER for a gap or a new epoch not starting at 0,
+/// UNKNOWN_PRODUCER_ID when the partition has no state for the producer (<see cref="ForgetProducer"/>) and
+/// the batch does not start at 0 (unless <see cref="AcceptAnySequenceFromUnknownProducers"/>), and a retry of one of its last five batches answered with the original
+/// offset (or DUPLICATE_SEQUENCE_NUMBER, <see cref="AnswerDuplicateSequenceNumber"/>). Records are appended
+/// when the request arrives; with acks=0 nothing is answered, or the connection is closed on an error.
+/// </para>
+/// <para>
+/// InitProducerId (v0-5) hands out producer ids from <see cref="FirstProducerId"/> at epoch 0 to idempotent
+/// producers, and keeps a producer id and epoch per transactional id on its transaction coordinator
+/// (<see cref="Coordinator"/>; NOT_COORDINATOR elsewhere): each InitProducerId bumps the epoch, one naming an
+/// older producer id or epoch is PRODUCER_FENCED (INVALID_PRODUCER_EPOCH before v4). Transactions themselves
+/// (AddPartitionsToTxn, EndTxn, markers) are not modelled.
 /// </para>
 /// <para>
 /// The cluster owns each broker's <see cref="ScriptedBroker.Handler"/>, <see cref="ScriptedBroker.ApiVersionsOverride"/>
@@ -216,21 +239,8 @@ public sealed partial class ScriptedCluster : IKafkaTransportFactory
         }
     }
 
-    private BrokerReply Reply(int nodeId, ReceivedRequest request)
-    {
-        // The handler runs outside the lock: it may change the cluster.
-        if (Handler?.Invoke(nodeId, request) is { } reply)
-        {
-            return reply;
-        }
-
-        return request.Request switch
-        {
-            MetadataRequest metadata => BrokerReply.Respond(AnswerMetadata(metadata, request.Version)),
-            FindCoordinatorRequest find => BrokerReply.Respond(AnswerFindCoordinator(find, request.Version)),
-            _ => BrokerReply.Silence,
-        };
-    }
+    // The handler runs outside the lock: it may change the cluster.
+    private BrokerReply Reply(int nodeId, ReceivedRequest request) => Handler?.Invoke(nodeId, request) ?? DefaultReply(nodeId, request);
 
     private ApiVersionsResponse AnswerApiVersions()
     {

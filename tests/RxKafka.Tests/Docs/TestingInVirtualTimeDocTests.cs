@@ -3,8 +3,10 @@
 #pragma warning disable xUnit1031, xUnit1051
 
 using System.Reactive.Linq;
+using System.Text;
 using RxKafka.Network;
 using RxKafka.Protocol.Messages;
+using RxKafka.Protocol.Records;
 using RxKafka.Testing;
 using RxKafka.Testing.Network;
 
@@ -47,9 +49,32 @@ cluster.SetBrokerDown(2);                                  // its connections br
         Assert.False(cluster.IsBrokerUp(2));
     }
 
+    [Fact]
+    public void A_scripted_cluster_answers_a_retried_idempotent_batch_with_the_original_offset()
+    {
+        var scheduler = new TestScheduler();
+        // The document's example, indented as it is there.
+var cluster = new ScriptedCluster(scheduler);
+cluster.CreateTopic("orders", partitions: 1);             // leader: broker 1
+var connect = KafkaConnection.ConnectAsync(cluster.Endpoint(1), cluster, new ConnectionOptions { Scheduler = scheduler });
+scheduler.AdvanceUntilCompleted(connect, TimeSpan.FromSeconds(1));
+using var batch = new RecordBatchBuilder { ProducerId = 1000, ProducerEpoch = 0, BaseSequence = 0 };
+batch.Append(1_700_000_000_000, Encoding.UTF8.GetBytes("key"), Encoding.UTF8.GetBytes("value"));
+var produce = new ProduceRequest { Acks = -1, TopicData = [new() { Name = "orders", PartitionData = [new() { Index = 0, Records = batch.Build() }] }] };
+
+var first = connect.Result.SendAsync(produce);
+scheduler.AdvanceBy(1);
+var retry = connect.Result.SendAsync(produce);            // the same batch again, as after a lost answer
+scheduler.AdvanceBy(1);
+Assert.Equal(0L, retry.Result.Responses[0].PartitionResponses[0].BaseOffset); // the original's offset, no error
+Assert.Equal("value", Assert.Single(cluster.Log("orders", 0)).ValueString);
+        Assert.Equal(0L, first.Result.Responses[0].PartitionResponses[0].BaseOffset);
+    }
+
     [Theory]
     [InlineData("        var scheduler = new TestScheduler();", "Subscribe(200, 500));")]
-    [InlineData("var cluster = new ScriptedCluster(scheduler);", "cluster.SetBrokerDown(2);")]
+    [InlineData("var cluster = new ScriptedCluster(scheduler);             // brokers", "cluster.SetBrokerDown(2);")]
+    [InlineData("var cluster = new ScriptedCluster(scheduler);\n", "Assert.Single(cluster.Log(\"orders\", 0)).ValueString);")]
     public void The_document_holds_the_same_examples(string first, string last)
     {
         var doc = File.ReadAllText(Path.Combine(RxKafka.MessageGen.Generator.FindRepositoryRoot(AppContext.BaseDirectory), "docs", "testing-in-virtual-time.md"));
