@@ -117,7 +117,7 @@ public sealed partial class KafkaClient
         return await SendAsync(coordinator.NodeId, request, ConnectionGroup.Coordination, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<KafkaConnection> AnyConnectionAsync(ConnectionGroup group, CancellationToken cancellationToken)
+    internal async Task<KafkaConnection> AnyConnectionAsync(ConnectionGroup group, CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
         var brokers = OrderForUpdate(_view.Current.GetBrokers());

@@ -22,12 +22,16 @@ internal sealed class ProducerBatch : IDisposable
     private readonly List<(int Index, long Timestamp, IDeliveryCallback Callback)> _callbacks = new();
     private ReadOnlyMemory<byte> _built;
 
-    public ProducerBatch(TopicPartition partition, DateTimeOffset createdAt, int initialCapacity)
+    public ProducerBatch(TopicPartition partition, DateTimeOffset createdAt, int initialCapacity, long id = 0)
     {
+        Id = id;
         Partition = partition;
         CreatedAt = createdAt;
         _builder = new RecordBatchBuilder(initialCapacity);
     }
+
+    /// <summary>Increases with each batch made: a partition's batches go out in this order.</summary>
+    public long Id { get; }
 
     public TopicPartition Partition { get; }
 

@@ -19,17 +19,21 @@ internal sealed class RecordAccumulator : IDisposable
     private readonly Action<TopicPartition> _ready;
     private readonly ConcurrentDictionary<TopicPartition, PartitionQueue> _queues = new();
     private readonly CompositeDisposable _timers = new();
+    private readonly Action<ProducerBatch, Exception> _expired;
+    private long _nextBatchId;
     private int _flushing;
     private bool _closed;
 
     /// <param name="options">batch.size, linger.ms.</param>
     /// <param name="scheduler">Where linger timers run.</param>
     /// <param name="ready">Told (outside any lock) when a partition has a batch that may be sent.</param>
-    public RecordAccumulator(ProducerOptions options, IScheduler scheduler, Action<TopicPartition> ready)
+    /// <param name="expired">Given a batch still queued when its delivery timeout passed (taken out of the queue), with the error for its records.</param>
+    public RecordAccumulator(ProducerOptions options, IScheduler scheduler, Action<TopicPartition> ready, Action<ProducerBatch, Exception>? expired = null)
     {
         _options = options;
         _scheduler = scheduler;
         _ready = ready;
+        _expired = expired ?? ((batch, _) => batch.Dispose());
     }
 
     /// <summary>The partitions that have batches (for the sender's drain and for flush).</summary>
@@ -59,10 +63,11 @@ internal sealed class RecordAccumulator : IDisposable
             opened = open is null;
             if (open is null)
             {
-                open = new ProducerBatch(partition, _scheduler.Now, Math.Max(_options.BatchSize, size) + RecordBatch.HeaderSize);
+                open = new ProducerBatch(partition, _scheduler.Now, Math.Max(_options.BatchSize, size) + RecordBatch.HeaderSize, Interlocked.Increment(ref _nextBatchId));
                 queue.Batches.AddLast(open);
                 queue.Open = open;
                 ScheduleLinger(partition, open);
+                ScheduleExpiry(queue, open);
             }
 
             open.Append(timestamp, key, keyIsNull, value, valueIsNull, headers, callback);
@@ -127,18 +132,59 @@ internal sealed class RecordAccumulator : IDisposable
     }
 
     /// <summary>
-    /// Puts batches back at the front of their partition's queue for a retry, keeping their order
-    /// (<paramref name="batches"/> in the order they must be sent again).
+    /// Puts batches back for a retry, each in creation order among the partition's queued batches,
+    /// so a partition's batches always go out in the order they were made (and so in sequence order).
     /// </summary>
     public void Requeue(IReadOnlyList<ProducerBatch> batches)
     {
-        for (var i = batches.Count - 1; i >= 0; i--)
+        foreach (var batch in batches)
         {
-            var batch = batches[i];
             var queue = _queues.GetOrAdd(batch.Partition, static tp => new PartitionQueue(tp));
             lock (queue)
             {
-                queue.Batches.AddFirst(batch);
+                var node = queue.Batches.First;
+                while (node is not null && node.Value.Id < batch.Id)
+                {
+                    node = node.Next;
+                }
+
+                if (node is null)
+                {
+                    queue.Batches.AddLast(batch);
+                }
+                else
+                {
+                    queue.Batches.AddBefore(node, batch);
+                }
+            }
+        }
+    }
+
+    /// <summary>The size of the partition's first batch (0 when none).</summary>
+    public int FirstBatchSize(TopicPartition partition)
+    {
+        if (!_queues.TryGetValue(partition, out var queue))
+        {
+            return 0;
+        }
+
+        lock (queue)
+        {
+            return queue.Batches.First?.Value.SizeInBytes ?? 0;
+        }
+    }
+
+    /// <summary>After an epoch bump: queued batches that were sent before get a new producer epoch and sequence when sent again.</summary>
+    public void ForgetSequences()
+    {
+        foreach (var queue in _queues.Values)
+        {
+            lock (queue)
+            {
+                foreach (var batch in queue.Batches)
+                {
+                    batch.Unbuild();
+                }
             }
         }
     }
@@ -221,6 +267,40 @@ internal sealed class RecordAccumulator : IDisposable
             {
                 s.Accumulator._timers.Remove(s.Timer);
                 s.Accumulator._ready(s.Partition);
+                return Disposable.Empty;
+            });
+    }
+
+    // delivery.timeout.ms: a batch still waiting in its queue then is taken out and its records fail
+    // at exactly that tick. One sent and in flight is judged when its answer comes.
+    private void ScheduleExpiry(PartitionQueue queue, ProducerBatch batch)
+    {
+        var timer = new SingleAssignmentDisposable();
+        _timers.Add(timer);
+        timer.Disposable = _scheduler.Schedule(
+            (Accumulator: this, Queue: queue, Batch: batch, Timer: timer),
+            _options.DeliveryTimeout,
+            static (scheduler, s) =>
+            {
+                s.Accumulator._timers.Remove(s.Timer);
+                bool removed;
+                lock (s.Queue)
+                {
+                    removed = s.Queue.Batches.Remove(s.Batch);
+                    if (removed && ReferenceEquals(s.Queue.Open, s.Batch))
+                    {
+                        s.Queue.Open = null;
+                    }
+                }
+
+                if (removed)
+                {
+                    s.Batch.IsClosed = true;
+                    s.Accumulator._expired(s.Batch, new KafkaException(
+                        Protocol.ErrorCode.RequestTimedOut,
+                        $"Expiring {s.Batch.Count} record(s) for {s.Batch.Partition}: {(scheduler.Now - s.Batch.CreatedAt).TotalMilliseconds:0} ms has passed since the batch was created (delivery.timeout.ms is {s.Accumulator._options.DeliveryTimeout.TotalMilliseconds:0} ms)"));
+                }
+
                 return Disposable.Empty;
             });
     }

@@ -1,0 +1,301 @@
+using System.Reactive.Concurrency;
+using System.Reactive.Disposables;
+using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+using RxKafka.Network;
+using RxKafka.Protocol;
+using RxKafka.Protocol.Messages;
+
+namespace RxKafka.Producer.Engine;
+
+// One Produce request and its answer; retries; the idempotent producer's id and epoch.
+internal sealed partial class ProducerSender
+{
+    private Task? _identityTask;
+
+    private bool IsPaused => _identity is not null && (!_identity.IsKnown || Volatile.Read(ref _bumpNeeded));
+
+    /// <summary>Starts InitProducerId when the idempotent producer has no id yet (the sinks wait for it).</summary>
+    public void EnsureIdentity()
+    {
+        if (_identity is null || _identity.IsKnown)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            _identityTask ??= InitProducerIdAsync(bump: false);
+        }
+    }
+
+    private async Task SendAsync(int nodeId, List<ProducerBatch> batches)
+    {
+        var now = _scheduler.Now;
+        var sending = new List<ProducerBatch>(batches.Count);
+        foreach (var batch in batches)
+        {
+            if (now - batch.CreatedAt >= _options.DeliveryTimeout)
+            {
+                Fail(batch, DeliveryTimedOut(batch, now));
+            }
+            else
+            {
+                sending.Add(batch);
+            }
+        }
+
+        if (sending.Count == 0)
+        {
+            return;
+        }
+
+        var request = new ProduceRequest { Acks = (short)_options.Acks, TimeoutMs = (int)_options.RequestTimeout.TotalMilliseconds };
+        foreach (var topic in sending.GroupBy(b => b.Partition.Topic))
+        {
+            var data = new ProduceRequest.TopicProduceData { Name = topic.Key };
+            foreach (var batch in topic)
+            {
+                batch.Attempts++;
+                var sequence = !batch.IsBuilt && _identity is not null ? _identity.Assign(batch.Partition, batch.Count) : batch.BaseSequence;
+                var bytes = batch.Build(_options.CompressionType, _options.CompressionLevel, _identity?.ProducerId ?? -1, _identity?.Epoch ?? -1, sequence);
+                data.PartitionData.Add(new ProduceRequest.PartitionProduceData { Index = batch.Partition.Partition, Records = bytes });
+            }
+
+            request.TopicData.Add(data);
+        }
+
+        ProduceResponse response;
+        try
+        {
+            var connection = await _client.GetConnectionAsync(nodeId, ConnectionGroup.Produce).ConfigureAwait(false);
+            response = await connection.SendAsync(request).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not ObjectDisposedException)
+        {
+            // The request may or may not have reached the broker: a retry is safe with idempotence.
+            foreach (var batch in sending)
+            {
+                Retry(batch, e is KafkaException k && k.ErrorCode != ErrorCode.None ? k.ErrorCode : ErrorCode.NetworkException, e, leaderMayHaveMoved: true);
+            }
+
+            return;
+        }
+
+        if (_options.Acks == Acks.None)
+        {
+            foreach (var batch in sending)
+            {
+                Succeed(batch, -1, -1);
+            }
+
+            return;
+        }
+
+        var answers = new Dictionary<TopicPartition, ProduceResponse.PartitionProduceResponse>();
+        foreach (var topic in response.Responses)
+        {
+            foreach (var partition in topic.PartitionResponses)
+            {
+                answers[new TopicPartition(topic.Name, partition.Index)] = partition;
+            }
+        }
+
+        foreach (var batch in sending)
+        {
+            if (!answers.TryGetValue(batch.Partition, out var answer))
+            {
+                Retry(batch, ErrorCode.UnknownServerError, new KafkaException(ErrorCode.UnknownServerError, $"the Produce answer from broker {nodeId} left out {batch.Partition}"), leaderMayHaveMoved: false);
+                continue;
+            }
+
+            var error = (ErrorCode)answer.ErrorCode;
+            if (error is ErrorCode.None or ErrorCode.DuplicateSequenceNumber)
+            {
+                // A duplicate is a batch the broker already has (an earlier attempt got through).
+                Succeed(batch, error == ErrorCode.None ? answer.BaseOffset : -1, answer.LogAppendTimeMs);
+            }
+            else
+            {
+                var message = $"Produce to {batch.Partition} on broker {nodeId}" + (string.IsNullOrEmpty(answer.ErrorMessage) ? "" : $": {answer.ErrorMessage}");
+                HandleError(batch, error, KafkaErrors.ToException(error, message));
+            }
+        }
+    }
+
+    private void HandleError(ProducerBatch batch, ErrorCode error, Exception exception)
+    {
+        if (_identity is not null && batch.BaseSequence >= 0
+            && (ProducerIdentity.NeedsEpochBump(error) || (error == ErrorCode.OutOfOrderSequenceNumber && _identity.IsNextExpected(batch.Partition, batch.BaseSequence))))
+        {
+            // KIP-360: the broker lost (or fenced) this producer's state for the partition. Bump the
+            // epoch once nothing is in flight, then send again from sequence 0.
+            _logger?.LogInformation("Produce to {Partition}: {Error}; bumping the producer epoch", batch.Partition, error);
+            Volatile.Write(ref _bumpNeeded, true);
+            Requeue(batch, TimeSpan.Zero);
+            return;
+        }
+
+        var retriable = error == ErrorCode.OutOfOrderSequenceNumber || KafkaErrors.IsRetriable(error);
+        if (retriable)
+        {
+            Retry(batch, error, exception, leaderMayHaveMoved: error is ErrorCode.NotLeaderOrFollower or ErrorCode.LeaderNotAvailable or ErrorCode.UnknownTopicOrPartition or ErrorCode.FencedLeaderEpoch or ErrorCode.KafkaStorageError);
+        }
+        else
+        {
+            Fail(batch, exception);
+        }
+    }
+
+    private void Retry(ProducerBatch batch, ErrorCode error, Exception exception, bool leaderMayHaveMoved)
+    {
+        var now = _scheduler.Now;
+        var backoff = RetryBackoff(batch.Attempts);
+        if (batch.Attempts > _options.Retries)
+        {
+            Fail(batch, exception);
+            return;
+        }
+
+        if (now + backoff - batch.CreatedAt >= _options.DeliveryTimeout)
+        {
+            Fail(batch, new KafkaException(error, $"{DeliveryTimedOut(batch, now + backoff).Message}; the last attempt failed with: {exception.Message}", exception));
+            return;
+        }
+
+        if (leaderMayHaveMoved)
+        {
+            _client.ForceMetadataUpdate().Subscribe(_ => { }, _ => { });
+        }
+
+        _logger?.LogDebug("Produce to {Partition} failed ({Error}); retrying in {Backoff} ms", batch.Partition, error, backoff.TotalMilliseconds);
+        Requeue(batch, backoff);
+    }
+
+    private void Requeue(ProducerBatch batch, TimeSpan backoff)
+    {
+        batch.RetryNotBefore = _scheduler.Now + backoff;
+        _accumulator.Requeue([batch]);
+        var partition = batch.Partition;
+        _scheduler.Schedule((Sender: this, Partition: partition), backoff, static (_, s) =>
+        {
+            s.Sender.OnReady(s.Partition);
+            return Disposable.Empty;
+        });
+    }
+
+    private void Succeed(ProducerBatch batch, long baseOffset, long logAppendTime)
+    {
+        if (_identity is not null && batch.BaseSequence >= 0)
+        {
+            _identity.Acknowledged(batch.Partition, batch.BaseSequence, batch.Count);
+        }
+
+        batch.Complete(baseOffset, logAppendTime, null);
+        _completed(batch, null);
+    }
+
+    private void Fail(ProducerBatch batch, Exception error)
+    {
+        batch.Complete(-1, -1, error);
+        _completed(batch, error);
+    }
+
+    /// <summary>Fails a batch that never left the accumulator (delivery timeout, shutdown).</summary>
+    public void FailQueued(ProducerBatch batch, Exception error) => Fail(batch, error);
+
+    private KafkaException DeliveryTimedOut(ProducerBatch batch, DateTimeOffset now) =>
+        new(ErrorCode.RequestTimedOut, $"Expiring {batch.Count} record(s) for {batch.Partition}: {(now - batch.CreatedAt).TotalMilliseconds:0} ms has passed since the batch was created (delivery.timeout.ms is {_options.DeliveryTimeout.TotalMilliseconds:0} ms)");
+
+    private TimeSpan RetryBackoff(int attempts)
+    {
+        // retry.backoff.ms doubling per attempt up to retry.backoff.max.ms (KIP-580), on the client's jitter setting.
+        var options = _options.Client.RetryBackoffOptions;
+        var exponent = Math.Clamp(attempts - 1, 0, 30);
+        var delay = Math.Min(options.Max.TotalMilliseconds, options.Base.TotalMilliseconds * Math.Pow(2, exponent));
+        return TimeSpan.FromMilliseconds(delay);
+    }
+
+    private void AfterRequest()
+    {
+        if (Volatile.Read(ref _bumpNeeded) && Volatile.Read(ref _inFlight) == 0)
+        {
+            lock (_gate)
+            {
+                if (_identityTask is null || _identityTask.IsCompleted)
+                {
+                    _identityTask = InitProducerIdAsync(bump: true);
+                }
+            }
+        }
+    }
+
+    private async Task InitProducerIdAsync(bool bump)
+    {
+        if (bump && _identity!.IsKnown && _identity.Epoch < short.MaxValue)
+        {
+            // KIP-360: an idempotent producer bumps its own epoch; the broker takes a new epoch that
+            // starts at sequence 0. (InitProducerId without a transactional id would hand out a new id.)
+            _accumulator.ForgetSequences();
+            _identity.Reset(_identity.ProducerId, (short)(_identity.Epoch + 1));
+            Volatile.Write(ref _bumpNeeded, false);
+            _logger?.LogInformation("Producer id {ProducerId}: epoch bumped to {Epoch}", _identity.ProducerId, _identity.Epoch);
+            ReadyAll();
+            return;
+        }
+
+        var attempt = 0;
+        while (!_disposed)
+        {
+            attempt++;
+            try
+            {
+                var connection = await _client.AnyConnectionAsync(ConnectionGroup.Coordination, CancellationToken.None).ConfigureAwait(false);
+                var response = await connection.SendAsync(new InitProducerIdRequest { TransactionalId = null, TransactionTimeoutMs = int.MaxValue }).ConfigureAwait(false);
+                var error = (ErrorCode)response.ErrorCode;
+                if (error != ErrorCode.None)
+                {
+                    throw KafkaErrors.ToException(error, $"InitProducerId from {connection.Broker}");
+                }
+
+                _accumulator.ForgetSequences();
+                _identity!.Reset(response.ProducerId, response.ProducerEpoch);
+                Volatile.Write(ref _bumpNeeded, false);
+                _logger?.LogInformation("Producer id {ProducerId}, epoch {Epoch}", response.ProducerId, response.ProducerEpoch);
+                break;
+            }
+            catch (Exception e) when (e is KafkaException { IsRetriable: true } or NodeNotReadyException)
+            {
+                _logger?.LogDebug(e, "InitProducerId failed; retrying");
+                await Observable.Timer(RetryBackoff(attempt), _scheduler).ToTask().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is KafkaException)
+            {
+                // Not retriable (e.g. CLUSTER_AUTHORIZATION_FAILED): nothing queued can be sent idempotently.
+                _logger?.LogError(e, "InitProducerId failed");
+                foreach (var batch in _accumulator.TakeAll())
+                {
+                    Fail(batch, e);
+                }
+
+                lock (_gate)
+                {
+                    _identityTask = null;
+                }
+
+                return;
+            }
+        }
+
+        ReadyAll();
+    }
+
+    private void ReadyAll()
+    {
+        foreach (var partition in _accumulator.Partitions)
+        {
+            OnReady(partition);
+        }
+    }
+}

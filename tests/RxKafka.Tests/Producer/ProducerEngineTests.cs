@@ -1,0 +1,290 @@
+#pragma warning disable xUnit1031, xUnit1051
+
+using System.Text;
+using RxKafka.Network;
+using RxKafka.Producer.Engine;
+using RxKafka.Protocol;
+using RxKafka.Protocol.Messages;
+using RxKafka.Testing;
+using RxKafka.Testing.Network;
+
+namespace RxKafka.Tests.Producer;
+
+/// <summary>
+/// The producer's engine (accumulator + sender) against a ScriptedCluster in virtual time: linger,
+/// batch.size, retries and their backoff, delivery timeouts, order with 5 in flight, idempotence.
+/// </summary>
+public sealed class ProducerEngineTests : ReactiveTest, IAsyncDisposable
+{
+    private static readonly TopicPartition Orders0 = new("orders", 0);
+    private readonly TestScheduler _scheduler = new();
+    private readonly ScriptedCluster _cluster;
+    private readonly List<Engine> _engines = new();
+
+    public ProducerEngineTests()
+    {
+        _cluster = new ScriptedCluster(_scheduler, brokers: 3);
+        _cluster.CreateTopic("orders", partitions: 3, replicationFactor: 3);
+    }
+
+    private ProducerOptions Options => new()
+    {
+        Client = new KafkaClientOptions
+        {
+            BootstrapServers = BootstrapServers.Parse(_cluster.BootstrapServers),
+            TransportFactory = _cluster,
+            Scheduler = _scheduler,
+            BackoffJitter = 0,
+            Random = new Random(3),
+            RetryBackoff = TimeSpan.FromMilliseconds(100),
+            RetryBackoffMax = TimeSpan.FromSeconds(1),
+        },
+        Linger = TimeSpan.FromMilliseconds(5),
+        RequestTimeout = TimeSpan.FromSeconds(10),
+        DeliveryTimeout = TimeSpan.FromSeconds(20),
+    };
+
+    private static TimeSpan Since0(DateTimeOffset time) => time - DateTimeOffset.MinValue;
+
+    private List<(TimeSpan At, int NodeId, ProduceRequest Request)> ProduceRequests =>
+        _cluster.Requests.Where(r => r.Request.ApiKey == ApiKey.Produce).Select(r => (Since0(r.Request.ReceivedAt), r.NodeId, (ProduceRequest)r.Request.Request)).ToList();
+
+    private Engine Start(ProducerOptions? options = null)
+    {
+        var engine = new Engine(options ?? Options, _scheduler);
+        _engines.Add(engine);
+        var bootstrap = engine.Client.BootstrapAsync();
+        Assert.True(_scheduler.AdvanceUntilCompleted(bootstrap, TimeSpan.FromSeconds(1)));
+        return engine;
+    }
+
+    /// <summary>One record through, so the producer id and the Produce connection exist before timing starts.</summary>
+    private void WarmUp(Engine engine)
+    {
+        engine.Produce(Orders0, "warm-up");
+        _scheduler.AdvanceUntil(() => engine.Deliveries.Count > 0, _scheduler.Clock + TimeSpan.FromSeconds(5).Ticks);
+        Assert.Null(Assert.Single(engine.Deliveries).Error);
+        engine.Deliveries.Clear();
+    }
+
+    [Fact]
+    public void I2_a_batch_is_sent_exactly_linger_ms_after_its_first_record()
+    {
+        var engine = Start();
+        WarmUp(engine);
+        var before = ProduceRequests.Count;
+        var start = _scheduler.Elapsed();
+
+        engine.Produce(Orders0, "a");
+        _scheduler.AdvanceBy(TimeSpan.FromMilliseconds(2));
+        engine.Produce(Orders0, "b");
+        _scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
+
+        var sent = ProduceRequests.Skip(before).ToList();
+        Assert.Equal(start + TimeSpan.FromMilliseconds(5), Assert.Single(sent).At);
+        Assert.Equal(["a", "b"], engine.Deliveries.Select(d => d.Value));
+        Assert.All(engine.Deliveries, d => Assert.Null(d.Error));
+        Assert.Equal(["warm-up", "a", "b"], _cluster.Log("orders", 0).Select(r => r.ValueString));
+    }
+
+    [Fact]
+    public void I2_a_full_batch_goes_before_linger_ms()
+    {
+        var engine = Start(Options with { BatchSize = 300, Linger = TimeSpan.FromSeconds(1) });
+        WarmUp(engine);
+        var before = ProduceRequests.Count;
+        var start = _scheduler.Elapsed();
+
+        for (var i = 0; i < 5; i++)
+        {
+            engine.Produce(Orders0, new string('x', 60) + i);
+        }
+
+        _scheduler.AdvanceBy(TimeSpan.FromMilliseconds(10));
+        var sent = ProduceRequests.Skip(before).ToList();
+        Assert.NotEmpty(sent);
+        Assert.All(sent, s => Assert.True(s.At - start < TimeSpan.FromMilliseconds(10)));
+    }
+
+    [Fact]
+    public void Retries_follow_retry_backoff_and_the_record_is_written_once()
+    {
+        var engine = Start();
+        WarmUp(engine);
+        _cluster.PushRequestErrors(ApiKey.Produce, ErrorCode.NotLeaderOrFollower, ErrorCode.RequestTimedOut);
+        var before = ProduceRequests.Count;
+
+        engine.Produce(Orders0, "retried");
+        _scheduler.AdvanceBy(TimeSpan.FromSeconds(2));
+
+        var times = ProduceRequests.Skip(before).Select(r => r.At).ToList();
+        Assert.Equal(3, times.Count);
+        // 100 ms, then 200 ms (retry.backoff.ms doubling), each after the failed answer (one tick after its request).
+        Assert.Equal(TimeSpan.FromMilliseconds(100) + TimeSpan.FromTicks(1), times[1] - times[0]);
+        Assert.Equal(TimeSpan.FromMilliseconds(200) + TimeSpan.FromTicks(1), times[2] - times[1]);
+        var delivery = Assert.Single(engine.Deliveries);
+        Assert.Null(delivery.Error);
+        Assert.Equal(1, _cluster.Log("orders", 0).Count(r => r.ValueString == "retried"));
+    }
+
+    [Fact]
+    public void A_non_retriable_error_fails_only_that_partitions_records_with_the_brokers_error()
+    {
+        var engine = Start();
+        WarmUp(engine);
+        _cluster.SetMaxMessageBytes("orders", 200);
+
+        engine.Produce(Orders0, new string('x', 500));
+        engine.Produce(new TopicPartition("orders", 1), "fits");
+        _scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
+
+        var failed = engine.Deliveries.Single(d => d.Partition == Orders0);
+        var error = Assert.IsAssignableFrom<KafkaException>(failed.Error);
+        Assert.Equal(ErrorCode.MessageTooLarge, error.ErrorCode);
+        Assert.Contains("orders-0", error.Message);
+        Assert.Null(engine.Deliveries.Single(d => d.Partition.Partition == 1).Error);
+    }
+
+    [Fact]
+    public void Records_that_cannot_be_sent_expire_at_exactly_the_delivery_timeout()
+    {
+        var engine = Start();
+        WarmUp(engine);
+        _cluster.SetPartitionLeader("orders", 2, -1);
+        engine.Client.ForceMetadataUpdate();
+        _scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
+        var start = _scheduler.Elapsed();
+
+        engine.Produce(new TopicPartition("orders", 2), "stuck");
+        _scheduler.AdvanceBy(TimeSpan.FromSeconds(20) - TimeSpan.FromTicks(1));
+        Assert.Empty(engine.Deliveries);
+        _scheduler.AdvanceBy(TimeSpan.FromTicks(1));
+
+        var expired = Assert.Single(engine.Deliveries);
+        Assert.Equal(start + TimeSpan.FromSeconds(20), expired.At);
+        var error = Assert.IsAssignableFrom<KafkaException>(expired.Error);
+        Assert.Equal(ErrorCode.RequestTimedOut, error.ErrorCode);
+        Assert.Contains("Expiring 1 record(s) for orders-2: 20000 ms has passed since the batch was created", error.Message);
+    }
+
+    [Fact]
+    public void Order_within_a_partition_survives_a_retry_with_five_requests_in_flight()
+    {
+        var engine = Start(Options with { Linger = TimeSpan.Zero, BatchSize = 1 });
+        WarmUp(engine);
+        _cluster.PushRequestErrors(ApiKey.Produce, ErrorCode.NotLeaderOrFollower);
+        _cluster.ResponseDelay = TimeSpan.FromMilliseconds(10);
+
+        for (var i = 0; i < 5; i++)
+        {
+            engine.Produce(Orders0, $"m{i}");
+        }
+
+        _scheduler.AdvanceBy(TimeSpan.FromMilliseconds(1));
+        Assert.True(engine.Sender.InFlight >= 2, $"{engine.Sender.InFlight} in flight");
+        _scheduler.AdvanceBy(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(["warm-up", "m0", "m1", "m2", "m3", "m4"], _cluster.Log("orders", 0).Select(r => r.ValueString));
+        Assert.All(engine.Deliveries, d => Assert.Null(d.Error));
+        Assert.Equal(engine.Deliveries.Select(d => d.Offset).Order(), engine.Deliveries.Select(d => d.Offset));
+    }
+
+    [Fact]
+    public void Idempotence_an_unknown_producer_id_bumps_the_epoch_and_sequences_start_again()
+    {
+        var engine = Start();
+        WarmUp(engine);
+        var identity = engine.Sender.Identity!;
+        var (producerId, epoch) = (identity.ProducerId, identity.Epoch);
+        _cluster.ForgetProducer(producerId);
+
+        engine.Produce(Orders0, "after-forget");
+        _scheduler.AdvanceBy(TimeSpan.FromSeconds(2));
+
+        Assert.Null(Assert.Single(engine.Deliveries).Error);
+        Assert.Equal(producerId, identity.ProducerId);
+        Assert.Equal(epoch + 1, identity.Epoch);
+        var last = _cluster.Log("orders", 0)[^1];
+        Assert.Equal(("after-forget", (short)(epoch + 1), 0), (last.ValueString, last.ProducerEpoch, last.Sequence));
+    }
+
+    [Fact]
+    public void Idempotence_a_duplicate_of_a_batch_the_broker_has_counts_as_delivered()
+    {
+        var engine = Start();
+        WarmUp(engine);
+        _cluster.AnswerDuplicateSequenceNumber = true;
+        var dropped = false;
+        _cluster.Handler = (node, request) =>
+        {
+            if (request.ApiKey != ApiKey.Produce || dropped)
+            {
+                return null;
+            }
+
+            // The broker writes the batch, but the answer is lost with the connection.
+            dropped = true;
+            _cluster.DefaultReply(node, request);
+            return BrokerReply.Disconnect();
+        };
+
+        engine.Produce(Orders0, "once");
+        _scheduler.AdvanceBy(TimeSpan.FromSeconds(2));
+
+        Assert.Null(Assert.Single(engine.Deliveries).Error);
+        Assert.Equal(1, _cluster.Log("orders", 0).Count(r => r.ValueString == "once"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var engine in _engines)
+        {
+            await engine.DisposeAsync();
+        }
+    }
+
+    /// <summary>The accumulator and sender over a client, as the producer will put them together.</summary>
+    private sealed class Engine : IAsyncDisposable, IDeliveryCallback
+    {
+        private readonly TestScheduler _scheduler;
+
+        public Engine(ProducerOptions options, TestScheduler scheduler)
+        {
+            _scheduler = scheduler;
+            Client = new KafkaClient(options.Client);
+            Accumulator = new RecordAccumulator(options, scheduler, tp => Sender!.OnReady(tp), (batch, error) => Sender!.FailQueued(batch, error));
+            Sender = new ProducerSender(Client, options, Accumulator, (batch, _) => batch.Dispose(), logger: null);
+        }
+
+        public KafkaClient Client { get; }
+
+        public RecordAccumulator Accumulator { get; }
+
+        public ProducerSender Sender { get; }
+
+        public List<(TopicPartition Partition, long Offset, Exception? Error, TimeSpan At, string Value)> Deliveries { get; } = new();
+
+        private readonly Dictionary<(TopicPartition, long), string> _values = new();
+
+        public void Produce(TopicPartition partition, string value)
+        {
+            var bytes = Encoding.UTF8.GetBytes(value);
+            Accumulator.Append(partition, 0, default, true, bytes, false, default, new Callback(this, value), ProducerBatch.EstimateSize(0, bytes.Length, default));
+        }
+
+        public void OnDelivery(TopicPartition partition, long offset, long timestamp, Exception? error) => throw new NotSupportedException();
+
+        public async ValueTask DisposeAsync()
+        {
+            await Sender.DisposeAsync();
+            Accumulator.Dispose();
+            await Client.DisposeAsync();
+        }
+
+        private sealed class Callback(Engine engine, string value) : IDeliveryCallback
+        {
+            public void OnDelivery(TopicPartition partition, long offset, long timestamp, Exception? error) =>
+                engine.Deliveries.Add((partition, offset, error, engine._scheduler.Elapsed(), value));
+        }
+    }
+}
