@@ -1,0 +1,58 @@
+namespace RxKafka.Serialization;
+
+/// <summary>
+/// The built-in deserializers, each reading what the serializer of the same name in
+/// <see cref="Serializers"/> (and the Java client's of the same kind) writes.
+/// </summary>
+/// <remarks>
+/// Nulls stay nulls: a deserializer of a type that can be null reads a Kafka null as null. One of a
+/// type that cannot (<see cref="Int32"/>, <see cref="Guid"/>, <see cref="ReadOnlyMemory"/>, ...) throws a
+/// <see cref="SerializationException"/> on a Kafka null rather than invent a value; wrap it with
+/// <see cref="Nullable{T}(IDeserializer{T})"/> to read nulls. Bytes of the wrong length throw a
+/// <see cref="SerializationException"/> naming the topic, the key or value, and both lengths.
+/// </remarks>
+public static class Deserializers
+{
+    /// <summary>A copy of the bytes; a Kafka null is a null array (Java's <c>ByteArrayDeserializer</c>).</summary>
+    public static IDeserializer<byte[]?> ByteArray { get; } = new ByteArraySerde();
+
+    /// <summary>A copy of the bytes as memory (the record's own bytes are reused once the call returns). Throws on a Kafka null.</summary>
+    public static IDeserializer<ReadOnlyMemory<byte>> ReadOnlyMemory { get; } = new ReadOnlyMemorySerde();
+
+    /// <summary>A string from UTF-8, invalid sequences as U+FFFD; a Kafka null is a null string (Java's <c>StringDeserializer</c>).</summary>
+    public static IDeserializer<string?> Utf8 { get; } = new Utf8Serde();
+
+    /// <summary>A short from exactly 2 big-endian bytes (Java's <c>ShortDeserializer</c>).</summary>
+    public static IDeserializer<short> Int16 { get; } = new Int16Serde();
+
+    /// <summary>An int from exactly 4 big-endian bytes (Java's <c>IntegerDeserializer</c>).</summary>
+    public static IDeserializer<int> Int32 { get; } = new Int32Serde();
+
+    /// <summary>A long from exactly 8 big-endian bytes (Java's <c>LongDeserializer</c>).</summary>
+    public static IDeserializer<long> Int64 { get; } = new Int64Serde();
+
+    /// <summary>A float from exactly 4 big-endian bytes of IEEE 754 (Java's <c>FloatDeserializer</c>).</summary>
+    public static IDeserializer<float> Single { get; } = new SingleSerde();
+
+    /// <summary>A double from exactly 8 big-endian bytes of IEEE 754 (Java's <c>DoubleDeserializer</c>).</summary>
+    public static IDeserializer<double> Double { get; } = new DoubleSerde();
+
+    /// <summary>A Guid from its 36-byte UUID string form, either case (Java's <c>UUIDDeserializer</c>).</summary>
+    public static IDeserializer<System.Guid> Guid { get; } = new GuidSerde();
+
+    /// <summary>Skips the bytes, null or not: for consumers that do not want the key or the value.</summary>
+    public static IDeserializer<Ignore> Ignore { get; } = new IgnoreSerde();
+
+    /// <summary>
+    /// A deserializer of <typeparamref name="T"/>? from one of <typeparamref name="T"/>: a Kafka null is an
+    /// empty <see cref="Nullable{T}"/>, anything else goes to <paramref name="deserializer"/>.
+    /// E.g. <c>Deserializers.Nullable(Deserializers.Int64)</c> reads tombstones of a <c>long</c> topic as null.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="deserializer"/> is null.</exception>
+    public static IDeserializer<T?> Nullable<T>(IDeserializer<T> deserializer)
+        where T : struct
+    {
+        ArgumentNullException.ThrowIfNull(deserializer);
+        return new NullableDeserializer<T>(deserializer);
+    }
+}

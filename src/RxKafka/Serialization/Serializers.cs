@@ -1,0 +1,68 @@
+namespace RxKafka.Serialization;
+
+/// <summary>
+/// The built-in serializers. Each writes the bytes the Java client's serializer of the same kind
+/// writes, so records are read alike by every Kafka client; each is a stateless singleton, and those
+/// for bytes, memory, strings and numbers allocate nothing.
+/// </summary>
+/// <remarks>
+/// Nulls stay nulls: a serializer of a type that can be null writes a null as a Kafka null (a null
+/// key, or a tombstone value), never as empty bytes. See <see cref="ISerializer{T}.IsNull(T)"/>.
+/// </remarks>
+public static class Serializers
+{
+    /// <summary>A byte array as is; a null array is a Kafka null (Java's <c>ByteArraySerializer</c>).</summary>
+    public static ISerializer<byte[]?> ByteArray { get; } = new ByteArraySerde();
+
+    /// <summary>
+    /// Memory as is. Never a Kafka null: empty memory is an empty value. For a nullable value use
+    /// <c>Nullable(Serializers.ReadOnlyMemory)</c>.
+    /// </summary>
+    public static ISerializer<ReadOnlyMemory<byte>> ReadOnlyMemory { get; } = new ReadOnlyMemorySerde();
+
+    /// <summary>
+    /// A string as UTF-8 without a byte-order mark, encoded straight into the producer's buffer; a null
+    /// string is a Kafka null (Java's <c>StringSerializer</c>; like it, a lone surrogate becomes <c>?</c>).
+    /// </summary>
+    public static ISerializer<string?> Utf8 { get; } = new Utf8Serde();
+
+    /// <summary>A short as 2 big-endian bytes, two's complement (Java's <c>ShortSerializer</c>).</summary>
+    public static ISerializer<short> Int16 { get; } = new Int16Serde();
+
+    /// <summary>An int as 4 big-endian bytes, two's complement: 1 is <c>00 00 00 01</c>, -1 is <c>FF FF FF FF</c> (Java's <c>IntegerSerializer</c>).</summary>
+    public static ISerializer<int> Int32 { get; } = new Int32Serde();
+
+    /// <summary>A long as 8 big-endian bytes, two's complement (Java's <c>LongSerializer</c>).</summary>
+    public static ISerializer<long> Int64 { get; } = new Int64Serde();
+
+    /// <summary>A float's IEEE 754 bits as 4 big-endian bytes, NaN payloads kept (Java's <c>FloatSerializer</c>).</summary>
+    public static ISerializer<float> Single { get; } = new SingleSerde();
+
+    /// <summary>
+    /// A double's IEEE 754 bits as 8 big-endian bytes: 1.5 is <c>3F F8 00 00 00 00 00 00</c> (Java's
+    /// <c>DoubleSerializer</c>; like it, every NaN is written as <c>7F F8 00 00 00 00 00 00</c>).
+    /// </summary>
+    public static ISerializer<double> Double { get; } = new DoubleSerde();
+
+    /// <summary>
+    /// A Guid as its 36-character string form in UTF-8, lower-case with hyphens
+    /// (<c>00112233-4455-6677-8899-aabbccddeeff</c>), as Java's <c>UUIDSerializer</c> writes a UUID.
+    /// </summary>
+    public static ISerializer<System.Guid> Guid { get; } = new GuidSerde();
+
+    /// <summary>Always a Kafka null: for records without a key (<c>KafkaProducer&lt;Ignore, TValue&gt;</c>) or without a value.</summary>
+    public static ISerializer<Ignore> Null { get; } = new IgnoreSerde();
+
+    /// <summary>
+    /// A serializer of <typeparamref name="T"/>? from one of <typeparamref name="T"/>: an empty
+    /// <see cref="Nullable{T}"/> is a Kafka null (a tombstone, a null key), a value goes to <paramref name="serializer"/>.
+    /// E.g. <c>Serializers.Nullable(Serializers.Int64)</c> for <c>long?</c>.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="serializer"/> is null.</exception>
+    public static ISerializer<T?> Nullable<T>(ISerializer<T> serializer)
+        where T : struct
+    {
+        ArgumentNullException.ThrowIfNull(serializer);
+        return new NullableSerializer<T>(serializer);
+    }
+}
