@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
 namespace RxKafka.Serialization;
 
 /// <summary>
@@ -42,6 +45,23 @@ public static class Deserializers
 
     /// <summary>Skips the bytes, null or not: for consumers that do not want the key or the value.</summary>
     public static IDeserializer<Ignore> Ignore { get; } = new IgnoreSerde();
+
+    /// <summary>
+    /// JSON through System.Text.Json, read from the record's bytes in place. A Kafka null is <c>default</c>
+    /// (null for reference types), as is the JSON literal <c>null</c>.
+    /// </summary>
+    /// <param name="options">The serializer options; <see langword="null"/> for <see cref="JsonSerializerOptions.Default"/> (see <see cref="Serializers.Json{T}(JsonSerializerOptions?)"/>).</param>
+    /// <exception cref="SerializationException">From <c>Deserialize</c>, when the bytes are not JSON for <typeparamref name="T"/>.</exception>
+    public static IDeserializer<T?> Json<T>(JsonSerializerOptions? options = null) => new JsonSerde<T>(JsonSerde<T>.Resolve(options));
+
+    /// <summary>JSON through System.Text.Json with the type's metadata from a source-generated context: no reflection.</summary>
+    /// <param name="typeInfo">The type's JSON metadata (<c>MyContext.Default.Order</c>).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="typeInfo"/> is null.</exception>
+    public static IDeserializer<T?> Json<T>(JsonTypeInfo<T> typeInfo)
+    {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        return new JsonSerde<T>(typeInfo);
+    }
 
     /// <summary>
     /// A deserializer of <typeparamref name="T"/>? from one of <typeparamref name="T"/>: a Kafka null is an

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
 namespace RxKafka.Serialization;
 
 /// <summary>
@@ -52,6 +55,31 @@ public static class Serializers
 
     /// <summary>Always a Kafka null: for records without a key (<c>KafkaProducer&lt;Ignore, TValue&gt;</c>) or without a value.</summary>
     public static ISerializer<Ignore> Null { get; } = new IgnoreSerde();
+
+    /// <summary>
+    /// JSON through System.Text.Json, written with a <see cref="Utf8JsonWriter"/> straight into the
+    /// producer's buffer. A null value is a Kafka null, not the JSON literal <c>null</c>.
+    /// </summary>
+    /// <param name="options">
+    /// The serializer options (naming policy, converters, indentation, encoder); <see langword="null"/> for
+    /// <see cref="JsonSerializerOptions.Default"/>. Options with a source-generated resolver work
+    /// without reflection; options without a resolver get the reflection-based one and are made read-only,
+    /// as <see cref="JsonSerializer"/> does on first use.
+    /// </param>
+    /// <exception cref="SerializationException">From <c>Serialize</c>, when System.Text.Json cannot write the value.</exception>
+    public static ISerializer<T?> Json<T>(JsonSerializerOptions? options = null) => new JsonSerde<T>(JsonSerde<T>.Resolve(options));
+
+    /// <summary>
+    /// JSON through System.Text.Json with the type's metadata from a source-generated context
+    /// (<c>MyContext.Default.Order</c>): no reflection, trimming- and AOT-safe. A null value is a Kafka null.
+    /// </summary>
+    /// <param name="typeInfo">The type's JSON metadata; its options (naming, indentation, encoder) apply.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="typeInfo"/> is null.</exception>
+    public static ISerializer<T?> Json<T>(JsonTypeInfo<T> typeInfo)
+    {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        return new JsonSerde<T>(typeInfo);
+    }
 
     /// <summary>
     /// A serializer of <typeparamref name="T"/>? from one of <typeparamref name="T"/>: an empty

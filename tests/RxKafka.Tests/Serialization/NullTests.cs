@@ -16,11 +16,13 @@ public sealed class NullTests
     {
         Assert.Null(Write(Serializers.ByteArray, null, component));
         Assert.Null(Write(Serializers.Utf8, null, component));
+        Assert.Null(Write(Serializers.Json<Order>(), null, component));
         Assert.Null(Write(Serializers.Nullable(Serializers.Int64), null, component));
         Assert.Null(Write(Serializers.Null, default, component));
 
         Assert.Null(Read(Deserializers.ByteArray, null, component));
         Assert.Null(Read(Deserializers.Utf8, null, component));
+        Assert.Null(Read(Deserializers.Json<Order>(), null, component));
         Assert.Null(Read(Deserializers.Nullable(Deserializers.Int64), null, component));
     }
 
@@ -72,6 +74,7 @@ public sealed class NullTests
 
         Assert.Throws<ArgumentNullException>(() => Serializers.ByteArray.Serialize(null, output, Context()));
         Assert.Throws<ArgumentNullException>(() => Serializers.Utf8.Serialize(null, output, Context()));
+        Assert.Throws<ArgumentNullException>(() => Serializers.Json<Order>().Serialize(null, output, Context()));
         Assert.Throws<ArgumentNullException>(() => Serializers.Nullable(Serializers.Int32).Serialize(null, output, Context()));
         Assert.Equal(0, output.WrittenCount);
     }

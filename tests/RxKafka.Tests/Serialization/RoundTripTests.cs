@@ -97,6 +97,23 @@ public sealed class RoundTripTests
             Assert.Equal(Write(Serializers.Utf8, s), chunked);
         }));
 
+    [Fact]
+    public void Json_round_trips_with_reflection_and_with_a_source_generated_context()
+    {
+        var orders =
+            from id in WellFormedStrings
+            from quantity in ArbMap.Default.GeneratorFor<int>()
+            from placedAt in ArbMap.Default.GeneratorFor<long>()
+            from note in Gen.OneOf(Gen.Constant<string?>(null), WellFormedStrings.Select(s => (string?)s))
+            select new Order(id, quantity, placedAt, note);
+
+        Check.One(Config, Prop.ForAll(orders.ToArbitrary(), order =>
+        {
+            Assert.Equal(order, RoundTrip(Serializers.Json<Order>(), Deserializers.Json<Order>(), order));
+            Assert.Equal(order, RoundTrip(Serializers.Json(OrderJsonContext.Default.Order), Deserializers.Json(OrderJsonContext.Default.Order), order));
+        }));
+    }
+
     // What Java's String.getBytes(UTF_8) does with UTF-16 that is not well formed.
     private static string JavaStyleReplacement(string s)
     {

@@ -1,11 +1,12 @@
 using System.Text;
+using System.Text.Json;
 using RxKafka.Serialization;
 using static RxKafka.Tests.Serialization.Serde;
 
 namespace RxKafka.Tests.Serialization;
 
 /// <summary>
-/// Bytes a deserializer cannot read raise a
+/// Bytes a deserializer cannot read, and values the JSON serializer cannot write, raise a
 /// <see cref="SerializationException"/> that names the topic, the key or value, and what was wrong
 /// (for a wrong length, the expected and actual lengths).
 /// </summary>
@@ -77,5 +78,31 @@ public sealed class SerializationErrorTests
         Assert.Contains("not a UUID string", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Bad_json_is_an_error_naming_the_record_with_the_json_error_inside()
+    {
+        var error = Assert.Throws<SerializationException>(() => Read(Deserializers.Json<Order>(), "{\"Id\": "u8.ToArray()));
 
+        Assert.StartsWith("Value of a record in topic 'orders': cannot deserialize Order from 7 bytes of JSON", error.Message, StringComparison.Ordinal);
+        Assert.IsAssignableFrom<JsonException>(error.InnerException);
+    }
+
+    [Fact]
+    public void Json_that_cannot_be_written_is_an_error_naming_the_record()
+    {
+        var cycle = new Node();
+        cycle.Next = cycle;
+
+        var cyclic = Assert.Throws<SerializationException>(() => Write(Serializers.Json<Node>(), cycle, MessageComponentType.Key));
+        var notANumber = Assert.Throws<SerializationException>(() => Write(Serializers.Json<double>(), double.NaN));
+
+        Assert.StartsWith("Key of a record in topic 'orders': cannot serialize Node as JSON", cyclic.Message, StringComparison.Ordinal);
+        Assert.IsAssignableFrom<JsonException>(cyclic.InnerException);
+        Assert.StartsWith("Value of a record in topic 'orders': cannot serialize Double as JSON", notANumber.Message, StringComparison.Ordinal);
+    }
+
+    public sealed class Node
+    {
+        public Node? Next { get; set; }
+    }
 }
