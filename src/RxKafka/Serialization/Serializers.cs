@@ -1,3 +1,4 @@
+using System.Reactive.Concurrency;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -92,5 +93,29 @@ public static class Serializers
     {
         ArgumentNullException.ThrowIfNull(serializer);
         return new NullableSerializer<T>(serializer);
+    }
+
+    /// <summary>
+    /// An <see cref="IAsyncSerializer{T}"/> that runs <paramref name="serializer"/> and returns its bytes in
+    /// a new array, so synchronous and asynchronous serializers can be handled alike.
+    /// </summary>
+    /// <remarks>
+    /// Asynchronous serializers run off the producer's I/O loop (I4): the producer awaits them before the
+    /// record joins a batch, on the side of the caller that sends it, so the loop that writes to brokers
+    /// only ever copies finished bytes. Give a <paramref name="scheduler"/> to also take CPU-heavy
+    /// serialization (large JSON documents, Avro encoding) off the calling thread, e.g.
+    /// <see cref="TaskPoolScheduler.Default"/>. Prefer the <see cref="ISerializer{T}"/> itself where the
+    /// producer accepts one: it writes into the batch's buffer and allocates nothing.
+    /// </remarks>
+    /// <param name="serializer">The synchronous serializer.</param>
+    /// <param name="scheduler">
+    /// Where serialization runs; <see langword="null"/> (the default) runs it at once on the calling thread
+    /// and completes synchronously. Cancelling the token before queued work starts unqueues it.
+    /// </param>
+    /// <exception cref="ArgumentNullException"><paramref name="serializer"/> is null.</exception>
+    public static IAsyncSerializer<T> ToAsync<T>(ISerializer<T> serializer, IScheduler? scheduler = null)
+    {
+        ArgumentNullException.ThrowIfNull(serializer);
+        return new AsyncSerializerAdapter<T>(serializer, scheduler);
     }
 }
