@@ -26,13 +26,13 @@ public static class Deserializers
     public static IDeserializer<string?> Utf8 { get; } = new Utf8Serde();
 
     /// <summary>A short from exactly 2 big-endian bytes (Java's <c>ShortDeserializer</c>).</summary>
-    public static IDeserializer<short> Int16 { get; } = new Int16Serde();
+    public static IDeserializer<short> Int16 { get; } = BigEndianIntegerSerde<short>.Instance;
 
     /// <summary>An int from exactly 4 big-endian bytes (Java's <c>IntegerDeserializer</c>).</summary>
-    public static IDeserializer<int> Int32 { get; } = new Int32Serde();
+    public static IDeserializer<int> Int32 { get; } = BigEndianIntegerSerde<int>.Instance;
 
     /// <summary>A long from exactly 8 big-endian bytes (Java's <c>LongDeserializer</c>).</summary>
-    public static IDeserializer<long> Int64 { get; } = new Int64Serde();
+    public static IDeserializer<long> Int64 { get; } = BigEndianIntegerSerde<long>.Instance;
 
     /// <summary>A float from exactly 4 big-endian bytes of IEEE 754 (Java's <c>FloatDeserializer</c>).</summary>
     public static IDeserializer<float> Single { get; } = new SingleSerde();

@@ -1,53 +1,31 @@
 using System.Buffers;
-using System.Buffers.Binary;
+using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace RxKafka.Serialization;
 
-// The Java client's fixed-width formats: two's complement or IEEE 754, big-endian, no length or tag.
+// The Java client's fixed-width formats: two's complement or IEEE 754 bits, big-endian, no length or tag.
 
-/// <summary>A short as 2 big-endian bytes (Java's ShortSerializer).</summary>
-internal sealed class Int16Serde : ISerializer<short>, IDeserializer<short>
+/// <summary>
+/// An integer as its two's complement bytes, big-endian: Java's ShortSerializer (2 bytes),
+/// IntegerSerializer (4) and LongSerializer (8).
+/// </summary>
+internal sealed class BigEndianIntegerSerde<T> : ISerializer<T>, IDeserializer<T>
+    where T : unmanaged, IBinaryInteger<T>
 {
-    public bool IsNull(short value) => false;
+    public static readonly BigEndianIntegerSerde<T> Instance = new();
 
-    public void Serialize(short value, IBufferWriter<byte> output, in SerializationContext context)
+    private static readonly string Format = $"an {typeof(T).Name}"; // an Int16, an Int32, an Int64
+
+    private BigEndianIntegerSerde()
     {
-        BinaryPrimitives.WriteInt16BigEndian(output.GetSpan(sizeof(short)), value);
-        output.Advance(sizeof(short));
     }
 
-    public short Deserialize(ReadOnlySpan<byte> data, bool isNull, in SerializationContext context) =>
-        BinaryPrimitives.ReadInt16BigEndian(Checks.ExactLength(data, isNull, context, sizeof(short), "an Int16"));
-}
+    public bool IsNull(T value) => false;
 
-/// <summary>An int as 4 big-endian bytes (Java's IntegerSerializer).</summary>
-internal sealed class Int32Serde : ISerializer<int>, IDeserializer<int>
-{
-    public bool IsNull(int value) => false;
+    public void Serialize(T value, IBufferWriter<byte> output, in SerializationContext context) => BigEndian.Write(output, value);
 
-    public void Serialize(int value, IBufferWriter<byte> output, in SerializationContext context)
-    {
-        BinaryPrimitives.WriteInt32BigEndian(output.GetSpan(sizeof(int)), value);
-        output.Advance(sizeof(int));
-    }
-
-    public int Deserialize(ReadOnlySpan<byte> data, bool isNull, in SerializationContext context) =>
-        BinaryPrimitives.ReadInt32BigEndian(Checks.ExactLength(data, isNull, context, sizeof(int), "an Int32"));
-}
-
-/// <summary>A long as 8 big-endian bytes (Java's LongSerializer).</summary>
-internal sealed class Int64Serde : ISerializer<long>, IDeserializer<long>
-{
-    public bool IsNull(long value) => false;
-
-    public void Serialize(long value, IBufferWriter<byte> output, in SerializationContext context)
-    {
-        BinaryPrimitives.WriteInt64BigEndian(output.GetSpan(sizeof(long)), value);
-        output.Advance(sizeof(long));
-    }
-
-    public long Deserialize(ReadOnlySpan<byte> data, bool isNull, in SerializationContext context) =>
-        BinaryPrimitives.ReadInt64BigEndian(Checks.ExactLength(data, isNull, context, sizeof(long), "an Int64"));
+    public T Deserialize(ReadOnlySpan<byte> data, bool isNull, in SerializationContext context) => BigEndian.Read<T>(data, isNull, context, Format);
 }
 
 /// <summary>A float's raw IEEE 754 bits, big-endian (Java's FloatSerializer uses floatToRawIntBits: NaN payloads are kept).</summary>
@@ -55,14 +33,11 @@ internal sealed class SingleSerde : ISerializer<float>, IDeserializer<float>
 {
     public bool IsNull(float value) => false;
 
-    public void Serialize(float value, IBufferWriter<byte> output, in SerializationContext context)
-    {
-        BinaryPrimitives.WriteSingleBigEndian(output.GetSpan(sizeof(float)), value);
-        output.Advance(sizeof(float));
-    }
+    public void Serialize(float value, IBufferWriter<byte> output, in SerializationContext context) =>
+        BigEndian.Write(output, BitConverter.SingleToInt32Bits(value));
 
     public float Deserialize(ReadOnlySpan<byte> data, bool isNull, in SerializationContext context) =>
-        BinaryPrimitives.ReadSingleBigEndian(Checks.ExactLength(data, isNull, context, sizeof(float), "a Single"));
+        BitConverter.Int32BitsToSingle(BigEndian.Read<int>(data, isNull, context, "a Single"));
 }
 
 /// <summary>
@@ -75,13 +50,24 @@ internal sealed class DoubleSerde : ISerializer<double>, IDeserializer<double>
 
     public bool IsNull(double value) => false;
 
-    public void Serialize(double value, IBufferWriter<byte> output, in SerializationContext context)
-    {
-        var bits = double.IsNaN(value) ? CanonicalNaN : BitConverter.DoubleToInt64Bits(value);
-        BinaryPrimitives.WriteInt64BigEndian(output.GetSpan(sizeof(double)), bits);
-        output.Advance(sizeof(double));
-    }
+    public void Serialize(double value, IBufferWriter<byte> output, in SerializationContext context) =>
+        BigEndian.Write(output, double.IsNaN(value) ? CanonicalNaN : BitConverter.DoubleToInt64Bits(value));
 
     public double Deserialize(ReadOnlySpan<byte> data, bool isNull, in SerializationContext context) =>
-        BinaryPrimitives.ReadDoubleBigEndian(Checks.ExactLength(data, isNull, context, sizeof(double), "a Double"));
+        BitConverter.Int64BitsToDouble(BigEndian.Read<long>(data, isNull, context, "a Double"));
+}
+
+/// <summary>Big-endian integers in and out of a record. Generic over the integer types, specialised by the JIT, so nothing is boxed.</summary>
+internal static class BigEndian
+{
+    public static void Write<T>(IBufferWriter<byte> output, T value)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        value.TryWriteBigEndian(output.GetSpan(Unsafe.SizeOf<T>()), out var written);
+        output.Advance(written);
+    }
+
+    public static T Read<T>(ReadOnlySpan<byte> data, bool isNull, in SerializationContext context, string format)
+        where T : unmanaged, IBinaryInteger<T> =>
+        T.ReadBigEndian(Checks.ExactLength(data, isNull, context, Unsafe.SizeOf<T>(), format), isUnsigned: false);
 }

@@ -31,13 +31,13 @@ public static class Serializers
     public static ISerializer<string?> Utf8 { get; } = new Utf8Serde();
 
     /// <summary>A short as 2 big-endian bytes, two's complement (Java's <c>ShortSerializer</c>).</summary>
-    public static ISerializer<short> Int16 { get; } = new Int16Serde();
+    public static ISerializer<short> Int16 { get; } = BigEndianIntegerSerde<short>.Instance;
 
     /// <summary>An int as 4 big-endian bytes, two's complement: 1 is <c>00 00 00 01</c>, -1 is <c>FF FF FF FF</c> (Java's <c>IntegerSerializer</c>).</summary>
-    public static ISerializer<int> Int32 { get; } = new Int32Serde();
+    public static ISerializer<int> Int32 { get; } = BigEndianIntegerSerde<int>.Instance;
 
     /// <summary>A long as 8 big-endian bytes, two's complement (Java's <c>LongSerializer</c>).</summary>
-    public static ISerializer<long> Int64 { get; } = new Int64Serde();
+    public static ISerializer<long> Int64 { get; } = BigEndianIntegerSerde<long>.Instance;
 
     /// <summary>A float's IEEE 754 bits as 4 big-endian bytes, NaN payloads kept (Java's <c>FloatSerializer</c>).</summary>
     public static ISerializer<float> Single { get; } = new SingleSerde();
