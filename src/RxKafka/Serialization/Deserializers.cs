@@ -47,8 +47,9 @@ public static class Deserializers
     public static IDeserializer<Ignore> Ignore { get; } = new IgnoreSerde();
 
     /// <summary>
-    /// JSON through System.Text.Json, read from the record's bytes in place. A Kafka null is <c>default</c>
-    /// (null for reference types), as is the JSON literal <c>null</c>.
+    /// JSON through System.Text.Json, read from the record's bytes in place. A Kafka null is null for
+    /// reference types and <see cref="Nullable{T}"/> (as is the JSON literal <c>null</c>); for other
+    /// value types it is a <see cref="SerializationException"/>, as for <see cref="Int32"/>.
     /// </summary>
     /// <param name="options">The serializer options; <see langword="null"/> for <see cref="JsonSerializerOptions.Default"/> (see <see cref="Serializers.Json{T}(JsonSerializerOptions?)"/>).</param>
     /// <exception cref="SerializationException">From <c>Deserialize</c>, when the bytes are not JSON for <typeparamref name="T"/>.</exception>

@@ -92,7 +92,8 @@ internal sealed class JsonSerde<T> : ISerializer<T?>, IDeserializer<T?>
     {
         if (isNull)
         {
-            return default;
+            // A type with a null reads a Kafka null as null; one without (Json<int>) refuses, as Deserializers.Int32 does.
+            return default(T) is null ? default : throw SerializationException.UnexpectedNull(context, typeof(T).Name);
         }
 
         try

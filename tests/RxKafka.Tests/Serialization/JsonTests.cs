@@ -52,6 +52,9 @@ public sealed class JsonTests
         Assert.Null(Write(Serializers.Json(OrderJsonContext.Default.Order), null));
         Assert.Null(Read(Deserializers.Json(OrderJsonContext.Default.Order), null));
         Assert.Null(Read(Deserializers.Json<Order>(), "null"u8.ToArray()));
+        Assert.Null(Read(Deserializers.Json<int?>(), null));
+        Assert.Null(Write(Serializers.Json<int?>(), null));
+        Assert.Throws<SerializationException>(() => Read(Deserializers.Json<int>(), null)); // int has no null to give
     }
 
     [Fact]

@@ -85,6 +85,11 @@ public sealed class SerializationErrorTests
 
         Assert.StartsWith("Value of a record in topic 'orders': cannot deserialize Order from 7 bytes of JSON", error.Message, StringComparison.Ordinal);
         Assert.IsAssignableFrom<JsonException>(error.InnerException);
+
+        byte[] invalidUtf8 = [.. "{\"Id\":\""u8, 0xFF, .. "\",\"Quantity\":1,\"PlacedAt\":2}"u8];
+        Assert.Throws<SerializationException>(() => Read(Deserializers.Json<Order>(), invalidUtf8));
+        Assert.Throws<SerializationException>(() => Read(Deserializers.Json<Order>(), "[]"u8.ToArray()));
+        Assert.Throws<SerializationException>(() => Read(Deserializers.Json<int>(), "null"u8.ToArray()));
     }
 
     [Fact]
