@@ -45,6 +45,10 @@ internal sealed class RecordAccumulator : IDisposable
     /// </summary>
     /// <returns>Whether the record opened a new batch (sticky partitioners move on when a batch is complete).</returns>
     public bool Append(TopicPartition partition, long timestamp, ReadOnlySpan<byte> key, bool keyIsNull, ReadOnlySpan<byte> value, bool valueIsNull, ReadOnlySpan<RecordHeader> headers, IDeliveryCallback? callback, int size)
+        => Append(partition, timestamp, key, keyIsNull, value, valueIsNull, headers, callback, size, out _);
+
+    /// <summary>Appends a record as the overload without <paramref name="batchId"/> does, and says which batch it joined.</summary>
+    public bool Append(TopicPartition partition, long timestamp, ReadOnlySpan<byte> key, bool keyIsNull, ReadOnlySpan<byte> value, bool valueIsNull, ReadOnlySpan<RecordHeader> headers, IDeliveryCallback? callback, int size, out long batchId)
     {
         var queue = _queues.GetOrAdd(partition, static tp => new PartitionQueue(tp));
         bool opened, readyNow = false;
@@ -72,6 +76,7 @@ internal sealed class RecordAccumulator : IDisposable
 
             open.Append(timestamp, key, keyIsNull, value, valueIsNull, headers, callback);
             open.ReservedBytes += size;
+            batchId = open.Id;
             if (open.SizeInBytes >= _options.BatchSize)
             {
                 open.IsClosed = true;
@@ -86,6 +91,23 @@ internal sealed class RecordAccumulator : IDisposable
         }
 
         return opened;
+    }
+
+    /// <summary>The id of the newest batch made so far (0 before any).</summary>
+    public long LastBatchId => Interlocked.Read(ref _nextBatchId);
+
+    /// <summary>Whether a record of <paramref name="size"/> bytes would open a new batch in the partition (KIP-480: the sticky partition moves then).</summary>
+    public bool WouldOpenBatch(TopicPartition partition, int size)
+    {
+        if (!_queues.TryGetValue(partition, out var queue))
+        {
+            return true;
+        }
+
+        lock (queue)
+        {
+            return queue.Open is not { } open || (open.Count > 0 && open.SizeInBytes + size > _options.BatchSize);
+        }
     }
 
     /// <summary>

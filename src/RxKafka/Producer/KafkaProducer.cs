@@ -1,0 +1,475 @@
+using System.Buffers;
+using System.Reactive.Concurrency;
+using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+using RxKafka.Cluster;
+using RxKafka.Producer;
+using RxKafka.Producer.Engine;
+using RxKafka.Protocol.Records;
+using RxKafka.Serialization;
+
+namespace RxKafka;
+
+/// <summary>
+/// A producer: records in, acknowledged offsets out. Three faces over one engine:
+/// <see cref="ProduceAsync(ProducerRecord{TKey, TValue}, CancellationToken)"/> (a task per record),
+/// <see cref="Produce(IObservable{ProducerRecord{TKey, TValue}})"/> (an observable of delivery
+/// reports, in order per partition) and <see cref="Send"/> (fire-and-forget, nothing allocated per
+/// record). Records are batched per partition (<c>batch.size</c>, <c>linger.ms</c>), compressed, and
+/// sent to each leader in one Produce request per drain; idempotence keeps every partition in order
+/// and free of duplicates across retries. See docs/producer-design.md.
+/// </summary>
+/// <typeparam name="TKey">The key's type.</typeparam>
+/// <typeparam name="TValue">The value's type.</typeparam>
+public sealed partial class KafkaProducer<TKey, TValue> : IAsyncDisposable
+{
+    [ThreadStatic]
+    private static Scratch? t_scratch;
+
+    private readonly ProducerOptions _options;
+    private readonly ISerializer<TKey> _keySerializer;
+    private readonly ISerializer<TValue> _valueSerializer;
+    private readonly IPartitioner _partitioner;
+    private readonly IScheduler _scheduler;
+    private readonly BufferMemory _memory;
+    private readonly RecordAccumulator _accumulator;
+    private readonly ProducerSender _sender;
+    private readonly ILogger? _logger;
+    private readonly object _pendingGate = new();
+    private readonly SortedSet<long> _incomplete = new();
+    private readonly List<(long UpTo, TaskCompletionSource Done)> _flushWaiters = new();
+    private readonly List<TaskCompletionSource> _unplacedWaiters = new();
+    private int _unplaced;
+    private int _closed;
+
+    /// <summary>Creates a producer and starts bootstrapping its client; records wait for metadata up to <c>max.block.ms</c>.</summary>
+    /// <param name="options">The producer's options (with the client's in <see cref="ProducerOptions.Client"/>).</param>
+    /// <param name="keySerializer">Writes keys.</param>
+    /// <param name="valueSerializer">Writes values.</param>
+    /// <param name="partitioner">Chooses partitions; null for <see cref="DefaultPartitioner"/> (murmur2 for keys, as the Java client; sticky for null keys, KIP-480).</param>
+    /// <exception cref="KafkaConfigException">The options are not valid; the message names the setting.</exception>
+    public KafkaProducer(ProducerOptions options, ISerializer<TKey> keySerializer, ISerializer<TValue> valueSerializer, IPartitioner? partitioner = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(keySerializer);
+        ArgumentNullException.ThrowIfNull(valueSerializer);
+        options.Validate();
+        _options = options;
+        _keySerializer = keySerializer;
+        _valueSerializer = valueSerializer;
+        _partitioner = partitioner ?? (options.Client.Random is { } random ? new DefaultPartitioner(random) : new DefaultPartitioner());
+        _scheduler = options.Client.Scheduler;
+        _logger = options.Client.LoggerFactory?.CreateLogger("RxKafka.KafkaProducer");
+        Client = new KafkaClient(options.Client);
+        _memory = new BufferMemory(options.BufferMemory, options.MaxBlock, _scheduler);
+        _accumulator = new RecordAccumulator(options, _scheduler, tp => _sender!.OnReady(tp), (batch, error) => _sender!.FailQueued(batch, error));
+        _sender = new ProducerSender(Client, options, _accumulator, OnBatchDone, _logger);
+        _ = Client.BootstrapAsync();
+        _sender.EnsureIdentity();
+    }
+
+    /// <summary>The client underneath: the cluster view, its change streams, raw requests.</summary>
+    public KafkaClient Client { get; }
+
+    /// <summary>The options the producer was made with.</summary>
+    public ProducerOptions Options => _options;
+
+    /// <summary>
+    /// Sends <paramref name="record"/> and completes when the broker acknowledged it (with acks=0:
+    /// when it was written), or fails with the reason it could not be delivered: the broker's error,
+    /// an expired <c>delivery.timeout.ms</c>, a serializer's <see cref="SerializationException"/>, a
+    /// record over <c>max.request.size</c>. Waits for buffer memory and for an unknown topic's
+    /// metadata up to <c>max.block.ms</c>.
+    /// </summary>
+    public Task<RecordMetadata> ProduceAsync(ProducerRecord<TKey, TValue> record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var completion = new DeliveryCompletion();
+        Start(record, completion, cancellationToken);
+        return completion.Task;
+    }
+
+    /// <summary>Sends a record with <paramref name="key"/> and <paramref name="value"/> to <paramref name="topic"/>; see <see cref="ProduceAsync(ProducerRecord{TKey, TValue}, CancellationToken)"/>.</summary>
+    public Task<RecordMetadata> ProduceAsync(string topic, TKey key, TValue value, CancellationToken cancellationToken = default) =>
+        ProduceAsync(new ProducerRecord<TKey, TValue>(topic, key, value), cancellationToken);
+
+    /// <summary>
+    /// Fire-and-forget: queues <paramref name="record"/> and returns. With no callback nothing is
+    /// allocated per record. <paramref name="onDelivery"/>, when given, hears the outcome (on the
+    /// thread that handles the broker's answer: keep it short). When buffer memory is full the call
+    /// blocks, up to <c>max.block.ms</c>, as the Java client's send does.
+    /// </summary>
+    public void Send(ProducerRecord<TKey, TValue> record, Action<DeliveryReport<TKey, TValue>>? onDelivery = null)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        Start(record, onDelivery is null ? null : new ReportCallback(record, onDelivery), CancellationToken.None, block: true);
+    }
+
+    /// <summary>
+    /// Waits until every record sent before the call is acknowledged or failed, sending batches now
+    /// instead of waiting for <c>linger.ms</c>.
+    /// </summary>
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        // Records still waiting for metadata or memory are part of what was sent before the call.
+        await AllPlacedAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        await FlushBatchesAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task FlushBatchesAsync(CancellationToken cancellationToken)
+    {
+        var upTo = _accumulator.LastBatchId;
+        var done = new TaskCompletionSource();
+        lock (_pendingGate)
+        {
+            if (_incomplete.Count == 0 || _incomplete.Min > upTo)
+            {
+                return Task.CompletedTask;
+            }
+
+            _flushWaiters.Add((upTo, done));
+        }
+
+        _accumulator.BeginFlush();
+        return done.Task.ContinueWith(
+            t =>
+            {
+                _accumulator.EndFlush();
+                return t;
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default).Unwrap().WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// S8: stops new sends (they fail with <see cref="ObjectDisposedException"/>), delivers what is
+    /// queued within <paramref name="timeout"/>, fails what is left with an error saying it was not
+    /// delivered, and closes the connections. Nothing acknowledged is lost.
+    /// </summary>
+    /// <returns>How many records could not be delivered.</returns>
+    public async Task<int> CloseAsync(TimeSpan timeout)
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        {
+            return 0;
+        }
+
+        var flush = FlushAsync();
+        var finished = await Task.WhenAny(flush, Observable.Timer(timeout, _scheduler).ToTask()).ConfigureAwait(false);
+        var left = 0;
+        if (finished != flush)
+        {
+            foreach (var batch in _accumulator.TakeAll())
+            {
+                left += batch.Count;
+                _sender.FailQueued(batch, new KafkaException(Protocol.ErrorCode.None, $"{batch.Count} record(s) for {batch.Partition} were not delivered: the producer was closed after waiting {timeout.TotalMilliseconds:0} ms"));
+            }
+
+            _logger?.LogWarning("Producer closed with {Count} record(s) not delivered", left);
+        }
+
+        await _sender.DisposeAsync().ConfigureAwait(false);
+        _accumulator.Dispose();
+        await Client.DisposeAsync().ConfigureAwait(false);
+        return left;
+    }
+
+    /// <summary>Closes the producer, waiting up to <c>delivery.timeout.ms</c> for what is queued; see <see cref="CloseAsync"/>.</summary>
+    public async ValueTask DisposeAsync() => await CloseAsync(_options.DeliveryTimeout).ConfigureAwait(false);
+
+    private void Start(ProducerRecord<TKey, TValue> record, IDeliveryCallback? callback, CancellationToken cancellationToken, bool block = false)
+    {
+        if (Volatile.Read(ref _closed) != 0)
+        {
+            Fail(record, callback, null, new ObjectDisposedException(nameof(KafkaProducer<TKey, TValue>), "the producer is closed"));
+            return;
+        }
+
+        Interlocked.Increment(ref _unplaced);
+        Need? first;
+        try
+        {
+            first = TryProduce(record, callback);
+        }
+        catch (Exception e)
+        {
+            Fail(record, callback, null, e);
+            RecordLeftSlowPath();
+            return;
+        }
+
+        if (first is { } need)
+        {
+            var slow = ProduceSlowAsync(record, callback, need, cancellationToken);
+            if (block && need.Memory > 0)
+            {
+                // Backpressure for fire-and-forget and for an observable source: the caller waits.
+                slow.GetAwaiter().GetResult();
+            }
+        }
+    }
+
+    private async Task ProduceSlowAsync(ProducerRecord<TKey, TValue> record, IDeliveryCallback? callback, Need need, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                if (need.Metadata)
+                {
+                    await Client.WaitForTopic(record.Topic).Timeout(_options.MaxBlock, _scheduler).ToTask(cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    // Reserved here, in the order records asked, and handed to TryProduce.
+                    await _memory.ReserveAsync(need.Memory, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (TryProduce(record, callback, need.Metadata ? 0 : need.Memory) is not { } again)
+                {
+                    return;
+                }
+
+                need = again;
+            }
+        }
+        catch (TimeoutException)
+        {
+            Fail(record, callback, null, new KafkaException(Protocol.ErrorCode.None, $"topic '{record.Topic}' was not in the metadata within max.block.ms ({_options.MaxBlock.TotalMilliseconds:0} ms)"));
+            RecordLeftSlowPath();
+        }
+        catch (Exception e)
+        {
+            Fail(record, callback, null, e);
+            RecordLeftSlowPath();
+        }
+    }
+
+    // Records accepted but not yet in a batch (waiting for metadata or memory): a flush waits for them too.
+    private void RecordLeftSlowPath()
+    {
+        if (Interlocked.Decrement(ref _unplaced) == 0)
+        {
+            List<TaskCompletionSource>? waiting;
+            lock (_pendingGate)
+            {
+                waiting = _unplacedWaiters.Count == 0 ? null : new List<TaskCompletionSource>(_unplacedWaiters);
+                _unplacedWaiters.Clear();
+            }
+
+            foreach (var waiter in waiting ?? [])
+            {
+                waiter.TrySetResult();
+            }
+        }
+    }
+
+    private Task AllPlacedAsync()
+    {
+        var done = new TaskCompletionSource();
+        lock (_pendingGate)
+        {
+            if (Volatile.Read(ref _unplaced) == 0)
+            {
+                return Task.CompletedTask;
+            }
+
+            _unplacedWaiters.Add(done);
+        }
+
+        return Volatile.Read(ref _unplaced) == 0 ? Task.CompletedTask : done.Task;
+    }
+
+    /// <summary>Serializes, partitions and appends the record; or says what it waits for (metadata, memory). Fails the record itself for its own errors.</summary>
+    private Need? TryProduce(ProducerRecord<TKey, TValue> record, IDeliveryCallback? callback, int reserved = 0)
+    {
+        var outcome = TryProduceCore(record, callback, ref reserved);
+        if (reserved > 0)
+        {
+            // Memory reserved for this record that it did not use (it failed, or it must wait again).
+            _memory.Release(reserved);
+        }
+
+        if (outcome is null)
+        {
+            RecordLeftSlowPath();
+        }
+
+        return outcome;
+    }
+
+    private Need? TryProduceCore(ProducerRecord<TKey, TValue> record, IDeliveryCallback? callback, ref int reserved)
+    {
+        if (!Client.Snapshot.Topics.TryGetValue(record.Topic, out var topic) || topic.Partitions.Length == 0)
+        {
+            return new Need(Metadata: true, 0);
+        }
+
+        if (record.Partition is { } explicitPartition && topic.GetPartition(explicitPartition) is null)
+        {
+            Fail(record, callback, null, new UnknownTopicOrPartitionException($"Partition {explicitPartition} of topic '{record.Topic}' does not exist (it has {topic.Partitions.Length})"));
+            return null;
+        }
+
+        var scratch = t_scratch ??= new Scratch();
+        scratch.Reset();
+        var headers = record.Headers ?? scratch.Headers;
+        bool keyIsNull, valueIsNull;
+        try
+        {
+            keyIsNull = _keySerializer.IsNull(record.Key);
+            if (!keyIsNull)
+            {
+                _keySerializer.Serialize(record.Key, scratch.Key, new SerializationContext(record.Topic, MessageComponentType.Key, headers));
+            }
+
+            valueIsNull = _valueSerializer.IsNull(record.Value);
+            if (!valueIsNull)
+            {
+                _valueSerializer.Serialize(record.Value, scratch.Value, new SerializationContext(record.Topic, MessageComponentType.Value, headers));
+            }
+        }
+        catch (Exception e)
+        {
+            Fail(record, callback, null, e is SerializationException ? e : new SerializationException(record.Topic, MessageComponentType.Value, $"the serializer threw {e.GetType().Name}: {e.Message}", e));
+            return null;
+        }
+
+        var key = scratch.Key.WrittenSpan;
+        var value = scratch.Value.WrittenSpan;
+        var recordHeaders = scratch.RecordHeaders(headers);
+        var size = ProducerBatch.EstimateSize(key.Length, value.Length, recordHeaders);
+        if (size > _options.MaxRequestSize)
+        {
+            Fail(record, callback, null, new RecordTooLargeException($"The record is {size} bytes when serialized, larger than max.request.size ({_options.MaxRequestSize} bytes); it was not sent"));
+            return null;
+        }
+
+        var partition = record.Partition ?? _partitioner.Partition(topic, key, keyIsNull, valueIsNull ? -1 : value.Length);
+        var chosen = new TopicPartition(record.Topic, partition);
+        if (record.Partition is null && _accumulator.WouldOpenBatch(chosen, size))
+        {
+            // KIP-480: a new batch is due, so the sticky partitioner may move on first.
+            _partitioner.OnNewBatch(topic, partition);
+            partition = _partitioner.Partition(topic, key, keyIsNull, valueIsNull ? -1 : value.Length);
+            chosen = new TopicPartition(record.Topic, partition);
+        }
+
+        if (reserved >= size)
+        {
+            reserved -= size;
+        }
+        else if (!_memory.TryReserve(size))
+        {
+            return new Need(Metadata: false, size);
+        }
+
+        var timestamp = (record.Timestamp ?? _scheduler.Now).ToUnixTimeMilliseconds();
+        var opened = _accumulator.Append(chosen, timestamp, key, keyIsNull, value, valueIsNull, recordHeaders, callback, size, out var batchId);
+        if (opened)
+        {
+            lock (_pendingGate)
+            {
+                _incomplete.Add(batchId);
+            }
+        }
+
+        return null;
+    }
+
+    private void OnBatchDone(ProducerBatch batch, Exception? error)
+    {
+        _memory.Release(batch.ReservedBytes);
+        List<TaskCompletionSource>? done = null;
+        lock (_pendingGate)
+        {
+            _incomplete.Remove(batch.Id);
+            var lowest = _incomplete.Count == 0 ? long.MaxValue : _incomplete.Min;
+            for (var i = _flushWaiters.Count - 1; i >= 0; i--)
+            {
+                if (_flushWaiters[i].UpTo < lowest)
+                {
+                    (done ??= new()).Add(_flushWaiters[i].Done);
+                    _flushWaiters.RemoveAt(i);
+                }
+            }
+        }
+
+        batch.Dispose();
+        foreach (var waiter in done ?? [])
+        {
+            waiter.TrySetResult();
+        }
+    }
+
+    private static void Fail(ProducerRecord<TKey, TValue> record, IDeliveryCallback? callback, TopicPartition? partition, Exception error) =>
+        callback?.OnDelivery(partition ?? new TopicPartition(record.Topic, record.Partition ?? -1), -1, -1, error);
+
+    private readonly record struct Need(bool Metadata, int Memory);
+
+    private sealed class DeliveryCompletion : TaskCompletionSource<RecordMetadata>, IDeliveryCallback
+    {
+        public void OnDelivery(TopicPartition partition, long offset, long timestamp, Exception? error)
+        {
+            if (error is null)
+            {
+                TrySetResult(new RecordMetadata(partition.Topic, partition.Partition, offset, DateTimeOffset.FromUnixTimeMilliseconds(timestamp)));
+            }
+            else
+            {
+                TrySetException(error);
+            }
+        }
+    }
+
+    private sealed class ReportCallback(ProducerRecord<TKey, TValue> record, Action<DeliveryReport<TKey, TValue>> report) : IDeliveryCallback
+    {
+        public void OnDelivery(TopicPartition partition, long offset, long timestamp, Exception? error) =>
+            report(new DeliveryReport<TKey, TValue>(record, new RecordMetadata(partition.Topic, partition.Partition, offset, timestamp >= 0 ? DateTimeOffset.FromUnixTimeMilliseconds(timestamp) : default), error));
+    }
+
+    /// <summary>Per-thread buffers the key and value are serialized into before they are copied into a batch.</summary>
+    private sealed class Scratch
+    {
+        private RecordHeader[] _headers = new RecordHeader[4];
+        private int _headerCount;
+
+        public ArrayBufferWriter<byte> Key { get; } = new(256);
+
+        public ArrayBufferWriter<byte> Value { get; } = new(1024);
+
+        public Headers Headers { get; } = new();
+
+        public void Reset()
+        {
+            Key.ResetWrittenCount();
+            Value.ResetWrittenCount();
+            Headers.Clear();
+            Array.Clear(_headers, 0, _headerCount);
+            _headerCount = 0;
+        }
+
+        public ReadOnlySpan<RecordHeader> RecordHeaders(Headers headers)
+        {
+            if (headers.Count == 0)
+            {
+                return default;
+            }
+
+            if (_headers.Length < headers.Count)
+            {
+                _headers = new RecordHeader[headers.Count];
+            }
+
+            for (var i = 0; i < headers.Count; i++)
+            {
+                _headers[i] = new RecordHeader(headers[i].Key, headers[i].Value);
+            }
+
+            _headerCount = headers.Count;
+            return _headers.AsSpan(0, headers.Count);
+        }
+    }
+}

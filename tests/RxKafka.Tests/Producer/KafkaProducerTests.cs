@@ -1,0 +1,269 @@
+#pragma warning disable xUnit1031, xUnit1051
+
+using System.Reactive.Linq;
+using System.Text;
+using RxKafka.Network;
+using RxKafka.Producer;
+using RxKafka.Protocol;
+using RxKafka.Protocol.Messages;
+using RxKafka.Serialization;
+using RxKafka.Testing;
+using RxKafka.Testing.Network;
+
+namespace RxKafka.Tests.Producer;
+
+/// <summary>KafkaProducer's three faces over a ScriptedCluster in virtual time.</summary>
+public sealed class KafkaProducerTests : ReactiveTest, IAsyncDisposable
+{
+    private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
+    private readonly TestScheduler _scheduler = new();
+    private readonly ScriptedCluster _cluster;
+    private readonly List<KafkaProducer<string?, string?>> _producers = new();
+
+    public KafkaProducerTests()
+    {
+        _cluster = new ScriptedCluster(_scheduler, brokers: 3);
+        _cluster.CreateTopic("orders", partitions: 3, replicationFactor: 3);
+    }
+
+    private ProducerOptions Options => new()
+    {
+        Client = new KafkaClientOptions
+        {
+            BootstrapServers = BootstrapServers.Parse(_cluster.BootstrapServers),
+            TransportFactory = _cluster,
+            Scheduler = _scheduler,
+            BackoffJitter = 0,
+            Random = new Random(5),
+        },
+        RequestTimeout = TimeSpan.FromSeconds(10),
+        DeliveryTimeout = TimeSpan.FromSeconds(20),
+    };
+
+    private KafkaProducer<string?, string?> Producer(ProducerOptions? options = null, ISerializer<string?>? valueSerializer = null)
+    {
+        var producer = new KafkaProducer<string?, string?>(options ?? Options, Serializers.Utf8, valueSerializer ?? Serializers.Utf8);
+        _producers.Add(producer);
+        return producer;
+    }
+
+    private T Complete<T>(Task<T> task, TimeSpan? budget = null)
+    {
+        Assert.True(_scheduler.AdvanceUntilCompleted(task, budget ?? Second), "the task did not complete in virtual time");
+        Assert.True(task.IsCompletedSuccessfully, $"the task failed: {task.Exception?.InnerException}");
+        return task.Result;
+    }
+
+    private TException Fails<TException>(Task task, TimeSpan? budget = null)
+        where TException : Exception
+    {
+        Assert.True(_scheduler.AdvanceUntilCompleted(task, budget ?? Second), "the task did not complete in virtual time");
+        Assert.True(task.IsFaulted, $"the task did not fail: {task.Status}");
+        return Assert.IsAssignableFrom<TException>(task.Exception!.InnerException);
+    }
+
+    [Fact]
+    public void ProduceAsync_writes_key_value_headers_and_timestamp_and_returns_where()
+    {
+        var producer = Producer();
+        var headers = new Headers { { "trace", [1, 2, 3] }, { "empty", null } };
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000);
+
+        var metadata = Complete(producer.ProduceAsync(new ProducerRecord<string?, string?>("orders", "customer-7", "paid") { Headers = headers, Timestamp = at }));
+
+        var expected = Murmur2.Partition(Encoding.UTF8.GetBytes("customer-7"), 3);
+        Assert.Equal(("orders", expected, 0L, at), (metadata.Topic, metadata.Partition, metadata.Offset, metadata.Timestamp));
+        var written = Assert.Single(_cluster.Log("orders", expected));
+        Assert.Equal(("customer-7", "paid", at.ToUnixTimeMilliseconds()), (written.KeyString, written.ValueString, written.Timestamp));
+        Assert.Equal(["trace", "empty"], written.Headers.Select(h => h.Key));
+        Assert.Equal([1, 2, 3], written.Headers[0].Value.ToArray());
+        Assert.True(written.Headers[1].IsValueNull);
+    }
+
+    [Fact]
+    public void Keys_go_where_the_Java_client_puts_them_and_nulls_stay_null()
+    {
+        var producer = Producer();
+        var keys = Enumerable.Range(0, 20).Select(i => $"key-{i}").ToList();
+
+        var sent = keys.Select(k => producer.ProduceAsync("orders", k, "v")).ToList();
+        var tombstone = producer.ProduceAsync("orders", "gone", null);
+        var unkeyed = producer.ProduceAsync("orders", null, "no key");
+        _scheduler.AdvanceBy(Second);
+
+        Assert.Equal(keys.Select(k => Murmur2.Partition(Encoding.UTF8.GetBytes(k), 3)), sent.Select(t => t.Result.Partition));
+        var stored = _cluster.Log("orders", tombstone.Result.Partition).Single(r => r.KeyString == "gone");
+        Assert.Null(stored.Value);
+        var noKey = _cluster.Log("orders", unkeyed.Result.Partition).Single(r => r.ValueString == "no key");
+        Assert.Null(noKey.Key);
+    }
+
+    [Fact]
+    public void A_serializer_that_throws_fails_only_its_record()
+    {
+        var producer = Producer(valueSerializer: new Exploding());
+        var good = producer.ProduceAsync("orders", "k1", "fine");
+        var bad = producer.ProduceAsync("orders", "k2", "boom");
+
+        var error = Fails<SerializationException>(bad);
+        Complete(good);
+        Assert.Contains("'orders'", error.Message);
+        Assert.DoesNotContain(_cluster.NodeIds.SelectMany(_ => Enumerable.Range(0, 3)).SelectMany(p => _cluster.Log("orders", p)), r => r.ValueString == "boom");
+    }
+
+    [Fact]
+    public void A_record_over_max_request_size_fails_before_sending_naming_the_limit()
+    {
+        var producer = Producer(Options with { MaxRequestSize = 1000 });
+        var error = Fails<RecordTooLargeException>(producer.ProduceAsync("orders", "k", new string('x', 2000)));
+        Assert.Contains("max.request.size (1000 bytes)", error.Message);
+        Assert.DoesNotContain(_cluster.Requests, r => r.Request.ApiKey == ApiKey.Produce);
+    }
+
+    [Fact]
+    public void An_unknown_topic_is_waited_for_and_an_unauthorized_one_fails_with_the_brokers_error()
+    {
+        var producer = Producer();
+        var created = producer.ProduceAsync("fresh", "k", "v");
+        Assert.Equal(0, Complete(created, TimeSpan.FromSeconds(5)).Offset);
+
+        _cluster.CreateTopic("secret", 1);
+        _cluster.SetTopicError("secret", ErrorCode.TopicAuthorizationFailed);
+        Fails<TopicAuthorizationException>(producer.ProduceAsync("secret", "k", "v"), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public void Buffer_memory_full_makes_sends_wait_until_batches_complete()
+    {
+        var producer = Producer(Options with { MaxRequestSize = 600, BufferMemory = 600, BatchSize = 1, Linger = TimeSpan.Zero });
+        Complete(producer.ProduceAsync("orders", "warm", "up"));
+        _cluster.ResponseDelay = TimeSpan.FromMilliseconds(50);
+        var value = new string('x', 200);
+
+        var tasks = Enumerable.Range(0, 4).Select(i => producer.ProduceAsync(new ProducerRecord<string?, string?>("orders", null, value) { Partition = 0 })).ToList();
+        _scheduler.AdvanceBy(TimeSpan.FromMilliseconds(10));
+        Assert.True(_cluster.Requests.Count(r => r.Request.ApiKey == ApiKey.Produce) <= 3, "records beyond buffer.memory were sent before memory came back");
+        Assert.All(tasks, t => Assert.False(t.IsCompleted));
+
+        _scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
+        Assert.All(tasks, t => Assert.True(t.IsCompletedSuccessfully));
+        Assert.Equal(tasks.Select(t => t.Result.Offset).Order(), tasks.Select(t => t.Result.Offset));
+    }
+
+    [Fact]
+    public void A_send_that_waits_past_max_block_ms_for_memory_fails_naming_buffer_memory()
+    {
+        var producer = Producer(Options with { MaxRequestSize = 600, BufferMemory = 600, MaxBlock = TimeSpan.FromSeconds(2) });
+        Complete(producer.ProduceAsync("orders", "warm", "up"));
+        _cluster.Handler = (_, request) => request.ApiKey == ApiKey.Produce ? BrokerReply.Silence : null;
+        var value = new string('x', 250);
+        _ = producer.ProduceAsync(new ProducerRecord<string?, string?>("orders", null, value) { Partition = 0 });
+        _ = producer.ProduceAsync(new ProducerRecord<string?, string?>("orders", null, value) { Partition = 0 });
+
+        var blocked = producer.ProduceAsync(new ProducerRecord<string?, string?>("orders", null, value) { Partition = 0 });
+        var error = Fails<KafkaException>(blocked, TimeSpan.FromSeconds(3));
+        Assert.Contains("buffer.memory (600 bytes) is full", error.Message);
+        Assert.Contains("max.block.ms (2000 ms)", error.Message);
+    }
+
+    [Fact]
+    public void Produce_emits_one_report_per_record_in_order_per_partition_then_completes()
+    {
+        var producer = Producer();
+        var records = Enumerable.Range(0, 30).Select(i => new ProducerRecord<string?, string?>("orders", $"k{i % 5}", $"v{i}")).ToList();
+        var reports = new List<DeliveryReport<string?, string?>>();
+        var completed = false;
+
+        producer.Produce(records.ToObservable()).Subscribe(reports.Add, () => completed = true);
+        _scheduler.AdvanceBy(Second);
+
+        Assert.True(completed);
+        Assert.Equal(30, reports.Count);
+        Assert.All(reports, r => Assert.True(r.IsDelivered));
+        foreach (var partition in reports.GroupBy(r => r.Metadata.Partition))
+        {
+            Assert.Equal(partition.Select(r => r.Metadata.Offset).Order(), partition.Select(r => r.Metadata.Offset));
+            Assert.Equal(partition.Select(r => records.IndexOf(r.Record)).Order(), partition.Select(r => records.IndexOf(r.Record)));
+        }
+    }
+
+    [Fact]
+    public void Produce_reports_a_failure_as_a_report_or_as_OnError_by_option()
+    {
+        var asReports = Producer(Options with { MaxRequestSize = 1000 });
+        var reports = new List<DeliveryReport<string?, string?>>();
+        asReports.Produce(Observable.Return(new ProducerRecord<string?, string?>("orders", "k", new string('x', 2000)))).Subscribe(reports.Add);
+        _scheduler.AdvanceBy(Second);
+        Assert.IsType<RecordTooLargeException>(Assert.Single(reports).Error);
+
+        var asError = Producer(Options with { MaxRequestSize = 1000, DeliveryErrorsAsReports = false });
+        Exception? error = null;
+        asError.Produce(Observable.Return(new ProducerRecord<string?, string?>("orders", "k", new string('x', 2000)))).Subscribe(_ => { }, e => error = e);
+        _scheduler.AdvanceBy(Second);
+        Assert.IsType<RecordTooLargeException>(error);
+    }
+
+    [Fact]
+    public void Send_and_FlushAsync_deliver_everything_sent_before_the_flush()
+    {
+        var producer = Producer(Options with { Linger = TimeSpan.FromSeconds(30), DeliveryTimeout = TimeSpan.FromMinutes(2) });
+        var delivered = 0;
+        for (var i = 0; i < 50; i++)
+        {
+            producer.Send(new ProducerRecord<string?, string?>("orders", $"k{i}", "v"), report => delivered += report.IsDelivered ? 1 : 0);
+        }
+
+        var flush = producer.FlushAsync();
+        Assert.True(_scheduler.AdvanceUntilCompleted(flush, Second), "flush did not complete long before linger.ms");
+        Assert.Equal(50, delivered);
+        Assert.Equal(50, Enumerable.Range(0, 3).Sum(p => _cluster.Log("orders", p).Count));
+    }
+
+    [Fact]
+    public void S8_close_delivers_what_is_queued_and_reports_what_could_not_be_delivered()
+    {
+        var producer = Producer();
+        var sent = Enumerable.Range(0, 10).Select(i => producer.ProduceAsync("orders", $"k{i}", "v")).ToList();
+        var close = producer.CloseAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(0, Complete(close, TimeSpan.FromSeconds(6)));
+        Assert.All(sent, t => Assert.True(t.IsCompletedSuccessfully));
+        Assert.IsType<ObjectDisposedException>(producer.ProduceAsync("orders", "late", "v").Exception!.InnerException);
+
+        var stuck = Producer();
+        Complete(stuck.ProduceAsync("orders", "warm", "up"));
+        foreach (var id in _cluster.NodeIds)
+        {
+            _cluster.SetBrokerDown(id);
+        }
+
+        var lost = Enumerable.Range(0, 3).Select(i => stuck.ProduceAsync(new ProducerRecord<string?, string?>("orders", $"k{i}", "v") { Partition = 1 })).ToList();
+        var closing = stuck.CloseAsync(TimeSpan.FromSeconds(1));
+        Assert.Equal(3, Complete(closing, TimeSpan.FromSeconds(2)));
+        Assert.All(lost, t => Assert.Contains("not delivered", t.Exception!.InnerException!.Message));
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        // Closing waits on the scheduler: drive it.
+        foreach (var producer in _producers)
+        {
+            var close = producer.CloseAsync(TimeSpan.Zero);
+            _scheduler.AdvanceUntilCompleted(close, TimeSpan.FromSeconds(1));
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private sealed class Exploding : ISerializer<string?>
+    {
+        public void Serialize(string? value, System.Buffers.IBufferWriter<byte> output, in SerializationContext context)
+        {
+            if (value == "boom")
+            {
+                throw new InvalidOperationException("cannot write boom");
+            }
+
+            Serializers.Utf8.Serialize(value, output, context);
+        }
+    }
+}
