@@ -63,6 +63,7 @@ public sealed partial class KafkaProducer<TKey, TValue> : IAsyncDisposable
         _logger = options.Client.LoggerFactory?.CreateLogger("RxKafka.KafkaProducer");
         Client = new KafkaClient(options.Client);
         _memory = new BufferMemory(options.BufferMemory, options.MaxBlock, _scheduler);
+        ProducerInstruments.Register(_memory, options.Client.ClientId);
         _accumulator = new RecordAccumulator(options, _scheduler, tp => _sender!.OnReady(tp), (batch, error) => _sender!.FailQueued(batch, error));
         _sender = new ProducerSender(Client, options, _accumulator, OnBatchDone, _logger);
         _ = Client.BootstrapAsync();
@@ -171,6 +172,7 @@ public sealed partial class KafkaProducer<TKey, TValue> : IAsyncDisposable
         }
 
         await _sender.DisposeAsync().ConfigureAwait(false);
+        ProducerInstruments.Unregister(_memory);
         _accumulator.Dispose();
         await Client.DisposeAsync().ConfigureAwait(false);
         return left;
@@ -404,8 +406,11 @@ public sealed partial class KafkaProducer<TKey, TValue> : IAsyncDisposable
         }
     }
 
-    private static void Fail(ProducerRecord<TKey, TValue> record, IDeliveryCallback? callback, TopicPartition? partition, Exception error) =>
+    private void Fail(ProducerRecord<TKey, TValue> record, IDeliveryCallback? callback, TopicPartition? partition, Exception error)
+    {
+        ProducerInstruments.RecordsFailed.Add(1, new KeyValuePair<string, object?>("client.id", _options.Client.ClientId), new KeyValuePair<string, object?>("topic", record.Topic));
         callback?.OnDelivery(partition ?? new TopicPartition(record.Topic, record.Partition ?? -1), -1, -1, error);
+    }
 
     private readonly record struct Need(bool Metadata, int Memory);
 

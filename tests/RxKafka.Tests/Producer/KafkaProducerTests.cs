@@ -242,6 +242,75 @@ public sealed class KafkaProducerTests : ReactiveTest, IAsyncDisposable
         Assert.All(lost, t => Assert.Contains("not delivered", t.Exception!.InnerException!.Message));
     }
 
+    [Fact]
+    public void Metrics_count_records_sent_failed_and_retried_per_client_on_the_RxKafka_Producer_meter()
+    {
+        var clientId = "producer-metrics-" + Guid.NewGuid().ToString("N");
+        var counts = new Dictionary<string, long>();
+        var histograms = new HashSet<string>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "RxKafka.Producer")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        bool Ours(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "client.id" && (string?)tag.Value == clientId)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            if (Ours(tags))
+            {
+                counts[instrument.Name] = counts.GetValueOrDefault(instrument.Name) + value;
+            }
+        });
+        listener.SetMeasurementEventCallback<int>((instrument, _, tags, _) =>
+        {
+            if (Ours(tags))
+            {
+                histograms.Add(instrument.Name);
+            }
+        });
+        listener.SetMeasurementEventCallback<double>((instrument, _, tags, _) =>
+        {
+            if (Ours(tags))
+            {
+                histograms.Add(instrument.Name);
+            }
+        });
+        listener.Start();
+
+        var producer = Producer(Options with { Client = Options.Client with { ClientId = clientId }, MaxRequestSize = 1000 });
+        Complete(producer.ProduceAsync(new ProducerRecord<string?, string?>("orders", "k", "first") { Partition = 0 }));
+        _cluster.PushRequestErrors(ApiKey.Produce, ErrorCode.NotLeaderOrFollower);
+        var sent = Enumerable.Range(0, 4).Select(i => producer.ProduceAsync(new ProducerRecord<string?, string?>("orders", $"k{i}", "v") { Partition = 0 })).ToList();
+        var tooLarge = producer.ProduceAsync("orders", "k", new string('x', 2000));
+        _scheduler.AdvanceBy(Second);
+        listener.RecordObservableInstruments();
+
+        Assert.All(sent, t => Assert.True(t.IsCompletedSuccessfully));
+        Assert.True(tooLarge.IsFaulted);
+        Assert.Equal(5, counts["rxkafka.producer.records.sent"]);
+        Assert.Equal(4, counts["rxkafka.producer.records.retried"]);
+        Assert.Equal(1, counts["rxkafka.producer.records.failed"]);
+        Assert.Contains("rxkafka.producer.batch.size", histograms);
+        Assert.Contains("rxkafka.producer.compression.ratio", histograms);
+        Assert.Contains("rxkafka.producer.request.latency", histograms);
+        Assert.Equal(0, counts.GetValueOrDefault("rxkafka.producer.buffer.used")); // all memory given back
+    }
+
     public ValueTask DisposeAsync()
     {
         // Closing waits on the scheduler: drive it.

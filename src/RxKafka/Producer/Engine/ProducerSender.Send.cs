@@ -60,6 +60,11 @@ internal sealed partial class ProducerSender
                 batch.Attempts++;
                 var sequence = !batch.IsBuilt && _identity is not null ? _identity.Assign(batch.Partition, batch.Count) : batch.BaseSequence;
                 var bytes = batch.Build(_options.CompressionType, _options.CompressionLevel, _identity?.ProducerId ?? -1, _identity?.Epoch ?? -1, sequence);
+                if (batch.Attempts == 1)
+                {
+                    ProducerInstruments.BatchSize.Record(batch.SizeInBytes, _clientTag);
+                    ProducerInstruments.CompressionRatio.Record((double)bytes.Length / batch.SizeInBytes, _clientTag);
+                }
                 data.PartitionData.Add(new ProduceRequest.PartitionProduceData { Index = batch.Partition.Partition, Records = bytes });
             }
 
@@ -67,10 +72,12 @@ internal sealed partial class ProducerSender
         }
 
         ProduceResponse response;
+        var sentAt = _scheduler.Now;
         try
         {
             var connection = await _client.GetConnectionAsync(nodeId, ConnectionGroup.Produce).ConfigureAwait(false);
             response = await connection.SendAsync(request).ConfigureAwait(false);
+            ProducerInstruments.RequestLatency.Record((_scheduler.Now - sentAt).TotalMilliseconds, _clientTag);
         }
         catch (Exception e) when (e is not ObjectDisposedException)
         {
@@ -170,6 +177,7 @@ internal sealed partial class ProducerSender
         }
 
         _logger?.LogDebug("Produce to {Partition} failed ({Error}); retrying in {Backoff} ms", batch.Partition, error, backoff.TotalMilliseconds);
+        ProducerInstruments.RecordsRetried.Add(batch.Count, _clientTag, new KeyValuePair<string, object?>("topic", batch.Partition.Topic));
         Requeue(batch, backoff);
     }
 
@@ -192,12 +200,14 @@ internal sealed partial class ProducerSender
             _identity.Acknowledged(batch.Partition, batch.BaseSequence, batch.Count);
         }
 
+        ProducerInstruments.RecordsSent.Add(batch.Count, _clientTag, new KeyValuePair<string, object?>("topic", batch.Partition.Topic));
         batch.Complete(baseOffset, logAppendTime, null);
         _completed(batch, null);
     }
 
     private void Fail(ProducerBatch batch, Exception error)
     {
+        ProducerInstruments.RecordsFailed.Add(batch.Count, _clientTag, new KeyValuePair<string, object?>("topic", batch.Partition.Topic));
         batch.Complete(-1, -1, error);
         _completed(batch, error);
     }

@@ -33,6 +33,7 @@ internal sealed partial class ProducerSender : IAsyncDisposable
     private readonly CompositeDisposable _subscriptions = new();
     private readonly SemaphoreSlim _identityLock = new(1, 1);
     private readonly object _gate = new();
+    private readonly KeyValuePair<string, object?> _clientTag;
     private int _inFlight;
     private bool _bumpNeeded;
     private bool _disposed;
@@ -51,6 +52,7 @@ internal sealed partial class ProducerSender : IAsyncDisposable
         _completed = completed;
         _logger = logger;
         _identity = options.IsIdempotent ? new ProducerIdentity() : null;
+        _clientTag = new("client.id", options.Client.ClientId);
         // Partitions without a leader wait for a snapshot that names one.
         _subscriptions.Add(client.Cluster.Snapshots.Subscribe(_ => RetryWaitingForLeader()));
     }
