@@ -261,9 +261,12 @@ public sealed partial class KafkaProducer<TKey, TValue> : IAsyncDisposable
                 _unplacedWaiters.Clear();
             }
 
-            foreach (var waiter in waiting ?? [])
+            if (waiting is not null)
             {
-                waiter.TrySetResult();
+                foreach (var waiter in waiting)
+                {
+                    waiter.TrySetResult();
+                }
             }
         }
     }
