@@ -9,7 +9,8 @@
 // flushed the same way (connections, metadata, JIT), and are not counted. The measured interval
 // runs from the first measured Produce to the last delivery report; over it, wall time
 // (Stopwatch), process CPU time (Environment.CpuUsage: getrusage, every thread, librdkafka's
-// native ones included) and managed allocation (GC.GetTotalAllocatedBytes). One JSON line on
+// native ones included), managed allocation (GC.GetTotalAllocatedBytes) and the CPU time of the whole
+// machine (/proc/stat, to tell what else was running). One JSON line on
 // standard output; diagnostics on standard error. Exit code 0 when every record was delivered.
 //
 // librdkafka is the linux-x64 native library of the librdkafka.redist package Confluent.Kafka
@@ -158,12 +159,14 @@ if (warmup > 0)
 
 counter.Reset(records);
 queueFullWaits = 0;
+var machineBefore = MachineBusySeconds();
 var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
 var cpuBefore = Environment.CpuUsage;
 var started = Stopwatch.GetTimestamp();
 ProduceAll(records);
 FlushAll();
 var (ended, cpuAfter) = counter.LastReport;
+var machineBusy = MachineBusySeconds() - machineBefore;
 var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
 
 var elapsed = Stopwatch.GetElapsedTime(started, ended).TotalSeconds;
@@ -188,6 +191,11 @@ using (var json = new Utf8JsonWriter(Console.OpenStandardOutput()))
     json.WriteNumber("records_per_s", records / elapsed);
     json.WriteNumber("cpu_us_per_record", (user + system) * 1e6 / records);
     json.WriteNumber("alloc_bytes_per_record", (double)allocated / records);
+    if (machineBusy is { } busy)
+    {
+        json.WriteNumber("machine_busy_s", busy);
+    }
+
     json.WriteNumber("delivered", counter.Delivered);
     json.WriteNumber("delivery_errors", counter.Errors);
     json.WriteNumber("queue_full_waits", queueFullWaits);
@@ -201,6 +209,23 @@ if (counter.Errors > 0)
 }
 
 return counter.Errors == 0 && counter.Delivered == records ? 0 : 1;
+
+// CPU time every process on the machine spent, from the "cpu" line of /proc/stat (user, nice, system,
+// irq, softirq; USER_HZ ticks of 10 ms), or -1 without /proc: the runner subtracts this client's and the
+// broker's share to tell how busy everything else kept the cores.
+static double? MachineBusySeconds()
+{
+    try
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        long Field(int i) => long.Parse(fields[i], CultureInfo.InvariantCulture);
+        return (Field(1) + Field(2) + Field(3) + Field(6) + Field(7)) / 100.0;
+    }
+    catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException or UnauthorizedAccessException)
+    {
+        return null;
+    }
+}
 
 /// <summary>Counts delivery reports (called on Confluent.Kafka's poll thread) and notes when the last one came.</summary>
 internal sealed class DeliveryCounter

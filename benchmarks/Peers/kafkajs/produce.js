@@ -10,13 +10,27 @@
 // --concurrent-sends of them in flight at once; a send resolves when every broker it wrote to has
 // acknowledged (acks=1), which is kafkajs's delivery report. Before the measured run, --warmup
 // records are sent the same way (connections, metadata, JIT) and not counted. The measured interval
-// runs from the first measured send to the last acknowledgement: wall time (process.hrtime) and
-// process CPU time (process.cpuUsage: every thread of the process). One JSON line on standard
+// runs from the first measured send to the last acknowledgement: wall time (process.hrtime), process
+// CPU time (process.cpuUsage: every thread of the process) and the CPU time of the whole machine
+// (/proc/stat, to tell what else was running). One JSON line on standard
 // output, diagnostics on standard error. Exit code 0 when every record was acknowledged.
 //
 // Modules come from the folder scripts/bench-setup.sh installs them in (NODE_PATH), never from the
 // repository. lz4 needs the kafkajs-lz4 codec (native lz4 module); without it, lz4 runs fail.
 const crypto = require('crypto');
+const fs = require('fs');
+
+// CPU time every process on the machine spent, from the "cpu" line of /proc/stat (user, nice, system,
+// irq, softirq; USER_HZ ticks of 10 ms), or null without /proc: the runner subtracts this client's and
+// the broker's share to tell how busy everything else kept the cores.
+function machineBusySeconds() {
+  try {
+    const f = fs.readFileSync('/proc/stat', 'latin1').split('\n')[0].trim().split(/\s+/).map(Number);
+    return (f[1] + f[2] + f[3] + f[6] + f[7]) / 100;
+  } catch {
+    return null;
+  }
+}
 
 function parse(argv) {
   const options = {
@@ -95,6 +109,7 @@ async function main() {
 
   if (options.warmup > 0) await sendAll(options.warmup);
 
+  const machineBefore = machineBusySeconds();
   const cpuBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
   let delivered = 0;
@@ -107,6 +122,7 @@ async function main() {
   }
   const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
   const cpu = process.cpuUsage(cpuBefore);
+  const machineAfter = machineBusySeconds();
   await producer.disconnect();
 
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
@@ -126,6 +142,7 @@ async function main() {
     cpu_s: cpuSeconds,
     records_per_s: options.records / elapsed,
     cpu_us_per_record: cpuSeconds * 1e6 / options.records,
+    ...(machineBefore === null || machineAfter === null ? {} : { machine_busy_s: machineAfter - machineBefore }),
     delivered,
     delivery_errors: errors,
   }) + '\n');

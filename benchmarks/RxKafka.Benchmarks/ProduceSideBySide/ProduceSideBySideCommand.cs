@@ -131,6 +131,13 @@ internal static class ProduceSideBySideCommand
         if (brokerCpu is { } cpu)
         {
             node["broker_cpu_s"] = cpu.TotalSeconds;
+            // What everything else on the machine used meanwhile, in cores: the machine's busy time over the
+            // client's measured interval, less the client's and the broker's (the broker's over the client's
+            // whole life, warm-up included, so this errs low).
+            if (node["machine_busy_s"] is { } busy && node["cpu_s"] is { } own && node["elapsed_s"] is { } elapsed)
+            {
+                node["others_cores"] = Math.Max(0, busy.GetValue<double>() - own.GetValue<double>() - cpu.TotalSeconds) / elapsed.GetValue<double>();
+            }
         }
 
         var ok = process.ExitCode == 0 && node["delivery_errors"]?.GetValue<long>() == 0;
@@ -140,7 +147,7 @@ internal static class ProduceSideBySideCommand
 
     private static void PrintTable(Options options, List<PeerClient> clients, List<RunResult> results)
     {
-        Console.WriteLine($"{"client",-10} {"workload",-26} {"runs",4} {"records/s (median)",19} {"min..max",17} {"CPU us/rec",10} {"alloc B/rec",11} {"broker us/rec",13} {"rate vs conf.",13} {"CPU vs conf.",12}");
+        Console.WriteLine($"{"client",-10} {"workload",-26} {"runs",4} {"records/s (median)",19} {"min..max",17} {"CPU us/rec",10} {"alloc B/rec",11} {"broker us/rec",13} {"others",6} {"rate vs conf.",13} {"CPU vs conf.",12}");
         foreach (var workload in options.Workloads)
         {
             var baseline = Summarize(results, Baseline, workload);
@@ -172,7 +179,8 @@ internal static class ProduceSideBySideCommand
                 var cpuRatio = baseline is { } c ? $"{m.CpuMicrosPerRecord / c.CpuMicrosPerRecord:F2}x" : "-";
                 var alloc = m.AllocBytesPerRecord is { } a ? a.ToString("F1", CultureInfo.InvariantCulture) : "-";
                 var broker = m.BrokerMicrosPerRecord is { } br ? br.ToString("F2", CultureInfo.InvariantCulture) : "-";
-                Console.WriteLine($"{label} {m.Runs,4} {m.RecordsPerSecond,19:N0} {$"{m.Min:N0}..{m.Max:N0}",17} {m.CpuMicrosPerRecord,10:F2} {alloc,11} {broker,13} {rateRatio,13} {cpuRatio,12}");
+                var others = m.OtherCores is { } o ? o.ToString("F2", CultureInfo.InvariantCulture) : "-";
+                Console.WriteLine($"{label} {m.Runs,4} {m.RecordsPerSecond,19:N0} {$"{m.Min:N0}..{m.Max:N0}",17} {m.CpuMicrosPerRecord,10:F2} {alloc,11} {broker,13} {others,6} {rateRatio,13} {cpuRatio,12}");
             }
         }
 
@@ -180,6 +188,7 @@ internal static class ProduceSideBySideCommand
         Console.WriteLine("rate vs conf. = median records/s over Confluent.Kafka's (higher is better); CPU vs conf. = median client CPU per record over");
         Console.WriteLine("Confluent.Kafka's (lower is better). Target for rxkafka over 5,000,000 records: CPU at most 0.33x, rate at least 1.5x,");
         Console.WriteLine("no allocation per record on the fire-and-forget path. alloc B/rec: managed bytes per record (.NET clients only).");
+        Console.WriteLine("broker us/rec: the broker host's CPU per record. others: cores kept busy by every other process meanwhile (median).");
     }
 
     private static Summary? Summarize(List<RunResult> results, string client, ProduceWorkload workload)
@@ -194,6 +203,7 @@ internal static class ProduceSideBySideCommand
         var rates = Values("records_per_s");
         var alloc = Values("alloc_bytes_per_record");
         var broker = runs.Where(r => r["broker_cpu_s"] is not null).Select(r => r["broker_cpu_s"]!.GetValue<double>() * 1e6 / workload.Records).ToArray();
+        var others = Values("others_cores");
         return new Summary(
             runs.Count,
             Median(rates),
@@ -201,7 +211,8 @@ internal static class ProduceSideBySideCommand
             rates.Max(),
             Median(Values("cpu_us_per_record")),
             alloc.Length == 0 ? null : Median(alloc),
-            broker.Length == 0 ? null : Median(broker));
+            broker.Length == 0 ? null : Median(broker),
+            others.Length == 0 ? null : Median(others));
     }
 
     /// <summary>The median; for an even count, the mean of the middle two.</summary>
@@ -213,7 +224,7 @@ internal static class ProduceSideBySideCommand
     }
 
     private readonly record struct Summary(
-        int Runs, double RecordsPerSecond, double Min, double Max, double CpuMicrosPerRecord, double? AllocBytesPerRecord, double? BrokerMicrosPerRecord);
+        int Runs, double RecordsPerSecond, double Min, double Max, double CpuMicrosPerRecord, double? AllocBytesPerRecord, double? BrokerMicrosPerRecord, double? OtherCores);
 
     private sealed record RunResult(string Client, ProduceWorkload Workload, int Round, JsonObject? Json, bool Ok, string? Error)
     {
@@ -221,7 +232,8 @@ internal static class ProduceSideBySideCommand
 
         public string Summary => Json is null || !Ok
             ? $"FAILED: {Error}"
-            : $"{Json["records_per_s"]!.GetValue<double>(),12:N0} records/s {Json["cpu_us_per_record"]!.GetValue<double>(),7:F2} us CPU/record";
+            : $"{Json["records_per_s"]!.GetValue<double>(),12:N0} records/s {Json["cpu_us_per_record"]!.GetValue<double>(),7:F2} us CPU/record" +
+              (Json["others_cores"] is { } others ? $", other processes {others.GetValue<double>():F2} cores" : "");
     }
 
     private sealed record Options(
