@@ -24,19 +24,9 @@ CACHE="${RXKAFKA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/rxkafka}"
 PEER_SRC="$ROOT/benchmarks/Peers/kafkajs"
 PEER_DIR="$CACHE/peers/kafkajs"
 
-SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-apt_updated=0
-apt_install() {
-  local need=()
-  for pkg in "$@"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
-  done
-  [ ${#need[@]} -eq 0 ] && return 0
-  echo "bench-setup: installing ${need[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  if [ $apt_updated -eq 0 ]; then $SUDO apt-get update -qq; apt_updated=1; fi
-  $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-}
+APT_LABEL=bench-setup
+# shellcheck source=scripts/apt-install.sh
+source "$ROOT/scripts/apt-install.sh"
 
 # node and npm (the machine usually has both); a C++ toolchain and Python for node-gyp (lz4's native module).
 command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using RxKafka.Testing.MockCluster;
 
 namespace RxKafka.Benchmarks.ProduceSideBySide;
@@ -112,19 +111,10 @@ internal static class ProducePeers
     public static (string? Assembly, string? Error) Build(string root, string project)
     {
         var path = Path.Combine(root, project);
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
-        foreach (var argument in new[] { "build", path, "-c", "Release", "-nologo", "-v", "quiet" })
+        var (exitCode, output, error) = ChildProcess.Run("dotnet", ["build", path, "-c", "Release", "-nologo", "-v", "quiet"], root);
+        if (exitCode != 0)
         {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            var lines = (output + error.Result).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var lines = (output + error).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             return (null, $"dotnet build {project} failed: {string.Join(" | ", lines.Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)).Distinct().Take(3))}");
         }
 
