@@ -14,9 +14,11 @@
 // standard output; diagnostics on standard error. Exit code 0 when every record was delivered.
 //
 // librdkafka is the linux-x64 native library of the librdkafka.redist package Confluent.Kafka
-// depends on, unless --librdkafka names another file (loaded with Confluent.Kafka's Library.Load).
+// depends on, unless --librdkafka names another file (loaded with Confluent.Kafka's Library.Load, with
+// its "libdl" import resolved to Debian's libdl.so.2).
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Confluent.Kafka;
 
@@ -77,7 +79,17 @@ catch (Exception e) when (e is ArgumentException or FormatException or OverflowE
 
 if (library is not null)
 {
-    Library.Load(library);
+    // Library.Load(path) dlopens the file through a P/Invoke of "libdl", which Debian names libdl.so.2
+    // (libdl.so comes only with the -dev package); then Confluent.Kafka binds its "librdkafka" imports,
+    // which would otherwise find the redist package's copy: both names are resolved here.
+    var native = NativeLibrary.Load(Path.GetFullPath(library));
+    NativeLibrary.SetDllImportResolver(typeof(Library).Assembly, (name, assembly, searchPath) => name switch
+    {
+        "libdl" => NativeLibrary.Load("libdl.so.2"),
+        _ when name.Contains("librdkafka", StringComparison.Ordinal) => native,
+        _ => 0,
+    });
+    Library.Load(Path.GetFullPath(library));
 }
 
 var config = new ProducerConfig
@@ -177,6 +189,7 @@ using (var json = new Utf8JsonWriter(Console.OpenStandardOutput()))
     json.WriteStartObject();
     json.WriteString("client", "confluent");
     json.WriteString("version", $"Confluent.Kafka {typeof(IProducer<,>).Assembly.GetName().Version?.ToString(3)}, librdkafka {Library.VersionString}");
+    json.WriteString("librdkafka_file", LoadedLibrdkafka());
     json.WriteNumber("records", records);
     json.WriteNumber("value_bytes", valueBytes);
     json.WriteString("compression", compression);
@@ -209,6 +222,21 @@ if (counter.Errors > 0)
 }
 
 return counter.Errors == 0 && counter.Delivered == records ? 0 : 1;
+
+// The librdkafka file this process mapped (from /proc/self/maps), or "unknown".
+static string LoadedLibrdkafka()
+{
+    try
+    {
+        return File.ReadLines("/proc/self/maps").Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(fields => fields.Length >= 6 && fields[5].Contains("librdkafka", StringComparison.Ordinal))
+            .Select(fields => fields[5]).FirstOrDefault() ?? "unknown";
+    }
+    catch (IOException)
+    {
+        return "unknown";
+    }
+}
 
 // CPU time every process on the machine spent, from the "cpu" line of /proc/stat (user, nice, system,
 // irq, softirq; USER_HZ ticks of 10 ms), or -1 without /proc: the runner subtracts this client's and the
