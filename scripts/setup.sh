@@ -29,19 +29,9 @@ TLS_DIR="$CACHE/tls"
 KRB_DIR="$CACHE/kerberos"
 KRB_REALM=RXKAFKA.TEST
 
-SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-apt_updated=0
-apt_install() {
-  local need=()
-  for pkg in "$@"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
-  done
-  [ ${#need[@]} -eq 0 ] && return 0
-  echo "setup: installing ${need[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  if [ $apt_updated -eq 0 ]; then $SUDO apt-get update -qq; apt_updated=1; fi
-  $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-}
+APT_LABEL=setup
+# shellcheck source=scripts/apt-install.sh
+source "$(dirname "$0")/apt-install.sh"
 
 apt_install liblz4-1 libzstd1 python3-kafka python3-snappy python3-lz4 python3-zstandard python3-xxhash \
   librdkafka1 stunnel4 openssl krb5-kdc krb5-admin-server krb5-user libgssapi-krb5-2

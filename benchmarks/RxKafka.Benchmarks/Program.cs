@@ -7,6 +7,12 @@ if (args is ["alloc", ..])
     return;
 }
 
+if (args is ["produce-sidebyside", ..])
+{
+    Environment.ExitCode = await RxKafka.Benchmarks.ProduceSideBySide.ProduceSideBySideCommand.RunAsync(args[1..]);
+    return;
+}
+
 if (args is ["sidebyside"])
 {
     await SideBySide.RunAsync();

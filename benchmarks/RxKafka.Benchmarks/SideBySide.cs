@@ -78,19 +78,10 @@ internal static class SideBySide
 
     private static (string Name, int Version, double Sequential, double Pipelined)? RunPeer(string script, string bootstrap)
     {
-        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { script, bootstrap, Sequential.ToString(), Pipelined.ToString(), Batch.ToString() })
+        var (exitCode, output, error) = ChildProcess.Run(Python, [script, bootstrap, Sequential.ToString(), Pipelined.ToString(), Batch.ToString()]);
+        if (exitCode != 0)
         {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            Console.WriteLine($"kafka-python failed (exit {process.ExitCode}): {error.Result.Trim()}");
+            Console.WriteLine($"kafka-python failed (exit {exitCode}): {error.Trim()}");
             return null;
         }
 

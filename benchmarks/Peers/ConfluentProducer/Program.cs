@@ -1,0 +1,294 @@
+// The Confluent.Kafka peer of RxKafka's side-by-side producer benchmark (docs/benchmarks.md).
+//
+//   ConfluentProducer --bootstrap HOST:PORT,... --topic NAME [--records 1000000] [--value-bytes 100]
+//                     [--compression none|lz4|...] [--acks 1] [--linger-ms 5] [--batch-size 1000000]
+//                     [--warmup 10000] [--librdkafka PATH] [--set key=value]...
+//
+// Fire-and-forget Produce of N records (no key, a value of random bytes) with a delivery handler
+// counting the reports, then Flush. Before the measured run, --warmup records are produced and
+// flushed the same way (connections, metadata, JIT), and are not counted. The measured interval
+// runs from the first measured Produce to the last delivery report; over it, wall time
+// (Stopwatch), process CPU time (Environment.CpuUsage: getrusage, every thread, librdkafka's
+// native ones included), managed allocation (GC.GetTotalAllocatedBytes) and the CPU time of the whole
+// machine (/proc/stat, to tell what else was running). One JSON line on
+// standard output; diagnostics on standard error. Exit code 0 when every record was delivered.
+//
+// librdkafka is the linux-x64 native library of the librdkafka.redist package Confluent.Kafka
+// depends on, unless --librdkafka names another file (loaded with Confluent.Kafka's Library.Load, with
+// its "libdl" import resolved to Debian's libdl.so.2).
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Confluent.Kafka;
+
+var bootstrap = "";
+var topic = "";
+long records = 1_000_000;
+var valueBytes = 100;
+var compression = "none";
+var acks = "1";
+var lingerMs = 5;
+var batchSize = 1_000_000;
+long warmup = 10_000;
+string? library = null;
+var extra = new List<KeyValuePair<string, string>>();
+
+try
+{
+    for (var i = 0; i < args.Length; i++)
+    {
+        string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+        long Number() => long.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture);
+        switch (args[i])
+        {
+            case "--bootstrap": bootstrap = Value(); break;
+            case "--topic": topic = Value(); break;
+            case "--records": records = Number(); break;
+            case "--value-bytes": valueBytes = checked((int)Number()); break;
+            case "--compression": compression = Value(); break;
+            case "--acks": acks = Value(); break;
+            case "--linger-ms": lingerMs = checked((int)Number()); break;
+            case "--batch-size": batchSize = checked((int)Number()); break;
+            case "--warmup": warmup = Number(); break;
+            case "--librdkafka": library = Value(); break;
+            case "--set":
+                var setting = Value();
+                var eq = setting.IndexOf('=');
+                if (eq <= 0)
+                {
+                    throw new ArgumentException($"--set needs key=value, got '{setting}'");
+                }
+
+                extra.Add(new(setting[..eq], setting[(eq + 1)..]));
+                break;
+            default: throw new ArgumentException($"unknown argument '{args[i]}'");
+        }
+    }
+
+    if (bootstrap.Length == 0 || topic.Length == 0 || records < 1)
+    {
+        throw new ArgumentException("--bootstrap and --topic are required, --records must be at least 1");
+    }
+}
+catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
+{
+    Console.Error.WriteLine($"ConfluentProducer: {e.Message}");
+    return 2;
+}
+
+if (library is not null)
+{
+    // Library.Load(path) dlopens the file through a P/Invoke of "libdl", which Debian names libdl.so.2
+    // (libdl.so comes only with the -dev package); then Confluent.Kafka binds its "librdkafka" imports,
+    // which would otherwise find the redist package's copy: both names are resolved here.
+    var native = NativeLibrary.Load(Path.GetFullPath(library));
+    NativeLibrary.SetDllImportResolver(typeof(Library).Assembly, (name, assembly, searchPath) => name switch
+    {
+        "libdl" => NativeLibrary.Load("libdl.so.2"),
+        _ when name.Contains("librdkafka", StringComparison.Ordinal) => native,
+        _ => 0,
+    });
+    Library.Load(Path.GetFullPath(library));
+}
+
+var config = new ProducerConfig
+{
+    BootstrapServers = bootstrap,
+    ClientId = "confluent-bench",
+    Acks = acks switch { "0" => Acks.None, "1" => Acks.Leader, "all" or "-1" => Acks.All, _ => throw new ArgumentException($"--acks {acks}") },
+    EnableIdempotence = false,
+    LingerMs = lingerMs,
+    BatchSize = batchSize,
+    CompressionType = Enum.Parse<CompressionType>(compression, ignoreCase: true),
+};
+foreach (var (key, value) in extra)
+{
+    config.Set(key, value);
+}
+
+// Values: a pool of distinct random arrays, cycled (Produce copies the value into librdkafka, so a
+// message can be reused as soon as Produce returns). Random bytes do not compress: lz4 costs its
+// CPU and saves nothing, for every client alike.
+const int Pool = 1024;
+var random = new Random(42);
+var messages = new Message<Null, byte[]>[Pool];
+for (var i = 0; i < messages.Length; i++)
+{
+    var value = new byte[valueBytes];
+    random.NextBytes(value);
+    messages[i] = new Message<Null, byte[]> { Value = value };
+}
+
+var counter = new DeliveryCounter();
+long queueFullWaits = 0;
+using var producer = new ProducerBuilder<Null, byte[]>(config)
+    .SetErrorHandler((_, error) => Console.Error.WriteLine($"ConfluentProducer: {error.Code}: {error.Reason}"))
+    .Build();
+Action<DeliveryReport<Null, byte[]>> onDelivery = counter.OnDelivery;
+
+void ProduceAll(long count)
+{
+    for (long i = 0; i < count; i++)
+    {
+        var message = messages[i % Pool];
+        while (true)
+        {
+            try
+            {
+                producer.Produce(topic, message, onDelivery);
+                break;
+            }
+            catch (ProduceException<Null, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                // queue.buffering.max.messages (default 100,000) reached: wait for deliveries.
+                queueFullWaits++;
+                Thread.Sleep(1);
+            }
+        }
+    }
+}
+
+void FlushAll()
+{
+    while (producer.Flush(TimeSpan.FromSeconds(10)) > 0)
+    {
+        Console.Error.WriteLine($"ConfluentProducer: still flushing ({counter.Delivered} delivered)");
+    }
+}
+
+if (warmup > 0)
+{
+    counter.Reset(warmup);
+    ProduceAll(warmup);
+    FlushAll();
+    if (counter.Errors > 0)
+    {
+        Console.Error.WriteLine($"ConfluentProducer: {counter.Errors} warm-up deliveries failed, first: {counter.FirstError}");
+        return 1;
+    }
+}
+
+counter.Reset(records);
+queueFullWaits = 0;
+var machineBefore = MachineBusySeconds();
+var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+var cpuBefore = Environment.CpuUsage;
+var started = Stopwatch.GetTimestamp();
+ProduceAll(records);
+FlushAll();
+var (ended, cpuAfter) = counter.LastReport;
+var machineBusy = MachineBusySeconds() - machineBefore;
+var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+
+var elapsed = Stopwatch.GetElapsedTime(started, ended).TotalSeconds;
+var user = (cpuAfter.UserTime - cpuBefore.UserTime).TotalSeconds;
+var system = (cpuAfter.PrivilegedTime - cpuBefore.PrivilegedTime).TotalSeconds;
+using (var json = new Utf8JsonWriter(Console.OpenStandardOutput()))
+{
+    json.WriteStartObject();
+    json.WriteString("client", "confluent");
+    json.WriteString("version", $"Confluent.Kafka {typeof(IProducer<,>).Assembly.GetName().Version?.ToString(3)}, librdkafka {Library.VersionString}");
+    json.WriteString("librdkafka_file", LoadedLibrdkafka());
+    json.WriteNumber("records", records);
+    json.WriteNumber("value_bytes", valueBytes);
+    json.WriteString("compression", compression);
+    json.WriteString("acks", acks);
+    json.WriteNumber("linger_ms", lingerMs);
+    json.WriteNumber("batch_size", batchSize);
+    json.WriteNumber("warmup", warmup);
+    json.WriteNumber("elapsed_s", elapsed);
+    json.WriteNumber("cpu_user_s", user);
+    json.WriteNumber("cpu_sys_s", system);
+    json.WriteNumber("cpu_s", user + system);
+    json.WriteNumber("records_per_s", records / elapsed);
+    json.WriteNumber("cpu_us_per_record", (user + system) * 1e6 / records);
+    json.WriteNumber("alloc_bytes_per_record", (double)allocated / records);
+    if (machineBusy is { } busy)
+    {
+        json.WriteNumber("machine_busy_s", busy);
+    }
+
+    json.WriteNumber("delivered", counter.Delivered);
+    json.WriteNumber("delivery_errors", counter.Errors);
+    json.WriteNumber("queue_full_waits", queueFullWaits);
+    json.WriteEndObject();
+}
+
+Console.Out.WriteLine();
+if (counter.Errors > 0)
+{
+    Console.Error.WriteLine($"ConfluentProducer: {counter.Errors} deliveries failed, first: {counter.FirstError}");
+}
+
+return counter.Errors == 0 && counter.Delivered == records ? 0 : 1;
+
+// The librdkafka file this process mapped (from /proc/self/maps), or "unknown".
+static string LoadedLibrdkafka()
+{
+    try
+    {
+        return File.ReadLines("/proc/self/maps").Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(fields => fields.Length >= 6 && fields[5].Contains("librdkafka", StringComparison.Ordinal))
+            .Select(fields => fields[5]).FirstOrDefault() ?? "unknown";
+    }
+    catch (IOException)
+    {
+        return "unknown";
+    }
+}
+
+// CPU time every process on the machine spent, from the "cpu" line of /proc/stat (user, nice, system,
+// irq, softirq; USER_HZ ticks of 10 ms), or -1 without /proc: the runner subtracts this client's and the
+// broker's share to tell how busy everything else kept the cores.
+static double? MachineBusySeconds()
+{
+    try
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        long Field(int i) => long.Parse(fields[i], CultureInfo.InvariantCulture);
+        return (Field(1) + Field(2) + Field(3) + Field(6) + Field(7)) / 100.0;
+    }
+    catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException or UnauthorizedAccessException)
+    {
+        return null;
+    }
+}
+
+/// <summary>Counts delivery reports (called on Confluent.Kafka's poll thread) and notes when the last one came.</summary>
+internal sealed class DeliveryCounter
+{
+    private long _expected;
+    private long _delivered;
+    private long _errors;
+
+    public long Delivered => Volatile.Read(ref _delivered);
+
+    public long Errors => Volatile.Read(ref _errors);
+
+    public string? FirstError { get; private set; }
+
+    /// <summary>The Stopwatch timestamp and process CPU usage at the last expected report.</summary>
+    public (long Timestamp, Environment.ProcessCpuUsage Cpu) LastReport { get; private set; }
+
+    public void Reset(long expected)
+    {
+        _expected = expected;
+        _delivered = 0;
+        _errors = 0;
+        FirstError = null;
+    }
+
+    public void OnDelivery(DeliveryReport<Null, byte[]> report)
+    {
+        if (report.Error.IsError && Interlocked.Increment(ref _errors) == 1)
+        {
+            FirstError = $"{report.Error.Code}: {report.Error.Reason}";
+        }
+
+        if (Interlocked.Increment(ref _delivered) == _expected)
+        {
+            LastReport = (Stopwatch.GetTimestamp(), Environment.CpuUsage);
+        }
+    }
+}
