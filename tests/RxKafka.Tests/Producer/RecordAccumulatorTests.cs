@@ -1,3 +1,4 @@
+using System.Reactive.Concurrency;
 using RxKafka.Producer.Engine;
 using RxKafka.Protocol.Records;
 using RxKafka.Testing;
@@ -38,6 +39,23 @@ public sealed class RecordAccumulatorTests : ReactiveTest
         Assert.Equal([(TimeSpan.FromMilliseconds(6).Ticks, Orders0)], _ready);
         using var batch = accumulator.TakeReady(Orders0, _scheduler.Now);
         Assert.Equal(2, batch!.Count);
+    }
+
+    [Fact]
+    public void I2_a_linger_timer_that_fires_before_the_clock_says_so_still_makes_the_batch_ready()
+    {
+        // Real timers can fire a little before the scheduler's Now reaches their due time. A batch
+        // must not miss its only wake-up because a clock comparison says "not yet".
+        _scheduler.AdvanceTo(TimeSpan.FromSeconds(1));
+        var early = new EarlyClock(_scheduler, TimeSpan.FromMilliseconds(1));
+        using var accumulator = new RecordAccumulator(new ProducerOptions { BatchSize = 1000, Linger = TimeSpan.FromMilliseconds(5) }, early, tp => _ready.Add((_scheduler.Clock, tp)));
+        Append(accumulator, Orders0);
+
+        _scheduler.AdvanceBy(TimeSpan.FromMilliseconds(4));
+
+        Assert.Single(_ready); // the timer fired 1 ms before the clock reached linger.ms
+        using var batch = accumulator.TakeReady(Orders0, early.Now);
+        Assert.NotNull(batch);
     }
 
     [Fact]
@@ -107,7 +125,8 @@ public sealed class RecordAccumulatorTests : ReactiveTest
         var first = accumulator.TakeReady(Orders0, _scheduler.Now)!;
         Append(accumulator, Orders0);
         first.Attempts = 1;
-        first.RetryNotBefore = _scheduler.Now + TimeSpan.FromMilliseconds(100);
+        first.BackingOff = true;
+        _scheduler.Schedule(TimeSpan.FromMilliseconds(100), () => first.BackingOff = false);
 
         accumulator.Requeue([first]);
 
@@ -134,5 +153,18 @@ public sealed class RecordAccumulatorTests : ReactiveTest
         var record = Assert.Single(read);
         Assert.Equal(("k", "v", 1234L), (System.Text.Encoding.UTF8.GetString(record.Key.Span), System.Text.Encoding.UTF8.GetString(record.Value.Span), record.Timestamp));
         Assert.True(bytes.Span.SequenceEqual(batch.Build(RxKafka.Protocol.CompressionType.None, null, 99, 9, 99).Span)); // built once
+    }
+
+    /// <summary>A scheduler whose relative timers fire <c>early</c> before their time on its own clock.</summary>
+    private sealed class EarlyClock(IScheduler inner, TimeSpan early) : IScheduler
+    {
+        public DateTimeOffset Now => inner.Now;
+
+        public IDisposable Schedule<TState>(TState state, Func<IScheduler, TState, IDisposable> action) => inner.Schedule(state, (_, s) => action(this, s));
+
+        public IDisposable Schedule<TState>(TState state, TimeSpan dueTime, Func<IScheduler, TState, IDisposable> action) =>
+            inner.Schedule(state, dueTime > early ? dueTime - early : TimeSpan.Zero, (_, s) => action(this, s));
+
+        public IDisposable Schedule<TState>(TState state, DateTimeOffset dueTime, Func<IScheduler, TState, IDisposable> action) => inner.Schedule(state, dueTime - early, (_, s) => action(this, s));
     }
 }

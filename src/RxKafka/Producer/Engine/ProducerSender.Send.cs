@@ -184,11 +184,12 @@ internal sealed partial class ProducerSender
     private void Requeue(ProducerBatch batch, TimeSpan backoff)
     {
         batch.RetryNotBefore = _scheduler.Now + backoff;
+        batch.BackingOff = backoff > TimeSpan.Zero;
         _accumulator.Requeue([batch]);
-        var partition = batch.Partition;
-        _scheduler.Schedule((Sender: this, Partition: partition), backoff, static (_, s) =>
+        _scheduler.Schedule((Sender: this, Batch: batch), backoff, static (_, s) =>
         {
-            s.Sender.OnReady(s.Partition);
+            s.Batch.BackingOff = false;
+            s.Sender.OnReady(s.Batch.Partition);
             return Disposable.Empty;
         });
     }

@@ -269,8 +269,8 @@ internal sealed class RecordAccumulator : IDisposable
     }
 
     private bool IsReady(ProducerBatch batch, DateTimeOffset now) =>
-        now >= batch.RetryNotBefore
-        && (batch.IsClosed || batch.Attempts > 0 || _closed || Volatile.Read(ref _flushing) > 0 || now - batch.CreatedAt >= _options.Linger);
+        !batch.BackingOff
+        && (batch.IsClosed || batch.Lingered || batch.Attempts > 0 || _closed || Volatile.Read(ref _flushing) > 0 || _options.Linger <= TimeSpan.Zero);
 
     private void ScheduleLinger(TopicPartition partition, ProducerBatch batch)
     {
@@ -283,11 +283,12 @@ internal sealed class RecordAccumulator : IDisposable
         var timer = new SingleAssignmentDisposable();
         _timers.Add(timer);
         timer.Disposable = _scheduler.Schedule(
-            (Accumulator: this, Partition: partition, Timer: timer),
+            (Accumulator: this, Partition: partition, Timer: timer, Batch: batch),
             _options.Linger,
             static (_, s) =>
             {
                 s.Accumulator._timers.Remove(s.Timer);
+                s.Batch.Lingered = true;
                 s.Accumulator._ready(s.Partition);
                 return Disposable.Empty;
             });
