@@ -145,6 +145,7 @@ internal sealed partial class ProducerSender : IAsyncDisposable
         private readonly object _gate = new();
         private int _inFlight;
         private bool _draining;
+        private bool _wokenWhileDraining;
 
         public void Wake()
         {
@@ -152,43 +153,47 @@ internal sealed partial class ProducerSender : IAsyncDisposable
             {
                 if (_draining)
                 {
+                    // The thread draining now looks again before it stops: no wake-up is lost.
+                    _wokenWhileDraining = true;
                     return;
                 }
 
                 _draining = true;
             }
 
-            try
+            while (true)
             {
-                while (true)
+                var batches = default(List<ProducerBatch>);
+                var full = false;
+                lock (_gate)
                 {
-                    lock (_gate)
-                    {
-                        if (_inFlight >= sender._options.MaxInFlightRequestsPerConnection || sender._disposed || sender.IsPaused)
-                        {
-                            return;
-                        }
-                    }
+                    _wokenWhileDraining = false;
+                    full = _inFlight >= sender._options.MaxInFlightRequestsPerConnection || sender._disposed || sender.IsPaused;
+                }
 
-                    var batches = sender.Drain(nodeId);
-                    if (batches.Count == 0)
-                    {
-                        return;
-                    }
+                if (!full)
+                {
+                    batches = sender.Drain(nodeId);
+                }
 
+                if (batches is { Count: > 0 })
+                {
                     lock (_gate)
                     {
                         _inFlight++;
                     }
 
                     _ = SendAsync(batches);
+                    continue;
                 }
-            }
-            finally
-            {
+
                 lock (_gate)
                 {
-                    _draining = false;
+                    if (!_wokenWhileDraining)
+                    {
+                        _draining = false;
+                        return;
+                    }
                 }
             }
         }
