@@ -1,0 +1,252 @@
+// The RxKafka side of the side-by-side producer benchmark (docs/benchmarks.md): the same arguments,
+// workload and JSON line as the Confluent.Kafka peer.
+//
+//   RxKafkaProducer --bootstrap HOST:PORT,... --topic NAME [--records 1000000] [--value-bytes 100]
+//                   [--compression none|lz4|...] [--acks 1] [--linger-ms 5] [--batch-size 1000000]
+//                   [--warmup 10000] [--set key=value]...
+//
+// Fire-and-forget Send of N records (no key, a value of random bytes from a pool), with no callback, so
+// nothing is allocated per record; then FlushAsync, which completes when the last batch is
+// acknowledged: that is the end of the measured interval. Delivered and failed records are counted
+// from the producer's own meter (RxKafka.Producer), per batch. Idempotence is off, as for the peers.
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Text.Json;
+using RxKafka;
+using RxKafka.Network;
+using RxKafka.Serialization;
+
+var bootstrap = "";
+var topic = "";
+long records = 1_000_000;
+var valueBytes = 100;
+var compression = "none";
+var acks = "1";
+var lingerMs = 5;
+var batchSize = 1_000_000;
+long warmup = 10_000;
+var extra = new Dictionary<string, string>();
+
+try
+{
+    for (var i = 0; i < args.Length; i++)
+    {
+        string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+        long Number() => long.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture);
+        switch (args[i])
+        {
+            case "--bootstrap": bootstrap = Value(); break;
+            case "--topic": topic = Value(); break;
+            case "--records": records = Number(); break;
+            case "--value-bytes": valueBytes = checked((int)Number()); break;
+            case "--compression": compression = Value(); break;
+            case "--acks": acks = Value(); break;
+            case "--linger-ms": lingerMs = checked((int)Number()); break;
+            case "--batch-size": batchSize = checked((int)Number()); break;
+            case "--warmup": warmup = Number(); break;
+            case "--librdkafka": Value(); break; // the peers' option; RxKafka has no native library
+            case "--set":
+                var setting = Value();
+                var eq = setting.IndexOf('=');
+                if (eq <= 0)
+                {
+                    throw new ArgumentException($"--set needs key=value, got '{setting}'");
+                }
+
+                extra[setting[..eq]] = setting[(eq + 1)..];
+                break;
+            default: throw new ArgumentException($"unknown argument '{args[i]}'");
+        }
+    }
+
+    if (bootstrap.Length == 0 || topic.Length == 0 || records < 1)
+    {
+        throw new ArgumentException("--bootstrap and --topic are required, --records must be at least 1");
+    }
+}
+catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
+{
+    Console.Error.WriteLine($"RxKafkaProducer: {e.Message}");
+    return 2;
+}
+
+var config = new Dictionary<string, string>(extra)
+{
+    ["bootstrap.servers"] = bootstrap,
+    ["client.id"] = "rxkafka-bench",
+    ["acks"] = acks,
+    ["enable.idempotence"] = "false",
+    ["linger.ms"] = lingerMs.ToString(CultureInfo.InvariantCulture),
+    ["batch.size"] = batchSize.ToString(CultureInfo.InvariantCulture),
+    ["compression.type"] = compression,
+};
+ProducerOptions options;
+try
+{
+    options = ProducerOptions.FromConfig(config);
+    // A batch may be as large as batch.size: let requests and buffer memory hold several.
+    options = options with
+    {
+        MaxRequestSize = Math.Max(options.MaxRequestSize, batchSize + 1024),
+        BufferMemory = Math.Max(options.BufferMemory, 64L * batchSize),
+    };
+}
+catch (KafkaConfigException e)
+{
+    Console.Error.WriteLine($"RxKafkaProducer: {e.Message}");
+    return 2;
+}
+
+const int Pool = 1024;
+var random = new Random(42);
+var pool = new ProducerRecord<byte[]?, byte[]?>[Pool];
+for (var i = 0; i < pool.Length; i++)
+{
+    var value = new byte[valueBytes];
+    random.NextBytes(value);
+    pool[i] = new ProducerRecord<byte[]?, byte[]?>(topic, null, value);
+}
+
+var counts = new Counts();
+using var listener = new MeterListener();
+listener.InstrumentPublished = (instrument, l) =>
+{
+    if (instrument.Meter.Name == "RxKafka.Producer" && instrument.Name is "rxkafka.producer.records.sent" or "rxkafka.producer.records.failed")
+    {
+        l.EnableMeasurementEvents(instrument, counts);
+    }
+};
+listener.SetMeasurementEventCallback<long>(static (instrument, value, _, state) => ((Counts)state!).Add(instrument.Name, value));
+listener.Start();
+
+await using var producer = new KafkaProducer<byte[]?, byte[]?>(options, Serializers.ByteArray, Serializers.ByteArray);
+
+// With --first-error, failures are caught with a callback (allocating per record) to say why.
+string? firstError = null;
+Action<DeliveryReport<byte[]?, byte[]?>>? onDelivery = Environment.GetEnvironmentVariable("RXKAFKA_BENCH_FIRST_ERROR") is null
+    ? null
+    : report =>
+    {
+        if (report.Error is { } error)
+        {
+            Interlocked.CompareExchange(ref firstError, $"{report.Metadata.TopicPartition}: {error.GetType().Name}: {error.Message}", null);
+        }
+    };
+
+void SendAll(long count)
+{
+    for (long i = 0; i < count; i++)
+    {
+        producer.Send(pool[i % Pool], onDelivery);
+    }
+}
+
+if (warmup > 0)
+{
+    // The first record waits for metadata; the rest follow the same way.
+    await producer.ProduceAsync(pool[0]);
+    SendAll(warmup - 1);
+    await producer.FlushAsync();
+    if (counts.Failed > 0)
+    {
+        Console.Error.WriteLine($"RxKafkaProducer: {counts.Failed} warm-up records failed");
+        return 1;
+    }
+}
+
+counts.Reset();
+var machineBefore = MachineBusySeconds();
+var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+var cpuBefore = Environment.CpuUsage;
+var started = Stopwatch.GetTimestamp();
+SendAll(records);
+await producer.FlushAsync();
+var ended = Stopwatch.GetTimestamp();
+var cpuAfter = Environment.CpuUsage;
+var machineBusy = MachineBusySeconds() - machineBefore;
+var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+
+var elapsed = Stopwatch.GetElapsedTime(started, ended).TotalSeconds;
+var user = (cpuAfter.UserTime - cpuBefore.UserTime).TotalSeconds;
+var system = (cpuAfter.PrivilegedTime - cpuBefore.PrivilegedTime).TotalSeconds;
+using (var json = new Utf8JsonWriter(Console.OpenStandardOutput()))
+{
+    json.WriteStartObject();
+    json.WriteString("client", "rxkafka");
+    json.WriteString("version", $"RxKafka {typeof(KafkaProducer<,>).Assembly.GetName().Version?.ToString(3)}");
+    json.WriteNumber("records", records);
+    json.WriteNumber("value_bytes", valueBytes);
+    json.WriteString("compression", compression);
+    json.WriteString("acks", acks);
+    json.WriteNumber("linger_ms", lingerMs);
+    json.WriteNumber("batch_size", batchSize);
+    json.WriteNumber("warmup", warmup);
+    json.WriteNumber("elapsed_s", elapsed);
+    json.WriteNumber("cpu_user_s", user);
+    json.WriteNumber("cpu_sys_s", system);
+    json.WriteNumber("cpu_s", user + system);
+    json.WriteNumber("records_per_s", records / elapsed);
+    json.WriteNumber("cpu_us_per_record", (user + system) * 1e6 / records);
+    json.WriteNumber("alloc_bytes_per_record", (double)allocated / records);
+    if (machineBusy is { } busy)
+    {
+        json.WriteNumber("machine_busy_s", busy);
+    }
+
+    json.WriteNumber("delivered", counts.Sent);
+    json.WriteNumber("delivery_errors", counts.Failed);
+    json.WriteEndObject();
+}
+
+Console.Out.WriteLine();
+if (firstError is not null)
+{
+    Console.Error.WriteLine($"RxKafkaProducer: first failure: {firstError}");
+}
+
+return counts.Failed == 0 && counts.Sent == records ? 0 : 1;
+
+// CPU time every process on the machine spent (/proc/stat's cpu line), or null without /proc.
+static double? MachineBusySeconds()
+{
+    try
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        long Field(int i) => long.Parse(fields[i], CultureInfo.InvariantCulture);
+        return (Field(1) + Field(2) + Field(3) + Field(6) + Field(7)) / 100.0;
+    }
+    catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException or UnauthorizedAccessException)
+    {
+        return null;
+    }
+}
+
+/// <summary>Records sent and failed, from the producer's meter (counted per batch).</summary>
+internal sealed class Counts
+{
+    private long _sent;
+    private long _failed;
+
+    public long Sent => Interlocked.Read(ref _sent);
+
+    public long Failed => Interlocked.Read(ref _failed);
+
+    public void Add(string instrument, long value)
+    {
+        if (instrument == "rxkafka.producer.records.sent")
+        {
+            Interlocked.Add(ref _sent, value);
+        }
+        else
+        {
+            Interlocked.Add(ref _failed, value);
+        }
+    }
+
+    public void Reset()
+    {
+        Interlocked.Exchange(ref _sent, 0);
+        Interlocked.Exchange(ref _failed, 0);
+    }
+}
