@@ -12,7 +12,8 @@ internal sealed class StreamTransport : IKafkaTransport
 {
     // 64 KiB reads: a Fetch response arrives in few reads; the pool hands the buffers back.
     internal const int ReadBufferSize = 64 * 1024;
-    private const int MinimumWriteBufferSize = 4096;
+    // 64 KiB segments: a megabyte Produce request goes out in 16 writes, not 256.
+    private const int MinimumWriteBufferSize = 64 * 1024;
 
     private readonly Stream _stream;
     private int _disposed;
@@ -23,8 +24,8 @@ internal sealed class StreamTransport : IKafkaTransport
         _stream = stream;
         Description = description;
         AppliedOptions = applied;
-        Input = PipeReader.Create(stream, new StreamPipeReaderOptions(MemoryPool<byte>.Shared, ReadBufferSize, minimumReadSize: 1024, leaveOpen: true));
-        Output = PipeWriter.Create(stream, new StreamPipeWriterOptions(MemoryPool<byte>.Shared, MinimumWriteBufferSize, leaveOpen: true));
+        Input = PipeReader.Create(stream, new StreamPipeReaderOptions(TransportMemoryPool.Instance, ReadBufferSize, minimumReadSize: 1024, leaveOpen: true));
+        Output = PipeWriter.Create(stream, new StreamPipeWriterOptions(TransportMemoryPool.Instance, MinimumWriteBufferSize, leaveOpen: true));
     }
 
     /// <inheritdoc/>

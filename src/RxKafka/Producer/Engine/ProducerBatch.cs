@@ -22,12 +22,12 @@ internal sealed class ProducerBatch : IDisposable
     private readonly List<(int Index, long Timestamp, IDeliveryCallback Callback)> _callbacks = new();
     private ReadOnlyMemory<byte> _built;
 
-    public ProducerBatch(TopicPartition partition, DateTimeOffset createdAt, int initialCapacity, long id = 0)
+    public ProducerBatch(TopicPartition partition, DateTimeOffset createdAt, int initialCapacity, long id = 0, System.Buffers.ArrayPool<byte>? pool = null)
     {
         Id = id;
         Partition = partition;
         CreatedAt = createdAt;
-        _builder = new RecordBatchBuilder(initialCapacity);
+        _builder = new RecordBatchBuilder(initialCapacity, pool);
     }
 
     /// <summary>Increases with each batch made: a partition's batches go out in this order.</summary>

@@ -20,6 +20,7 @@ internal sealed class RecordAccumulator : IDisposable
     private readonly ConcurrentDictionary<TopicPartition, PartitionQueue> _queues = new();
     private readonly CompositeDisposable _timers = new();
     private readonly Action<ProducerBatch, Exception> _expired;
+    private readonly System.Buffers.ArrayPool<byte> _buffers;
     private long _nextBatchId;
     private int _flushing;
     private bool _closed;
@@ -34,6 +35,11 @@ internal sealed class RecordAccumulator : IDisposable
         _scheduler = scheduler;
         _ready = ready;
         _expired = expired ?? ((batch, _) => batch.Dispose());
+        // The producer's own pool of batch buffers: the shared pool keeps only a few arrays of each
+        // size per core, far fewer than buffer.memory holds when sends run ahead of the brokers.
+        var largest = (int)Math.Min(int.MaxValue / 2, Math.Max(options.BatchSize, options.MaxRequestSize) + (long)RecordBatch.HeaderSize);
+        var perBucket = (int)Math.Clamp(options.BufferMemory / Math.Max(options.BatchSize, 1024) + 16, 16, 4096);
+        _buffers = System.Buffers.ArrayPool<byte>.Create(largest, perBucket);
     }
 
     /// <summary>The partitions that have batches (for the sender's drain and for flush).</summary>
@@ -67,7 +73,7 @@ internal sealed class RecordAccumulator : IDisposable
             opened = open is null;
             if (open is null)
             {
-                open = new ProducerBatch(partition, _scheduler.Now, Math.Max(_options.BatchSize, size) + RecordBatch.HeaderSize, Interlocked.Increment(ref _nextBatchId));
+                open = new ProducerBatch(partition, _scheduler.Now, Math.Max(_options.BatchSize, size) + RecordBatch.HeaderSize, Interlocked.Increment(ref _nextBatchId), _buffers);
                 queue.Batches.AddLast(open);
                 queue.Open = open;
                 ScheduleLinger(partition, open);

@@ -10,12 +10,14 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
 {
     private const int MinimumSize = 256;
 
+    private readonly ArrayPool<byte> _pool;
     private byte[] _buffer;
     private int _written;
 
-    public PooledBufferWriter(int initialCapacity = 0)
+    public PooledBufferWriter(int initialCapacity = 0, ArrayPool<byte>? pool = null)
     {
-        _buffer = initialCapacity > 0 ? ArrayPool<byte>.Shared.Rent(initialCapacity) : Array.Empty<byte>();
+        _pool = pool ?? ArrayPool<byte>.Shared;
+        _buffer = initialCapacity > 0 ? _pool.Rent(initialCapacity) : Array.Empty<byte>();
     }
 
     /// <summary>The number of bytes written since the last <see cref="Clear"/>.</summary>
@@ -76,7 +78,7 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         _written = 0;
         if (buffer.Length > 0)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            _pool.Return(buffer);
         }
     }
 
@@ -99,11 +101,11 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         }
 
         var size = Math.Max(Math.Max(MinimumSize, needed), Math.Min((long)_buffer.Length * 2, Array.MaxLength));
-        var bigger = ArrayPool<byte>.Shared.Rent((int)size);
+        var bigger = _pool.Rent((int)size);
         _buffer.AsSpan(0, _written).CopyTo(bigger);
         if (_buffer.Length > 0)
         {
-            ArrayPool<byte>.Shared.Return(_buffer);
+            _pool.Return(_buffer);
         }
 
         _buffer = bigger;

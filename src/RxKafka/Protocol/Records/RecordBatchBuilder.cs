@@ -15,6 +15,7 @@ namespace RxKafka.Protocol.Records;
 public sealed class RecordBatchBuilder : IDisposable
 {
     private readonly PooledBufferWriter _records;
+    private readonly System.Buffers.ArrayPool<byte>? _pool;
     private PooledBufferWriter? _compressed;
     private int _count;
     private long _baseTimestamp;
@@ -23,8 +24,15 @@ public sealed class RecordBatchBuilder : IDisposable
 
     /// <summary>Creates a builder whose buffer starts with room for <paramref name="initialCapacity"/> bytes.</summary>
     public RecordBatchBuilder(int initialCapacity = 16 * 1024)
+        : this(initialCapacity, null)
     {
-        _records = new PooledBufferWriter(Math.Max(initialCapacity, RecordBatch.HeaderSize));
+    }
+
+    /// <summary>A builder whose buffers come from <paramref name="pool"/> (the producer's own, sized for its batches).</summary>
+    internal RecordBatchBuilder(int initialCapacity, System.Buffers.ArrayPool<byte>? pool)
+    {
+        _pool = pool;
+        _records = new PooledBufferWriter(Math.Max(initialCapacity, RecordBatch.HeaderSize), pool);
         Reset();
     }
 
@@ -151,7 +159,7 @@ public sealed class RecordBatchBuilder : IDisposable
                 throw new ArgumentOutOfRangeException(nameof(compression), compression, "not a Kafka compression codec");
             }
 
-            target = _compressed ??= new PooledBufferWriter(_records.Capacity / 2);
+            target = _compressed ??= new PooledBufferWriter(_records.Capacity / 2, _pool);
             target.Clear();
             target.GetSpan(RecordBatch.HeaderSize);
             target.Advance(RecordBatch.HeaderSize);
