@@ -120,6 +120,41 @@ public sealed class RecordAccumulatorTests : ReactiveTest
     }
 
     [Fact]
+    public void A_linger_timer_that_fires_before_the_clock_shows_linger_ms_still_makes_the_batch_ready()
+    {
+        // A real clock's timer may fire a little before the scheduler's Now shows its due time (the
+        // DefaultScheduler does, by up to milliseconds). Nothing looks at the batch again after its
+        // linger timer, so the timer itself must make it ready.
+        var early = new EarlyTimers(_scheduler);
+        using var accumulator = new RecordAccumulator(new ProducerOptions { BatchSize = 1000, Linger = TimeSpan.FromMilliseconds(5) }, early, tp => _ready.Add((_scheduler.Clock, tp)));
+        Append(accumulator, Orders0);
+
+        _scheduler.AdvanceTo(TimeSpan.FromMilliseconds(5) - EarlyTimers.By);
+
+        Assert.Equal([((TimeSpan.FromMilliseconds(5) - EarlyTimers.By).Ticks, Orders0)], _ready);
+        using var batch = accumulator.TakeReady(Orders0, _scheduler.Now);
+        Assert.NotNull(batch);
+    }
+
+    [Fact]
+    public void A_retry_backoff_ended_by_its_timer_is_over_whatever_the_clock_says_but_an_older_attempts_timer_is_not()
+    {
+        using var accumulator = Create(lingerMs: 0);
+        Append(accumulator, Orders0);
+        var batch = accumulator.TakeReady(Orders0, _scheduler.Now)!;
+        batch.Attempts = 2;
+        batch.RetryNotBefore = _scheduler.Now + TimeSpan.FromMilliseconds(100);
+        accumulator.Requeue([batch]);
+
+        accumulator.EndBackoff(batch, attempts: 1); // a late timer of the first attempt
+        Assert.Null(accumulator.TakeReady(Orders0, _scheduler.Now));
+        accumulator.EndBackoff(batch, attempts: 2); // this attempt's timer, a little early
+
+        Assert.Same(batch, accumulator.TakeReady(Orders0, _scheduler.Now));
+        batch.Dispose();
+    }
+
+    [Fact]
     public void A_built_batch_reads_back_with_its_records_and_producer_fields()
     {
         using var accumulator = Create(lingerMs: 0);
@@ -135,4 +170,21 @@ public sealed class RecordAccumulatorTests : ReactiveTest
         Assert.Equal(("k", "v", 1234L), (System.Text.Encoding.UTF8.GetString(record.Key.Span), System.Text.Encoding.UTF8.GetString(record.Value.Span), record.Timestamp));
         Assert.True(bytes.Span.SequenceEqual(batch.Build(RxKafka.Protocol.CompressionType.None, null, 99, 9, 99).Span)); // built once
     }
+}
+
+/// <summary>A scheduler on <see cref="TestScheduler"/>'s clock whose timers fire <see cref="By"/> before they are due, as a real clock's may.</summary>
+internal sealed class EarlyTimers(TestScheduler inner) : System.Reactive.Concurrency.IScheduler
+{
+    public static readonly TimeSpan By = TimeSpan.FromTicks(10);
+
+    public DateTimeOffset Now => inner.Now;
+
+    public IDisposable Schedule<TState>(TState state, Func<System.Reactive.Concurrency.IScheduler, TState, IDisposable> action) =>
+        inner.Schedule(state, (_, s) => action(this, s));
+
+    public IDisposable Schedule<TState>(TState state, TimeSpan dueTime, Func<System.Reactive.Concurrency.IScheduler, TState, IDisposable> action) =>
+        inner.Schedule(state, dueTime > By ? dueTime - By : TimeSpan.Zero, (_, s) => action(this, s));
+
+    public IDisposable Schedule<TState>(TState state, DateTimeOffset dueTime, Func<System.Reactive.Concurrency.IScheduler, TState, IDisposable> action) =>
+        inner.Schedule(state, dueTime - By, (_, s) => action(this, s));
 }

@@ -49,6 +49,9 @@ internal sealed class ProducerBatch : IDisposable
     /// <summary>Whether no more records go in (full, lingered, flushed, or drained).</summary>
     public bool IsClosed { get; set; }
 
+    /// <summary>Whether its linger timer fired (linger.ms passed since its first record).</summary>
+    public bool Lingered { get; set; }
+
     /// <summary>Sends so far (the first send is attempt 1).</summary>
     public int Attempts { get; set; }
 

@@ -177,10 +177,10 @@ internal sealed partial class ProducerSender
     {
         batch.RetryNotBefore = _scheduler.Now + backoff;
         _accumulator.Requeue([batch]);
-        var partition = batch.Partition;
-        _scheduler.Schedule((Sender: this, Partition: partition), backoff, static (_, s) =>
+        _scheduler.Schedule((Sender: this, Batch: batch, batch.Attempts), backoff, static (_, s) =>
         {
-            s.Sender.OnReady(s.Partition);
+            s.Sender._accumulator.EndBackoff(s.Batch, s.Attempts);
+            s.Sender.OnReady(s.Batch.Partition);
             return Disposable.Empty;
         });
     }
