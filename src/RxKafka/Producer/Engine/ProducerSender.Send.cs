@@ -26,7 +26,11 @@ internal sealed partial class ProducerSender
 
         lock (_gate)
         {
-            _identityTask ??= InitProducerIdAsync(bump: false);
+            // A finished task without an identity failed (its batches failed with it): ask again.
+            if (_identityTask is null || _identityTask.IsCompleted)
+            {
+                _identityTask = InitProducerIdAsync(bump: false);
+            }
         }
     }
 
@@ -72,9 +76,20 @@ internal sealed partial class ProducerSender
             var connection = await _client.GetConnectionAsync(nodeId, ConnectionGroup.Produce).ConfigureAwait(false);
             response = await connection.SendAsync(request).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not ObjectDisposedException)
+        catch (Exception e) when (e is ObjectDisposedException && _disposed)
+        {
+            // Closing: these batches were taken from the accumulator, so close cannot fail them.
+            foreach (var batch in sending)
+            {
+                Fail(batch, new KafkaException(ErrorCode.None, $"{batch.Count} record(s) for {batch.Partition} were not delivered: the producer was closed while they were being sent", e));
+            }
+
+            return;
+        }
+        catch (Exception e)
         {
             // The request may or may not have reached the broker: a retry is safe with idempotence.
+            // (An ObjectDisposedException while open is a connection the client retired under us.)
             foreach (var batch in sending)
             {
                 Retry(batch, e is KafkaException k && k.ErrorCode != ErrorCode.None ? k.ErrorCode : ErrorCode.NetworkException, e, leaderMayHaveMoved: true);
@@ -265,14 +280,17 @@ internal sealed partial class ProducerSender
                 _logger?.LogInformation("Producer id {ProducerId}, epoch {Epoch}", response.ProducerId, response.ProducerEpoch);
                 break;
             }
-            catch (Exception e) when (e is KafkaException { IsRetriable: true } or NodeNotReadyException)
+            catch (Exception e) when (e is KafkaException { IsRetriable: true } or NodeNotReadyException || (e is ObjectDisposedException && !_disposed))
             {
+                // ObjectDisposedException while the producer is open: the connection was retired under
+                // us (e.g. a bootstrap connection the client closes once it knows the real brokers).
                 _logger?.LogDebug(e, "InitProducerId failed; retrying");
                 await Observable.Timer(RetryBackoff(attempt), _scheduler).ToTask().ConfigureAwait(false);
             }
-            catch (Exception e) when (e is KafkaException)
+            catch (Exception e)
             {
-                // Not retriable (e.g. CLUSTER_AUTHORIZATION_FAILED): nothing queued can be sent idempotently.
+                // Not retriable (e.g. CLUSTER_AUTHORIZATION_FAILED), or the producer is closing: nothing
+                // queued can be sent idempotently. The next record asks again (EnsureIdentity).
                 _logger?.LogError(e, "InitProducerId failed");
                 foreach (var batch in _accumulator.TakeAll())
                 {
