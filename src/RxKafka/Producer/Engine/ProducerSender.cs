@@ -143,13 +143,20 @@ internal sealed partial class ProducerSender : IAsyncDisposable
         private readonly object _gate = new();
         private int _inFlight;
         private bool _draining;
+        private bool _wokenWhileDraining;
 
+        /// <summary>
+        /// Drains what is ready into requests while a request slot is free. One thread drains at a
+        /// time; a wake that arrives meanwhile (a batch became ready, a request completed) makes it
+        /// look once more before it stops, so no wake is lost.
+        /// </summary>
         public void Wake()
         {
             lock (_gate)
             {
                 if (_draining)
                 {
+                    _wokenWhileDraining = true;
                     return;
                 }
 
@@ -160,34 +167,43 @@ internal sealed partial class ProducerSender : IAsyncDisposable
             {
                 while (true)
                 {
+                    bool canSend;
                     lock (_gate)
                     {
-                        if (_inFlight >= sender._options.MaxInFlightRequestsPerConnection || sender._disposed || sender.IsPaused)
+                        _wokenWhileDraining = false;
+                        canSend = _inFlight < sender._options.MaxInFlightRequestsPerConnection && !sender._disposed && !sender.IsPaused;
+                    }
+
+                    var batches = canSend ? sender.Drain(nodeId) : [];
+                    if (batches.Count > 0)
+                    {
+                        lock (_gate)
                         {
+                            _inFlight++;
+                        }
+
+                        _ = SendAsync(batches);
+                        continue;
+                    }
+
+                    lock (_gate)
+                    {
+                        if (!_wokenWhileDraining)
+                        {
+                            _draining = false;
                             return;
                         }
                     }
-
-                    var batches = sender.Drain(nodeId);
-                    if (batches.Count == 0)
-                    {
-                        return;
-                    }
-
-                    lock (_gate)
-                    {
-                        _inFlight++;
-                    }
-
-                    _ = SendAsync(batches);
                 }
             }
-            finally
+            catch
             {
                 lock (_gate)
                 {
                     _draining = false;
                 }
+
+                throw;
             }
         }
 
