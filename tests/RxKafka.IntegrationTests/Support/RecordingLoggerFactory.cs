@@ -13,11 +13,25 @@ internal sealed class RecordingLoggerFactory(LogLevel minimum = LogLevel.Debug) 
     private readonly LogLevel _minimum = minimum;
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly object _gate = new();
+    private readonly List<(Func<string, bool> Match, TaskCompletionSource Seen)> _waiters = [];
 
     public IReadOnlyCollection<string> Lines => _lines;
 
     /// <summary>The last <paramref name="count"/> lines, one per line.</summary>
     public string Tail(int count = 200) => string.Join('\n', _lines.TakeLast(count));
+
+    /// <summary>Completes when a line logged from now on matches <paramref name="match"/> (the client's own report of an event).</summary>
+    public Task WhenLogged(Func<string, bool> match)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            _waiters.Add((match, seen));
+        }
+
+        return seen.Task;
+    }
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName[(categoryName.LastIndexOf('.') + 1)..]);
 
@@ -25,6 +39,24 @@ internal sealed class RecordingLoggerFactory(LogLevel minimum = LogLevel.Debug) 
 
     public void Dispose()
     {
+    }
+
+    private void Notify(string line)
+    {
+        List<TaskCompletionSource>? seen = null;
+        lock (_gate)
+        {
+            for (var i = _waiters.Count - 1; i >= 0; i--)
+            {
+                if (_waiters[i].Match(line))
+                {
+                    (seen ??= []).Add(_waiters[i].Seen);
+                    _waiters.RemoveAt(i);
+                }
+            }
+        }
+
+        seen?.ForEach(s => s.TrySetResult());
     }
 
     private sealed class Logger(RecordingLoggerFactory factory, string category) : ILogger
@@ -38,7 +70,9 @@ internal sealed class RecordingLoggerFactory(LogLevel minimum = LogLevel.Debug) 
         {
             if (IsEnabled(logLevel))
             {
-                factory._lines.Enqueue($"{factory._clock.Elapsed.TotalMilliseconds,9:0.0} ms {logLevel,-11} {category}: {formatter(state, exception)}{(exception is null ? "" : " | " + exception.Message)}");
+                var line = $"{factory._clock.Elapsed.TotalMilliseconds,9:0.0} ms {logLevel,-11} {category}: {formatter(state, exception)}{(exception is null ? "" : " | " + exception.Message)}";
+                factory._lines.Enqueue(line);
+                factory.Notify(line);
             }
         }
     }
