@@ -213,11 +213,22 @@ internal sealed partial class ProducerSender
 
     private void Fail(ProducerBatch batch, Exception error)
     {
+        // A batch sent with a sequence of the current epoch and then given up (a non-retriable error,
+        // delivery.timeout.ms, retries spent) leaves a hole in its partition's sequence, or an unknown
+        // outcome: a broker would refuse the partition's next batches as out of order. Like the Java
+        // client's idempotent producer, bump the epoch (KIP-360) so every partition starts again at 0.
+        var bump = _identity is not null && batch.IsBuilt && batch.BaseSequence >= 0 && batch.ProducerEpoch == _identity.Epoch && !_disposed;
         batch.Complete(-1, -1, error);
         _completed(batch, error);
+        if (bump)
+        {
+            _logger?.LogInformation("Produce to {Partition} gave up on sequence {Sequence}; bumping the producer epoch", batch.Partition, batch.BaseSequence);
+            Volatile.Write(ref _bumpNeeded, true);
+            AfterRequest(); // bumps now if nothing is in flight, else when the last request in flight completes
+        }
     }
 
-    /// <summary>Fails a batch that never left the accumulator (delivery timeout, shutdown).</summary>
+    /// <summary>Fails a batch the accumulator gives up (delivery timeout, shutdown).</summary>
     public void FailQueued(ProducerBatch batch, Exception error) => Fail(batch, error);
 
     private KafkaException DeliveryTimedOut(ProducerBatch batch, DateTimeOffset now) =>
