@@ -64,7 +64,63 @@ internal static class IdempotentLog
             }
         }
 
-        // Rebuild each partition's log as a broker keeps it: per epoch, batches in sequence order, once each.
+        var rebuilt = Rebuild(batches);
+        problems.AddRange(rebuilt.Problems);
+        var brokerLog = rebuilt.Log;
+
+        // In the broker's log: each acknowledged record once, failed ones at most once, and per-key order.
+        var copies = new Dictionary<string, int>();
+        var lastOfKey = new Dictionary<string, int>();
+        var orderBroken = 0;
+        foreach (var value in brokerLog)
+        {
+            copies[value] = copies.GetValueOrDefault(value) + 1;
+            var key = value[..value.IndexOf(':', StringComparison.Ordinal)];
+            var sequence = sequenceOf(value);
+            if (lastOfKey.TryGetValue(key, out var last) && last >= sequence)
+            {
+                if (orderBroken++ < 10)
+                {
+                    problems.Add($"{key}: {value} comes after sequence {last} in sequence order");
+                }
+            }
+
+            lastOfKey[key] = sequence;
+        }
+
+        foreach (var value in acknowledged.Keys.Where(v => copies.GetValueOrDefault(v) != 1))
+        {
+            problems.Add($"acknowledged {value} is in the log {copies.GetValueOrDefault(value)} times (in sequence order, duplicates of a re-sent batch dropped)");
+        }
+
+        foreach (var (value, count) in copies)
+        {
+            if (!acknowledged.ContainsKey(value) && !(failed.Contains(value) && count == 1))
+            {
+                problems.Add($"{value} is in the log {count} times but was {(failed.Contains(value) ? "reported failed" : "never produced")}");
+            }
+        }
+
+        var summary = $"{batches.Count} batches; the mock appended {rebuilt.DuplicateBatches} re-sent batch(es) again ({rebuilt.DuplicateRecords} records) "
+            + $"and {rebuilt.AppendedOutOfOrder} batch(es) after a later sequence, which a broker's sequence checks would have prevented";
+        return new Verdict(problems, summary);
+    }
+
+    /// <summary>What a broker keeps of one idempotent producer's batches.</summary>
+    /// <param name="Problems">Sequence numbering a broker would refuse, or re-sent batches that differ from the first send.</param>
+    /// <param name="Log">The values in the broker's order: partition by partition, epoch by epoch, batches in sequence order, each sequence once.</param>
+    /// <param name="DuplicateBatches">Batches the mock appended again (a broker answers DUPLICATE_SEQUENCE_NUMBER).</param>
+    /// <param name="DuplicateRecords">Their records.</param>
+    /// <param name="AppendedOutOfOrder">Batches the mock appended after a later sequence (a broker answers OUT_OF_ORDER_SEQUENCE_NUMBER).</param>
+    public sealed record Rebuilt(IReadOnlyList<string> Problems, IReadOnlyList<string> Log, int DuplicateBatches, int DuplicateRecords, int AppendedOutOfOrder);
+
+    /// <summary>
+    /// Rebuilds each partition's log as a broker keeps it: per epoch, batches in sequence order, each
+    /// sequence once, numbered from 0 without gap or overlap.
+    /// </summary>
+    public static Rebuilt Rebuild(IReadOnlyList<FetchedBatch> batches)
+    {
+        var problems = new List<string>();
         var duplicateBatches = 0;
         var duplicateRecords = 0;
         var appendedOutOfOrder = 0;
@@ -123,42 +179,7 @@ internal static class IdempotentLog
             }
         }
 
-        // In the broker's log: each acknowledged record once, failed ones at most once, and per-key order.
-        var copies = new Dictionary<string, int>();
-        var lastOfKey = new Dictionary<string, int>();
-        var orderBroken = 0;
-        foreach (var value in brokerLog)
-        {
-            copies[value] = copies.GetValueOrDefault(value) + 1;
-            var key = value[..value.IndexOf(':', StringComparison.Ordinal)];
-            var sequence = sequenceOf(value);
-            if (lastOfKey.TryGetValue(key, out var last) && last >= sequence)
-            {
-                if (orderBroken++ < 10)
-                {
-                    problems.Add($"{key}: {value} comes after sequence {last} in sequence order");
-                }
-            }
-
-            lastOfKey[key] = sequence;
-        }
-
-        foreach (var value in acknowledged.Keys.Where(v => copies.GetValueOrDefault(v) != 1))
-        {
-            problems.Add($"acknowledged {value} is in the log {copies.GetValueOrDefault(value)} times (in sequence order, duplicates of a re-sent batch dropped)");
-        }
-
-        foreach (var (value, count) in copies)
-        {
-            if (!acknowledged.ContainsKey(value) && !(failed.Contains(value) && count == 1))
-            {
-                problems.Add($"{value} is in the log {count} times but was {(failed.Contains(value) ? "reported failed" : "never produced")}");
-            }
-        }
-
-        var summary = $"{batches.Count} batches; the mock appended {duplicateBatches} re-sent batch(es) again ({duplicateRecords} records) "
-            + $"and {appendedOutOfOrder} batch(es) after a later sequence, which a broker's sequence checks would have prevented";
-        return new Verdict(problems, summary);
+        return new Rebuilt(problems, brokerLog, duplicateBatches, duplicateRecords, appendedOutOfOrder);
     }
 
     private static IEnumerable<string> Values(FetchedBatch batch) => batch.Records.Select(r => Text(r.Value)!);
