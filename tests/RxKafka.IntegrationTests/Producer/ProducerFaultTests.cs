@@ -54,7 +54,7 @@ public abstract class ProducerFaultTests : IDisposable
             Acks = Acks.All,
             EnableIdempotence = true,
         };
-        await using var producer = new KafkaProducer<string, string>(options, Serializers.Utf8!, Serializers.Utf8!);
+        await using var producer = new KafkaProducer<string, string>(options, Serializers.Utf8, Serializers.Utf8);
         var progress = new Progress();
         var outcomes = new Task<RecordMetadata>[Keys * PerKey];
         var steps = new List<string>();
