@@ -5,6 +5,8 @@
 #    They belong to Debian's own interpreter, /usr/bin/python3.
 #    python3-xxhash lets kafka-python write and read magic 0 LZ4 (its pre-0.10 header checksum).
 #  - librdkafka1 (Debian, 2.0.2): the first mock-cluster build the integration tests run against.
+#  - kcat: the peer command-line client of the producer interop tests (it reads and writes through
+#    Debian's librdkafka 2.0.2, whatever mock build it talks to).
 #  - librdkafka 2.15.1, built from the source the npm package @confluentinc/kafka-javascript@1.10.1
 #    ships in deps/librdkafka: the second mock-cluster build (flexible versions). Built once and
 #    cached outside the repository; skipped when the cached library exists.
@@ -34,7 +36,7 @@ APT_LABEL=setup
 source "$(dirname "$0")/apt-install.sh"
 
 apt_install liblz4-1 libzstd1 python3-kafka python3-snappy python3-lz4 python3-zstandard python3-xxhash \
-  librdkafka1 stunnel4 openssl krb5-kdc krb5-admin-server krb5-user libgssapi-krb5-2
+  librdkafka1 kcat stunnel4 openssl krb5-kdc krb5-admin-server krb5-user libgssapi-krb5-2
 
 # librdkafka 2.15.1 from the npm package's source, built once.
 if [ ! -f "$RDKAFKA_SO" ]; then
@@ -172,6 +174,7 @@ fi
 
 echo "setup: librdkafka 2.0.2 (Debian): $(dpkg -L librdkafka1 | grep -m1 '/librdkafka\.so\.1$')"
 echo "setup: librdkafka $LIBRDKAFKA_VERSION (source build): $RDKAFKA_SO"
+echo "setup: kcat: $(command -v kcat)"
 echo "setup: stunnel: $(command -v stunnel4)"
 echo "setup: test certificates: $TLS_DIR"
 echo "setup: Kerberos realm $KRB_REALM: $KRB_DIR"

@@ -42,6 +42,11 @@ internal sealed unsafe class LibRdKafka
     private readonly delegate* unmanaged[Cdecl]<nint, int, byte*, int, void> _brokerSetHostPort; // null in 2.0.2
     private readonly delegate* unmanaged[Cdecl]<nint, short, nuint, int*, void> _pushRequestErrorsArray;
     private readonly delegate* unmanaged[Cdecl]<nint, short, void> _clearRequestErrors;
+
+    // rd_kafka_mock_broker_push_request_error_rtts is variadic (cnt pairs of error, rtt_ms), called
+    // with exactly one pair. Variadic integer arguments travel like fixed ones on x86-64 System V and
+    // Linux AArch64, so a fixed six-argument signature reaches it intact (not on Apple arm64).
+    private readonly delegate* unmanaged[Cdecl]<nint, int, short, nuint, int, int, int> _brokerPushRequestErrorRtt;
     private readonly delegate* unmanaged[Cdecl]<nint, short, short, short, int> _setApiVersion;
     private readonly delegate* unmanaged[Cdecl]<nint, byte*, byte*, int, int> _coordinatorSet;
 
@@ -71,6 +76,7 @@ internal sealed unsafe class LibRdKafka
         _brokerSetHostPort = (delegate* unmanaged[Cdecl]<nint, int, byte*, int, void>)Optional("rd_kafka_mock_broker_set_host_port");
         _pushRequestErrorsArray = (delegate* unmanaged[Cdecl]<nint, short, nuint, int*, void>)Require("rd_kafka_mock_push_request_errors_array");
         _clearRequestErrors = (delegate* unmanaged[Cdecl]<nint, short, void>)Require("rd_kafka_mock_clear_request_errors");
+        _brokerPushRequestErrorRtt = (delegate* unmanaged[Cdecl]<nint, int, short, nuint, int, int, int>)Require("rd_kafka_mock_broker_push_request_error_rtts");
         _setApiVersion = (delegate* unmanaged[Cdecl]<nint, short, short, short, int>)Require("rd_kafka_mock_set_apiversion");
         _coordinatorSet = (delegate* unmanaged[Cdecl]<nint, byte*, byte*, int, int>)Require("rd_kafka_mock_coordinator_set");
         Version = Marshal.PtrToStringUTF8(_versionStr()) ?? "";
@@ -237,6 +243,10 @@ internal sealed unsafe class LibRdKafka
     }
 
     public void ClearRequestErrors(nint mcluster, short apiKey) => _clearRequestErrors(mcluster, apiKey);
+
+    /// <summary>Queues one error (answered after <paramref name="rttMs"/>) for broker <paramref name="brokerId"/>'s next request of <paramref name="apiKey"/>.</summary>
+    public int BrokerPushRequestError(nint mcluster, int brokerId, short apiKey, int error, int rttMs) =>
+        _brokerPushRequestErrorRtt(mcluster, brokerId, apiKey, 1, error, rttMs);
 
     public int SetApiVersion(nint mcluster, short apiKey, short min, short max) => _setApiVersion(mcluster, apiKey, min, max);
 

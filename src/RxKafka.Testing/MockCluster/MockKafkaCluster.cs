@@ -218,6 +218,31 @@ public sealed class MockKafkaCluster : IDisposable
         _lib.PushRequestErrors(Handle(), (short)apiKey, native);
     }
 
+    /// <summary>
+    /// Queues errors for the next requests of <paramref name="apiKey"/> to broker <paramref name="brokerId"/>
+    /// only, one per request, in order (<c>rd_kafka_mock_broker_push_request_error_rtts</c>, answered at
+    /// once); <see cref="ErrorCode.None"/> lets one through. A Produce error fails every partition of
+    /// the request, and nothing of it is appended.
+    /// </summary>
+    /// <remarks>
+    /// Once a broker has its own queue for an API, the mock no longer looks at the cluster-wide queue
+    /// (<see cref="PushRequestErrors"/>) for that broker and API, even after its own queue ran empty.
+    /// <see cref="ClearRequestErrors"/> clears only the cluster-wide queue.
+    /// </remarks>
+    /// <param name="brokerId">The broker whose requests fail.</param>
+    /// <param name="apiKey">The API whose requests fail.</param>
+    /// <param name="errors">The errors, first one for the next request.</param>
+    public void PushBrokerRequestErrors(int brokerId, ApiKey apiKey, params ErrorCode[] errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        CheckBroker(brokerId);
+        foreach (var error in errors)
+        {
+            var err = _lib.BrokerPushRequestError(Handle(), brokerId, (short)apiKey, (int)error, 0);
+            Check(err, $"rd_kafka_mock_broker_push_request_error_rtts(broker {brokerId}, {apiKey}, {error})");
+        }
+    }
+
     /// <summary>Drops the errors still queued for <paramref name="apiKey"/> (<c>rd_kafka_mock_clear_request_errors</c>).</summary>
     /// <param name="apiKey">The API.</param>
     public void ClearRequestErrors(ApiKey apiKey) => _lib.ClearRequestErrors(Handle(), (short)apiKey);

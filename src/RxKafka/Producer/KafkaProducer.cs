@@ -42,6 +42,9 @@ public sealed partial class KafkaProducer<TKey, TValue> : IAsyncDisposable
     private readonly HashSet<long> _doneBeforeNoted = new();
     private readonly List<(long UpTo, TaskCompletionSource Done)> _flushWaiters = new();
     private readonly List<TaskCompletionSource> _unplacedWaiters = new();
+    private readonly object _lineGate = new();
+    private readonly Queue<Waiting> _line = new();
+    private bool _lineWaitsForMemory;
     private int _unplaced;
     private int _closed;
 
@@ -192,51 +195,111 @@ public sealed partial class KafkaProducer<TKey, TValue> : IAsyncDisposable
         }
 
         Interlocked.Increment(ref _unplaced);
-        Need? first;
-        try
+        Waiting? waiting = null;
+        lock (_lineGate)
         {
-            first = TryProduce(record, callback);
-        }
-        catch (Exception e)
-        {
-            Fail(record, callback, null, e);
-            RecordLeftSlowPath();
-            return;
+            if (_line.Count > 0)
+            {
+                // Records wait for metadata or memory: this one goes behind them, so that no record
+                // overtakes an earlier one (per-partition order is call order, as the Java client's
+                // blocking send keeps it).
+                waiting = new Waiting(record, callback, null, cancellationToken);
+                _line.Enqueue(waiting);
+            }
         }
 
-        if (first is { } need)
+        if (waiting is null)
         {
-            var slow = ProduceSlowAsync(record, callback, need, cancellationToken);
-            if (block && need.Memory > 0)
+            Need? first;
+            try
             {
-                // Backpressure for fire-and-forget and for an observable source: the caller waits.
-                slow.GetAwaiter().GetResult();
+                first = TryProduce(record, callback);
+            }
+            catch (Exception e)
+            {
+                Fail(record, callback, null, e);
+                RecordLeftSlowPath();
+                return;
+            }
+
+            if (first is not { } need)
+            {
+                return;
+            }
+
+            bool startLine;
+            waiting = new Waiting(record, callback, need, cancellationToken);
+            lock (_lineGate)
+            {
+                _line.Enqueue(waiting);
+                startLine = _line.Count == 1;
+            }
+
+            if (startLine)
+            {
+                _ = PlaceWaitingAsync();
+            }
+        }
+
+        if (block && (waiting.Need is { Memory: > 0 } || Volatile.Read(ref _lineWaitsForMemory)))
+        {
+            // Backpressure for fire-and-forget and for an observable source: the caller waits.
+            waiting.Placed.Task.GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>Places the records of the line in order, each once what it waits for (metadata, memory) is there; ends when the line is empty.</summary>
+    private async Task PlaceWaitingAsync()
+    {
+        while (true)
+        {
+            Waiting head;
+            lock (_lineGate)
+            {
+                head = _line.Peek();
+            }
+
+            await PlaceAsync(head).ConfigureAwait(false);
+            head.Placed.TrySetResult();
+            lock (_lineGate)
+            {
+                // Taken off only once placed: a record arriving meanwhile still sees the line and joins it.
+                _line.Dequeue();
+                if (_line.Count == 0)
+                {
+                    return;
+                }
             }
         }
     }
 
-    private async Task ProduceSlowAsync(ProducerRecord<TKey, TValue> record, IDeliveryCallback? callback, Need need, CancellationToken cancellationToken)
+    private async Task PlaceAsync(Waiting waiting)
     {
+        var (record, callback) = (waiting.Record, waiting.Callback);
         try
         {
-            while (true)
+            var need = waiting.Need ?? TryProduce(record, callback);
+            while (need is { } n)
             {
-                if (need.Metadata)
+                if (n.Metadata)
                 {
-                    await Client.WaitForTopic(record.Topic).Timeout(_options.MaxBlock, _scheduler).ToTask(cancellationToken).ConfigureAwait(false);
+                    await Client.WaitForTopic(record.Topic).Timeout(_options.MaxBlock, _scheduler).ToTask(waiting.CancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
                     // Reserved here, in the order records asked, and handed to TryProduce.
-                    await _memory.ReserveAsync(need.Memory, cancellationToken).ConfigureAwait(false);
+                    Volatile.Write(ref _lineWaitsForMemory, true);
+                    try
+                    {
+                        await _memory.ReserveAsync(n.Memory, waiting.CancellationToken).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        Volatile.Write(ref _lineWaitsForMemory, false);
+                    }
                 }
 
-                if (TryProduce(record, callback, need.Metadata ? 0 : need.Memory) is not { } again)
-                {
-                    return;
-                }
-
-                need = again;
+                need = TryProduce(record, callback, n.Metadata ? 0 : n.Memory);
             }
         }
         catch (TimeoutException)
@@ -428,6 +491,22 @@ public sealed partial class KafkaProducer<TKey, TValue> : IAsyncDisposable
     }
 
     private readonly record struct Need(bool Metadata, int Memory);
+
+    /// <summary>A record in the line of those waiting for metadata or memory.</summary>
+    private sealed class Waiting(ProducerRecord<TKey, TValue> record, IDeliveryCallback? callback, Need? need, CancellationToken cancellationToken)
+    {
+        public ProducerRecord<TKey, TValue> Record { get; } = record;
+
+        public IDeliveryCallback? Callback { get; } = callback;
+
+        /// <summary>What it waits for, or null when it joined the line without trying (it tries when its turn comes).</summary>
+        public Need? Need { get; } = need;
+
+        public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        /// <summary>Completes when the record is in a batch or failed.</summary>
+        public TaskCompletionSource Placed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 
     private sealed class DeliveryCompletion : TaskCompletionSource<RecordMetadata>, IDeliveryCallback
     {

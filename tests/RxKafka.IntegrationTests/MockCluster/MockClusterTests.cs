@@ -223,6 +223,28 @@ public abstract class MockClusterTests
     }
 
     [Fact]
+    public void PushBrokerRequestErrors_fail_only_that_brokers_next_requests_and_then_hide_the_cluster_wide_queue()
+    {
+        using var cluster = StartCluster(2);
+        using var one = ConnectTo(cluster, 1);
+        using var two = ConnectTo(cluster, 2);
+        var request = new InitProducerIdRequest { TransactionalId = null, TransactionTimeoutMs = 60_000 };
+
+        cluster.PushBrokerRequestErrors(2, ApiKey.InitProducerId, ErrorCode.CoordinatorNotAvailable, ErrorCode.NotCoordinator);
+
+        Assert.Equal((short)ErrorCode.None, one.Send(request, 0).ErrorCode);
+        Assert.Equal((short)ErrorCode.CoordinatorNotAvailable, two.Send(request, 0).ErrorCode);
+        Assert.Equal((short)ErrorCode.NotCoordinator, two.Send(request, 0).ErrorCode);
+        Assert.Equal((short)ErrorCode.None, two.Send(request, 0).ErrorCode);
+
+        // Broker 2 now has its own (empty) queue for InitProducerId: the cluster-wide one reaches broker 1 only.
+        cluster.PushRequestErrors(ApiKey.InitProducerId, ErrorCode.CoordinatorLoadInProgress);
+        Assert.Equal((short)ErrorCode.None, two.Send(request, 0).ErrorCode);
+        Assert.Equal((short)ErrorCode.CoordinatorLoadInProgress, one.Send(request, 0).ErrorCode);
+        Assert.Throws<ArgumentOutOfRangeException>(() => cluster.PushBrokerRequestErrors(3, ApiKey.Produce, ErrorCode.NotLeaderOrFollower));
+    }
+
+    [Fact]
     public void PushRequestErrors_on_ApiVersions_answers_the_error()
     {
         using var cluster = StartCluster(1);

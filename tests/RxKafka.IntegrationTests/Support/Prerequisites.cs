@@ -29,6 +29,17 @@ internal static class Prerequisites
         Require(missing is null, missing ?? "");
     }
 
+    /// <summary>kcat, the peer command-line client of the producer interop tests.</summary>
+    public static void RequireKcat() =>
+        Require(File.Exists("/usr/bin/kcat"), "kcat is not installed: run scripts/setup.sh");
+
+    /// <summary>Debian's own interpreter, which owns python3-kafka (the module itself is checked by the peer script).</summary>
+    public static void RequireKafkaPython() =>
+        Require(File.Exists("/usr/bin/python3"), "/usr/bin/python3 (Debian's Python, which owns python3-kafka) is missing: run scripts/setup.sh");
+
+    /// <summary>Fails (CI) or skips (elsewhere) with <paramref name="reason"/>: a prerequisite found missing while running.</summary>
+    public static void Missing(string reason) => Require(false, reason);
+
     private static void Require(bool present, string reason)
     {
         if (present)

@@ -133,6 +133,29 @@ public sealed class KafkaProducerTests : ReactiveTest, IAsyncDisposable
     }
 
     [Fact]
+    public void Records_that_waited_for_the_topic_are_not_overtaken_by_records_produced_once_it_is_known()
+    {
+        // The producer learns "orders" from its first metadata answer. A record produced as that
+        // snapshot arrives (here by an observer notified before the waiting records resume) finds
+        // the topic known; it must still go after the records that were waiting for it.
+        var producer = Producer();
+        var sent = new List<Task<RecordMetadata>>();
+        using var onArrival = producer.Client.Cluster.Snapshots
+            .Where(s => s.Topics.ContainsKey("orders"))
+            .Take(1)
+            .Subscribe(_ => sent.Add(producer.ProduceAsync("orders", "k", "third")));
+        sent.Add(producer.ProduceAsync("orders", "k", "first"));
+        sent.Add(producer.ProduceAsync("orders", "k", "second"));
+
+        _scheduler.AdvanceBy(Second);
+
+        Assert.Equal(3, sent.Count);
+        var partition = Complete(sent[0]).Partition;
+        Assert.Equal(["first", "second", "third"], _cluster.Log("orders", partition).Select(r => r.ValueString));
+        Assert.Equal([0L, 1L, 2L], sent.Select(t => Complete(t).Offset));
+    }
+
+    [Fact]
     public void Buffer_memory_full_makes_sends_wait_until_batches_complete()
     {
         var producer = Producer(Options with { MaxRequestSize = 600, BufferMemory = 600, BatchSize = 1, Linger = TimeSpan.Zero });

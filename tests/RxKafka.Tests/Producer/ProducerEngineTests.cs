@@ -146,6 +146,28 @@ public sealed class ProducerEngineTests : ReactiveTest, IAsyncDisposable
     }
 
     [Fact]
+    public void Idempotence_a_batch_failed_for_good_bumps_the_epoch_so_its_partitions_next_batch_is_in_sequence()
+    {
+        // The failed batch took sequence 1; a broker still expects 1 and would refuse the next batch
+        // (sequence 2) as out of order for ever. A new epoch starts the partition again at 0.
+        var engine = Start();
+        WarmUp(engine);
+        var epoch = engine.Sender.Identity!.Epoch;
+        _cluster.SetMaxMessageBytes("orders", 200);
+        engine.Produce(Orders0, new string('x', 500));
+        _scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
+        Assert.Equal(ErrorCode.MessageTooLarge, Assert.IsAssignableFrom<KafkaException>(Assert.Single(engine.Deliveries).Error).ErrorCode);
+        engine.Deliveries.Clear();
+
+        engine.Produce(Orders0, "next");
+        _scheduler.AdvanceBy(TimeSpan.FromSeconds(2));
+
+        Assert.Null(Assert.Single(engine.Deliveries).Error);
+        var last = _cluster.Log("orders", 0)[^1];
+        Assert.Equal(("next", (short)(epoch + 1), 0), (last.ValueString, last.ProducerEpoch, last.Sequence));
+    }
+
+    [Fact]
     public void Records_that_cannot_be_sent_expire_at_exactly_the_delivery_timeout()
     {
         var engine = Start();

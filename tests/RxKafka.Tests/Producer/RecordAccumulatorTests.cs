@@ -1,4 +1,3 @@
-using System.Reactive.Concurrency;
 using RxKafka.Producer.Engine;
 using RxKafka.Protocol.Records;
 using RxKafka.Testing;
@@ -39,23 +38,6 @@ public sealed class RecordAccumulatorTests : ReactiveTest
         Assert.Equal([(TimeSpan.FromMilliseconds(6).Ticks, Orders0)], _ready);
         using var batch = accumulator.TakeReady(Orders0, _scheduler.Now);
         Assert.Equal(2, batch!.Count);
-    }
-
-    [Fact]
-    public void I2_a_linger_timer_that_fires_before_the_clock_says_so_still_makes_the_batch_ready()
-    {
-        // Real timers can fire a little before the scheduler's Now reaches their due time. A batch
-        // must not miss its only wake-up because a clock comparison says "not yet".
-        _scheduler.AdvanceTo(TimeSpan.FromSeconds(1));
-        var early = new EarlyClock(_scheduler, TimeSpan.FromMilliseconds(1));
-        using var accumulator = new RecordAccumulator(new ProducerOptions { BatchSize = 1000, Linger = TimeSpan.FromMilliseconds(5) }, early, tp => _ready.Add((_scheduler.Clock, tp)));
-        Append(accumulator, Orders0);
-
-        _scheduler.AdvanceBy(TimeSpan.FromMilliseconds(4));
-
-        Assert.Single(_ready); // the timer fired 1 ms before the clock reached linger.ms
-        using var batch = accumulator.TakeReady(Orders0, early.Now);
-        Assert.NotNull(batch);
     }
 
     [Fact]
@@ -125,8 +107,7 @@ public sealed class RecordAccumulatorTests : ReactiveTest
         var first = accumulator.TakeReady(Orders0, _scheduler.Now)!;
         Append(accumulator, Orders0);
         first.Attempts = 1;
-        first.BackingOff = true;
-        _scheduler.Schedule(TimeSpan.FromMilliseconds(100), () => first.BackingOff = false);
+        first.RetryNotBefore = _scheduler.Now + TimeSpan.FromMilliseconds(100);
 
         accumulator.Requeue([first]);
 
@@ -136,6 +117,41 @@ public sealed class RecordAccumulatorTests : ReactiveTest
         using var second = accumulator.TakeReady(Orders0, _scheduler.Now);
         Assert.NotNull(second);
         first.Dispose();
+    }
+
+    [Fact]
+    public void A_linger_timer_that_fires_before_the_clock_shows_linger_ms_still_makes_the_batch_ready()
+    {
+        // A real clock's timer may fire a little before the scheduler's Now shows its due time (the
+        // DefaultScheduler does, by up to milliseconds). Nothing looks at the batch again after its
+        // linger timer, so the timer itself must make it ready.
+        var early = new EarlyTimers(_scheduler);
+        using var accumulator = new RecordAccumulator(new ProducerOptions { BatchSize = 1000, Linger = TimeSpan.FromMilliseconds(5) }, early, tp => _ready.Add((_scheduler.Clock, tp)));
+        Append(accumulator, Orders0);
+
+        _scheduler.AdvanceTo(TimeSpan.FromMilliseconds(5) - EarlyTimers.By);
+
+        Assert.Equal([((TimeSpan.FromMilliseconds(5) - EarlyTimers.By).Ticks, Orders0)], _ready);
+        using var batch = accumulator.TakeReady(Orders0, _scheduler.Now);
+        Assert.NotNull(batch);
+    }
+
+    [Fact]
+    public void A_retry_backoff_ended_by_its_timer_is_over_whatever_the_clock_says_but_an_older_attempts_timer_is_not()
+    {
+        using var accumulator = Create(lingerMs: 0);
+        Append(accumulator, Orders0);
+        var batch = accumulator.TakeReady(Orders0, _scheduler.Now)!;
+        batch.Attempts = 2;
+        batch.RetryNotBefore = _scheduler.Now + TimeSpan.FromMilliseconds(100);
+        accumulator.Requeue([batch]);
+
+        accumulator.EndBackoff(batch, attempts: 1); // a late timer of the first attempt
+        Assert.Null(accumulator.TakeReady(Orders0, _scheduler.Now));
+        accumulator.EndBackoff(batch, attempts: 2); // this attempt's timer, a little early
+
+        Assert.Same(batch, accumulator.TakeReady(Orders0, _scheduler.Now));
+        batch.Dispose();
     }
 
     [Fact]
@@ -154,17 +170,21 @@ public sealed class RecordAccumulatorTests : ReactiveTest
         Assert.Equal(("k", "v", 1234L), (System.Text.Encoding.UTF8.GetString(record.Key.Span), System.Text.Encoding.UTF8.GetString(record.Value.Span), record.Timestamp));
         Assert.True(bytes.Span.SequenceEqual(batch.Build(RxKafka.Protocol.CompressionType.None, null, 99, 9, 99).Span)); // built once
     }
+}
 
-    /// <summary>A scheduler whose relative timers fire <c>early</c> before their time on its own clock.</summary>
-    private sealed class EarlyClock(IScheduler inner, TimeSpan early) : IScheduler
-    {
-        public DateTimeOffset Now => inner.Now;
+/// <summary>A scheduler on <see cref="TestScheduler"/>'s clock whose timers fire <see cref="By"/> before they are due, as a real clock's may.</summary>
+internal sealed class EarlyTimers(TestScheduler inner) : System.Reactive.Concurrency.IScheduler
+{
+    public static readonly TimeSpan By = TimeSpan.FromTicks(10);
 
-        public IDisposable Schedule<TState>(TState state, Func<IScheduler, TState, IDisposable> action) => inner.Schedule(state, (_, s) => action(this, s));
+    public DateTimeOffset Now => inner.Now;
 
-        public IDisposable Schedule<TState>(TState state, TimeSpan dueTime, Func<IScheduler, TState, IDisposable> action) =>
-            inner.Schedule(state, dueTime > early ? dueTime - early : TimeSpan.Zero, (_, s) => action(this, s));
+    public IDisposable Schedule<TState>(TState state, Func<System.Reactive.Concurrency.IScheduler, TState, IDisposable> action) =>
+        inner.Schedule(state, (_, s) => action(this, s));
 
-        public IDisposable Schedule<TState>(TState state, DateTimeOffset dueTime, Func<IScheduler, TState, IDisposable> action) => inner.Schedule(state, dueTime - early, (_, s) => action(this, s));
-    }
+    public IDisposable Schedule<TState>(TState state, TimeSpan dueTime, Func<System.Reactive.Concurrency.IScheduler, TState, IDisposable> action) =>
+        inner.Schedule(state, dueTime > By ? dueTime - By : TimeSpan.Zero, (_, s) => action(this, s));
+
+    public IDisposable Schedule<TState>(TState state, DateTimeOffset dueTime, Func<System.Reactive.Concurrency.IScheduler, TState, IDisposable> action) =>
+        inner.Schedule(state, dueTime - By, (_, s) => action(this, s));
 }

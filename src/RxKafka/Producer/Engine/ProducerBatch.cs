@@ -55,23 +55,15 @@ internal sealed class ProducerBatch : IDisposable
     /// <summary>The earliest time of the next send after a retriable failure.</summary>
     public DateTimeOffset RetryNotBefore { get; set; }
 
-    // Set by timers rather than judged by comparing clocks: a timer may fire a little before the
-    // scheduler's Now says its time has come, and a batch must never miss its only wake-up.
+    // Set by the linger timer rather than judged by comparing clocks: a timer may fire a little before
+    // the scheduler's Now says its time has come, and a batch must never miss its only wake-up.
     private volatile bool _lingered;
-    private volatile bool _backingOff;
 
     /// <summary>Whether <c>linger.ms</c> has passed since the first record (set by the batch's linger timer).</summary>
     public bool Lingered
     {
         get => _lingered;
         set => _lingered = value;
-    }
-
-    /// <summary>Whether the batch waits out a retry backoff (cleared by the backoff timer).</summary>
-    public bool BackingOff
-    {
-        get => _backingOff;
-        set => _backingOff = value;
     }
 
     /// <summary>Whether the batch's bytes are final (built once, then sent as is on every retry).</summary>

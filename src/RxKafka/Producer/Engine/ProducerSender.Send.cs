@@ -26,7 +26,11 @@ internal sealed partial class ProducerSender
 
         lock (_gate)
         {
-            _identityTask ??= InitProducerIdAsync(bump: false);
+            // A finished task without an identity failed (its batches failed with it): ask again.
+            if (_identityTask is null || _identityTask.IsCompleted)
+            {
+                _identityTask = InitProducerIdAsync(bump: false);
+            }
         }
     }
 
@@ -72,16 +76,27 @@ internal sealed partial class ProducerSender
         }
 
         ProduceResponse response;
-        var sentAt = _scheduler.Now;
         try
         {
+            var sentAt = _scheduler.Now;
             var connection = await _client.GetConnectionAsync(nodeId, ConnectionGroup.Produce).ConfigureAwait(false);
             response = await connection.SendAsync(request).ConfigureAwait(false);
             ProducerInstruments.RequestLatency.Record((_scheduler.Now - sentAt).TotalMilliseconds, _clientTag);
         }
-        catch (Exception e) when (e is not ObjectDisposedException)
+        catch (Exception e) when (e is ObjectDisposedException && _disposed)
+        {
+            // Closing: these batches were taken from the accumulator, so close cannot fail them.
+            foreach (var batch in sending)
+            {
+                Fail(batch, new KafkaException(ErrorCode.None, $"{batch.Count} record(s) for {batch.Partition} were not delivered: the producer was closed while they were being sent", e));
+            }
+
+            return;
+        }
+        catch (Exception e)
         {
             // The request may or may not have reached the broker: a retry is safe with idempotence.
+            // (An ObjectDisposedException while open is a connection the client retired under us.)
             foreach (var batch in sending)
             {
                 Retry(batch, e is KafkaException k && k.ErrorCode != ErrorCode.None ? k.ErrorCode : ErrorCode.NetworkException, e, leaderMayHaveMoved: true);
@@ -184,11 +199,10 @@ internal sealed partial class ProducerSender
     private void Requeue(ProducerBatch batch, TimeSpan backoff)
     {
         batch.RetryNotBefore = _scheduler.Now + backoff;
-        batch.BackingOff = backoff > TimeSpan.Zero;
         _accumulator.Requeue([batch]);
-        _scheduler.Schedule((Sender: this, Batch: batch), backoff, static (_, s) =>
+        _scheduler.Schedule((Sender: this, Batch: batch, batch.Attempts), backoff, static (_, s) =>
         {
-            s.Batch.BackingOff = false;
+            s.Sender._accumulator.EndBackoff(s.Batch, s.Attempts);
             s.Sender.OnReady(s.Batch.Partition);
             return Disposable.Empty;
         });
@@ -208,12 +222,23 @@ internal sealed partial class ProducerSender
 
     private void Fail(ProducerBatch batch, Exception error)
     {
+        // A batch sent with a sequence of the current epoch and then given up (a non-retriable error,
+        // delivery.timeout.ms, retries spent) leaves a hole in its partition's sequence, or an unknown
+        // outcome: a broker would refuse the partition's next batches as out of order. Like the Java
+        // client's idempotent producer, bump the epoch (KIP-360) so every partition starts again at 0.
+        var bump = _identity is not null && batch.IsBuilt && batch.BaseSequence >= 0 && batch.ProducerEpoch == _identity.Epoch && !_disposed;
         ProducerInstruments.RecordsFailed.Add(batch.Count, _clientTag, new KeyValuePair<string, object?>("topic", batch.Partition.Topic));
         batch.Complete(-1, -1, error);
         _completed(batch, error);
+        if (bump)
+        {
+            _logger?.LogInformation("Produce to {Partition} gave up on sequence {Sequence}; bumping the producer epoch", batch.Partition, batch.BaseSequence);
+            Volatile.Write(ref _bumpNeeded, true);
+            AfterRequest(); // bumps now if nothing is in flight, else when the last request in flight completes
+        }
     }
 
-    /// <summary>Fails a batch that never left the accumulator (delivery timeout, shutdown).</summary>
+    /// <summary>Fails a batch the accumulator gives up (delivery timeout, shutdown).</summary>
     public void FailQueued(ProducerBatch batch, Exception error) => Fail(batch, error);
 
     private KafkaException DeliveryTimedOut(ProducerBatch batch, DateTimeOffset now) =>
@@ -276,14 +301,17 @@ internal sealed partial class ProducerSender
                 _logger?.LogInformation("Producer id {ProducerId}, epoch {Epoch}", response.ProducerId, response.ProducerEpoch);
                 break;
             }
-            catch (Exception e) when (e is KafkaException { IsRetriable: true } or NodeNotReadyException)
+            catch (Exception e) when (e is KafkaException { IsRetriable: true } or NodeNotReadyException || (e is ObjectDisposedException && !_disposed))
             {
+                // ObjectDisposedException while the producer is open: the connection was retired under
+                // us (e.g. a bootstrap connection the client closes once it knows the real brokers).
                 _logger?.LogDebug(e, "InitProducerId failed; retrying");
                 await Observable.Timer(RetryBackoff(attempt), _scheduler).ToTask().ConfigureAwait(false);
             }
-            catch (Exception e) when (e is KafkaException)
+            catch (Exception e)
             {
-                // Not retriable (e.g. CLUSTER_AUTHORIZATION_FAILED): nothing queued can be sent idempotently.
+                // Not retriable (e.g. CLUSTER_AUTHORIZATION_FAILED), or the producer is closing: nothing
+                // queued can be sent idempotently. The next record asks again (EnsureIdentity).
                 _logger?.LogError(e, "InitProducerId failed");
                 foreach (var batch in _accumulator.TakeAll())
                 {

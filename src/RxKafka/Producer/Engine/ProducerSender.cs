@@ -147,13 +147,17 @@ internal sealed partial class ProducerSender : IAsyncDisposable
         private bool _draining;
         private bool _wokenWhileDraining;
 
+        /// <summary>
+        /// Drains what is ready into requests while a request slot is free. One thread drains at a
+        /// time; a wake that arrives meanwhile (a batch became ready, a request completed) makes it
+        /// look once more before it stops, so no wake is lost.
+        /// </summary>
         public void Wake()
         {
             lock (_gate)
             {
                 if (_draining)
                 {
-                    // The thread draining now looks again before it stops: no wake-up is lost.
                     _wokenWhileDraining = true;
                     return;
                 }
@@ -161,40 +165,47 @@ internal sealed partial class ProducerSender : IAsyncDisposable
                 _draining = true;
             }
 
-            while (true)
+            try
             {
-                var batches = default(List<ProducerBatch>);
-                var full = false;
-                lock (_gate)
+                while (true)
                 {
-                    _wokenWhileDraining = false;
-                    full = _inFlight >= sender._options.MaxInFlightRequestsPerConnection || sender._disposed || sender.IsPaused;
-                }
-
-                if (!full)
-                {
-                    batches = sender.Drain(nodeId);
-                }
-
-                if (batches is { Count: > 0 })
-                {
+                    bool canSend;
                     lock (_gate)
                     {
-                        _inFlight++;
+                        _wokenWhileDraining = false;
+                        canSend = _inFlight < sender._options.MaxInFlightRequestsPerConnection && !sender._disposed && !sender.IsPaused;
                     }
 
-                    _ = SendAsync(batches);
-                    continue;
-                }
+                    var batches = canSend ? sender.Drain(nodeId) : [];
+                    if (batches.Count > 0)
+                    {
+                        lock (_gate)
+                        {
+                            _inFlight++;
+                        }
 
+                        _ = SendAsync(batches);
+                        continue;
+                    }
+
+                    lock (_gate)
+                    {
+                        if (!_wokenWhileDraining)
+                        {
+                            _draining = false;
+                            return;
+                        }
+                    }
+                }
+            }
+            catch
+            {
                 lock (_gate)
                 {
-                    if (!_wokenWhileDraining)
-                    {
-                        _draining = false;
-                        return;
-                    }
+                    _draining = false;
                 }
+
+                throw;
             }
         }
 

@@ -76,7 +76,7 @@ internal sealed class RecordAccumulator : IDisposable
                 open = new ProducerBatch(partition, _scheduler.Now, Math.Max(_options.BatchSize, size) + RecordBatch.HeaderSize, Interlocked.Increment(ref _nextBatchId), _buffers);
                 queue.Batches.AddLast(open);
                 queue.Open = open;
-                ScheduleLinger(partition, open);
+                ScheduleLinger(queue, open);
                 ScheduleExpiry(queue, open);
             }
 
@@ -188,6 +188,23 @@ internal sealed class RecordAccumulator : IDisposable
         }
     }
 
+    /// <summary>
+    /// The retry backoff of <paramref name="batch"/>, requeued after attempt <paramref name="attempts"/>,
+    /// is over (its timer fired): it may be sent whatever the clock says, since a real clock's timer
+    /// may fire a little before <see cref="ProducerBatch.RetryNotBefore"/>. A timer of an older attempt changes nothing.
+    /// </summary>
+    public void EndBackoff(ProducerBatch batch, int attempts)
+    {
+        var queue = _queues.GetOrAdd(batch.Partition, static tp => new PartitionQueue(tp));
+        lock (queue)
+        {
+            if (batch.Attempts == attempts)
+            {
+                batch.RetryNotBefore = DateTimeOffset.MinValue;
+            }
+        }
+    }
+
     /// <summary>The size of the partition's first batch (0 when none).</summary>
     public int FirstBatchSize(TopicPartition partition)
     {
@@ -275,27 +292,33 @@ internal sealed class RecordAccumulator : IDisposable
     }
 
     private bool IsReady(ProducerBatch batch, DateTimeOffset now) =>
-        !batch.BackingOff
-        && (batch.IsClosed || batch.Lingered || batch.Attempts > 0 || _closed || Volatile.Read(ref _flushing) > 0 || _options.Linger <= TimeSpan.Zero);
+        now >= batch.RetryNotBefore
+        && (batch.IsClosed || batch.Lingered || batch.Attempts > 0 || _closed || Volatile.Read(ref _flushing) > 0 || now - batch.CreatedAt >= _options.Linger);
 
-    private void ScheduleLinger(TopicPartition partition, ProducerBatch batch)
+    private void ScheduleLinger(PartitionQueue queue, ProducerBatch batch)
     {
         if (_options.Linger <= TimeSpan.Zero)
         {
             return;
         }
 
-        // One timer per batch: when it fires the batch is ready unless it was sent already.
+        // One timer per batch: when it fires the batch is ready unless it was sent already. The
+        // timer itself says so: a real clock's timer may fire a little before the scheduler's Now
+        // shows linger.ms has passed, and nothing else would look at the batch again.
         var timer = new SingleAssignmentDisposable();
         _timers.Add(timer);
         timer.Disposable = _scheduler.Schedule(
-            (Accumulator: this, Partition: partition, Timer: timer, Batch: batch),
+            (Accumulator: this, Queue: queue, Batch: batch, Timer: timer),
             _options.Linger,
             static (_, s) =>
             {
                 s.Accumulator._timers.Remove(s.Timer);
-                s.Batch.Lingered = true;
-                s.Accumulator._ready(s.Partition);
+                lock (s.Queue)
+                {
+                    s.Batch.Lingered = true;
+                }
+
+                s.Accumulator._ready(s.Queue.Partition);
                 return Disposable.Empty;
             });
     }
