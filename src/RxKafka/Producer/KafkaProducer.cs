@@ -381,6 +381,8 @@ public sealed partial class KafkaProducer<TKey, TValue> : IAsyncDisposable
 
     private void OnBatchDone(ProducerBatch batch, Exception? error)
     {
+        (error is null ? ProducerInstruments.RecordsSent : ProducerInstruments.RecordsFailed)
+            .Add(batch.Count, new KeyValuePair<string, object?>("client.id", _options.Client.ClientId));
         _memory.Release(batch.ReservedBytes);
         List<TaskCompletionSource>? done = null;
         lock (_pendingGate)
@@ -404,8 +406,11 @@ public sealed partial class KafkaProducer<TKey, TValue> : IAsyncDisposable
         }
     }
 
-    private static void Fail(ProducerRecord<TKey, TValue> record, IDeliveryCallback? callback, TopicPartition? partition, Exception error) =>
+    private void Fail(ProducerRecord<TKey, TValue> record, IDeliveryCallback? callback, TopicPartition? partition, Exception error)
+    {
+        ProducerInstruments.RecordsFailed.Add(1, new KeyValuePair<string, object?>("client.id", _options.Client.ClientId));
         callback?.OnDelivery(partition ?? new TopicPartition(record.Topic, record.Partition ?? -1), -1, -1, error);
+    }
 
     private readonly record struct Need(bool Metadata, int Memory);
 
