@@ -259,9 +259,13 @@ public sealed partial class KafkaProducer<TKey, TValue> : IAsyncDisposable
                 _unplacedWaiters.Clear();
             }
 
-            foreach (var waiter in waiting ?? [])
+            // Not `waiting ?? []`: that makes an empty list each time, and this runs once per record.
+            if (waiting is not null)
             {
-                waiter.TrySetResult();
+                foreach (var waiter in waiting)
+                {
+                    waiter.TrySetResult();
+                }
             }
         }
     }
@@ -400,9 +404,12 @@ public sealed partial class KafkaProducer<TKey, TValue> : IAsyncDisposable
         }
 
         batch.Dispose();
-        foreach (var waiter in done ?? [])
+        if (done is not null)
         {
-            waiter.TrySetResult();
+            foreach (var waiter in done)
+            {
+                waiter.TrySetResult();
+            }
         }
     }
 

@@ -220,6 +220,33 @@ public sealed class KafkaProducerTests : ReactiveTest, IAsyncDisposable
     }
 
     [Fact]
+    public void Send_without_a_callback_allocates_nothing_per_record()
+    {
+        var producer = Producer(Options with { Linger = TimeSpan.FromSeconds(30), BatchSize = 1024 * 1024, DeliveryTimeout = TimeSpan.FromMinutes(2) });
+        var record = new ProducerRecord<string?, string?>("orders", null, "a value") { Partition = 0 };
+        // Warm: metadata known, the partition's batch open and grown, this thread's scratch buffers made.
+        for (var i = 0; i < 2000; i++)
+        {
+            producer.Send(record);
+        }
+
+        _scheduler.AdvanceBy(Second.Ticks);
+        for (var i = 0; i < 2000; i++)
+        {
+            producer.Send(record);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            producer.Send(record);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated < 1000, $"1,000 fire-and-forget sends into an open batch allocated {allocated} bytes");
+    }
+
+    [Fact]
     public void The_RxKafka_Producer_meter_counts_fire_and_forget_records_delivered_and_failed_by_client_id()
     {
         var producer = Producer(Options with { Client = Options.Client with { ClientId = "meter-test" } });
