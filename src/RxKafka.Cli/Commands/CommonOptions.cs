@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using System.Globalization;
 using RxKafka.Cli.Parsing;
 using RxKafka.Network;
 
@@ -48,6 +49,35 @@ internal static class CommonOptions
         HelpName = "duration",
         CustomParser = ParseDuration,
     };
+
+    /// <summary>
+    /// A whole-number option of at least <paramref name="min"/> (digits may be grouped with '_' or
+    /// ','): text that is not one, or is out of range, is one clear error.
+    /// </summary>
+    public static Option<T> WholeNumber<T>(Option<T> option, long min)
+    {
+        var type = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
+        var max = type == typeof(int) ? int.MaxValue : long.MaxValue;
+        option.CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            var digits = text.Replace("_", "", StringComparison.Ordinal).Replace(",", "", StringComparison.Ordinal);
+            if (!long.TryParse(digits, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+            {
+                result.AddError($"{option.Name}: '{text}' is not a whole number");
+                return default!;
+            }
+
+            if (value < min || value > max)
+            {
+                result.AddError(value < min ? $"{option.Name} must be {min} or more" : $"{option.Name} must be at most {max}");
+                return default!;
+            }
+
+            return (T)Convert.ChangeType(value, type, CultureInfo.InvariantCulture);
+        };
+        return option;
+    }
 
     /// <summary>The --config settings and the bootstrap servers from -b (which wins over a bootstrap.servers setting).</summary>
     /// <exception cref="UsageException">No bootstrap servers were given either way.</exception>
