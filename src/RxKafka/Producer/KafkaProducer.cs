@@ -38,6 +38,8 @@ public sealed partial class KafkaProducer<TKey, TValue> : IAsyncDisposable
     private readonly ILogger? _logger;
     private readonly object _pendingGate = new();
     private readonly SortedSet<long> _incomplete = new();
+    // Batches that completed before the Send that opened them noted them in _incomplete (see TryProduceCore).
+    private readonly HashSet<long> _doneBeforeNoted = new();
     private readonly List<(long UpTo, TaskCompletionSource Done)> _flushWaiters = new();
     private readonly List<TaskCompletionSource> _unplacedWaiters = new();
     private int _unplaced;
@@ -376,7 +378,13 @@ public sealed partial class KafkaProducer<TKey, TValue> : IAsyncDisposable
         {
             lock (_pendingGate)
             {
-                _incomplete.Add(batchId);
+                // The batch may be done already: Append hands a new batch to the sender at once with
+                // linger.ms=0 (and after linger.ms otherwise), and the answer can come back before this
+                // line runs. Noting it then would keep it incomplete for ever, and every flush waiting.
+                if (!_doneBeforeNoted.Remove(batchId))
+                {
+                    _incomplete.Add(batchId);
+                }
             }
         }
 
@@ -391,7 +399,11 @@ public sealed partial class KafkaProducer<TKey, TValue> : IAsyncDisposable
         List<TaskCompletionSource>? done = null;
         lock (_pendingGate)
         {
-            _incomplete.Remove(batch.Id);
+            if (!_incomplete.Remove(batch.Id))
+            {
+                _doneBeforeNoted.Add(batch.Id);
+            }
+
             var lowest = _incomplete.Count == 0 ? long.MaxValue : _incomplete.Min;
             for (var i = _flushWaiters.Count - 1; i >= 0; i--)
             {
