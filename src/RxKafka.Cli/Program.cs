@@ -25,6 +25,7 @@ internal static class Program
             MetadataCommand.Create(),
             WatchCommand.Create(),
             ProduceCommand.Create(),
+            BenchCommand.Create(),
         };
 
         var result = root.Parse(args);

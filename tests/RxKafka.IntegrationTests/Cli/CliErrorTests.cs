@@ -23,6 +23,11 @@ public sealed class CliErrorTests
         { ["produce", "-t", "t", "--key-separator", ""], "--key-separator is empty" },
         { ["produce", "-t", "t", "--partition", "two"], "--partition: 'two' is not a whole number" },
         { ["produce", "-t", "t", "--file", "/no/such/file.txt"], "/no/such/file.txt" },
+        { ["bench"], "give a command: produce" },
+        { ["bench", "produce", "--acks", "2"], "'2'" },
+        { ["bench", "produce", "--records", "0"], "--records must be 1 or more" },
+        { ["bench", "produce", "--compression", "brotli"], "'brotli'" },
+        { ["bench", "produce", "--config", "linger.ms=soon"], "linger.ms" },
     };
 
     [Theory]
@@ -48,7 +53,8 @@ public sealed class CliErrorTests
 
     [Theory]
     [InlineData("produce", "-t", "t")]
-    public void An_unreachable_broker_makes_produce_exit_with_1_and_one_line(params string[] command)
+    [InlineData("bench", "produce")]
+    public void An_unreachable_broker_makes_produce_and_bench_produce_exit_with_1_and_one_line(params string[] command)
     {
         var run = RxKafkaCli.RunWithInput(Deadline, "never read\n", [.. command, "-b", "127.0.0.1:1"]);
 
