@@ -1,12 +1,10 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using RxKafka.Cli.Parsing;
 using RxKafka.Cli.Rendering;
 using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 using RxKafka.Serialization;
-using RxKafka.Testing.MockCluster;
 using Spectre.Console;
 
 namespace RxKafka.Cli.Commands;
@@ -59,11 +57,7 @@ internal static class BenchCommand
         };
         produce.SetAction(Program.Guard((result, ct) =>
         {
-            var config = ConfigPairs.ToDictionary(result.GetValue(CommonOptions.Config) ?? []);
-            if (result.GetValue(bootstrap) is { } servers)
-            {
-                config["bootstrap.servers"] = servers;
-            }
+            var config = CommonOptions.ClientConfig(result, bootstrap, required: false);
 
             // The options win over the same settings given with --config.
             config["acks"] = result.GetValue(acks)!;
@@ -88,16 +82,9 @@ internal static class BenchCommand
     private static async Task<int> ProduceAsync(Dictionary<string, string> config, BenchSettings settings, CancellationToken cancellationToken)
     {
         var console = Terminal.CreateStandardOutput();
-        MockKafkaCluster? cluster = null;
+        var cluster = EmbeddedCluster.StartUnlessGiven(config, EmbeddedBrokers, settings.Topic, settings.Partitions);
         try
         {
-            if (!config.ContainsKey("bootstrap.servers"))
-            {
-                cluster = EmbeddedCluster.Start(EmbeddedBrokers);
-                cluster.CreateTopic(settings.Topic, settings.Partitions, Math.Min(3, EmbeddedBrokers));
-                config["bootstrap.servers"] = cluster.BootstrapServers;
-            }
-
             config.TryAdd("client.id", "rxkafka-bench");
             // The topic is made here with --partitions, not by the broker's auto-creation.
             config.TryAdd("allow.auto.create.topics", "false");

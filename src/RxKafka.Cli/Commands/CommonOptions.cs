@@ -80,8 +80,11 @@ internal static class CommonOptions
     }
 
     /// <summary>The --config settings and the bootstrap servers from -b (which wins over a bootstrap.servers setting).</summary>
-    /// <exception cref="UsageException">No bootstrap servers were given either way.</exception>
-    public static Dictionary<string, string> ClientConfig(ParseResult result, Option<string?>? bootstrap)
+    /// <param name="result">The parsed command line.</param>
+    /// <param name="bootstrap">The command's -b option, if it has one.</param>
+    /// <param name="required">Whether bootstrap servers must be given (false: the command can start an embedded cluster instead).</param>
+    /// <exception cref="UsageException">No bootstrap servers were given either way, and they are required.</exception>
+    public static Dictionary<string, string> ClientConfig(ParseResult result, Option<string?>? bootstrap, bool required = true)
     {
         var config = ConfigPairs.ToDictionary(result.GetValue(Config) ?? []);
         if (bootstrap is not null && result.GetValue(bootstrap) is { } servers)
@@ -89,7 +92,7 @@ internal static class CommonOptions
             config["bootstrap.servers"] = servers;
         }
 
-        if (bootstrap is not null && !config.ContainsKey("bootstrap.servers"))
+        if (required && bootstrap is not null && !config.ContainsKey("bootstrap.servers"))
         {
             throw new UsageException("no broker to connect to: give -b host:port (or --config bootstrap.servers=host:port)");
         }

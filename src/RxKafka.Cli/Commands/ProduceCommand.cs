@@ -6,7 +6,6 @@ using System.Text;
 using RxKafka.Cli.Parsing;
 using RxKafka.Cli.Rendering;
 using RxKafka.Serialization;
-using RxKafka.Testing.MockCluster;
 using Spectre.Console;
 
 namespace RxKafka.Cli.Commands;
@@ -70,11 +69,7 @@ internal static class ProduceCommand
         };
         command.SetAction(Program.Guard((result, ct) =>
         {
-            var config = ConfigPairs.ToDictionary(result.GetValue(CommonOptions.Config) ?? []);
-            if (result.GetValue(bootstrap) is { } servers)
-            {
-                config["bootstrap.servers"] = servers;
-            }
+            var config = CommonOptions.ClientConfig(result, bootstrap, required: false);
 
             var settings = new ProduceSettings(
                 result.GetValue(topic)!,
@@ -90,16 +85,9 @@ internal static class ProduceCommand
     private static async Task<int> RunAsync(Dictionary<string, string> config, ProduceSettings settings, CancellationToken cancellationToken)
     {
         var console = Terminal.CreateStandardOutput();
-        MockKafkaCluster? cluster = null;
+        var cluster = EmbeddedCluster.StartUnlessGiven(config, EmbeddedBrokers, settings.Topic, EmbeddedPartitions);
         try
         {
-            if (!config.ContainsKey("bootstrap.servers"))
-            {
-                cluster = EmbeddedCluster.Start(EmbeddedBrokers);
-                cluster.CreateTopic(settings.Topic, EmbeddedPartitions, Math.Min(3, EmbeddedBrokers));
-                config["bootstrap.servers"] = cluster.BootstrapServers;
-            }
-
             config.TryAdd("client.id", "rxkafka-produce");
             var options = ProducerOptions.FromConfig(config);
             var outcome = new Outcome();
