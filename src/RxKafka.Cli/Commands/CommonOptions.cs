@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using System.Globalization;
 using RxKafka.Cli.Parsing;
 using RxKafka.Network;
 
@@ -49,9 +50,41 @@ internal static class CommonOptions
         CustomParser = ParseDuration,
     };
 
+    /// <summary>
+    /// A whole-number option of at least <paramref name="min"/> (digits may be grouped with '_' or
+    /// ','): text that is not one, or is out of range, is one clear error.
+    /// </summary>
+    public static Option<T> WholeNumber<T>(Option<T> option, long min)
+    {
+        var type = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
+        var max = type == typeof(int) ? int.MaxValue : long.MaxValue;
+        option.CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            var digits = text.Replace("_", "", StringComparison.Ordinal).Replace(",", "", StringComparison.Ordinal);
+            if (!long.TryParse(digits, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+            {
+                result.AddError($"{option.Name}: '{text}' is not a whole number");
+                return default!;
+            }
+
+            if (value < min || value > max)
+            {
+                result.AddError(value < min ? $"{option.Name} must be {min} or more" : $"{option.Name} must be at most {max}");
+                return default!;
+            }
+
+            return (T)Convert.ChangeType(value, type, CultureInfo.InvariantCulture);
+        };
+        return option;
+    }
+
     /// <summary>The --config settings and the bootstrap servers from -b (which wins over a bootstrap.servers setting).</summary>
-    /// <exception cref="UsageException">No bootstrap servers were given either way.</exception>
-    public static Dictionary<string, string> ClientConfig(ParseResult result, Option<string?>? bootstrap)
+    /// <param name="result">The parsed command line.</param>
+    /// <param name="bootstrap">The command's -b option, if it has one.</param>
+    /// <param name="required">Whether bootstrap servers must be given (false: the command can start an embedded cluster instead).</param>
+    /// <exception cref="UsageException">No bootstrap servers were given either way, and they are required.</exception>
+    public static Dictionary<string, string> ClientConfig(ParseResult result, Option<string?>? bootstrap, bool required = true)
     {
         var config = ConfigPairs.ToDictionary(result.GetValue(Config) ?? []);
         if (bootstrap is not null && result.GetValue(bootstrap) is { } servers)
@@ -59,7 +92,7 @@ internal static class CommonOptions
             config["bootstrap.servers"] = servers;
         }
 
-        if (bootstrap is not null && !config.ContainsKey("bootstrap.servers"))
+        if (required && bootstrap is not null && !config.ContainsKey("bootstrap.servers"))
         {
             throw new UsageException("no broker to connect to: give -b host:port (or --config bootstrap.servers=host:port)");
         }

@@ -58,18 +58,13 @@ internal static class DemoCommand
 
     private static async Task<int> RunAsync(TimeSpan? duration, int brokerCount, MockBuild build, Dictionary<string, string> userConfig, CancellationToken cancellationToken)
     {
-        if (!File.Exists(MockLibraries.LibraryPath(build)))
-        {
-            throw new MockLibraryMissingException(build);
-        }
-
         // Below the script's own length the script is compressed, and metadata refreshed as much faster.
         var pace = duration is { } d && d < DemoScript.Length ? d / DemoScript.Length : 1.0;
         var length = duration ?? DemoScript.Length;
         var maxAge = TimeSpan.FromTicks(Math.Max(ShortestMetadataMaxAge.Ticks, (long)(MetadataMaxAge.Ticks * pace)));
 
         var console = Terminal.CreateStandardOutput();
-        using var cluster = MockKafkaCluster.Start(brokerCount, build);
+        using var cluster = EmbeddedCluster.Start(brokerCount, build);
         var replication = Math.Min(3, brokerCount);
         cluster.CreateTopic("orders", 6, replication);
         cluster.CreateTopic("payments", 3, replication);

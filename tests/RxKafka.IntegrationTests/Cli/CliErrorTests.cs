@@ -17,6 +17,17 @@ public sealed class CliErrorTests
         { ["metadata", "-b", "127.0.0.1:1", "--config", "no-equals-sign"], "'no-equals-sign'" },
         { ["metadata"], "-b host:port" },
         { [], "give a command" },
+        { ["produce"], "'--topic' is required" },
+        { ["produce", "-t", "t", "--header", "nokey"], "--header 'nokey' is not key=value" },
+        { ["produce", "-t", "t", "--header", "=v"], "--header '=v' has no key" },
+        { ["produce", "-t", "t", "--key-separator", ""], "--key-separator is empty" },
+        { ["produce", "-t", "t", "--partition", "two"], "--partition: 'two' is not a whole number" },
+        { ["produce", "-t", "t", "--file", "/no/such/file.txt"], "/no/such/file.txt" },
+        { ["bench"], "give a command: produce" },
+        { ["bench", "produce", "--acks", "2"], "'2'" },
+        { ["bench", "produce", "--records", "0"], "--records must be 1 or more" },
+        { ["bench", "produce", "--compression", "brotli"], "'brotli'" },
+        { ["bench", "produce", "--config", "linger.ms=soon"], "linger.ms" },
     };
 
     [Theory]
@@ -35,6 +46,17 @@ public sealed class CliErrorTests
     public void An_unreachable_broker_exits_with_1_and_one_line_naming_it(string command)
     {
         var run = RxKafkaCli.Run(Deadline, command, "-b", "127.0.0.1:1");
+
+        Assert.True(run.ExitCode == 1, $"exit code {run.ExitCode}:\n{run.Output}");
+        CliAssert.OneErrorLine(run, "unable to bootstrap from 127.0.0.1:1");
+    }
+
+    [Theory]
+    [InlineData("produce", "-t", "t")]
+    [InlineData("bench", "produce")]
+    public void An_unreachable_broker_makes_produce_and_bench_produce_exit_with_1_and_one_line(params string[] command)
+    {
+        var run = RxKafkaCli.RunWithInput(Deadline, "never read\n", [.. command, "-b", "127.0.0.1:1"]);
 
         Assert.True(run.ExitCode == 1, $"exit code {run.ExitCode}:\n{run.Output}");
         CliAssert.OneErrorLine(run, "unable to bootstrap from 127.0.0.1:1");

@@ -5,8 +5,9 @@ namespace RxKafka.IntegrationTests.Support;
 
 /// <summary>
 /// A process started by a test, its standard output and error collected line by line (and both
-/// together, in order), standard input closed. A test can wait for a line to appear while it runs,
-/// then for its end with a deadline, after which the process tree is killed.
+/// together, in order), standard input closed (after the text given to it, if any, in UTF-8). A
+/// test can wait for a line to appear while it runs, then for its end with a deadline, after which
+/// the process tree is killed.
 /// </summary>
 internal sealed class ChildProcess : IDisposable
 {
@@ -18,20 +19,33 @@ internal sealed class ChildProcess : IDisposable
     private readonly StringBuilder _all = new();
     private readonly List<(Func<string, bool> Match, TaskCompletionSource Seen)> _waiters = [];
 
-    private ChildProcess(ProcessStartInfo start)
+    private ChildProcess(ProcessStartInfo start, string? standardInput)
     {
         start.UseShellExecute = false;
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         start.RedirectStandardInput = true;
+        start.StandardInputEncoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
         _process = new Process { StartInfo = start };
         _process.OutputDataReceived += (_, e) => Append(e.Data, _stdout);
         _process.ErrorDataReceived += (_, e) => Append(e.Data, _stderr);
         _clock = Stopwatch.StartNew();
         _process.Start();
-        _process.StandardInput.Close();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
+        try
+        {
+            if (standardInput is not null)
+            {
+                _process.StandardInput.Write(standardInput);
+            }
+
+            _process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The process ended (or closed its input) before reading it all: what it printed says why.
+        }
     }
 
     /// <summary>Everything the process printed so far, standard output and error interleaved as they arrived.</summary>
@@ -46,8 +60,8 @@ internal sealed class ChildProcess : IDisposable
         }
     }
 
-    /// <summary>Starts <paramref name="start"/> (its redirection settings are set here).</summary>
-    public static ChildProcess Start(ProcessStartInfo start) => new(start);
+    /// <summary>Starts <paramref name="start"/> (its redirection settings are set here), writing <paramref name="standardInput"/> to it.</summary>
+    public static ChildProcess Start(ProcessStartInfo start, string? standardInput = null) => new(start, standardInput);
 
     /// <summary>Completes when a line of output (already printed or still to come) matches <paramref name="match"/>; fails after <paramref name="timeout"/>.</summary>
     public async Task WaitForLineAsync(Func<string, bool> match, TimeSpan timeout)

@@ -31,8 +31,11 @@ internal static class RxKafkaCli
         }
     }
 
-    /// <summary>Starts <c>rxkafka <paramref name="arguments"/></c>, with <paramref name="environment"/> added to this process's.</summary>
-    public static ChildProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>
+    /// Starts <c>rxkafka <paramref name="arguments"/></c>, with <paramref name="environment"/> added to
+    /// this process's, and <paramref name="standardInput"/> (UTF-8) as its whole standard input.
+    /// </summary>
+    public static ChildProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? standardInput = null)
     {
         var start = new ProcessStartInfo("dotnet") { ArgumentList = { AssemblyPath } };
         foreach (var argument in arguments)
@@ -45,13 +48,20 @@ internal static class RxKafkaCli
             start.Environment[name] = value;
         }
 
-        return ChildProcess.Start(start);
+        return ChildProcess.Start(start, standardInput);
     }
 
     /// <summary>Runs <c>rxkafka <paramref name="arguments"/></c> to its end, killing it after <paramref name="timeout"/>.</summary>
     public static ChildProcessExit Run(TimeSpan timeout, params string[] arguments)
     {
         using var child = Start(arguments);
+        return child.WaitForExit(timeout);
+    }
+
+    /// <summary>Runs <c>rxkafka <paramref name="arguments"/></c> with <paramref name="standardInput"/> to its end, killing it after <paramref name="timeout"/>.</summary>
+    public static ChildProcessExit RunWithInput(TimeSpan timeout, string standardInput, params string[] arguments)
+    {
+        using var child = Start(arguments, standardInput: standardInput);
         return child.WaitForExit(timeout);
     }
 }

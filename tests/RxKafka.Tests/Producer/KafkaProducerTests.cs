@@ -4,6 +4,7 @@ using System.Reactive.Linq;
 using System.Text;
 using RxKafka.Network;
 using RxKafka.Producer;
+using RxKafka.Producer.Engine;
 using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 using RxKafka.Serialization;
@@ -240,6 +241,40 @@ public sealed class KafkaProducerTests : ReactiveTest, IAsyncDisposable
         Assert.True(_scheduler.AdvanceUntilCompleted(flush, Second), "flush did not complete long before linger.ms");
         Assert.Equal(50, delivered);
         Assert.Equal(50, Enumerable.Range(0, 3).Sum(p => _cluster.Log("orders", p).Count));
+    }
+
+    [Fact]
+    public void The_RxKafka_Producer_meter_counts_fire_and_forget_records_delivered_and_failed_by_client_id()
+    {
+        var producer = Producer(Options with { Client = Options.Client with { ClientId = "meter-test" } });
+        long sent = 0, failed = 0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == ProducerInstruments.MeterName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            // Other tests' producers run in parallel: only this one's client.id.
+            if (tags.ToArray().Contains(new KeyValuePair<string, object?>("client.id", "meter-test")))
+            {
+                _ = instrument.Name == ProducerInstruments.RecordsSentName ? Interlocked.Add(ref sent, value) : Interlocked.Add(ref failed, value);
+            }
+        });
+        listener.Start();
+
+        for (var i = 0; i < 40; i++)
+        {
+            producer.Send(new ProducerRecord<string?, string?>("orders", $"k{i}", "v"));
+        }
+
+        producer.Send(new ProducerRecord<string?, string?>("orders", "k", "v") { Partition = 7 });
+        Assert.True(_scheduler.AdvanceUntilCompleted(producer.FlushAsync(), Second), "flush did not complete");
+
+        Assert.Equal((40L, 1L), (Interlocked.Read(ref sent), Interlocked.Read(ref failed)));
     }
 
     [Fact]

@@ -88,7 +88,12 @@ internal sealed class BufferMemory
             }
         }
 
-        foreach (var waiter in admitted ?? [])
+        if (admitted is null)
+        {
+            return;
+        }
+
+        foreach (var waiter in admitted)
         {
             waiter.Timer?.Dispose();
             waiter.Cancellation.Dispose();

@@ -10,11 +10,17 @@ namespace RxKafka.Producer.Engine;
 /// </summary>
 internal static class ProducerInstruments
 {
-    public static readonly Meter Meter = new("RxKafka.Producer");
+    public const string MeterName = "RxKafka.Producer";
 
-    public static readonly Counter<long> RecordsSent = Meter.CreateCounter<long>("rxkafka.producer.records.sent", "{record}", "Records the brokers acknowledged (or, with acks=0, written)");
+    public const string RecordsSentName = "rxkafka.producer.records.sent";
 
-    public static readonly Counter<long> RecordsFailed = Meter.CreateCounter<long>("rxkafka.producer.records.failed", "{record}", "Records that could not be delivered");
+    public const string RecordsFailedName = "rxkafka.producer.records.failed";
+
+    public static readonly Meter Meter = new(MeterName);
+
+    public static readonly Counter<long> RecordsSent = Meter.CreateCounter<long>(RecordsSentName, "{record}", "Records the brokers acknowledged (or, with acks=0, written)");
+
+    public static readonly Counter<long> RecordsFailed = Meter.CreateCounter<long>(RecordsFailedName, "{record}", "Records that could not be delivered");
 
     public static readonly Counter<long> RecordsRetried = Meter.CreateCounter<long>("rxkafka.producer.records.retried", "{record}", "Records sent again after a retriable error");
 
