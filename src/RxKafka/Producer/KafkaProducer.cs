@@ -86,7 +86,8 @@ public sealed partial class KafkaProducer<TKey, TValue> : IAsyncDisposable
     /// when it was written), or fails with the reason it could not be delivered: the broker's error,
     /// an expired <c>delivery.timeout.ms</c>, a serializer's <see cref="SerializationException"/>, a
     /// record over <c>max.request.size</c>. Waits for buffer memory and for an unknown topic's
-    /// metadata up to <c>max.block.ms</c>.
+    /// metadata up to <c>max.block.ms</c>. Code after the await runs on the thread pool, never on the
+    /// thread that reads the broker's answers.
     /// </summary>
     public Task<RecordMetadata> ProduceAsync(ProducerRecord<TKey, TValue> record, CancellationToken cancellationToken = default)
     {
@@ -114,9 +115,31 @@ public sealed partial class KafkaProducer<TKey, TValue> : IAsyncDisposable
 
     /// <summary>
     /// Waits until every record sent before the call is acknowledged or failed, sending batches now
-    /// instead of waiting for <c>linger.ms</c>.
+    /// instead of waiting for <c>linger.ms</c>. Code after the await runs on the thread pool, never on
+    /// the thread that reads the broker's answers.
     /// </summary>
-    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    public Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        var flushed = FlushCoreAsync(cancellationToken);
+        if (flushed.IsCompleted)
+        {
+            return flushed;
+        }
+
+        // The caller's continuation never runs on the thread that read the broker's answer: code after
+        // an awaited flush may block (a Send waiting for buffer memory) and must not hold up the reads.
+        // The task itself completes with the flush, so virtual time sees it at once.
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        flushed.ContinueWith(
+            static (t, state) => ((TaskCompletionSource)state!).TrySetFromTask(t),
+            done,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        return done.Task;
+    }
+
+    private async Task FlushCoreAsync(CancellationToken cancellationToken)
     {
         // Records still waiting for metadata or memory are part of what was sent before the call.
         await AllPlacedAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -508,7 +531,9 @@ public sealed partial class KafkaProducer<TKey, TValue> : IAsyncDisposable
         public TaskCompletionSource Placed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    private sealed class DeliveryCompletion : TaskCompletionSource<RecordMetadata>, IDeliveryCallback
+    // The caller's continuation never runs on the thread that read the broker's answer: code after an
+    // awaited ProduceAsync may block (a Send waiting for buffer memory) and must not hold up the reads.
+    private sealed class DeliveryCompletion() : TaskCompletionSource<RecordMetadata>(TaskCreationOptions.RunContinuationsAsynchronously), IDeliveryCallback
     {
         public void OnDelivery(TopicPartition partition, long offset, long timestamp, Exception? error)
         {
