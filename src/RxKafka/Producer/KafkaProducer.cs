@@ -32,6 +32,7 @@ public sealed partial class KafkaProducer<TKey, TValue> : IAsyncDisposable
     private readonly ISerializer<TValue> _valueSerializer;
     private readonly IPartitioner _partitioner;
     private readonly IScheduler _scheduler;
+    private readonly bool _systemClock;
     private readonly BufferMemory _memory;
     private readonly RecordAccumulator _accumulator;
     private readonly ProducerSender _sender;
@@ -44,8 +45,10 @@ public sealed partial class KafkaProducer<TKey, TValue> : IAsyncDisposable
     private readonly List<TaskCompletionSource> _unplacedWaiters = new();
     private readonly object _lineGate = new();
     private readonly Queue<Waiting> _line = new();
+    private int _lineLength;
     private bool _lineWaitsForMemory;
     private int _unplaced;
+    private int _unplacedWaiterCount;
     private int _closed;
 
     /// <summary>Creates a producer and starts bootstrapping its client; records wait for metadata up to <c>max.block.ms</c>.</summary>
@@ -65,6 +68,7 @@ public sealed partial class KafkaProducer<TKey, TValue> : IAsyncDisposable
         _valueSerializer = valueSerializer;
         _partitioner = partitioner ?? (options.Client.Random is { } random ? new DefaultPartitioner(random) : new DefaultPartitioner());
         _scheduler = options.Client.Scheduler;
+        _systemClock = _scheduler is System.Reactive.Concurrency.LocalScheduler;
         _logger = options.Client.LoggerFactory?.CreateLogger("RxKafka.KafkaProducer");
         Client = new KafkaClient(options.Client);
         _memory = new BufferMemory(options.BufferMemory, options.MaxBlock, _scheduler);
@@ -131,7 +135,29 @@ public sealed partial class KafkaProducer<TKey, TValue> : IAsyncDisposable
         // The task itself completes with the flush, so virtual time sees it at once.
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         flushed.ContinueWith(
-            static (t, state) => ((TaskCompletionSource)state!).TrySetFromTask(t),
+            static (t, state) =>
+            {
+                var done = (TaskCompletionSource)state!;
+                if (t.IsCanceled)
+                {
+                    try
+                    {
+                        t.GetAwaiter().GetResult();
+                    }
+                    catch (OperationCanceledException e)
+                    {
+                        done.TrySetCanceled(e.CancellationToken);
+                    }
+                }
+                else if (t.Exception is { } error)
+                {
+                    done.TrySetException(error.InnerExceptions);
+                }
+                else
+                {
+                    done.TrySetResult();
+                }
+            },
             done,
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
@@ -219,15 +245,21 @@ public sealed partial class KafkaProducer<TKey, TValue> : IAsyncDisposable
 
         Interlocked.Increment(ref _unplaced);
         Waiting? waiting = null;
-        lock (_lineGate)
+        if (Volatile.Read(ref _lineLength) > 0)
         {
-            if (_line.Count > 0)
+            // (Read without the lock first: the line is empty almost always. A caller sees its own
+            // records' place in the line; callers on other threads have no order between them.)
+            lock (_lineGate)
             {
-                // Records wait for metadata or memory: this one goes behind them, so that no record
-                // overtakes an earlier one (per-partition order is call order, as the Java client's
-                // blocking send keeps it).
-                waiting = new Waiting(record, callback, null, cancellationToken);
-                _line.Enqueue(waiting);
+                if (_line.Count > 0)
+                {
+                    // Records wait for metadata or memory: this one goes behind them, so that no record
+                    // overtakes an earlier one (per-partition order is call order, as the Java client's
+                    // blocking send keeps it).
+                    waiting = new Waiting(record, callback, null, cancellationToken);
+                    _line.Enqueue(waiting);
+                    Volatile.Write(ref _lineLength, _line.Count);
+                }
             }
         }
 
@@ -255,6 +287,7 @@ public sealed partial class KafkaProducer<TKey, TValue> : IAsyncDisposable
             lock (_lineGate)
             {
                 _line.Enqueue(waiting);
+                Volatile.Write(ref _lineLength, _line.Count);
                 startLine = _line.Count == 1;
             }
 
@@ -288,6 +321,7 @@ public sealed partial class KafkaProducer<TKey, TValue> : IAsyncDisposable
             {
                 // Taken off only once placed: a record arriving meanwhile still sees the line and joins it.
                 _line.Dequeue();
+                Volatile.Write(ref _lineLength, _line.Count);
                 if (_line.Count == 0)
                 {
                     return;
@@ -340,13 +374,16 @@ public sealed partial class KafkaProducer<TKey, TValue> : IAsyncDisposable
     // Records accepted but not yet in a batch (waiting for metadata or memory): a flush waits for them too.
     private void RecordLeftSlowPath()
     {
-        if (Interlocked.Decrement(ref _unplaced) == 0)
+        // Once per record: the lock only when a flush waits. A flush that starts waiting after the read
+        // of _unplacedWaiterCount looks at _unplaced again itself (both sides fence).
+        if (Interlocked.Decrement(ref _unplaced) == 0 && Volatile.Read(ref _unplacedWaiterCount) > 0)
         {
             List<TaskCompletionSource>? waiting;
             lock (_pendingGate)
             {
                 waiting = _unplacedWaiters.Count == 0 ? null : new List<TaskCompletionSource>(_unplacedWaiters);
                 _unplacedWaiters.Clear();
+                Volatile.Write(ref _unplacedWaiterCount, 0);
             }
 
             if (waiting is not null)
@@ -370,6 +407,7 @@ public sealed partial class KafkaProducer<TKey, TValue> : IAsyncDisposable
             }
 
             _unplacedWaiters.Add(done);
+            Interlocked.Exchange(ref _unplacedWaiterCount, _unplacedWaiters.Count);
         }
 
         return Volatile.Read(ref _unplaced) == 0 ? Task.CompletedTask : done.Task;
@@ -440,16 +478,6 @@ public sealed partial class KafkaProducer<TKey, TValue> : IAsyncDisposable
             return null;
         }
 
-        var partition = record.Partition ?? _partitioner.Partition(topic, key, keyIsNull, valueIsNull ? -1 : value.Length);
-        var chosen = new TopicPartition(record.Topic, partition);
-        if (record.Partition is null && _accumulator.WouldOpenBatch(chosen, size))
-        {
-            // KIP-480: a new batch is due, so the sticky partitioner may move on first.
-            _partitioner.OnNewBatch(topic, partition);
-            partition = _partitioner.Partition(topic, key, keyIsNull, valueIsNull ? -1 : value.Length);
-            chosen = new TopicPartition(record.Topic, partition);
-        }
-
         if (reserved >= size)
         {
             reserved -= size;
@@ -459,8 +487,28 @@ public sealed partial class KafkaProducer<TKey, TValue> : IAsyncDisposable
             return new Need(Metadata: false, size);
         }
 
-        var timestamp = (record.Timestamp ?? _scheduler.Now).ToUnixTimeMilliseconds();
-        var opened = _accumulator.Append(chosen, timestamp, key, keyIsNull, value, valueIsNull, recordHeaders, callback, size, out var batchId);
+        var timestamp = record.Timestamp?.ToUnixTimeMilliseconds() ?? NowMs();
+        var partition = record.Partition ?? _partitioner.Partition(topic, key, keyIsNull, valueIsNull ? -1 : value.Length);
+        var chosen = new TopicPartition(record.Topic, partition);
+        long batchId;
+        bool opened;
+        if (record.Partition is not null)
+        {
+            opened = _accumulator.Append(chosen, timestamp, key, keyIsNull, value, valueIsNull, recordHeaders, callback, size, out batchId);
+        }
+        else if (_accumulator.TryAppendToOpenBatch(chosen, timestamp, key, keyIsNull, value, valueIsNull, recordHeaders, callback, size, out batchId))
+        {
+            opened = false;
+        }
+        else
+        {
+            // KIP-480: a new batch is due, so the sticky partitioner may move on first.
+            _partitioner.OnNewBatch(topic, partition);
+            partition = _partitioner.Partition(topic, key, keyIsNull, valueIsNull ? -1 : value.Length);
+            chosen = new TopicPartition(record.Topic, partition);
+            opened = _accumulator.Append(chosen, timestamp, key, keyIsNull, value, valueIsNull, recordHeaders, callback, size, out batchId);
+        }
+
         if (opened)
         {
             lock (_pendingGate)
@@ -477,6 +525,12 @@ public sealed partial class KafkaProducer<TKey, TValue> : IAsyncDisposable
 
         return null;
     }
+
+    // The record's CreateTime: the scheduler's clock. A real-time scheduler's clock is the system
+    // clock, read here directly (once per record: Rx's path to it costs several times the read).
+    private long NowMs() => _systemClock
+        ? (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMillisecond
+        : _scheduler.Now.ToUnixTimeMilliseconds();
 
     private void OnBatchDone(ProducerBatch batch, Exception? error)
     {

@@ -37,10 +37,20 @@ internal sealed class RecordAccumulator : IDisposable
         _expired = expired ?? ((batch, _) => batch.Dispose());
         // The producer's own pool of batch buffers: the shared pool keeps only a few arrays of each
         // size per core, far fewer than buffer.memory holds when sends run ahead of the brokers.
-        var largest = (int)Math.Min(int.MaxValue / 2, Math.Max(options.BatchSize, options.MaxRequestSize) + (long)RecordBatch.HeaderSize);
-        var perBucket = (int)Math.Clamp(options.BufferMemory / Math.Max(options.BatchSize, 1024) + 16, 16, 4096);
+        // The largest buffer is a batch of max.request.size compressed: the codecs ask for their worst
+        // case (snappy's is n + n/6 + 32), which must come from the pool too.
+        var batch = Math.Max(options.BatchSize, options.MaxRequestSize) + (long)RecordBatch.HeaderSize;
+        var largest = (int)Math.Min(int.MaxValue / 2, batch + (batch / 6) + 1024);
+        var perBucket = (int)Math.Clamp(options.BufferMemory / Math.Max(Math.Min(options.BatchSize, InitialBufferBytes), 1024) + 16, 16, 4096);
         _buffers = System.Buffers.ArrayPool<byte>.Create(largest, perBucket);
     }
+
+    // A batch's buffer starts at this size (or batch.size, when smaller) and doubles as records come:
+    // with a large batch.size, batches that linger.ms closes early do not hold a full batch.size each.
+    private const int InitialBufferBytes = 64 * 1024;
+
+    private int InitialCapacity(int recordSize) =>
+        Math.Max(recordSize + RecordBatch.HeaderSize, Math.Min(_options.BatchSize + RecordBatch.HeaderSize, InitialBufferBytes));
 
     /// <summary>The partitions that have batches (for the sender's drain and for flush).</summary>
     public IEnumerable<TopicPartition> Partitions => _queues.Keys;
@@ -55,6 +65,25 @@ internal sealed class RecordAccumulator : IDisposable
 
     /// <summary>Appends a record as the overload without <paramref name="batchId"/> does, and says which batch it joined.</summary>
     public bool Append(TopicPartition partition, long timestamp, ReadOnlySpan<byte> key, bool keyIsNull, ReadOnlySpan<byte> value, bool valueIsNull, ReadOnlySpan<RecordHeader> headers, IDeliveryCallback? callback, int size, out long batchId)
+        => Append(partition, timestamp, key, keyIsNull, value, valueIsNull, headers, callback, size, mayOpen: true, out batchId) == AppendResult.Opened;
+
+    /// <summary>
+    /// Appends a record to its partition's open batch if it fits there; false, changing nothing, when
+    /// it would open a new batch (KIP-480: the sticky partitioner moves on first, then the record is
+    /// appended with <see cref="Append(TopicPartition, long, ReadOnlySpan{byte}, bool, ReadOnlySpan{byte}, bool, ReadOnlySpan{RecordHeader}, IDeliveryCallback?, int, out long)"/>).
+    /// One lock for both the question and the append.
+    /// </summary>
+    public bool TryAppendToOpenBatch(TopicPartition partition, long timestamp, ReadOnlySpan<byte> key, bool keyIsNull, ReadOnlySpan<byte> value, bool valueIsNull, ReadOnlySpan<RecordHeader> headers, IDeliveryCallback? callback, int size, out long batchId)
+        => Append(partition, timestamp, key, keyIsNull, value, valueIsNull, headers, callback, size, mayOpen: false, out batchId) == AppendResult.Appended;
+
+    private enum AppendResult
+    {
+        Appended,
+        Opened,
+        WouldOpen,
+    }
+
+    private AppendResult Append(TopicPartition partition, long timestamp, ReadOnlySpan<byte> key, bool keyIsNull, ReadOnlySpan<byte> value, bool valueIsNull, ReadOnlySpan<RecordHeader> headers, IDeliveryCallback? callback, int size, bool mayOpen, out long batchId)
     {
         var queue = _queues.GetOrAdd(partition, static tp => new PartitionQueue(tp));
         bool opened, readyNow = false;
@@ -62,6 +91,12 @@ internal sealed class RecordAccumulator : IDisposable
         {
             ObjectDisposedException.ThrowIf(_closed, this);
             var open = queue.Open;
+            if (!mayOpen && (open is null || (open.Count > 0 && open.SizeInBytes + size > _options.BatchSize)))
+            {
+                batchId = 0;
+                return AppendResult.WouldOpen;
+            }
+
             if (open is not null && open.Count > 0 && open.SizeInBytes + size > _options.BatchSize)
             {
                 // Full: close it and start another.
@@ -73,7 +108,7 @@ internal sealed class RecordAccumulator : IDisposable
             opened = open is null;
             if (open is null)
             {
-                open = new ProducerBatch(partition, _scheduler.Now, Math.Max(_options.BatchSize, size) + RecordBatch.HeaderSize, Interlocked.Increment(ref _nextBatchId), _buffers);
+                open = new ProducerBatch(partition, _scheduler.Now, InitialCapacity(size), Interlocked.Increment(ref _nextBatchId), _buffers);
                 queue.Batches.AddLast(open);
                 queue.Open = open;
                 ScheduleLinger(queue, open);
@@ -96,25 +131,11 @@ internal sealed class RecordAccumulator : IDisposable
             _ready(partition);
         }
 
-        return opened;
+        return opened ? AppendResult.Opened : AppendResult.Appended;
     }
 
     /// <summary>The id of the newest batch made so far (0 before any).</summary>
     public long LastBatchId => Interlocked.Read(ref _nextBatchId);
-
-    /// <summary>Whether a record of <paramref name="size"/> bytes would open a new batch in the partition (KIP-480: the sticky partition moves then).</summary>
-    public bool WouldOpenBatch(TopicPartition partition, int size)
-    {
-        if (!_queues.TryGetValue(partition, out var queue))
-        {
-            return true;
-        }
-
-        lock (queue)
-        {
-            return queue.Open is not { } open || (open.Count > 0 && open.SizeInBytes + size > _options.BatchSize);
-        }
-    }
 
     /// <summary>
     /// The partition's first batch if it may be sent now (full, lingered, flushing or closing, and past

@@ -159,7 +159,8 @@ public sealed class RecordBatchBuilder : IDisposable
                 throw new ArgumentOutOfRangeException(nameof(compression), compression, "not a Kafka compression codec");
             }
 
-            target = _compressed ??= new PooledBufferWriter(_records.Capacity / 2, _pool);
+            // No buffer up front: the codec asks for its worst case once, and that is what is rented.
+            target = _compressed ??= new PooledBufferWriter(0, _pool);
             target.Clear();
             target.GetSpan(RecordBatch.HeaderSize);
             target.Advance(RecordBatch.HeaderSize);
