@@ -3,12 +3,16 @@
 //
 //   RxKafkaProducer --bootstrap HOST:PORT,... --topic NAME [--records 1000000] [--value-bytes 100]
 //                   [--compression none|lz4|...] [--acks 1] [--linger-ms 5] [--batch-size 1000000]
-//                   [--warmup 10000] [--set key=value]...
+//                   [--warmup 10000] [--delivery-callback] [--set key=value]...
 //
 // Fire-and-forget Send of N records (no key, a value of random bytes from a pool), with no callback, so
 // nothing is allocated per record; then FlushAsync, which completes when the last batch is
 // acknowledged: that is the end of the measured interval. Delivered and failed records are counted
 // from the producer's own meter (RxKafka.Producer), per batch. Idempotence is off, as for the peers.
+// With --delivery-callback, every Send gets a callback that counts its report, as the Confluent.Kafka
+// peer's delivery handler does (a DeliveryReport and a callback object are allocated per record); the
+// meter still gives the totals. RXKAFKA_BENCH_FIRST_ERROR in the environment does the same and also
+// prints the first failure.
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
@@ -26,6 +30,7 @@ var acks = "1";
 var lingerMs = 5;
 var batchSize = 1_000_000;
 long warmup = 10_000;
+var deliveryCallback = false;
 var extra = new Dictionary<string, string>();
 
 try
@@ -45,6 +50,7 @@ try
             case "--linger-ms": lingerMs = checked((int)Number()); break;
             case "--batch-size": batchSize = checked((int)Number()); break;
             case "--warmup": warmup = Number(); break;
+            case "--delivery-callback": deliveryCallback = true; break;
             case "--librdkafka": Value(); break; // the peers' option; RxKafka has no native library
             case "--set":
                 var setting = Value();
@@ -122,12 +128,15 @@ listener.Start();
 
 await using var producer = new KafkaProducer<byte[]?, byte[]?>(options, Serializers.ByteArray, Serializers.ByteArray);
 
-// With --first-error, failures are caught with a callback (allocating per record) to say why.
+// With --delivery-callback (or RXKAFKA_BENCH_FIRST_ERROR), a callback per record counts the reports
+// and keeps the first failure.
 string? firstError = null;
-Action<DeliveryReport<byte[]?, byte[]?>>? onDelivery = Environment.GetEnvironmentVariable("RXKAFKA_BENCH_FIRST_ERROR") is null
+long reports = 0;
+Action<DeliveryReport<byte[]?, byte[]?>>? onDelivery = !deliveryCallback && Environment.GetEnvironmentVariable("RXKAFKA_BENCH_FIRST_ERROR") is null
     ? null
     : report =>
     {
+        Interlocked.Increment(ref reports);
         if (report.Error is { } error)
         {
             Interlocked.CompareExchange(ref firstError, $"{report.Metadata.TopicPartition}: {error.GetType().Name}: {error.Message}", null);
@@ -156,6 +165,10 @@ if (warmup > 0)
 }
 
 counts.Reset();
+Interlocked.Exchange(ref reports, 0);
+// RXKAFKA_BENCH_ALLOC_TYPES in the environment: which types the measured interval allocates (the
+// runtime's allocation ticks, about one per 100 KB), on standard error at the end.
+using var allocationTypes = Environment.GetEnvironmentVariable("RXKAFKA_BENCH_ALLOC_TYPES") is null ? null : new AllocationTypes();
 var machineBefore = MachineBusySeconds();
 var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
 var cpuBefore = Environment.CpuUsage;
@@ -194,18 +207,25 @@ using (var json = new Utf8JsonWriter(Console.OpenStandardOutput()))
         json.WriteNumber("machine_busy_s", busy);
     }
 
+    json.WriteBoolean("delivery_callback", onDelivery is not null);
+    if (onDelivery is not null)
+    {
+        json.WriteNumber("delivery_reports", Interlocked.Read(ref reports));
+    }
+
     json.WriteNumber("delivered", counts.Sent);
     json.WriteNumber("delivery_errors", counts.Failed);
     json.WriteEndObject();
 }
 
 Console.Out.WriteLine();
+allocationTypes?.Print();
 if (firstError is not null)
 {
     Console.Error.WriteLine($"RxKafkaProducer: first failure: {firstError}");
 }
 
-return counts.Failed == 0 && counts.Sent == records ? 0 : 1;
+return counts.Failed == 0 && counts.Sent == records && (onDelivery is null || Interlocked.Read(ref reports) == records) ? 0 : 1;
 
 // CPU time every process on the machine spent (/proc/stat's cpu line), or null without /proc.
 static double? MachineBusySeconds()
@@ -248,5 +268,51 @@ internal sealed class Counts
     {
         Interlocked.Exchange(ref _sent, 0);
         Interlocked.Exchange(ref _failed, 0);
+    }
+}
+
+/// <summary>The runtime's GC allocation ticks by type (a diagnostic for RXKAFKA_BENCH_ALLOC_TYPES).</summary>
+internal sealed class AllocationTypes : System.Diagnostics.Tracing.EventListener
+{
+    private readonly Dictionary<string, long> _bytes = new();
+
+    protected override void OnEventSourceCreated(System.Diagnostics.Tracing.EventSource source)
+    {
+        if (source.Name == "Microsoft-Windows-DotNETRuntime")
+        {
+            EnableEvents(source, System.Diagnostics.Tracing.EventLevel.Verbose, (System.Diagnostics.Tracing.EventKeywords)0x1);
+        }
+    }
+
+    protected override void OnEventWritten(System.Diagnostics.Tracing.EventWrittenEventArgs e)
+    {
+        if (e.EventName?.StartsWith("GCAllocationTick", StringComparison.Ordinal) != true || e.PayloadNames is null)
+        {
+            return;
+        }
+
+        var type = e.Payload![e.PayloadNames.IndexOf("TypeName")] as string ?? "?";
+        if (type == "System.Byte[]" && e.PayloadNames.IndexOf("ObjectSize") is >= 0 and var at)
+        {
+            // Arrays by size (rounded up to a power of two): which buffers they are.
+            type += $" of about {System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Convert.ToUInt64(e.Payload[at], CultureInfo.InvariantCulture)):N0} bytes";
+        }
+
+        var amount = Convert.ToInt64(e.Payload[e.PayloadNames.IndexOf("AllocationAmount64")], CultureInfo.InvariantCulture);
+        lock (_bytes)
+        {
+            _bytes[type] = _bytes.GetValueOrDefault(type) + amount;
+        }
+    }
+
+    public void Print()
+    {
+        lock (_bytes)
+        {
+            foreach (var (type, bytes) in _bytes.OrderByDescending(p => p.Value).Take(20))
+            {
+                Console.Error.WriteLine($"alloc ~{bytes / 1024,10:N0} KB  {type}");
+            }
+        }
     }
 }

@@ -99,12 +99,19 @@ internal static class ProducePeers
     /// <summary>The folder scripts/bench-setup.sh installs the kafkajs peer's modules in.</summary>
     public static string KafkaJsModules => Path.Combine(MockLibraries.CacheDirectory, "peers", "kafkajs", "node_modules");
 
+    /// <summary>Every client name <see cref="Prepare"/> knows.</summary>
+    public static readonly string[] Known = ["confluent", "kafkajs", "rxkafka", "rxkafka-callback", "confluent-lean"];
+
     public static PeerClient Prepare(string name, string root) => name switch
     {
         "confluent" => DotNetPeer(name, root, ConfluentProject, notReady: null),
         "rxkafka" => DotNetPeer(name, root, RxKafkaProject, notReady: "producer not implemented yet"),
+        // Variants: RxKafka with a callback per record (as Confluent.Kafka's handler), and
+        // Confluent.Kafka with the cheapest delivery reports it has (no fields marshalled).
+        "rxkafka-callback" => DotNetPeer(name, root, RxKafkaProject, notReady: null, "--delivery-callback"),
+        "confluent-lean" => DotNetPeer(name, root, ConfluentProject, notReady: null, "--set", "dotnet.producer.delivery.report.fields=none"),
         "kafkajs" => KafkaJs(root),
-        _ => throw new ArgumentException($"unknown client '{name}' (known: confluent, kafkajs, rxkafka)"),
+        _ => throw new ArgumentException($"unknown client '{name}' (known: {string.Join(", ", Known)})"),
     };
 
     /// <summary>Builds a .NET project in Release and gives the path of its main assembly, or an error.</summary>
@@ -123,7 +130,7 @@ internal static class ProducePeers
         return File.Exists(assembly) ? (assembly, null) : (null, $"built {project} but found no {assembly}");
     }
 
-    private static PeerClient DotNetPeer(string name, string root, string project, string? notReady)
+    private static PeerClient DotNetPeer(string name, string root, string project, string? notReady, params string[] options)
     {
         if (!File.Exists(Path.Combine(root, project)))
         {
@@ -133,7 +140,7 @@ internal static class ProducePeers
         var (assembly, error) = Build(root, project);
         return assembly is null
             ? PeerClient.Skipped(name, error!)
-            : new PeerClient(name, "dotnet", [assembly], new Dictionary<string, string>(), null, new Dictionary<string, string>());
+            : new PeerClient(name, "dotnet", [assembly, .. options], new Dictionary<string, string>(), null, new Dictionary<string, string>());
     }
 
     private static PeerClient KafkaJs(string root)

@@ -17,8 +17,11 @@ internal static class ProduceSideBySideCommand
     private const string Usage = """
         produce-sidebyside [--records 1000000,5000000] [--compression none,lz4] [--runs 3]
                            [--clients confluent,kafkajs,rxkafka] [--value-bytes 100] [--acks 1]
-                           [--linger-ms 5] [--batch-size 1000000] [--warmup 10000]
+                           [--linger-ms 5] [--batch-size 1000000] [--warmup 1000000]
                            [--brokers 3] [--partitions 6] [--json FILE]
+        clients: confluent, kafkajs, rxkafka, and two variants: rxkafka-callback (a delivery
+        callback per record, as Confluent.Kafka's handler) and confluent-lean
+        (dotnet.producer.delivery.report.fields=none)
         """;
 
     private const string Baseline = "confluent";
@@ -105,7 +108,7 @@ internal static class ProduceSideBySideCommand
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120 + workload.Records / 20_000));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120 + ((workload.Records + settings.Warmup) / 20_000)));
         try
         {
             await process.WaitForExitAsync(timeout.Token);
@@ -254,7 +257,7 @@ internal static class ProduceSideBySideCommand
             string[] compressions = ["none", "lz4"];
             string[] clients = [Baseline, "kafkajs", "rxkafka"];
             int runs = 3, valueBytes = 100, lingerMs = 5, batchSize = 1_000_000, brokers = 3, partitions = 6;
-            long warmup = 10_000;
+            long warmup = 1_000_000;
             var acks = "1";
             string? json = null;
             for (var i = 0; i < args.Length; i++)
@@ -285,9 +288,9 @@ internal static class ProduceSideBySideCommand
                 throw new ArgumentException("--runs, --records, --compression and --clients need at least one value (records at least 1)");
             }
 
-            if (clients.FirstOrDefault(c => c is not (Baseline or "kafkajs" or "rxkafka")) is { } unknown)
+            if (clients.FirstOrDefault(c => !ProducePeers.Known.Contains(c)) is { } unknown)
             {
-                throw new ArgumentException($"unknown client '{unknown}' (known: {Baseline}, kafkajs, rxkafka)");
+                throw new ArgumentException($"unknown client '{unknown}' (known: {string.Join(", ", ProducePeers.Known)})");
             }
 
             var workloads = records.Order().SelectMany(r => compressions.Select(c => new ProduceWorkload(r, valueBytes, c))).ToList();
