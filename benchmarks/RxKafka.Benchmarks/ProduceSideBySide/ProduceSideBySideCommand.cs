@@ -74,7 +74,7 @@ internal static class ProduceSideBySideCommand
                 {
                     var result = await RunOnceAsync(client, host, workload, settings, round);
                     results.Add(result);
-                    Console.WriteLine($"  {workload,-26} run {round}/{options.Runs} {client.Name,-10} {result.Summary}");
+                    Console.WriteLine($"  {workload,-26} run {round}/{options.Runs} {client.Name,-16} {result.Summary}");
                     if (json is not null && result.Json is not null)
                     {
                         await json.WriteLineAsync(result.Json.ToJsonString());
@@ -150,13 +150,13 @@ internal static class ProduceSideBySideCommand
 
     private static void PrintTable(Options options, List<PeerClient> clients, List<RunResult> results)
     {
-        Console.WriteLine($"{"client",-10} {"workload",-26} {"runs",4} {"records/s (median)",19} {"min..max",17} {"CPU us/rec",10} {"alloc B/rec",11} {"broker us/rec",13} {"others",6} {"rate vs conf.",13} {"CPU vs conf.",12}");
+        Console.WriteLine($"{"client",-16} {"workload",-26} {"runs",4} {"records/s (median)",19} {"min..max",17} {"CPU us/rec",10} {"alloc B/rec",11} {"broker us/rec",13} {"others",6} {"rate vs conf.",13} {"CPU vs conf.",12}");
         foreach (var workload in options.Workloads)
         {
             var baseline = Summarize(results, Baseline, workload);
             foreach (var client in clients)
             {
-                var label = $"{client.Name,-10} {workload,-26}";
+                var label = $"{client.Name,-16} {workload,-26}";
                 if (client.SkipReason is not null)
                 {
                     Console.WriteLine($"{label} skipped: {client.SkipReason}");
