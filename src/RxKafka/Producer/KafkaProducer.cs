@@ -211,7 +211,7 @@ public sealed partial class KafkaProducer<TKey, TValue> : IAsyncDisposable
             return 0;
         }
 
-        var flush = FlushAsync();
+        var flush = FlushCoreAsync(CancellationToken.None); // not FlushAsync: its completion hops to the thread pool, and virtual time must see this at once
         var finished = await Task.WhenAny(flush, Observable.Timer(timeout, _scheduler).ToTask()).ConfigureAwait(false);
         var left = 0;
         if (finished != flush)
