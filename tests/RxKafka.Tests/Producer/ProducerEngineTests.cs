@@ -211,6 +211,65 @@ public sealed class ProducerEngineTests : ReactiveTest, IAsyncDisposable
         Assert.Equal(engine.Deliveries.Select(d => d.Offset).Order(), engine.Deliveries.Select(d => d.Offset));
     }
 
+    // Every batch sent to a partition, in the order the brokers received them: (epoch, base sequence)
+    // from the v2 batch header (producer epoch at byte 51, base sequence at 53).
+    private List<(short Epoch, int Sequence)> SentBatches(TopicPartition partition) =>
+        ProduceRequests
+            .SelectMany(r => r.Request.TopicData.Where(t => t.Name == partition.Topic))
+            .SelectMany(t => t.PartitionData.Where(p => p.Index == partition.Partition))
+            .Select(p => p.Records!.Value)
+            .Select(b => (System.Buffers.Binary.BinaryPrimitives.ReadInt16BigEndian(b.Span[51..]), System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(b.Span[53..])))
+            .ToList();
+
+    [Fact]
+    public void Idempotence_batches_behind_a_failed_one_get_OUT_OF_ORDER_SEQUENCE_and_go_again_with_their_sequences()
+    {
+        // m0 (sequence 1) fails with NOT_LEADER_OR_FOLLOWER while m1..m4 (2..5) are in flight; the broker
+        // still expects 1, so it answers them OUT_OF_ORDER_SEQUENCE_NUMBER. That is not a lost state
+        // (m0 is the next expected): no epoch bump; all five go again, in order, with the same sequences.
+        var engine = Start(Options with { Linger = TimeSpan.Zero, BatchSize = 1 });
+        WarmUp(engine);
+        var epoch = engine.Sender.Identity!.Epoch;
+        _cluster.PushRequestErrors(ApiKey.Produce, ErrorCode.NotLeaderOrFollower);
+        _cluster.ResponseDelay = TimeSpan.FromMilliseconds(10);
+
+        for (var i = 0; i < 5; i++)
+        {
+            engine.Produce(Orders0, $"m{i}");
+        }
+
+        _scheduler.AdvanceBy(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(
+            [(epoch, 0), (epoch, 1), (epoch, 2), (epoch, 3), (epoch, 4), (epoch, 5), (epoch, 1), (epoch, 2), (epoch, 3), (epoch, 4), (epoch, 5)],
+            SentBatches(Orders0));
+        Assert.All(engine.Deliveries, d => Assert.Null(d.Error));
+        Assert.Equal(["warm-up", "m0", "m1", "m2", "m3", "m4"], _cluster.Log("orders", 0).Select(r => r.ValueString));
+        Assert.Equal([0, 1, 2, 3, 4, 5], _cluster.Log("orders", 0).Select(r => r.Sequence));
+        Assert.Equal(epoch, engine.Sender.Identity.Epoch);
+    }
+
+    [Fact]
+    public void Idempotence_OUT_OF_ORDER_SEQUENCE_for_the_next_expected_batch_bumps_the_epoch_and_starts_again_at_0()
+    {
+        // The broker refuses the very batch it should expect next: its state for the producer is not
+        // what the producer thinks (KIP-360). The producer bumps its epoch and sends the batch again
+        // from sequence 0; the record is written once.
+        var engine = Start();
+        WarmUp(engine);
+        var epoch = engine.Sender.Identity!.Epoch;
+        _cluster.PushRequestErrors(ApiKey.Produce, ErrorCode.OutOfOrderSequenceNumber);
+
+        engine.Produce(Orders0, "refused-once");
+        _scheduler.AdvanceBy(TimeSpan.FromSeconds(2));
+
+        Assert.Null(Assert.Single(engine.Deliveries).Error);
+        Assert.Equal([(epoch, 0), (epoch, 1), ((short)(epoch + 1), 0)], SentBatches(Orders0));
+        Assert.Single(_cluster.Log("orders", 0), r => r.ValueString == "refused-once");
+        var last = _cluster.Log("orders", 0)[^1];
+        Assert.Equal(("refused-once", (short)(epoch + 1), 0), (last.ValueString, last.ProducerEpoch, last.Sequence));
+    }
+
     [Fact]
     public void Idempotence_an_unknown_producer_id_bumps_the_epoch_and_sequences_start_again()
     {
