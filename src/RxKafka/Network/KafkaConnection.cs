@@ -30,6 +30,8 @@ public sealed class KafkaConnection : IAsyncDisposable
     private readonly BehaviorSubject<ConnectionState> _state = new(ConnectionState.Connecting);
     private readonly Subject<ReadOnlyMemory<byte>> _frames = new();
     private readonly Subject<PendingRequest> _awaitingResponse = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(PendingRequest Request, ReadOnlyMemory<byte> Frame)> _matched = new();
+    private int _delivering;
     private readonly Subject<ConnectionMetrics> _metrics = new();
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly object _gate = new();
@@ -60,10 +62,14 @@ public sealed class KafkaConnection : IAsyncDisposable
             _requestHeaderSizes[v] = _requestHeader.ComputeSize(v);
         }
 
-        // C5: the n-th response frame belongs to the n-th request that expects one.
+        // C5: the n-th response frame belongs to the n-th request that expects one. Zip calls its
+        // observer under its own lock, which writers take too; the pairs are handled after it is
+        // released (DeliverMatched), so that what a response sets off (a continuation writing to
+        // another broker's connection, a user's callback) never runs holding this connection's lock:
+        // two read loops, each holding its own while writing to the other's, would deadlock.
         _zip = _awaitingResponse
             .Zip(_frames, (request, frame) => (request, frame))
-            .Subscribe(pair => OnResponse(pair.request, pair.frame));
+            .Subscribe(pair => _matched.Enqueue(pair));
         _ = ReadLoopAsync();
     }
 
@@ -442,6 +448,9 @@ public sealed class KafkaConnection : IAsyncDisposable
             if (pending.ExpectsResponse)
             {
                 _awaitingResponse.OnNext(pending);
+
+                // Only when a frame came with no request before it (out of sync: C5 closes at once).
+                DeliverMatched();
             }
 
             if (pending.RawToken is { } raw)
@@ -534,6 +543,26 @@ public sealed class KafkaConnection : IAsyncDisposable
     }
 
     // ---------------------------------------------------------------- receiving
+
+    // Handles the request/frame pairs Zip made, in order, outside its lock; one thread at a time (the
+    // read loop, or a writer that found a pair waiting), the others leave them to it.
+    private void DeliverMatched()
+    {
+        while (!_matched.IsEmpty && Interlocked.CompareExchange(ref _delivering, 1, 0) == 0)
+        {
+            try
+            {
+                while (_matched.TryDequeue(out var pair))
+                {
+                    OnResponse(pair.Request, pair.Frame);
+                }
+            }
+            finally
+            {
+                Volatile.Write(ref _delivering, 0);
+            }
+        }
+    }
 
     private void OnResponse(PendingRequest pending, ReadOnlyMemory<byte> frame)
     {
@@ -683,6 +712,7 @@ public sealed class KafkaConnection : IAsyncDisposable
 
                     NetworkInstruments.BytesReceived.Add(frame.Length + 4, _brokerTag);
                     _frames.OnNext(frame);
+                    DeliverMatched();
                     if (_closed)
                     {
                         return;
