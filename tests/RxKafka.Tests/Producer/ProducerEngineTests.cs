@@ -190,6 +190,29 @@ public sealed class ProducerEngineTests : ReactiveTest, IAsyncDisposable
     }
 
     [Fact]
+    public void A_batch_waiting_again_after_a_failed_send_expires_at_exactly_the_delivery_timeout()
+    {
+        // Sent once (NOT_LEADER_OR_FOLLOWER), then the partition has no leader: the batch waits in its
+        // queue again, and expires at the tick delivery.timeout.ms after it was made, not at its next send.
+        var engine = Start();
+        WarmUp(engine);
+        var partition = new TopicPartition("orders", 2);
+        _cluster.PushRequestErrors(ApiKey.Produce, ErrorCode.NotLeaderOrFollower);
+        _cluster.SetPartitionLeader("orders", 2, -1);
+        var start = _scheduler.Elapsed();
+
+        engine.Produce(partition, "sent-then-stuck");
+        _scheduler.AdvanceBy(TimeSpan.FromSeconds(20) - TimeSpan.FromTicks(1));
+        Assert.Single(ProduceRequests, r => r.Request.TopicData.Any(t => t.PartitionData.Any(p => p.Index == 2)));
+        Assert.Empty(engine.Deliveries);
+        _scheduler.AdvanceBy(TimeSpan.FromTicks(1));
+
+        var expired = Assert.Single(engine.Deliveries);
+        Assert.Equal(start + TimeSpan.FromSeconds(20), expired.At);
+        Assert.Contains("Expiring 1 record(s) for orders-2: 20000 ms has passed since the batch was created", expired.Error!.Message);
+    }
+
+    [Fact]
     public void Order_within_a_partition_survives_a_retry_with_five_requests_in_flight()
     {
         var engine = Start(Options with { Linger = TimeSpan.Zero, BatchSize = 1 });

@@ -66,6 +66,21 @@ internal sealed class ProducerBatch : IDisposable
         set => _lingered = value;
     }
 
+    /// <summary>The linger timer, while the batch waits in its queue.</summary>
+    public IDisposable? LingerTimer { get; set; }
+
+    /// <summary>The delivery-timeout timer, while the batch waits in its queue (a batch in flight is judged when its answer comes).</summary>
+    public IDisposable? ExpiryTimer { get; set; }
+
+    /// <summary>Cancels the batch's timers: it left its queue.</summary>
+    public void CancelTimers()
+    {
+        LingerTimer?.Dispose();
+        LingerTimer = null;
+        ExpiryTimer?.Dispose();
+        ExpiryTimer = null;
+    }
+
     /// <summary>Whether the batch's bytes are final (built once, then sent as is on every retry).</summary>
     public bool IsBuilt => !_built.IsEmpty;
 

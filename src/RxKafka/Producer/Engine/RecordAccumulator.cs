@@ -18,7 +18,6 @@ internal sealed class RecordAccumulator : IDisposable
     private readonly IScheduler _scheduler;
     private readonly Action<TopicPartition> _ready;
     private readonly ConcurrentDictionary<TopicPartition, PartitionQueue> _queues = new();
-    private readonly CompositeDisposable _timers = new();
     private readonly Action<ProducerBatch, Exception> _expired;
     private readonly System.Buffers.ArrayPool<byte> _buffers;
     private long _nextBatchId;
@@ -157,6 +156,7 @@ internal sealed class RecordAccumulator : IDisposable
 
             queue.Batches.RemoveFirst();
             first.IsClosed = true;
+            first.CancelTimers();
             if (ReferenceEquals(queue.Open, first))
             {
                 queue.Open = null;
@@ -205,6 +205,9 @@ internal sealed class RecordAccumulator : IDisposable
                 {
                     queue.Batches.AddBefore(node, batch);
                 }
+
+                // Waiting again: it expires at the same tick it would have before it was sent.
+                ScheduleExpiry(queue, batch);
             }
         }
     }
@@ -276,6 +279,11 @@ internal sealed class RecordAccumulator : IDisposable
         {
             lock (queue)
             {
+                foreach (var batch in queue.Batches)
+                {
+                    batch.CancelTimers();
+                }
+
                 all.AddRange(queue.Batches);
                 queue.Batches.Clear();
                 queue.Open = null;
@@ -305,7 +313,6 @@ internal sealed class RecordAccumulator : IDisposable
 
     public void Dispose()
     {
-        _timers.Dispose();
         foreach (var batch in TakeAll())
         {
             batch.Dispose();
@@ -316,6 +323,8 @@ internal sealed class RecordAccumulator : IDisposable
         now >= batch.RetryNotBefore
         && (batch.IsClosed || batch.Lingered || batch.Attempts > 0 || _closed || Volatile.Read(ref _flushing) > 0 || now - batch.CreatedAt >= _options.Linger);
 
+    // Under the queue's lock. The batch holds its timers; they are cancelled when it leaves the queue
+    // (taken to be sent, expired, taken on close), so no timer outlives the batch's wait.
     private void ScheduleLinger(PartitionQueue queue, ProducerBatch batch)
     {
         if (_options.Linger <= TimeSpan.Zero)
@@ -323,17 +332,14 @@ internal sealed class RecordAccumulator : IDisposable
             return;
         }
 
-        // One timer per batch: when it fires the batch is ready unless it was sent already. The
-        // timer itself says so: a real clock's timer may fire a little before the scheduler's Now
-        // shows linger.ms has passed, and nothing else would look at the batch again.
-        var timer = new SingleAssignmentDisposable();
-        _timers.Add(timer);
-        timer.Disposable = _scheduler.Schedule(
-            (Accumulator: this, Queue: queue, Batch: batch, Timer: timer),
+        // When it fires the batch is ready. The timer itself says so: a real clock's timer may fire a
+        // little before the scheduler's Now shows linger.ms has passed, and nothing else would look at
+        // the batch again.
+        batch.LingerTimer = _scheduler.Schedule(
+            (Accumulator: this, Queue: queue, Batch: batch),
             _options.Linger,
             static (_, s) =>
             {
-                s.Accumulator._timers.Remove(s.Timer);
                 lock (s.Queue)
                 {
                     s.Batch.Lingered = true;
@@ -344,25 +350,28 @@ internal sealed class RecordAccumulator : IDisposable
             });
     }
 
-    // delivery.timeout.ms: a batch still waiting in its queue then is taken out and its records fail
-    // at exactly that tick. One sent and in flight is judged when its answer comes.
+    // Under the queue's lock. delivery.timeout.ms from the batch's creation: a batch still waiting in
+    // its queue then (first, or again after a retriable failure) is taken out and its records fail at
+    // exactly that tick. One sent and in flight is judged when its answer comes.
     private void ScheduleExpiry(PartitionQueue queue, ProducerBatch batch)
     {
-        var timer = new SingleAssignmentDisposable();
-        _timers.Add(timer);
-        timer.Disposable = _scheduler.Schedule(
-            (Accumulator: this, Queue: queue, Batch: batch, Timer: timer),
-            _options.DeliveryTimeout,
+        batch.ExpiryTimer?.Dispose();
+        batch.ExpiryTimer = _scheduler.Schedule(
+            (Accumulator: this, Queue: queue, Batch: batch),
+            batch.CreatedAt + _options.DeliveryTimeout,
             static (scheduler, s) =>
             {
-                s.Accumulator._timers.Remove(s.Timer);
                 bool removed;
                 lock (s.Queue)
                 {
                     removed = s.Queue.Batches.Remove(s.Batch);
-                    if (removed && ReferenceEquals(s.Queue.Open, s.Batch))
+                    if (removed)
                     {
-                        s.Queue.Open = null;
+                        s.Batch.LingerTimer?.Dispose();
+                        if (ReferenceEquals(s.Queue.Open, s.Batch))
+                        {
+                            s.Queue.Open = null;
+                        }
                     }
                 }
 
