@@ -593,7 +593,7 @@ public sealed partial class KafkaProducer<TKey, TValue> : IAsyncDisposable
         {
             if (error is null)
             {
-                TrySetResult(new RecordMetadata(partition.Topic, partition.Partition, offset, DateTimeOffset.FromUnixTimeMilliseconds(timestamp)));
+                TrySetResult(Written(partition, offset, timestamp));
             }
             else
             {
@@ -602,10 +602,14 @@ public sealed partial class KafkaProducer<TKey, TValue> : IAsyncDisposable
         }
     }
 
+    // Where a record went, from the engine's answer (timestamp -1: none known).
+    private static RecordMetadata Written(TopicPartition partition, long offset, long timestamp) =>
+        new(partition.Topic, partition.Partition, offset, timestamp >= 0 ? DateTimeOffset.FromUnixTimeMilliseconds(timestamp) : default);
+
     private sealed class ReportCallback(ProducerRecord<TKey, TValue> record, Action<DeliveryReport<TKey, TValue>> report) : IDeliveryCallback
     {
         public void OnDelivery(TopicPartition partition, long offset, long timestamp, Exception? error) =>
-            report(new DeliveryReport<TKey, TValue>(record, new RecordMetadata(partition.Topic, partition.Partition, offset, timestamp >= 0 ? DateTimeOffset.FromUnixTimeMilliseconds(timestamp) : default), error));
+            report(new DeliveryReport<TKey, TValue>(record, Written(partition, offset, timestamp), error));
     }
 
     /// <summary>Per-thread buffers the key and value are serialized into before they are copied into a batch.</summary>

@@ -241,8 +241,7 @@ internal sealed partial class ProducerSender
     /// <summary>Fails a batch the accumulator gives up (delivery timeout, shutdown).</summary>
     public void FailQueued(ProducerBatch batch, Exception error) => Fail(batch, error);
 
-    private KafkaException DeliveryTimedOut(ProducerBatch batch, DateTimeOffset now) =>
-        new(ErrorCode.RequestTimedOut, $"Expiring {batch.Count} record(s) for {batch.Partition}: {(now - batch.CreatedAt).TotalMilliseconds:0} ms has passed since the batch was created (delivery.timeout.ms is {_options.DeliveryTimeout.TotalMilliseconds:0} ms)");
+    private KafkaException DeliveryTimedOut(ProducerBatch batch, DateTimeOffset now) => batch.DeliveryTimedOut(now, _options.DeliveryTimeout);
 
     private TimeSpan RetryBackoff(int attempts)
     {

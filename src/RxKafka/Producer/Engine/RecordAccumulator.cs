@@ -378,9 +378,7 @@ internal sealed class RecordAccumulator : IDisposable
                 if (removed)
                 {
                     s.Batch.IsClosed = true;
-                    s.Accumulator._expired(s.Batch, new KafkaException(
-                        Protocol.ErrorCode.RequestTimedOut,
-                        $"Expiring {s.Batch.Count} record(s) for {s.Batch.Partition}: {(scheduler.Now - s.Batch.CreatedAt).TotalMilliseconds:0} ms has passed since the batch was created (delivery.timeout.ms is {s.Accumulator._options.DeliveryTimeout.TotalMilliseconds:0} ms)"));
+                    s.Accumulator._expired(s.Batch, s.Batch.DeliveryTimedOut(scheduler.Now, s.Accumulator._options.DeliveryTimeout));
                 }
 
                 return Disposable.Empty;
