@@ -22,61 +22,18 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using Confluent.Kafka;
 
-var bootstrap = "";
-var topic = "";
-long records = 1_000_000;
-var valueBytes = 100;
-var compression = "none";
-var acks = "1";
-var lingerMs = 5;
-var batchSize = 1_000_000;
-long warmup = 10_000;
-string? library = null;
-var extra = new List<KeyValuePair<string, string>>();
-
-try
+if (PeerArguments.Parse(args, "ConfluentProducer") is not { } run)
 {
-    for (var i = 0; i < args.Length; i++)
-    {
-        string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
-        long Number() => long.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture);
-        switch (args[i])
-        {
-            case "--bootstrap": bootstrap = Value(); break;
-            case "--topic": topic = Value(); break;
-            case "--records": records = Number(); break;
-            case "--value-bytes": valueBytes = checked((int)Number()); break;
-            case "--compression": compression = Value(); break;
-            case "--acks": acks = Value(); break;
-            case "--linger-ms": lingerMs = checked((int)Number()); break;
-            case "--batch-size": batchSize = checked((int)Number()); break;
-            case "--warmup": warmup = Number(); break;
-            case "--librdkafka": library = Value(); break;
-            case "--set":
-                var setting = Value();
-                var eq = setting.IndexOf('=');
-                if (eq <= 0)
-                {
-                    throw new ArgumentException($"--set needs key=value, got '{setting}'");
-                }
-
-                extra.Add(new(setting[..eq], setting[(eq + 1)..]));
-                break;
-            default: throw new ArgumentException($"unknown argument '{args[i]}'");
-        }
-    }
-
-    if (bootstrap.Length == 0 || topic.Length == 0 || records < 1)
-    {
-        throw new ArgumentException("--bootstrap and --topic are required, --records must be at least 1");
-    }
-}
-catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
-{
-    Console.Error.WriteLine($"ConfluentProducer: {e.Message}");
     return 2;
 }
 
+if (run.DeliveryCallback)
+{
+    Console.Error.WriteLine("ConfluentProducer: --delivery-callback is RxKafka's peer's (this peer always has a delivery handler)");
+    return 2;
+}
+
+var (topic, records, warmup, library) = (run.Topic, run.Records, run.Warmup, run.Library);
 if (library is not null)
 {
     // Library.Load(path) dlopens the file through a P/Invoke of "libdl", which Debian names libdl.so.2
@@ -94,15 +51,15 @@ if (library is not null)
 
 var config = new ProducerConfig
 {
-    BootstrapServers = bootstrap,
+    BootstrapServers = run.Bootstrap,
     ClientId = "confluent-bench",
-    Acks = acks switch { "0" => Acks.None, "1" => Acks.Leader, "all" or "-1" => Acks.All, _ => throw new ArgumentException($"--acks {acks}") },
+    Acks = run.Acks switch { "0" => Acks.None, "1" => Acks.Leader, "all" or "-1" => Acks.All, _ => throw new ArgumentException($"--acks {run.Acks}") },
     EnableIdempotence = false,
-    LingerMs = lingerMs,
-    BatchSize = batchSize,
-    CompressionType = Enum.Parse<CompressionType>(compression, ignoreCase: true),
+    LingerMs = run.LingerMs,
+    BatchSize = run.BatchSize,
+    CompressionType = Enum.Parse<CompressionType>(run.Compression, ignoreCase: true),
 };
-foreach (var (key, value) in extra)
+foreach (var (key, value) in run.Settings)
 {
     config.Set(key, value);
 }
@@ -115,7 +72,7 @@ var random = new Random(42);
 var messages = new Message<Null, byte[]>[Pool];
 for (var i = 0; i < messages.Length; i++)
 {
-    var value = new byte[valueBytes];
+    var value = new byte[run.ValueBytes];
     random.NextBytes(value);
     messages[i] = new Message<Null, byte[]> { Value = value };
 }
@@ -171,51 +128,18 @@ if (warmup > 0)
 
 counter.Reset(records);
 queueFullWaits = 0;
-var machineBefore = MachineBusySeconds();
-var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-var cpuBefore = Environment.CpuUsage;
-var started = Stopwatch.GetTimestamp();
+var interval = new MeasuredInterval();
 ProduceAll(records);
 FlushAll();
 var (ended, cpuAfter) = counter.LastReport;
-var machineBusy = MachineBusySeconds() - machineBefore;
-var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
-
-var elapsed = Stopwatch.GetElapsedTime(started, ended).TotalSeconds;
-var user = (cpuAfter.UserTime - cpuBefore.UserTime).TotalSeconds;
-var system = (cpuAfter.PrivilegedTime - cpuBefore.PrivilegedTime).TotalSeconds;
-using (var json = new Utf8JsonWriter(Console.OpenStandardOutput()))
+interval.WriteJson("confluent", $"Confluent.Kafka {typeof(IProducer<,>).Assembly.GetName().Version?.ToString(3)}, librdkafka {Library.VersionString}", run, ended, cpuAfter, json =>
 {
-    json.WriteStartObject();
-    json.WriteString("client", "confluent");
-    json.WriteString("version", $"Confluent.Kafka {typeof(IProducer<,>).Assembly.GetName().Version?.ToString(3)}, librdkafka {Library.VersionString}");
     json.WriteString("librdkafka_file", LoadedLibrdkafka());
-    json.WriteNumber("records", records);
-    json.WriteNumber("value_bytes", valueBytes);
-    json.WriteString("compression", compression);
-    json.WriteString("acks", acks);
-    json.WriteNumber("linger_ms", lingerMs);
-    json.WriteNumber("batch_size", batchSize);
-    json.WriteNumber("warmup", warmup);
-    json.WriteNumber("elapsed_s", elapsed);
-    json.WriteNumber("cpu_user_s", user);
-    json.WriteNumber("cpu_sys_s", system);
-    json.WriteNumber("cpu_s", user + system);
-    json.WriteNumber("records_per_s", records / elapsed);
-    json.WriteNumber("cpu_us_per_record", (user + system) * 1e6 / records);
-    json.WriteNumber("alloc_bytes_per_record", (double)allocated / records);
-    if (machineBusy is { } busy)
-    {
-        json.WriteNumber("machine_busy_s", busy);
-    }
-
     json.WriteNumber("delivered", counter.Delivered);
     json.WriteNumber("delivery_errors", counter.Errors);
     json.WriteNumber("queue_full_waits", queueFullWaits);
-    json.WriteEndObject();
-}
+});
 
-Console.Out.WriteLine();
 if (counter.Errors > 0)
 {
     Console.Error.WriteLine($"ConfluentProducer: {counter.Errors} deliveries failed, first: {counter.FirstError}");
@@ -235,23 +159,6 @@ static string LoadedLibrdkafka()
     catch (IOException)
     {
         return "unknown";
-    }
-}
-
-// CPU time every process on the machine spent, from the "cpu" line of /proc/stat (user, nice, system,
-// irq, softirq; USER_HZ ticks of 10 ms), or -1 without /proc: the runner subtracts this client's and the
-// broker's share to tell how busy everything else kept the cores.
-static double? MachineBusySeconds()
-{
-    try
-    {
-        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        long Field(int i) => long.Parse(fields[i], CultureInfo.InvariantCulture);
-        return (Field(1) + Field(2) + Field(3) + Field(6) + Field(7)) / 100.0;
-    }
-    catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException or UnauthorizedAccessException)
-    {
-        return null;
     }
 }
 

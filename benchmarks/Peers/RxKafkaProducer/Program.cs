@@ -21,71 +21,22 @@ using RxKafka;
 using RxKafka.Network;
 using RxKafka.Serialization;
 
-var bootstrap = "";
-var topic = "";
-long records = 1_000_000;
-var valueBytes = 100;
-var compression = "none";
-var acks = "1";
-var lingerMs = 5;
-var batchSize = 1_000_000;
-long warmup = 10_000;
-var deliveryCallback = false;
-var extra = new Dictionary<string, string>();
-
-try
+if (PeerArguments.Parse(args, "RxKafkaProducer") is not { } run)
 {
-    for (var i = 0; i < args.Length; i++)
-    {
-        string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
-        long Number() => long.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture);
-        switch (args[i])
-        {
-            case "--bootstrap": bootstrap = Value(); break;
-            case "--topic": topic = Value(); break;
-            case "--records": records = Number(); break;
-            case "--value-bytes": valueBytes = checked((int)Number()); break;
-            case "--compression": compression = Value(); break;
-            case "--acks": acks = Value(); break;
-            case "--linger-ms": lingerMs = checked((int)Number()); break;
-            case "--batch-size": batchSize = checked((int)Number()); break;
-            case "--warmup": warmup = Number(); break;
-            case "--delivery-callback": deliveryCallback = true; break;
-            case "--librdkafka": Value(); break; // the peers' option; RxKafka has no native library
-            case "--set":
-                var setting = Value();
-                var eq = setting.IndexOf('=');
-                if (eq <= 0)
-                {
-                    throw new ArgumentException($"--set needs key=value, got '{setting}'");
-                }
-
-                extra[setting[..eq]] = setting[(eq + 1)..];
-                break;
-            default: throw new ArgumentException($"unknown argument '{args[i]}'");
-        }
-    }
-
-    if (bootstrap.Length == 0 || topic.Length == 0 || records < 1)
-    {
-        throw new ArgumentException("--bootstrap and --topic are required, --records must be at least 1");
-    }
-}
-catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
-{
-    Console.Error.WriteLine($"RxKafkaProducer: {e.Message}");
     return 2;
 }
 
-var config = new Dictionary<string, string>(extra)
+var (records, warmup) = (run.Records, run.Warmup);
+// --librdkafka is the Confluent.Kafka peer's: RxKafka has no native library.
+var config = new Dictionary<string, string>(run.Settings)
 {
-    ["bootstrap.servers"] = bootstrap,
+    ["bootstrap.servers"] = run.Bootstrap,
     ["client.id"] = "rxkafka-bench",
-    ["acks"] = acks,
+    ["acks"] = run.Acks,
     ["enable.idempotence"] = "false",
-    ["linger.ms"] = lingerMs.ToString(CultureInfo.InvariantCulture),
-    ["batch.size"] = batchSize.ToString(CultureInfo.InvariantCulture),
-    ["compression.type"] = compression,
+    ["linger.ms"] = run.LingerMs.ToString(CultureInfo.InvariantCulture),
+    ["batch.size"] = run.BatchSize.ToString(CultureInfo.InvariantCulture),
+    ["compression.type"] = run.Compression,
 };
 ProducerOptions options;
 try
@@ -94,8 +45,8 @@ try
     // A batch may be as large as batch.size: let requests and buffer memory hold several.
     options = options with
     {
-        MaxRequestSize = Math.Max(options.MaxRequestSize, batchSize + 1024),
-        BufferMemory = Math.Max(options.BufferMemory, 64L * batchSize),
+        MaxRequestSize = Math.Max(options.MaxRequestSize, run.BatchSize + 1024),
+        BufferMemory = Math.Max(options.BufferMemory, 64L * run.BatchSize),
     };
 }
 catch (KafkaConfigException e)
@@ -109,9 +60,9 @@ var random = new Random(42);
 var pool = new ProducerRecord<byte[]?, byte[]?>[Pool];
 for (var i = 0; i < pool.Length; i++)
 {
-    var value = new byte[valueBytes];
+    var value = new byte[run.ValueBytes];
     random.NextBytes(value);
-    pool[i] = new ProducerRecord<byte[]?, byte[]?>(topic, null, value);
+    pool[i] = new ProducerRecord<byte[]?, byte[]?>(run.Topic, null, value);
 }
 
 var counts = new Counts();
@@ -132,7 +83,7 @@ await using var producer = new KafkaProducer<byte[]?, byte[]?>(options, Serializ
 // and keeps the first failure.
 string? firstError = null;
 long reports = 0;
-Action<DeliveryReport<byte[]?, byte[]?>>? onDelivery = !deliveryCallback && Environment.GetEnvironmentVariable("RXKAFKA_BENCH_FIRST_ERROR") is null
+Action<DeliveryReport<byte[]?, byte[]?>>? onDelivery = !run.DeliveryCallback && Environment.GetEnvironmentVariable("RXKAFKA_BENCH_FIRST_ERROR") is null
     ? null
     : report =>
     {
@@ -169,44 +120,11 @@ Interlocked.Exchange(ref reports, 0);
 // RXKAFKA_BENCH_ALLOC_TYPES in the environment: which types the measured interval allocates (the
 // runtime's allocation ticks, about one per 100 KB), on standard error at the end.
 using var allocationTypes = Environment.GetEnvironmentVariable("RXKAFKA_BENCH_ALLOC_TYPES") is null ? null : new AllocationTypes();
-var machineBefore = MachineBusySeconds();
-var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-var cpuBefore = Environment.CpuUsage;
-var started = Stopwatch.GetTimestamp();
+var interval = new MeasuredInterval();
 SendAll(records);
 await producer.FlushAsync();
-var ended = Stopwatch.GetTimestamp();
-var cpuAfter = Environment.CpuUsage;
-var machineBusy = MachineBusySeconds() - machineBefore;
-var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
-
-var elapsed = Stopwatch.GetElapsedTime(started, ended).TotalSeconds;
-var user = (cpuAfter.UserTime - cpuBefore.UserTime).TotalSeconds;
-var system = (cpuAfter.PrivilegedTime - cpuBefore.PrivilegedTime).TotalSeconds;
-using (var json = new Utf8JsonWriter(Console.OpenStandardOutput()))
+interval.WriteJson("rxkafka", $"RxKafka {typeof(KafkaProducer<,>).Assembly.GetName().Version?.ToString(3)}", run, Stopwatch.GetTimestamp(), Environment.CpuUsage, json =>
 {
-    json.WriteStartObject();
-    json.WriteString("client", "rxkafka");
-    json.WriteString("version", $"RxKafka {typeof(KafkaProducer<,>).Assembly.GetName().Version?.ToString(3)}");
-    json.WriteNumber("records", records);
-    json.WriteNumber("value_bytes", valueBytes);
-    json.WriteString("compression", compression);
-    json.WriteString("acks", acks);
-    json.WriteNumber("linger_ms", lingerMs);
-    json.WriteNumber("batch_size", batchSize);
-    json.WriteNumber("warmup", warmup);
-    json.WriteNumber("elapsed_s", elapsed);
-    json.WriteNumber("cpu_user_s", user);
-    json.WriteNumber("cpu_sys_s", system);
-    json.WriteNumber("cpu_s", user + system);
-    json.WriteNumber("records_per_s", records / elapsed);
-    json.WriteNumber("cpu_us_per_record", (user + system) * 1e6 / records);
-    json.WriteNumber("alloc_bytes_per_record", (double)allocated / records);
-    if (machineBusy is { } busy)
-    {
-        json.WriteNumber("machine_busy_s", busy);
-    }
-
     json.WriteBoolean("delivery_callback", onDelivery is not null);
     if (onDelivery is not null)
     {
@@ -215,10 +133,8 @@ using (var json = new Utf8JsonWriter(Console.OpenStandardOutput()))
 
     json.WriteNumber("delivered", counts.Sent);
     json.WriteNumber("delivery_errors", counts.Failed);
-    json.WriteEndObject();
-}
+});
 
-Console.Out.WriteLine();
 allocationTypes?.Print();
 if (firstError is not null)
 {
@@ -226,21 +142,6 @@ if (firstError is not null)
 }
 
 return counts.Failed == 0 && counts.Sent == records && (onDelivery is null || Interlocked.Read(ref reports) == records) ? 0 : 1;
-
-// CPU time every process on the machine spent (/proc/stat's cpu line), or null without /proc.
-static double? MachineBusySeconds()
-{
-    try
-    {
-        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        long Field(int i) => long.Parse(fields[i], CultureInfo.InvariantCulture);
-        return (Field(1) + Field(2) + Field(3) + Field(6) + Field(7)) / 100.0;
-    }
-    catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException or UnauthorizedAccessException)
-    {
-        return null;
-    }
-}
 
 /// <summary>Records sent and failed, from the producer's meter (counted per batch).</summary>
 internal sealed class Counts

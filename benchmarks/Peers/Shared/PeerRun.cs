@@ -1,0 +1,156 @@
+// Shared by the .NET peers of the side-by-side producer benchmark (linked into each project): the
+// command-line contract every peer follows, and the measured interval with its JSON line
+// (docs/benchmarks.md, "What is measured, and how").
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+
+/// <summary>The peers' common arguments.</summary>
+internal sealed class PeerArguments
+{
+    public string Bootstrap { get; private set; } = "";
+
+    public string Topic { get; private set; } = "";
+
+    public long Records { get; private set; } = 1_000_000;
+
+    public int ValueBytes { get; private set; } = 100;
+
+    public string Compression { get; private set; } = "none";
+
+    public string Acks { get; private set; } = "1";
+
+    public int LingerMs { get; private set; } = 5;
+
+    public int BatchSize { get; private set; } = 1_000_000;
+
+    public long Warmup { get; private set; } = 10_000;
+
+    /// <summary><c>--librdkafka PATH</c>: the native library to load (Confluent.Kafka's peer only).</summary>
+    public string? Library { get; private set; }
+
+    /// <summary><c>--delivery-callback</c>: a callback per record (RxKafka's peer only).</summary>
+    public bool DeliveryCallback { get; private set; }
+
+    /// <summary><c>--set key=value</c>, in order.</summary>
+    public List<KeyValuePair<string, string>> Settings { get; } = new();
+
+    /// <summary>Parses <paramref name="args"/>, or says what is wrong on standard error and returns null (exit code 2).</summary>
+    public static PeerArguments? Parse(string[] args, string program)
+    {
+        var parsed = new PeerArguments();
+        try
+        {
+            for (var i = 0; i < args.Length; i++)
+            {
+                string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+                long Number() => long.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture);
+                switch (args[i])
+                {
+                    case "--bootstrap": parsed.Bootstrap = Value(); break;
+                    case "--topic": parsed.Topic = Value(); break;
+                    case "--records": parsed.Records = Number(); break;
+                    case "--value-bytes": parsed.ValueBytes = checked((int)Number()); break;
+                    case "--compression": parsed.Compression = Value(); break;
+                    case "--acks": parsed.Acks = Value(); break;
+                    case "--linger-ms": parsed.LingerMs = checked((int)Number()); break;
+                    case "--batch-size": parsed.BatchSize = checked((int)Number()); break;
+                    case "--warmup": parsed.Warmup = Number(); break;
+                    case "--librdkafka": parsed.Library = Value(); break;
+                    case "--delivery-callback": parsed.DeliveryCallback = true; break;
+                    case "--set":
+                        var setting = Value();
+                        var eq = setting.IndexOf('=');
+                        if (eq <= 0)
+                        {
+                            throw new ArgumentException($"--set needs key=value, got '{setting}'");
+                        }
+
+                        parsed.Settings.Add(new(setting[..eq], setting[(eq + 1)..]));
+                        break;
+                    default: throw new ArgumentException($"unknown argument '{args[i]}'");
+                }
+            }
+
+            if (parsed.Bootstrap.Length == 0 || parsed.Topic.Length == 0 || parsed.Records < 1)
+            {
+                throw new ArgumentException("--bootstrap and --topic are required, --records must be at least 1");
+            }
+
+            return parsed;
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
+        {
+            Console.Error.WriteLine($"{program}: {e.Message}");
+            return null;
+        }
+    }
+}
+
+/// <summary>
+/// The measured interval: wall time (Stopwatch), the process's CPU time (getrusage: every thread,
+/// native ones included), managed allocation, and the whole machine's busy time (/proc/stat).
+/// </summary>
+internal sealed class MeasuredInterval
+{
+    private readonly double? _machineBefore = MachineBusySeconds();
+    private readonly long _allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+    private readonly Environment.ProcessCpuUsage _cpuBefore = Environment.CpuUsage;
+    private readonly long _started = Stopwatch.GetTimestamp();
+
+    /// <summary>Writes the JSON line of the interval that ended at <paramref name="ended"/> (a Stopwatch timestamp) with <paramref name="cpuAfter"/>; <paramref name="client"/>'s own fields last.</summary>
+    public void WriteJson(string client, string version, PeerArguments run, long ended, Environment.ProcessCpuUsage cpuAfter, Action<Utf8JsonWriter> fields)
+    {
+        var machineBusy = MachineBusySeconds() - _machineBefore;
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - _allocatedBefore;
+        var elapsed = Stopwatch.GetElapsedTime(_started, ended).TotalSeconds;
+        var user = (cpuAfter.UserTime - _cpuBefore.UserTime).TotalSeconds;
+        var system = (cpuAfter.PrivilegedTime - _cpuBefore.PrivilegedTime).TotalSeconds;
+        using (var json = new Utf8JsonWriter(Console.OpenStandardOutput()))
+        {
+            json.WriteStartObject();
+            json.WriteString("client", client);
+            json.WriteString("version", version);
+            json.WriteNumber("records", run.Records);
+            json.WriteNumber("value_bytes", run.ValueBytes);
+            json.WriteString("compression", run.Compression);
+            json.WriteString("acks", run.Acks);
+            json.WriteNumber("linger_ms", run.LingerMs);
+            json.WriteNumber("batch_size", run.BatchSize);
+            json.WriteNumber("warmup", run.Warmup);
+            json.WriteNumber("elapsed_s", elapsed);
+            json.WriteNumber("cpu_user_s", user);
+            json.WriteNumber("cpu_sys_s", system);
+            json.WriteNumber("cpu_s", user + system);
+            json.WriteNumber("records_per_s", run.Records / elapsed);
+            json.WriteNumber("cpu_us_per_record", (user + system) * 1e6 / run.Records);
+            json.WriteNumber("alloc_bytes_per_record", (double)allocated / run.Records);
+            if (machineBusy is { } busy)
+            {
+                json.WriteNumber("machine_busy_s", busy);
+            }
+
+            fields(json);
+            json.WriteEndObject();
+        }
+
+        Console.Out.WriteLine();
+    }
+
+    // CPU time every process on the machine spent, from the "cpu" line of /proc/stat (user, nice, system,
+    // irq, softirq; USER_HZ ticks of 10 ms), or null without /proc: the runner subtracts this client's and
+    // the broker's share to tell how busy everything else kept the cores.
+    private static double? MachineBusySeconds()
+    {
+        try
+        {
+            var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            long Field(int i) => long.Parse(fields[i], CultureInfo.InvariantCulture);
+            return (Field(1) + Field(2) + Field(3) + Field(6) + Field(7)) / 100.0;
+        }
+        catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}
