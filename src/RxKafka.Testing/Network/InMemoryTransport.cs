@@ -4,8 +4,10 @@ using RxKafka.Network;
 namespace RxKafka.Testing.Network;
 
 /// <summary>
-/// A transport made of two in-memory pipes whose continuations run inline, so that under a
-/// TestScheduler everything a write causes happens synchronously, at the virtual time of the write.
+/// A transport made of two in-memory pipes. By default their continuations run inline, so that under a
+/// TestScheduler everything a write causes happens synchronously, at the virtual time of the write; with
+/// <see cref="PipeScheduler.ThreadPool"/> each side reads on a thread of its own, as over a socket (tests
+/// with real threads).
 /// </summary>
 public sealed class InMemoryTransport : IKafkaTransport
 {
@@ -13,9 +15,9 @@ public sealed class InMemoryTransport : IKafkaTransport
     private readonly Pipe _toClient;
     private IDuplexPipe? _brokerSide;
 
-    private InMemoryTransport(string description)
+    private InMemoryTransport(string description, PipeScheduler scheduler)
     {
-        var options = new PipeOptions(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, pauseWriterThreshold: 0, resumeWriterThreshold: 0, useSynchronizationContext: false);
+        var options = new PipeOptions(readerScheduler: scheduler, writerScheduler: scheduler, pauseWriterThreshold: 0, resumeWriterThreshold: 0, useSynchronizationContext: false);
         _toBroker = new Pipe(options);
         _toClient = new Pipe(options);
         Description = description;
@@ -33,8 +35,8 @@ public sealed class InMemoryTransport : IKafkaTransport
     /// <summary>The broker's end: what the client wrote, and where the broker writes.</summary>
     public IDuplexPipe BrokerSide => _brokerSide ??= new Duplex(_toBroker.Reader, _toClient.Writer);
 
-    /// <summary>Creates a connected pair.</summary>
-    public static InMemoryTransport Create(string description = "memory://broker:9092") => new(description);
+    /// <summary>Creates a connected pair whose continuations run on <paramref name="scheduler"/> (inline when null).</summary>
+    public static InMemoryTransport Create(string description = "memory://broker:9092", PipeScheduler? scheduler = null) => new(description, scheduler ?? PipeScheduler.Inline);
 
     /// <summary>Whether the client side closed this transport.</summary>
     public bool IsDisposed { get; private set; }

@@ -76,9 +76,24 @@ public sealed class ScriptedBroker : IKafkaTransportFactory
     private readonly List<ReceivedRequest> _requests = new();
     private readonly List<InMemoryTransport> _connections = new();
     private readonly Dictionary<IDuplexPipe, Queue<Slot>> _ordered = new(ReferenceEqualityComparer.Instance);
+    private readonly PipeScheduler _pipeScheduler;
 
-    /// <summary>Creates a broker that schedules its replies on <paramref name="scheduler"/>.</summary>
-    public ScriptedBroker(IScheduler scheduler) => _scheduler = scheduler;
+    // One request, reply or disconnect at a time: under a real scheduler the connections' pipes run on
+    // the thread pool, so requests on different connections arrive on different threads. (The cluster's
+    // lock is taken inside this one, never the other way round.)
+    private readonly object _gate = new();
+
+    /// <summary>
+    /// Creates a broker that schedules its replies on <paramref name="scheduler"/>. Under a virtual-time
+    /// scheduler its connections' pipes run inline (what a write causes happens at once, on the writer's
+    /// thread); under any other they run on the thread pool, so the client's reads and writes run on
+    /// threads of their own, as over a socket.
+    /// </summary>
+    public ScriptedBroker(IScheduler scheduler)
+    {
+        _scheduler = scheduler;
+        _pipeScheduler = RxKafka.Reactive.SerialExecutor.IsVirtualTime(scheduler) ? PipeScheduler.Inline : PipeScheduler.ThreadPool;
+    }
 
     /// <summary>Decides the reply to each request other than ApiVersions. Unset: requests get no answer.</summary>
     public Func<ReceivedRequest, BrokerReply>? Handler { get; set; }
@@ -130,30 +145,50 @@ public sealed class ScriptedBroker : IKafkaTransportFactory
             return ValueTask.FromException<IKafkaTransport>(error);
         }
 
-        var transport = InMemoryTransport.Create($"memory://{endpoint}");
-        var index = _connections.Count;
-        _connections.Add(transport);
+        var transport = InMemoryTransport.Create($"memory://{endpoint}", _pipeScheduler);
+        int index;
+        lock (_gate)
+        {
+            index = _connections.Count;
+            _connections.Add(transport);
+        }
+
         _ = ServeAsync(index, transport.BrokerSide);
         return ValueTask.FromResult<IKafkaTransport>(transport);
     }
 
     /// <summary>Closes connection <paramref name="index"/> from the broker's side, now.</summary>
-    public void Disconnect(int index = 0) => Close(_connections[index].BrokerSide);
+    public void Disconnect(int index = 0)
+    {
+        lock (_gate)
+        {
+            Close(_connections[index].BrokerSide);
+        }
+    }
 
     /// <summary>Closes every connection the client has not closed, from the broker's side, now (a broker going down).</summary>
     public void DisconnectAll()
     {
-        foreach (var connection in _connections)
+        lock (_gate)
         {
-            if (!connection.IsDisposed)
+            foreach (var connection in _connections)
             {
-                Close(connection.BrokerSide);
+                if (!connection.IsDisposed)
+                {
+                    Close(connection.BrokerSide);
+                }
             }
         }
     }
 
     /// <summary>Writes raw bytes to connection <paramref name="index"/>, now.</summary>
-    public void SendRaw(byte[] bytes, int index = 0) => WriteRaw(_connections[index].BrokerSide.Output, bytes);
+    public void SendRaw(byte[] bytes, int index = 0)
+    {
+        lock (_gate)
+        {
+            WriteRaw(_connections[index].BrokerSide.Output, bytes);
+        }
+    }
 
     private async Task ServeAsync(int index, IDuplexPipe pipe)
     {
@@ -167,56 +202,10 @@ public sealed class ScriptedBroker : IKafkaTransportFactory
                 var buffer = result.Buffer;
                 while (TryReadFrame(ref buffer, out var frame))
                 {
-                    if (rawTokens > 0)
+                    lock (_gate)
                     {
-                        // After a successful SaslHandshake v0 the client sends a raw SASL token.
-                        rawTokens--;
-                        RawTokens.Add(frame);
-                        byte[]? answer;
-                        if (RawTokenExchange is { } exchange)
-                        {
-                            var step = exchange(frame);
-                            if (step.Disconnect)
-                            {
-                                _scheduler.Schedule(ResponseDelay, () => Close(pipe));
-                                continue;
-                            }
-
-                            if (step.ExpectsAnotherToken)
-                            {
-                                rawTokens++;
-                            }
-
-                            answer = step.Token;
-                        }
-                        else
-                        {
-                            answer = RawTokenHandler?.Invoke(frame);
-                        }
-
-                        if (answer is not null)
-                        {
-                            var bytes = new byte[4 + answer.Length];
-                            BinaryPrimitives.WriteInt32BigEndian(bytes, answer.Length);
-                            answer.CopyTo(bytes, 4);
-                            _scheduler.Schedule(ResponseDelay, () => WriteRaw(pipe.Output, bytes));
-                        }
-
-                        continue;
+                        rawTokens = Serve(index, pipe, frame, rawTokens);
                     }
-
-                    var request = Parse(index, frame);
-                    _requests.Add(request);
-                    Received?.Invoke(request);
-                    var reply = request.ApiKey == ApiKey.ApiVersions
-                        ? (ApiVersionsOverride ?? DefaultApiVersions)(request)
-                        : Handler?.Invoke(request) ?? BrokerReply.Silence;
-                    if (request.Request is SaslHandshakeRequest && request.Version == 0 && reply is BrokerReply.ResponseReply { Response: SaslHandshakeResponse { ErrorCode: 0 } })
-                    {
-                        rawTokens = 1;
-                    }
-
-                    Apply(pipe, request, reply);
                 }
 
                 input.AdvanceTo(buffer.Start, buffer.End);
@@ -233,6 +222,70 @@ public sealed class ScriptedBroker : IKafkaTransportFactory
         finally
         {
             await input.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    // One frame: a raw SASL token while a v0 exchange runs, else a request. Returns how many raw tokens are still expected.
+    private int Serve(int index, IDuplexPipe pipe, byte[] frame, int rawTokens)
+    {
+        if (rawTokens > 0)
+        {
+            // After a successful SaslHandshake v0 the client sends a raw SASL token.
+            rawTokens--;
+            RawTokens.Add(frame);
+            byte[]? answer;
+            if (RawTokenExchange is { } exchange)
+            {
+                var step = exchange(frame);
+                if (step.Disconnect)
+                {
+                    _scheduler.Schedule(ResponseDelay, () => Locked(() => Close(pipe)));
+                    return rawTokens;
+                }
+
+                if (step.ExpectsAnotherToken)
+                {
+                    rawTokens++;
+                }
+
+                answer = step.Token;
+            }
+            else
+            {
+                answer = RawTokenHandler?.Invoke(frame);
+            }
+
+            if (answer is not null)
+            {
+                var bytes = new byte[4 + answer.Length];
+                BinaryPrimitives.WriteInt32BigEndian(bytes, answer.Length);
+                answer.CopyTo(bytes, 4);
+                _scheduler.Schedule(ResponseDelay, () => Locked(() => WriteRaw(pipe.Output, bytes)));
+            }
+
+            return rawTokens;
+        }
+
+        var request = Parse(index, frame);
+        _requests.Add(request);
+        Received?.Invoke(request);
+        var reply = request.ApiKey == ApiKey.ApiVersions
+            ? (ApiVersionsOverride ?? DefaultApiVersions)(request)
+            : Handler?.Invoke(request) ?? BrokerReply.Silence;
+        if (request.Request is SaslHandshakeRequest && request.Version == 0 && reply is BrokerReply.ResponseReply { Response: SaslHandshakeResponse { ErrorCode: 0 } })
+        {
+            rawTokens = 1;
+        }
+
+        Apply(pipe, request, reply);
+        return rawTokens;
+    }
+
+    private void Locked(Action action)
+    {
+        lock (_gate)
+        {
+            action();
         }
     }
 
@@ -283,21 +336,21 @@ public sealed class ScriptedBroker : IKafkaTransportFactory
                     var queue = _ordered.TryGetValue(pipe, out var q) ? q : _ordered[pipe] = new Queue<Slot>();
                     var slot = new Slot(() => WriteResponse(pipe.Output, request, r.Response, r.CorrelationId ?? request.Header.CorrelationId));
                     queue.Enqueue(slot);
-                    _scheduler.Schedule(r.Delay + ResponseDelay, () =>
+                    _scheduler.Schedule(r.Delay + ResponseDelay, () => Locked(() =>
                     {
                         slot.Due = true;
                         while (queue.Count > 0 && queue.Peek().Due)
                         {
                             queue.Dequeue().Write();
                         }
-                    });
+                    }));
                     break;
                 }
             case BrokerReply.DisconnectReply d:
-                _scheduler.Schedule(d.Delay + ResponseDelay, () => Close(pipe));
+                _scheduler.Schedule(d.Delay + ResponseDelay, () => Locked(() => Close(pipe)));
                 break;
             case BrokerReply.RawReply raw:
-                _scheduler.Schedule(raw.Delay + ResponseDelay, () => WriteRaw(pipe.Output, raw.Bytes));
+                _scheduler.Schedule(raw.Delay + ResponseDelay, () => Locked(() => WriteRaw(pipe.Output, raw.Bytes)));
                 break;
         }
     }

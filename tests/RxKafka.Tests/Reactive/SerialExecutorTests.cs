@@ -1,0 +1,128 @@
+using System.Collections.Concurrent;
+using System.Reactive.Concurrency;
+using RxKafka.Reactive;
+using RxKafka.Testing;
+
+namespace RxKafka.Tests.Reactive;
+
+/// <summary>
+/// The serial executor under a sink and (next) a connection: one pass at a time, posted work in order,
+/// no signal lost; inline in virtual time, on the thread pool otherwise, never on the signalling thread.
+/// </summary>
+public sealed class SerialExecutorTests
+{
+    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public void Under_a_TestScheduler_a_pass_runs_inline_on_the_signalling_thread()
+    {
+        var passes = new List<int>();
+        var executor = new SerialExecutor(new TestScheduler(), () => passes.Add(Environment.CurrentManagedThreadId));
+
+        executor.Signal();
+
+        Assert.True(executor.IsInline);
+        Assert.Equal([Environment.CurrentManagedThreadId], passes);
+    }
+
+    [Fact]
+    public void A_signal_during_a_pass_makes_exactly_one_more_pass_and_no_nested_one()
+    {
+        var depth = 0;
+        var passes = 0;
+        SerialExecutor? executor = null;
+        executor = new SerialExecutor(new TestScheduler(), () =>
+        {
+            Assert.Equal(1, Interlocked.Increment(ref depth));
+            if (++passes == 1)
+            {
+                // Three wake-ups while the first pass runs: one more pass, after this one.
+                executor!.Signal();
+                executor.Signal();
+                executor.Signal();
+            }
+
+            Interlocked.Decrement(ref depth);
+        });
+
+        executor.Signal();
+
+        Assert.Equal(2, passes);
+    }
+
+    [Fact]
+    public async Task Under_a_real_scheduler_passes_run_on_the_thread_pool_not_on_the_caller()
+    {
+        var ran = new TaskCompletionSource<(int Thread, bool Pool)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var executor = new SerialExecutor(DefaultScheduler.Instance, () => ran.TrySetResult((Environment.CurrentManagedThreadId, Thread.CurrentThread.IsThreadPoolThread)));
+        var caller = new Thread(() => executor.Signal());
+
+        caller.Start();
+        caller.Join();
+        var (thread, pool) = await ran.Task.WaitAsync(Budget, TestContext.Current.CancellationToken);
+
+        Assert.NotEqual(caller.ManagedThreadId, thread);
+        Assert.True(pool);
+    }
+
+    [Fact]
+    public async Task Work_posted_from_8_threads_runs_one_at_a_time_each_once_and_in_each_threads_order()
+    {
+        const int Threads = 8;
+        const int PerThread = 20_000;
+        var running = 0;
+        var overlaps = 0;
+        var seen = new ConcurrentQueue<(int Thread, int Index)>();
+        var done = new CountdownEvent(Threads * PerThread);
+        var executor = new SerialExecutor(DefaultScheduler.Instance);
+
+        var posters = Enumerable.Range(0, Threads).Select(t => Task.Factory.StartNew(
+            () =>
+            {
+                for (var i = 0; i < PerThread; i++)
+                {
+                    executor.Post(
+                        state =>
+                        {
+                            if (Interlocked.Increment(ref running) > 1)
+                            {
+                                Interlocked.Increment(ref overlaps);
+                            }
+
+                            seen.Enqueue(((int Thread, int Index))state!);
+                            Interlocked.Decrement(ref running);
+                            done.Signal();
+                        },
+                        (t, i));
+                }
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default)).ToArray();
+        await Task.WhenAll(posters).WaitAsync(Budget, TestContext.Current.CancellationToken);
+
+        Assert.True(done.Wait(Budget, TestContext.Current.CancellationToken), $"{done.CurrentCount} posted item(s) never ran");
+        Assert.Equal(0, overlaps);
+        var next = new int[Threads];
+        foreach (var (thread, index) in seen)
+        {
+            Assert.Equal(next[thread]++, index);
+        }
+
+        Assert.All(next, n => Assert.Equal(PerThread, n));
+    }
+
+    [Fact]
+    public async Task Work_that_throws_is_reported_and_the_executor_goes_on()
+    {
+        var errors = new ConcurrentQueue<Exception>();
+        var after = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var executor = new SerialExecutor(DefaultScheduler.Instance, onError: errors.Enqueue);
+
+        executor.Post(_ => throw new InvalidOperationException("a callback failed"), null);
+        executor.Post(_ => after.TrySetResult(), null);
+
+        await after.Task.WaitAsync(Budget, TestContext.Current.CancellationToken);
+        Assert.Equal("a callback failed", Assert.Single(errors).Message);
+    }
+}
