@@ -310,6 +310,15 @@ internal sealed class ConnectionPool : IAsyncDisposable
         }
     }
 
+    /// <summary>Every entry and its connection's state: for diagnostics.</summary>
+    public string Describe()
+    {
+        lock (_gate)
+        {
+            return string.Join("; ", _entries.Select(e => $"{e.Key.NodeId}/{e.Key.Group}: {(e.Value.Connection is { } c ? c.CurrentState.ToString() : "connecting")}"));
+        }
+    }
+
     private sealed class Entry(BrokerNode node, ConnectionGroup group)
     {
         public BrokerNode Node { get; set; } = node;

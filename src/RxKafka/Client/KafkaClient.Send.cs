@@ -117,6 +117,13 @@ public sealed partial class KafkaClient
         return await SendAsync(coordinator.NodeId, request, ConnectionGroup.Coordination, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The ready pooled connection to broker <paramref name="nodeId"/> in <paramref name="group"/> at the address the metadata gives it, else null.</summary>
+    internal KafkaConnection? TryGetReadyConnection(int nodeId, ConnectionGroup group) =>
+        _pool.TryGetReady(nodeId, group) is { } ready && _view.Current.GetBroker(nodeId)?.Endpoint == ready.Endpoint ? ready : null;
+
+    /// <summary>The synchronizer's and the pool's state: for diagnostics in tests.</summary>
+    internal string Describe() => $"metadata: {_synchronizer.Describe()}, generation {_view.Current.Generation}; connections: {_pool.Describe()}";
+
     internal async Task<KafkaConnection> AnyConnectionAsync(ConnectionGroup group, CancellationToken cancellationToken)
     {
         ThrowIfDisposed();

@@ -35,6 +35,8 @@ internal sealed class MetadataSynchronizer : IDisposable
     private AsyncSubject<ClusterSnapshot>? _running;
     private DateTimeOffset _notBefore = DateTimeOffset.MinValue;
     private bool _disposed;
+    private int _runs, _attempts, _outcomes;
+    private string _lastArm = "none";
 
     /// <param name="update">One update: emits the new snapshot (already published) or fails when every broker failed.</param>
     /// <param name="maxAge">The metadata maximum age (<c>metadata.max.age.ms</c>).</param>
@@ -111,9 +113,19 @@ internal sealed class MetadataSynchronizer : IDisposable
         waiting?.OnError(disposed);
     }
 
+    /// <summary>Whether an update runs or is asked for, and the backoff: for diagnostics.</summary>
+    public string Describe()
+    {
+        lock (_gate)
+        {
+            return $"update running {_running is not null}, asked {_next is not null}, not before {_notBefore:HH:mm:ss.fff}, runs {_runs}, attempts {_attempts}, outcomes {_outcomes}, last armed {_lastArm}";
+        }
+    }
+
     private IObservable<Unit> Run(MetadataUpdateReason reason) => Observable.Defer(() =>
     {
         // Disarmed while an update is pending or running: its outcome arms the timer again.
+        Interlocked.Increment(ref _runs);
         _timer.OnNext(Observable.Never<MetadataUpdateReason>());
         var wait = _notBefore - _scheduler.Now;
         var ready = wait > TimeSpan.Zero
@@ -137,12 +149,15 @@ internal sealed class MetadataSynchronizer : IDisposable
         }
 
         var startedAt = _scheduler.Now;
+        Interlocked.Increment(ref _attempts);
         return _update(reason)
             .Take(1)
             .Do(snapshot =>
             {
                 _retry.Reset();
                 // The next periodic update is due max age after this one started.
+                Interlocked.Increment(ref _outcomes);
+                _lastArm = $"max age at {startedAt + _maxAge:HH:mm:ss.fff}";
                 Arm(Observable.Timer(startedAt + _maxAge, _scheduler).Select(_ => MetadataUpdateReason.MaxAge));
                 waiters?.OnNext(snapshot);
                 waiters?.OnCompleted();
@@ -153,6 +168,8 @@ internal sealed class MetadataSynchronizer : IDisposable
                 // K4: every broker failed. Waiters hear it; the next attempt waits out the backoff.
                 var delay = _retry.NextDelay();
                 _notBefore = _scheduler.Now + delay;
+                Interlocked.Increment(ref _outcomes);
+                _lastArm = $"retry at {_notBefore:HH:mm:ss.fff}";
                 Arm(Observable.Timer(delay, _scheduler).Select(_ => MetadataUpdateReason.Retry));
                 waiters?.OnError(error);
                 return Observable.Return(Unit.Default);

@@ -82,6 +82,9 @@ public sealed partial class KafkaProducer<TKey, TValue> : IAsyncDisposable
     /// <summary>The client underneath: the cluster view, its change streams, raw requests.</summary>
     public KafkaClient Client { get; }
 
+    /// <summary>What the producer waits for (line, sinks, queued batches): for diagnostics in tests.</summary>
+    internal string Describe() => $"line {Volatile.Read(ref _lineLength)}, unplaced {Volatile.Read(ref _unplaced)}\n{Client.Describe()}\n{_sender.Describe()}";
+
     /// <summary>The options the producer was made with.</summary>
     public ProducerOptions Options => _options;
 

@@ -339,6 +339,51 @@ public sealed class ProducerEngineTests : ReactiveTest, IAsyncDisposable
         Assert.Equal(1, _cluster.Log("orders", 0).Count(r => r.ValueString == "once"));
     }
 
+    [Fact]
+    public void P2_an_epoch_bump_for_one_partition_leaves_another_partitions_batch_the_broker_may_have_on_its_old_epoch_and_sequence()
+    {
+        // orders-0 on broker 1, payments-0 on broker 2: separate requests.
+        _cluster.CreateTopic("payments", partitions: 1, replicationFactor: 3);
+        _cluster.SetPartitionLeader("orders", 0, 1);
+        _cluster.SetPartitionLeader("payments", 0, 2);
+        _cluster.SetMaxMessageBytes("payments", 100);
+        var engine = Start();
+        WarmUp(engine);
+        var identity = engine.Sender.Identity!;
+        var epoch = identity.Epoch;
+        var dropped = false;
+        _cluster.Handler = (node, request) =>
+        {
+            if (request.Request is not ProduceRequest produce || dropped || produce.TopicData.All(t => t.Name != "orders"))
+            {
+                return null;
+            }
+
+            // Broker 1 stores the orders batch, but the answer is lost with the connection: it is retried.
+            dropped = true;
+            _cluster.DefaultReply(node, request);
+            return BrokerReply.Disconnect();
+        };
+
+        engine.Produce(Orders0, "stored-then-retried");
+        engine.Produce(new TopicPartition("payments", 0), new string('x', 500));
+        _scheduler.AdvanceBy(TimeSpan.FromSeconds(2));
+
+        // payments-0's batch fails for good (MESSAGE_TOO_LARGE), a hole in its sequence: the epoch is bumped.
+        Assert.Equal(epoch + 1, identity.Epoch);
+        Assert.IsType<RecordTooLargeException>(Assert.Single(engine.Deliveries, d => d.Partition.Topic == "payments").Error);
+        // orders-0's retry went with its first epoch and sequence, so the broker knew it: stored once.
+        Assert.Null(Assert.Single(engine.Deliveries, d => d.Partition == Orders0).Error);
+        var stored = Assert.Single(_cluster.Log("orders", 0), r => r.ValueString == "stored-then-retried");
+        Assert.Equal(epoch, stored.ProducerEpoch);
+
+        // The partition's next batch starts the new epoch at sequence 0.
+        engine.Produce(Orders0, "next");
+        _scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
+        var next = _cluster.Log("orders", 0)[^1];
+        Assert.Equal(("next", (short)(epoch + 1), 0), (next.ValueString, next.ProducerEpoch, next.Sequence));
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var engine in _engines)

@@ -55,6 +55,9 @@ internal sealed class ProducerBatch : IDisposable
     /// <summary>The earliest time of the next send after a retriable failure.</summary>
     public DateTimeOffset RetryNotBefore { get; set; }
 
+    /// <summary>When the request carrying the batch's latest attempt was written (the scheduler's time).</summary>
+    public DateTimeOffset SentAt { get; set; }
+
     // Set by the linger timer rather than judged by comparing clocks: a timer may fire a little before
     // the scheduler's Now says its time has come, and a batch must never miss its only wake-up.
     private volatile bool _lingered;

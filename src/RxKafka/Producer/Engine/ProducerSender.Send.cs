@@ -34,77 +34,81 @@ internal sealed partial class ProducerSender
         }
     }
 
-    private async Task SendAsync(int nodeId, List<ProducerBatch> batches)
+    /// <summary>
+    /// Fails the batches whose delivery.timeout.ms has passed (taking them out of <paramref name="batches"/>)
+    /// and builds one Produce request of the rest, giving each batch its sequence the first time it is
+    /// built; null when none is left.
+    /// </summary>
+    private ProduceRequest? Prepare(List<ProducerBatch> batches)
     {
         var now = _scheduler.Now;
-        var sending = new List<ProducerBatch>(batches.Count);
-        foreach (var batch in batches)
+        batches.RemoveAll(batch =>
         {
-            if (now - batch.CreatedAt >= _options.DeliveryTimeout)
+            if (now - batch.CreatedAt < _options.DeliveryTimeout)
             {
-                Fail(batch, DeliveryTimedOut(batch, now));
+                return false;
             }
-            else
-            {
-                sending.Add(batch);
-            }
-        }
 
-        if (sending.Count == 0)
+            Fail(batch, DeliveryTimedOut(batch, now));
+            _ = _accumulator.Done(batch.Partition);
+            return true;
+        });
+        if (batches.Count == 0)
         {
-            return;
+            return null;
         }
 
         var request = new ProduceRequest { Acks = (short)_options.Acks, TimeoutMs = (int)_options.RequestTimeout.TotalMilliseconds };
-        foreach (var topic in sending.GroupBy(b => b.Partition.Topic))
+        foreach (var topic in batches.GroupBy(b => b.Partition.Topic))
         {
             var data = new ProduceRequest.TopicProduceData { Name = topic.Key };
             foreach (var batch in topic)
             {
                 batch.Attempts++;
-                var sequence = !batch.IsBuilt && _identity is not null ? _identity.Assign(batch.Partition, batch.Count) : batch.BaseSequence;
-                var bytes = batch.Build(_options.CompressionType, _options.CompressionLevel, _identity?.ProducerId ?? -1, _identity?.Epoch ?? -1, sequence);
+                // A batch keeps the epoch and sequence of its first send across retries; a new one takes its partition's next.
+                var (epoch, sequence) = !batch.IsBuilt && _identity is not null ? _identity.Assign(batch.Partition, batch.Count) : (batch.ProducerEpoch, batch.BaseSequence);
+                var bytes = batch.Build(_options.CompressionType, _options.CompressionLevel, _identity?.ProducerId ?? -1, epoch, sequence);
                 if (batch.Attempts == 1)
                 {
                     ProducerInstruments.BatchSize.Record(batch.SizeInBytes, _clientTag);
                     ProducerInstruments.CompressionRatio.Record((double)bytes.Length / batch.SizeInBytes, _clientTag);
                 }
+
+                batch.SentAt = now;
                 data.PartitionData.Add(new ProduceRequest.PartitionProduceData { Index = batch.Partition.Partition, Records = bytes });
             }
 
             request.TopicData.Add(data);
         }
 
-        ProduceResponse response;
-        try
+        return request;
+    }
+
+    /// <summary>Handles the outcome of one Produce request to <paramref name="nodeId"/> carrying <paramref name="sending"/>: completes, retries or fails each batch.</summary>
+    private void HandleAnswer(int nodeId, List<ProducerBatch> sending, Task<ProduceResponse> outcome)
+    {
+        if (!outcome.IsCompletedSuccessfully)
         {
-            var sentAt = _scheduler.Now;
-            var connection = await _client.GetConnectionAsync(nodeId, ConnectionGroup.Produce).ConfigureAwait(false);
-            response = await connection.SendAsync(request).ConfigureAwait(false);
-            ProducerInstruments.RequestLatency.Record((_scheduler.Now - sentAt).TotalMilliseconds, _clientTag);
-        }
-        catch (Exception e) when (e is ObjectDisposedException && _disposed)
-        {
-            // Closing: these batches were taken from the accumulator, so close cannot fail them.
-            foreach (var batch in sending)
+            var e = outcome.Exception?.InnerException ?? new TaskCanceledException(outcome);
+            if (e is ObjectDisposedException && _disposed)
             {
-                Fail(batch, new KafkaException(ErrorCode.None, $"{batch.Count} record(s) for {batch.Partition} were not delivered: the producer was closed while they were being sent", e));
+                // Closing: these batches were taken from the accumulator, so close cannot fail them.
+                foreach (var batch in sending)
+                {
+                    Fail(batch, new KafkaException(ErrorCode.None, $"{batch.Count} record(s) for {batch.Partition} were not delivered: the producer was closed while they were being sent", e));
+                }
+
+                return;
             }
 
-            return;
-        }
-        catch (Exception e)
-        {
             // The request may or may not have reached the broker: a retry is safe with idempotence.
             // (An ObjectDisposedException while open is a connection the client retired under us.)
-            foreach (var batch in sending)
-            {
-                Retry(batch, e is KafkaException k && k.ErrorCode != ErrorCode.None ? k.ErrorCode : ErrorCode.NetworkException, e, leaderMayHaveMoved: true);
-            }
-
+            RetryAll(sending, e);
             return;
         }
 
+        var response = outcome.Result;
+        ProducerInstruments.RequestLatency.Record((_scheduler.Now - sending[0].SentAt).TotalMilliseconds, _clientTag);
         if (_options.Acks == Acks.None)
         {
             foreach (var batch in sending)
@@ -146,14 +150,29 @@ internal sealed partial class ProducerSender
         }
     }
 
+    /// <summary>Batches whose request failed, or that could not be sent for want of a connection (<paramref name="unsent"/>: that counts as an attempt too), retried with <paramref name="error"/> as the reason.</summary>
+    private void RetryAll(List<ProducerBatch> batches, Exception error, bool unsent = false)
+    {
+        foreach (var batch in batches)
+        {
+            if (unsent)
+            {
+                batch.Attempts++;
+            }
+
+            Retry(batch, error is KafkaException k && k.ErrorCode != ErrorCode.None ? k.ErrorCode : ErrorCode.NetworkException, error, leaderMayHaveMoved: true);
+        }
+    }
+
     private void HandleError(ProducerBatch batch, ErrorCode error, Exception exception)
     {
         if (_identity is not null && batch.BaseSequence >= 0
-            && (ProducerIdentity.NeedsEpochBump(error) || (error == ErrorCode.OutOfOrderSequenceNumber && _identity.IsNextExpected(batch.Partition, batch.BaseSequence))))
+            && (ProducerIdentity.NeedsEpochBump(error) || (error == ErrorCode.OutOfOrderSequenceNumber && _identity.IsNextExpected(batch.Partition, batch.ProducerEpoch, batch.BaseSequence))))
         {
             // KIP-360: the broker lost (or fenced) this producer's state for the partition. Bump the
-            // epoch once nothing is in flight, then send again from sequence 0.
+            // epoch once nothing is in flight, then send this partition's batches again from sequence 0.
             _logger?.LogInformation("Produce to {Partition}: {Error}; bumping the producer epoch", batch.Partition, error);
+            _rewrite[batch.Partition] = 0;
             Volatile.Write(ref _bumpNeeded, true);
             Requeue(batch, TimeSpan.Zero);
             return;
@@ -212,7 +231,7 @@ internal sealed partial class ProducerSender
     {
         if (_identity is not null && batch.BaseSequence >= 0)
         {
-            _identity.Acknowledged(batch.Partition, batch.BaseSequence, batch.Count);
+            _identity.Acknowledged(batch.Partition, batch.ProducerEpoch, batch.BaseSequence, batch.Count);
         }
 
         ProducerInstruments.RecordsSent.Add(batch.Count, _clientTag, new KeyValuePair<string, object?>("topic", batch.Partition.Topic));
@@ -226,13 +245,14 @@ internal sealed partial class ProducerSender
         // delivery.timeout.ms, retries spent) leaves a hole in its partition's sequence, or an unknown
         // outcome: a broker would refuse the partition's next batches as out of order. Like the Java
         // client's idempotent producer, bump the epoch (KIP-360) so every partition starts again at 0.
-        var bump = _identity is not null && batch.IsBuilt && batch.BaseSequence >= 0 && batch.ProducerEpoch == _identity.Epoch && !_disposed;
+        var bump = _identity is not null && batch.IsBuilt && batch.BaseSequence >= 0 && _identity.IsPartitionEpoch(batch.Partition, batch.ProducerEpoch) && !_disposed;
         ProducerInstruments.RecordsFailed.Add(batch.Count, _clientTag, new KeyValuePair<string, object?>("topic", batch.Partition.Topic));
         batch.Complete(-1, -1, error);
         _completed(batch, error);
         if (bump)
         {
             _logger?.LogInformation("Produce to {Partition} gave up on sequence {Sequence}; bumping the producer epoch", batch.Partition, batch.BaseSequence);
+            _rewrite[batch.Partition] = 0;
             Volatile.Write(ref _bumpNeeded, true);
             AfterRequest(); // bumps now if nothing is in flight, else when the last request in flight completes
         }
@@ -272,8 +292,16 @@ internal sealed partial class ProducerSender
         {
             // KIP-360: an idempotent producer bumps its own epoch; the broker takes a new epoch that
             // starts at sequence 0. (InitProducerId without a transactional id would hand out a new id.)
-            _accumulator.ForgetSequences();
-            _identity.Reset(_identity.ProducerId, (short)(_identity.Epoch + 1));
+            // Only the partitions that need it are rewritten now; the others keep retrying what they
+            // sent under the old epoch, which the broker may have stored, and move on once it is done.
+            var rewrite = _rewrite.Keys.ToList();
+            foreach (var partition in rewrite)
+            {
+                _rewrite.TryRemove(partition, out _);
+            }
+
+            _accumulator.ForgetSequences(rewrite);
+            _identity.Bump((short)(_identity.Epoch + 1), rewrite);
             Volatile.Write(ref _bumpNeeded, false);
             _logger?.LogInformation("Producer id {ProducerId}: epoch bumped to {Epoch}", _identity.ProducerId, _identity.Epoch);
             ReadyAll();
@@ -295,6 +323,7 @@ internal sealed partial class ProducerSender
                 }
 
                 _accumulator.ForgetSequences();
+                _rewrite.Clear();
                 _identity!.Reset(response.ProducerId, response.ProducerEpoch);
                 Volatile.Write(ref _bumpNeeded, false);
                 _logger?.LogInformation("Producer id {ProducerId}, epoch {Epoch}", response.ProducerId, response.ProducerEpoch);

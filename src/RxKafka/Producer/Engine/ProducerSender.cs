@@ -6,6 +6,7 @@ using RxKafka.Cluster;
 using RxKafka.Network;
 using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
+using RxKafka.Reactive;
 
 namespace RxKafka.Producer.Engine;
 
@@ -29,6 +30,8 @@ internal sealed partial class ProducerSender : IAsyncDisposable
     private readonly Action<ProducerBatch, Exception?> _completed;
     private readonly ConcurrentDictionary<int, Sink> _sinks = new();
     private readonly ConcurrentDictionary<TopicPartition, byte> _waitingForLeader = new();
+    // Partitions whose sequences the next epoch bump starts again at 0 (a hole, or state the broker lost).
+    private readonly ConcurrentDictionary<TopicPartition, byte> _rewrite = new();
     private readonly ProducerIdentity? _identity;
     private readonly CompositeDisposable _subscriptions = new();
     private readonly SemaphoreSlim _identityLock = new(1, 1);
@@ -53,8 +56,10 @@ internal sealed partial class ProducerSender : IAsyncDisposable
         _logger = logger;
         _identity = options.IsIdempotent ? new ProducerIdentity() : null;
         _clientTag = new("client.id", options.Client.ClientId);
-        // Partitions without a leader wait for a snapshot that names one.
-        _subscriptions.Add(client.Cluster.Snapshots.Subscribe(_ => RetryWaitingForLeader()));
+        // A new snapshot may name new leaders: partitions without one wait for it, and a partition whose
+        // leader moved is now drained by another sink, which nothing else would wake (its batches may all
+        // be waiting already).
+        _subscriptions.Add(client.Cluster.Snapshots.Subscribe(_ => OnSnapshot()));
     }
 
     /// <summary>The idempotent producer's id and epoch, or null when not idempotent.</summary>
@@ -97,6 +102,30 @@ internal sealed partial class ProducerSender : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>What the sender and its sinks wait for: for diagnostics.</summary>
+    public string Describe()
+    {
+        var now = _scheduler.Now;
+        var sinks = string.Join("\n", _sinks.Select(s => $"sink {s.Key}: {s.Value}"));
+        return $"in flight {InFlight}, paused {IsPaused}, bump needed {Volatile.Read(ref _bumpNeeded)}, waiting for a leader [{string.Join(", ", _waitingForLeader.Keys)}]\n{sinks}\n{_accumulator.Describe(now)}";
+    }
+
+    private void OnSnapshot()
+    {
+        RetryWaitingForLeader();
+        if (_identity is not { IsKnown: false })
+        {
+            var now = _scheduler.Now;
+            foreach (var partition in _accumulator.PartitionArray)
+            {
+                if (_accumulator.HasReady(partition, now) && _client.Snapshot.GetLeader(partition.Topic, partition.Partition) is >= 0 and var leader)
+                {
+                    Wake(leader);
+                }
+            }
+        }
+    }
+
     private void RetryWaitingForLeader()
     {
         foreach (var partition in _waitingForLeader.Keys)
@@ -110,17 +139,30 @@ internal sealed partial class ProducerSender : IAsyncDisposable
 
     private void Wake(int nodeId) => _sinks.GetOrAdd(nodeId, static (id, sender) => new Sink(sender, id), this).Wake();
 
-    /// <summary>Every ready batch of the partitions <paramref name="nodeId"/> leads, within max.request.size.</summary>
-    private List<ProducerBatch> Drain(int nodeId)
+    /// <summary>
+    /// Every ready batch of the partitions <paramref name="nodeId"/> leads, within max.request.size, one per
+    /// partition, walking the partitions from <paramref name="start"/> (a sink rotates it, so that when a
+    /// request fills up it is not always the same partitions that wait).
+    /// </summary>
+    private List<ProducerBatch> Drain(int nodeId, int start)
     {
         var now = _scheduler.Now;
         var snapshot = _client.Snapshot;
+        var partitions = _accumulator.PartitionArray;
         var batches = new List<ProducerBatch>();
         var size = 0;
-        foreach (var partition in _accumulator.Partitions)
+        for (var i = 0; i < partitions.Length; i++)
         {
-            if (snapshot.GetLeader(partition.Topic, partition.Partition) != nodeId || !_accumulator.HasReady(partition, now))
+            var partition = partitions[(start + i) % partitions.Length];
+            if (snapshot.GetLeader(partition.Topic, partition.Partition) != nodeId || !_accumulator.HasReady(partition, now, nodeId))
             {
+                continue;
+            }
+
+            if (_identity is not null && !_identity.IsCurrent(partition) && _accumulator.FirstIsNewWhileInFlight(partition))
+            {
+                // After an epoch bump: this partition's old-epoch batches are still in flight; its new
+                // batches start the new epoch at sequence 0 once they are done (P2).
                 continue;
             }
 
@@ -130,7 +172,7 @@ internal sealed partial class ProducerSender : IAsyncDisposable
                 continue;
             }
 
-            if (_accumulator.TakeReady(partition, now) is { } batch)
+            if (_accumulator.TakeReady(partition, now, nodeId) is { } batch)
             {
                 batches.Add(batch);
                 size += batch.SizeInBytes;
@@ -140,93 +182,149 @@ internal sealed partial class ProducerSender : IAsyncDisposable
         return batches;
     }
 
-    private sealed class Sink(ProducerSender sender, int nodeId)
+    /// <summary>
+    /// Batches taken for a broker are done with (answered, requeued or failed). A partition with none left
+    /// in flight may go to another broker now: its leader's sink is woken in case the leader moved.
+    /// </summary>
+    private void Done(List<ProducerBatch> batches)
     {
-        private readonly object _gate = new();
-        private int _inFlight;
-        private bool _draining;
-        private bool _wokenWhileDraining;
-
-        /// <summary>
-        /// Drains what is ready into requests while a request slot is free. One thread drains at a
-        /// time; a wake that arrives meanwhile (a batch became ready, a request completed) makes it
-        /// look once more before it stops, so no wake is lost.
-        /// </summary>
-        public void Wake()
+        foreach (var batch in batches)
         {
-            lock (_gate)
+            if (_accumulator.Done(batch.Partition))
             {
-                if (_draining)
+                OnReady(batch.Partition);
+            }
+        }
+    }
+
+    /// <summary>
+    /// One broker's sink (franz-go's): it drains the ready batches of the partitions that broker leads into
+    /// Produce requests and handles their answers, all on one serial executor. It takes batches (and gives
+    /// them sequences) only while it holds a ready connection, and writes each request on that connection
+    /// as it is made, so requests reach the broker in the order they were drained (P1): nothing waits for a
+    /// connection with a batch in hand, where a later request could overtake it.
+    /// </summary>
+    private sealed class Sink
+    {
+        private readonly ProducerSender _sender;
+        private readonly int _nodeId;
+        private readonly ConnectionGroup _group;
+        private readonly SerialExecutor _executor;
+        private readonly System.Collections.Concurrent.ConcurrentQueue<Answer> _answers = new();
+        private readonly Action<Task<ProduceResponse>, object?> _onAnswer;
+        private int _inFlight;
+        private int _start;
+        private int _connecting;
+        private Exception? _connectFailure;
+
+        public Sink(ProducerSender sender, int nodeId)
+        {
+            _sender = sender;
+            _nodeId = nodeId;
+            _group = ConnectionGroups.For(ApiKey.Produce, sender._client.Options.SeparateConnectionsByWorkload);
+            _executor = new SerialExecutor(sender._scheduler, Drain, e => sender._logger?.LogError(e, "Producer sink for broker {NodeId} failed", nodeId));
+            _onAnswer = (task, state) =>
+            {
+                // On the thread that completed the request (a read loop): only hand the answer over.
+                _answers.Enqueue(new Answer((List<ProducerBatch>)state!, task));
+                _executor.Signal();
+            };
+        }
+
+        /// <summary>A batch became ready, a request completed, or something changed: look again, on the sink's executor.</summary>
+        public void Wake() => _executor.Signal();
+
+        private void Drain()
+        {
+            // Answers first, in the order they came: what they free (in-flight slots, memory, retries) is used below.
+            while (_answers.TryDequeue(out var answer))
+            {
+                _inFlight--;
+                Interlocked.Decrement(ref _sender._inFlight);
+                try
                 {
-                    _wokenWhileDraining = true;
+                    _sender.HandleAnswer(_nodeId, answer.Batches, answer.Response);
+                }
+                finally
+                {
+                    _sender.Done(answer.Batches);
+                    _sender.AfterRequest();
+                }
+            }
+
+            if (_inFlight >= _sender._options.MaxInFlightRequestsPerConnection || _sender._disposed || _sender.IsPaused)
+            {
+                return;
+            }
+
+            var connection = _sender._client.TryGetReadyConnection(_nodeId, _group);
+            if (connection is null)
+            {
+                Connect();
+                return;
+            }
+
+            while (_inFlight < _sender._options.MaxInFlightRequestsPerConnection)
+            {
+                var batches = _sender.Drain(_nodeId, _start++ & int.MaxValue);
+                if (batches.Count == 0)
+                {
                     return;
                 }
 
-                _draining = true;
-            }
-
-            try
-            {
-                while (true)
+                if (_sender.Prepare(batches) is not { } request)
                 {
-                    bool canSend;
-                    lock (_gate)
-                    {
-                        _wokenWhileDraining = false;
-                        canSend = _inFlight < sender._options.MaxInFlightRequestsPerConnection && !sender._disposed && !sender.IsPaused;
-                    }
-
-                    var batches = canSend ? sender.Drain(nodeId) : [];
-                    if (batches.Count > 0)
-                    {
-                        lock (_gate)
-                        {
-                            _inFlight++;
-                        }
-
-                        _ = SendAsync(batches);
-                        continue;
-                    }
-
-                    lock (_gate)
-                    {
-                        if (!_wokenWhileDraining)
-                        {
-                            _draining = false;
-                            return;
-                        }
-                    }
-                }
-            }
-            catch
-            {
-                lock (_gate)
-                {
-                    _draining = false;
+                    continue;
                 }
 
-                throw;
+                _inFlight++;
+                Interlocked.Increment(ref _sender._inFlight);
+                // The write starts here, on this thread, in drain order (the connection keeps call order).
+                connection.SendAsync(request).ContinueWith(_onAnswer, batches, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
         }
 
-        private async Task SendAsync(List<ProducerBatch> batches)
+        private void Connect()
         {
-            Interlocked.Increment(ref sender._inFlight);
+            if (Interlocked.Exchange(ref _connecting, 1) == 1)
+            {
+                return;
+            }
+
+            if (Interlocked.Exchange(ref _connectFailure, null) is { } failure)
+            {
+                // The last attempt failed: what is ready goes through the retry path with that error
+                // (backoff, a metadata update, delivery.timeout.ms), as a failed send would.
+                Volatile.Write(ref _connecting, 0);
+                var unsent = _sender.Drain(_nodeId, _start++ & int.MaxValue);
+                _sender.RetryAll(unsent, failure, unsent: true);
+                _sender.Done(unsent);
+                return;
+            }
+
+            _ = ConnectAsync();
+        }
+
+        private async Task ConnectAsync()
+        {
             try
             {
-                await sender.SendAsync(nodeId, batches).ConfigureAwait(false);
+                await _sender._client.GetConnectionAsync(_nodeId, _group).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                Volatile.Write(ref _connectFailure, e);
             }
             finally
             {
-                Interlocked.Decrement(ref sender._inFlight);
-                lock (_gate)
-                {
-                    _inFlight--;
-                }
-
-                sender.AfterRequest();
-                Wake();
+                Volatile.Write(ref _connecting, 0);
+                _executor.Signal();
             }
         }
+
+        public override string ToString() =>
+            $"{_inFlight} in flight, {_answers.Count} answer(s) waiting, connecting {Volatile.Read(ref _connecting) == 1}, last connect failure {Volatile.Read(ref _connectFailure)?.Message ?? "none"}, ready connection {_sender._client.TryGetReadyConnection(_nodeId, _group) is not null}";
+
+        private readonly record struct Answer(List<ProducerBatch> Batches, Task<ProduceResponse> Response);
     }
 }

@@ -20,6 +20,7 @@ internal sealed class RecordAccumulator : IDisposable
     private readonly ConcurrentDictionary<TopicPartition, PartitionQueue> _queues = new();
     private readonly Action<ProducerBatch, Exception> _expired;
     private readonly System.Buffers.ArrayPool<byte> _buffers;
+    private TopicPartition[] _partitionArray = [];
     private long _nextBatchId;
     private int _flushing;
     private bool _closed;
@@ -55,6 +56,12 @@ internal sealed class RecordAccumulator : IDisposable
     public IEnumerable<TopicPartition> Partitions => _queues.Keys;
 
     /// <summary>
+    /// Every partition queue so far, as an array that only grows (a new one is made when a partition is
+    /// first seen): a sink walks it from a rotating start without allocating.
+    /// </summary>
+    public TopicPartition[] PartitionArray => Volatile.Read(ref _partitionArray);
+
+    /// <summary>
     /// Appends a record to its partition's open batch, opening a new one when there is none or the
     /// record would overflow <c>batch.size</c> (a record larger than batch.size gets a batch of its own).
     /// </summary>
@@ -84,7 +91,7 @@ internal sealed class RecordAccumulator : IDisposable
 
     private AppendResult Append(TopicPartition partition, long timestamp, ReadOnlySpan<byte> key, bool keyIsNull, ReadOnlySpan<byte> value, bool valueIsNull, ReadOnlySpan<RecordHeader> headers, IDeliveryCallback? callback, int size, bool mayOpen, out long batchId)
     {
-        var queue = _queues.GetOrAdd(partition, static tp => new PartitionQueue(tp));
+        var queue = _queues.GetOrAdd(partition, static (tp, accumulator) => accumulator.NewQueue(tp), this);
         bool opened, readyNow = false;
         lock (queue)
         {
@@ -140,7 +147,14 @@ internal sealed class RecordAccumulator : IDisposable
     /// The partition's first batch if it may be sent now (full, lingered, flushing or closing, and past
     /// any retry backoff); it is taken out of the queue and closed to appends.
     /// </summary>
-    public ProducerBatch? TakeReady(TopicPartition partition, DateTimeOffset now)
+    /// <param name="partition">The partition.</param>
+    /// <param name="now">The scheduler's time.</param>
+    /// <param name="nodeId">
+    /// The broker it is for: while batches of the partition are in flight to another broker (its old
+    /// leader), none is taken for this one until they are done (<see cref="Done"/>), so that a later batch
+    /// never reaches the new leader before an earlier one the old leader turns away (P1); -1 to ignore.
+    /// </param>
+    public ProducerBatch? TakeReady(TopicPartition partition, DateTimeOffset now, int nodeId = -1)
     {
         if (!_queues.TryGetValue(partition, out var queue))
         {
@@ -149,9 +163,15 @@ internal sealed class RecordAccumulator : IDisposable
 
         lock (queue)
         {
-            if (queue.Batches.First?.Value is not { } first || !IsReady(first, now))
+            if (queue.Batches.First?.Value is not { } first || !IsReady(first, now) || (nodeId >= 0 && queue.InFlight > 0 && queue.InFlightTo != nodeId))
             {
                 return null;
+            }
+
+            if (nodeId >= 0)
+            {
+                queue.InFlight++;
+                queue.InFlightTo = nodeId;
             }
 
             queue.Batches.RemoveFirst();
@@ -166,8 +186,8 @@ internal sealed class RecordAccumulator : IDisposable
         }
     }
 
-    /// <summary>Whether the partition's first batch may be sent now.</summary>
-    public bool HasReady(TopicPartition partition, DateTimeOffset now)
+    /// <summary>Whether the partition's first batch may be sent now (to <paramref name="nodeId"/>: see <see cref="TakeReady"/>).</summary>
+    public bool HasReady(TopicPartition partition, DateTimeOffset now, int nodeId = -1)
     {
         if (!_queues.TryGetValue(partition, out var queue))
         {
@@ -176,7 +196,26 @@ internal sealed class RecordAccumulator : IDisposable
 
         lock (queue)
         {
-            return queue.Batches.First?.Value is { } first && IsReady(first, now);
+            return queue.Batches.First?.Value is { } first && IsReady(first, now) && (nodeId < 0 || queue.InFlight == 0 || queue.InFlightTo == nodeId);
+        }
+    }
+
+    /// <summary>
+    /// A batch taken for a broker (<see cref="TakeReady"/> with a node id) is no longer in flight: answered,
+    /// requeued or failed. Returns true when it was the partition's last one in flight (another broker may
+    /// now take the partition's batches).
+    /// </summary>
+    public bool Done(TopicPartition partition)
+    {
+        if (!_queues.TryGetValue(partition, out var queue))
+        {
+            return false;
+        }
+
+        lock (queue)
+        {
+            queue.InFlight--;
+            return queue.InFlight == 0;
         }
     }
 
@@ -188,7 +227,7 @@ internal sealed class RecordAccumulator : IDisposable
     {
         foreach (var batch in batches)
         {
-            var queue = _queues.GetOrAdd(batch.Partition, static tp => new PartitionQueue(tp));
+            var queue = _queues.GetOrAdd(batch.Partition, static (tp, accumulator) => accumulator.NewQueue(tp), this);
             lock (queue)
             {
                 var node = queue.Batches.First;
@@ -219,7 +258,7 @@ internal sealed class RecordAccumulator : IDisposable
     /// </summary>
     public void EndBackoff(ProducerBatch batch, int attempts)
     {
-        var queue = _queues.GetOrAdd(batch.Partition, static tp => new PartitionQueue(tp));
+        var queue = _queues.GetOrAdd(batch.Partition, static (tp, accumulator) => accumulator.NewQueue(tp), this);
         lock (queue)
         {
             if (batch.Attempts == attempts)
@@ -243,11 +282,33 @@ internal sealed class RecordAccumulator : IDisposable
         }
     }
 
-    /// <summary>After an epoch bump: queued batches that were sent before get a new producer epoch and sequence when sent again.</summary>
-    public void ForgetSequences()
+    /// <summary>Whether the partition's first batch has never been sent while batches of it are in flight.</summary>
+    public bool FirstIsNewWhileInFlight(TopicPartition partition)
+    {
+        if (!_queues.TryGetValue(partition, out var queue))
+        {
+            return false;
+        }
+
+        lock (queue)
+        {
+            return queue.InFlight > 0 && queue.Batches.First?.Value is { IsBuilt: false };
+        }
+    }
+
+    /// <summary>
+    /// After a new producer id, or an epoch bump for <paramref name="partitions"/> (all when null): their
+    /// queued batches that were sent before get a new producer epoch and sequence when sent again.
+    /// </summary>
+    public void ForgetSequences(IReadOnlyCollection<TopicPartition>? partitions = null)
     {
         foreach (var queue in _queues.Values)
         {
+            if (partitions is not null && !partitions.Contains(queue.Partition))
+            {
+                continue;
+            }
+
             lock (queue)
             {
                 foreach (var batch in queue.Batches)
@@ -385,9 +446,46 @@ internal sealed class RecordAccumulator : IDisposable
             });
     }
 
+    /// <summary>What waits, per partition: for diagnostics (a test that timed out says what was left).</summary>
+    public string Describe(DateTimeOffset now)
+    {
+        var lines = new List<string>();
+        foreach (var queue in _queues.Values)
+        {
+            lock (queue)
+            {
+                if (queue.Batches.First?.Value is { } first)
+                {
+                    lines.Add($"{queue.Partition}: {queue.Batches.Count} batch(es); first #{first.Id}, {first.Count} records, attempts {first.Attempts}, ready {IsReady(first, now)}, retry not before {first.RetryNotBefore:HH:mm:ss.fff}");
+                }
+            }
+        }
+
+        return string.Join("\n", lines);
+    }
+
+    private PartitionQueue NewQueue(TopicPartition partition)
+    {
+        lock (_queues)
+        {
+            if (Array.IndexOf(_partitionArray, partition) < 0)
+            {
+                Volatile.Write(ref _partitionArray, [.. _partitionArray, partition]);
+            }
+        }
+
+        return new PartitionQueue(partition);
+    }
+
     private sealed class PartitionQueue(TopicPartition partition)
     {
         public TopicPartition Partition { get; } = partition;
+
+        /// <summary>Batches taken for a broker and not yet done (see <see cref="RecordAccumulator.Done"/>).</summary>
+        public int InFlight { get; set; }
+
+        /// <summary>The broker the batches in flight went to.</summary>
+        public int InFlightTo { get; set; } = -1;
 
         public LinkedList<ProducerBatch> Batches { get; } = new();
 
