@@ -4,6 +4,7 @@ using System.Reactive.Linq;
 using System.Reactive.Subjects;
 using RxKafka.Cluster;
 using RxKafka.Network;
+using RxKafka.Reactive;
 
 namespace RxKafka.Client;
 
