@@ -110,8 +110,9 @@ public sealed partial class KafkaProducer<TKey, TValue> : IAsyncDisposable
 
     /// <summary>
     /// Fire-and-forget: queues <paramref name="record"/> and returns. With no callback nothing is
-    /// allocated per record. <paramref name="onDelivery"/>, when given, hears the outcome (on the
-    /// thread that handles the broker's answer: keep it short). When buffer memory is full the call
+    /// allocated per record. <paramref name="onDelivery"/>, when given, hears the outcome on the thread
+    /// pool, in order within the record's partition (one that blocks holds up only that partition's
+    /// later callbacks). When buffer memory is full the call
     /// blocks, up to <c>max.block.ms</c>, as the Java client's send does.
     /// </summary>
     public void Send(ProducerRecord<TKey, TValue> record, Action<DeliveryReport<TKey, TValue>>? onDelivery = null)
@@ -592,6 +593,9 @@ public sealed partial class KafkaProducer<TKey, TValue> : IAsyncDisposable
     // awaited ProduceAsync may block (a Send waiting for buffer memory) and must not hold up the reads.
     private sealed class DeliveryCompletion() : TaskCompletionSource<RecordMetadata>(TaskCreationOptions.RunContinuationsAsynchronously), IDeliveryCallback
     {
+        // Only completes a task, whose continuations run on the thread pool.
+        public bool RunsUserCode => false;
+
         public void OnDelivery(TopicPartition partition, long offset, long timestamp, Exception? error)
         {
             if (error is null)

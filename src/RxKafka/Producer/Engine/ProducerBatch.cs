@@ -9,6 +9,12 @@ internal interface IDeliveryCallback
 {
     /// <summary>The record was written at <paramref name="offset"/> (-1 with acks=0), or failed with <paramref name="error"/>.</summary>
     void OnDelivery(TopicPartition partition, long offset, long timestamp, Exception? error);
+
+    /// <summary>
+    /// Whether the callback runs the user's code (a delivery handler, the observable face's subscriber),
+    /// which may block or throw: such batches are completed on their partition's lane, never on a sink.
+    /// </summary>
+    bool RunsUserCode => true;
 }
 
 /// <summary>
@@ -117,6 +123,7 @@ internal sealed class ProducerBatch : IDisposable
         if (callback is not null)
         {
             _callbacks.Add((_builder.Count, timestamp, callback));
+            HasUserCallbacks |= callback.RunsUserCode;
         }
 
         _builder.Append(timestamp, key, keyIsNull, value, valueIsNull, headers);
@@ -140,13 +147,33 @@ internal sealed class ProducerBatch : IDisposable
     /// <summary>Forgets the built bytes, so the next <see cref="Build"/> writes a new producer id, epoch and sequence (after an epoch bump).</summary>
     public void Unbuild() => _built = default;
 
-    /// <summary>Tells every record's callback the outcome: the i-th record is at <paramref name="baseOffset"/> + i.</summary>
+    /// <summary>Whether a record's callback runs the user's code (see <see cref="IDeliveryCallback.RunsUserCode"/>).</summary>
+    public bool HasUserCallbacks { get; private set; }
+
+    /// <summary>
+    /// Tells every record's callback the outcome: the i-th record is at <paramref name="baseOffset"/> + i.
+    /// A callback that throws does not keep the others from hearing theirs: the first exception is
+    /// thrown once all have been told.
+    /// </summary>
     public void Complete(long baseOffset, long logAppendTime, Exception? error)
     {
+        Exception? thrown = null;
         foreach (var (index, timestamp, callback) in _callbacks)
         {
             var offset = error is null && baseOffset >= 0 ? baseOffset + index : -1;
-            callback.OnDelivery(Partition, offset, logAppendTime >= 0 ? logAppendTime : timestamp, error);
+            try
+            {
+                callback.OnDelivery(Partition, offset, logAppendTime >= 0 ? logAppendTime : timestamp, error);
+            }
+            catch (Exception e)
+            {
+                thrown ??= e;
+            }
+        }
+
+        if (thrown is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(thrown);
         }
     }
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using RxKafka.Network;
 using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
+using RxKafka.Reactive;
 
 namespace RxKafka.Producer.Engine;
 
@@ -235,8 +236,7 @@ internal sealed partial class ProducerSender
         }
 
         ProducerInstruments.RecordsSent.Add(batch.Count, _clientTag, new KeyValuePair<string, object?>("topic", batch.Partition.Topic));
-        batch.Complete(baseOffset, logAppendTime, null);
-        _completed(batch, null);
+        Deliver(batch, baseOffset, logAppendTime, null);
     }
 
     private void Fail(ProducerBatch batch, Exception error)
@@ -247,14 +247,50 @@ internal sealed partial class ProducerSender
         // client's idempotent producer, bump the epoch (KIP-360) so every partition starts again at 0.
         var bump = _identity is not null && batch.IsBuilt && batch.BaseSequence >= 0 && _identity.IsPartitionEpoch(batch.Partition, batch.ProducerEpoch) && !_disposed;
         ProducerInstruments.RecordsFailed.Add(batch.Count, _clientTag, new KeyValuePair<string, object?>("topic", batch.Partition.Topic));
-        batch.Complete(-1, -1, error);
-        _completed(batch, error);
+        Deliver(batch, -1, -1, error);
         if (bump)
         {
             _logger?.LogInformation("Produce to {Partition} gave up on sequence {Sequence}; bumping the producer epoch", batch.Partition, batch.BaseSequence);
             _rewrite[batch.Partition] = 0;
             Volatile.Write(ref _bumpNeeded, true);
             AfterRequest(); // bumps now if nothing is in flight, else when the last request in flight completes
+        }
+    }
+
+    /// <summary>
+    /// Tells the batch's records their outcome, then releases the batch. A batch whose callbacks run the
+    /// user's code is completed on its partition's lane (a serial executor per partition, on the thread
+    /// pool): a callback that blocks holds up only its own partition's later callbacks, never a sink or
+    /// a read loop, and callbacks of one partition keep their order. Others complete here and now.
+    /// </summary>
+    private void Deliver(ProducerBatch batch, long baseOffset, long logAppendTime, Exception? error)
+    {
+        if (!batch.HasUserCallbacks)
+        {
+            Complete(batch, baseOffset, logAppendTime, error);
+            return;
+        }
+
+        var lane = _lanes.GetOrAdd(batch.Partition, static (partition, sender) => new SerialExecutor(
+            sender._scheduler,
+            onError: e => sender._logger?.LogError(e, "A delivery callback for {Partition} threw", partition)), this);
+        lane.Post(static state =>
+        {
+            var (sender, batch, baseOffset, logAppendTime, error) = ((ProducerSender, ProducerBatch, long, long, Exception?))state!;
+            sender.Complete(batch, baseOffset, logAppendTime, error);
+        }, (this, batch, baseOffset, logAppendTime, error));
+    }
+
+    private void Complete(ProducerBatch batch, long baseOffset, long logAppendTime, Exception? error)
+    {
+        try
+        {
+            batch.Complete(baseOffset, logAppendTime, error);
+        }
+        finally
+        {
+            // Memory and flush bookkeeping, whatever a callback did.
+            _completed(batch, error);
         }
     }
 

@@ -30,6 +30,8 @@ internal sealed partial class ProducerSender : IAsyncDisposable
     private readonly Action<ProducerBatch, Exception?> _completed;
     private readonly ConcurrentDictionary<int, Sink> _sinks = new();
     private readonly ConcurrentDictionary<TopicPartition, byte> _waitingForLeader = new();
+    // Per partition, where batches whose callbacks run user code are completed (see Deliver).
+    private readonly ConcurrentDictionary<TopicPartition, SerialExecutor> _lanes = new();
     // Partitions whose sequences the next epoch bump starts again at 0 (a hole, or state the broker lost).
     private readonly ConcurrentDictionary<TopicPartition, byte> _rewrite = new();
     private readonly ProducerIdentity? _identity;
