@@ -29,6 +29,13 @@ public sealed class KafkaConnection : IAsyncDisposable
     private readonly IScheduler _scheduler;
     private readonly BehaviorSubject<ConnectionState> _state = new(ConnectionState.Connecting);
     private readonly Subject<ReadOnlyMemory<byte>> _frames = new();
+    // The public face of _frames: its subscribers are user code, called on the completions executor.
+    private readonly Subject<ReadOnlyMemory<byte>> _userFrames = new();
+    // Runs what the read loop hands over to user code (Frames subscribers), one at a time and in order,
+    // on the thread pool (inline in virtual time): a subscriber that blocks or throws cannot stall or
+    // close the connection.
+    private readonly RxKafka.Reactive.SerialExecutor _completions;
+    private readonly bool _inlineCompletions;
     private readonly Subject<PendingRequest> _awaitingResponse = new();
     private readonly System.Collections.Concurrent.ConcurrentQueue<(PendingRequest Request, ReadOnlyMemory<byte> Frame)> _matched = new();
     private int _delivering;
@@ -56,6 +63,8 @@ public sealed class KafkaConnection : IAsyncDisposable
         Broker = endpoint.ToString();
         _brokerTag = new("broker", Broker);
         _requestHeader = new RequestHeader { ClientId = options.ClientId };
+        _completions = new RxKafka.Reactive.SerialExecutor(_scheduler, onError: e => options.Logger?.LogWarning(e, "A subscriber of the frames of {Broker} threw", endpoint));
+        _inlineCompletions = _completions.IsInline;
         _requestHeaderSizes = new int[_requestHeader.HighestSupportedVersion + 1];
         for (short v = 0; v < _requestHeaderSizes.Length; v++)
         {
@@ -85,8 +94,13 @@ public sealed class KafkaConnection : IAsyncDisposable
     /// <summary>The current state.</summary>
     public ConnectionState CurrentState => _state.Value;
 
-    /// <summary>Every frame received (size prefix removed), as it arrives. Completes when the connection closes.</summary>
-    public IObservable<ReadOnlyMemory<byte>> Frames => _frames.AsObservable();
+    /// <summary>
+    /// Every frame received (size prefix removed), in order. Completes when the connection closes.
+    /// Subscribers are called on the thread pool, never on the read loop (inline under a virtual-time
+    /// scheduler): one that blocks delays only later frames to subscribers, and one that throws is
+    /// logged; neither holds up responses or closes the connection.
+    /// </summary>
+    public IObservable<ReadOnlyMemory<byte>> Frames => _userFrames.AsObservable();
 
     /// <summary>What the broker supports and which version RxKafka uses per API; null until negotiated.</summary>
     public ApiVersionTable? ApiVersions { get; private set; }
@@ -173,7 +187,9 @@ public sealed class KafkaConnection : IAsyncDisposable
         where TResponse : KafkaResponse
     {
         ArgumentNullException.ThrowIfNull(request);
-        return Observable.Defer(() => Start(request, version, requireReady: true).Result.Select(r => (TResponse)r));
+        var response = Observable.Defer(() => Start(request, version, requireReady: true).Result.Select(r => (TResponse)r));
+        // Subscribers are user code: never on the read loop (in virtual time, inline).
+        return _inlineCompletions ? response : response.ObserveOn(ThreadPoolScheduler.Instance);
     }
 
     /// <summary>Sends <paramref name="request"/> and awaits its response; see <see cref="Send{TResponse}(KafkaRequest{TResponse})"/>.</summary>
@@ -185,9 +201,12 @@ public sealed class KafkaConnection : IAsyncDisposable
     }
 
     // The hot path: the pending request completes the task itself, with no Defer, Select,
-    // AsyncSubject and ToTask observer in between. Same outcome as Send(request).ToTask(token):
-    // continuations run where the response is decoded (so a multi-step exchange such as SASL
-    // stays on the thread advancing a TestScheduler); cancelling only abandons the wait.
+    // AsyncSubject and ToTask observer in between. Continuations still run where the response is
+    // decoded, on the read loop (so a multi-step exchange such as SASL stays on the thread advancing a
+    // TestScheduler): the engines hand their answers over at once (the producer's sinks do). Moving
+    // them to the thread pool made the two-connection test of ConnectionResponseThreadTests hang now and
+    // then; that waits for the connection's rewrite into writer and reader loops. Cancelling only
+    // abandons the wait.
     private Task<TResponse> StartAsync<TResponse>(KafkaRequest<TResponse> request, short? version, bool requireReady, CancellationToken cancellationToken)
         where TResponse : KafkaResponse
     {
@@ -210,6 +229,15 @@ public sealed class KafkaConnection : IAsyncDisposable
         lock (_gate)
         {
             return new ConnectionMetrics(_bytesSent, _bytesReceived, _framesSent, _framesReceived, _pending.Count, _rtts.ToArray());
+        }
+    }
+
+    /// <summary>What the connection waits for: for diagnostics in tests.</summary>
+    internal string Describe()
+    {
+        lock (_gate)
+        {
+            return $"{Broker}: {CurrentState}, pending {_pending.Count} (oldest correlation id {(_pending.Count > 0 ? _pending.Peek().CorrelationId : -1)}), matched waiting {_matched.Count}, delivering {Volatile.Read(ref _delivering)}, frames sent {_framesSent}, received {_framesReceived}, next correlation id {_nextCorrelationId}";
         }
     }
 
@@ -712,6 +740,11 @@ public sealed class KafkaConnection : IAsyncDisposable
 
                     NetworkInstruments.BytesReceived.Add(frame.Length + 4, _brokerTag);
                     _frames.OnNext(frame);
+                    if (_userFrames.HasObservers)
+                    {
+                        _completions.Post(static s => ((Tuple<KafkaConnection, ReadOnlyMemory<byte>>)s!).Item1._userFrames.OnNext(((Tuple<KafkaConnection, ReadOnlyMemory<byte>>)s).Item2), Tuple.Create(this, frame));
+                    }
+
                     DeliverMatched();
                     if (_closed)
                     {
@@ -836,6 +869,7 @@ public sealed class KafkaConnection : IAsyncDisposable
         _zip.Dispose();
         _awaitingResponse.OnCompleted();
         _frames.OnCompleted();
+        _completions.Post(static s => ((KafkaConnection)s!)._userFrames.OnCompleted(), this);
         _metrics.OnCompleted();
         _state.OnCompleted();
         _ = DisposeTransportAsync();

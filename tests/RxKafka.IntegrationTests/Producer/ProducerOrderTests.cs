@@ -19,6 +19,7 @@ namespace RxKafka.IntegrationTests.Producer;
 /// with requests in flight, the mock stores a later batch while an earlier one waits to be retried,
 /// which a broker's sequence checks would refuse.)
 /// </summary>
+[Collection(ProducerOrderCollection.Name)]
 public abstract class ProducerOrderTests
 {
     private const string Topic = "ordered";
@@ -92,6 +93,17 @@ public abstract class ProducerOrderTests
         TestContext.Current.TestOutputHelper?.WriteLine($"{cluster.Version}: {face}, {threads} thread(s): kafka-python read {read.Count} records, {problems.Count} problem(s)");
         Assert.True(problems.Count == 0, $"{cluster.Version}, {face}, {threads} thread(s):\n{string.Join("\n", problems.Take(10))}");
     }
+}
+
+/// <summary>
+/// Runs the order tests alone, not beside other test classes: they open hundreds of client sockets, and
+/// a test that takes a mock broker down and up again rebinds its listening port, which librdkafka's mock
+/// cannot do (it aborts the process) once a client socket has taken that port as its local one.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ProducerOrderCollection
+{
+    public const string Name = "producer order, alone";
 }
 
 /// <summary>Against Debian's librdkafka 2.0.2 mock.</summary>

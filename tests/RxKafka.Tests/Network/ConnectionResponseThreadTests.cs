@@ -6,8 +6,8 @@ using RxKafka.Testing.Network;
 namespace RxKafka.Tests.Network;
 
 /// <summary>
-/// What a response sets off runs outside the connection's lock: real threads (the default
-/// scheduler), because the hazard is two read loops at once.
+/// What a response sets off runs outside the connection's lock and off its read loop: real threads
+/// (the default scheduler), because the hazards are two read loops at once and user code on a read loop.
 /// </summary>
 public sealed class ConnectionResponseThreadTests
 {
@@ -16,10 +16,10 @@ public sealed class ConnectionResponseThreadTests
     [Fact]
     public async Task C5_two_connections_whose_responses_each_write_to_the_other_do_not_deadlock()
     {
-        // Each response's continuation runs on its connection's read loop (response tasks complete
-        // synchronously) and writes a request to the other connection, both at the same moment (the
-        // barrier). Handled under Zip's lock, as they were, each read loop would hold its own
-        // connection's lock while waiting for the other's: a deadlock, and this test times out.
+        // Each response's continuation writes a request to the other connection, both at the same
+        // moment (the barrier). When continuations ran on the read loop and pairs were handled under
+        // Zip's lock, each read loop held its own connection's lock while waiting for the other's: a
+        // deadlock, and this test timed out.
         var scheduler = DefaultScheduler.Instance;
         var brokerA = new ScriptedBroker(scheduler) { Handler = _ => BrokerReply.Respond(new MetadataResponse()) };
         var brokerB = new ScriptedBroker(scheduler) { Handler = _ => BrokerReply.Respond(new MetadataResponse()) };
@@ -47,9 +47,67 @@ public sealed class ConnectionResponseThreadTests
 
         // On a deadlock this throws TimeoutException; the connections are then left alone (closing
         // one would wait for the lock its read loop holds).
-        await both.WaitAsync(Patience * 2, TestContext.Current.CancellationToken);
+        try
+        {
+            await both.WaitAsync(Patience * 2, TestContext.Current.CancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"no outcome: {a.Describe()}; {b.Describe()}");
+        }
+
         Assert.True(both.IsCompletedSuccessfully);
         await a.DisposeAsync();
         await b.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task C10_a_Frames_subscriber_that_throws_neither_closes_the_connection_nor_loses_a_response()
+    {
+        var scheduler = DefaultScheduler.Instance;
+        var broker = new ScriptedBroker(scheduler) { Handler = _ => BrokerReply.Respond(new MetadataResponse()) };
+        var connection = await KafkaConnection.ConnectAsync(new BrokerEndpoint("broker", 9092), broker, new ConnectionOptions { Scheduler = scheduler }, TestContext.Current.CancellationToken).WaitAsync(Patience, TestContext.Current.CancellationToken);
+        var called = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var throwing = connection.Frames.Subscribe(_ =>
+        {
+            called.TrySetResult();
+            throw new InvalidOperationException("a subscriber failed");
+        });
+
+        for (var i = 0; i < 3; i++)
+        {
+            await connection.SendAsync(new MetadataRequest(), TestContext.Current.CancellationToken).WaitAsync(Patience, TestContext.Current.CancellationToken);
+        }
+
+        await called.Task.WaitAsync(Patience, TestContext.Current.CancellationToken);
+        await connection.SendAsync(new MetadataRequest(), TestContext.Current.CancellationToken).WaitAsync(Patience, TestContext.Current.CancellationToken);
+        Assert.Equal(ConnectionStatus.Ready, connection.CurrentState.Status);
+        await connection.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task C10_a_Frames_subscriber_that_blocks_does_not_hold_up_responses()
+    {
+        var scheduler = DefaultScheduler.Instance;
+        var broker = new ScriptedBroker(scheduler) { Handler = _ => BrokerReply.Respond(new MetadataResponse()) };
+        var connection = await KafkaConnection.ConnectAsync(new BrokerEndpoint("broker", 9092), broker, new ConnectionOptions { Scheduler = scheduler }, TestContext.Current.CancellationToken).WaitAsync(Patience, TestContext.Current.CancellationToken);
+        using var release = new ManualResetEventSlim();
+        var frames = 0;
+        using var blocking = connection.Frames.Subscribe(_ =>
+        {
+            Interlocked.Increment(ref frames);
+            release.Wait(Patience, TestContext.Current.CancellationToken);
+        });
+
+        // Five round trips while the subscriber is stuck in the first frame: on the read loop, none would finish.
+        for (var i = 0; i < 5; i++)
+        {
+            await connection.SendAsync(new MetadataRequest(), TestContext.Current.CancellationToken).WaitAsync(Patience, TestContext.Current.CancellationToken);
+        }
+
+        Assert.False(release.IsSet);
+        Assert.Equal(1, Volatile.Read(ref frames));
+        release.Set();
+        await connection.DisposeAsync();
     }
 }
