@@ -50,6 +50,7 @@ public sealed partial class KafkaProducer<TKey, TValue> : IAsyncDisposable
     private int _unplaced;
     private int _unplacedWaiterCount;
     private int _closed;
+    private readonly bool _ownsClient;
 
     /// <summary>Creates a producer and starts bootstrapping its client; records wait for metadata up to <c>max.block.ms</c>.</summary>
     /// <param name="options">The producer's options (with the client's in <see cref="ProducerOptions.Client"/>).</param>
@@ -58,10 +59,38 @@ public sealed partial class KafkaProducer<TKey, TValue> : IAsyncDisposable
     /// <param name="partitioner">Chooses partitions; null for <see cref="DefaultPartitioner"/> (murmur2 for keys, as the Java client; sticky for null keys, KIP-480).</param>
     /// <exception cref="KafkaConfigException">The options are not valid; the message names the setting.</exception>
     public KafkaProducer(ProducerOptions options, ISerializer<TKey> keySerializer, ISerializer<TValue> valueSerializer, IPartitioner? partitioner = null)
+        : this(options, keySerializer, valueSerializer, partitioner, shared: null)
+    {
+    }
+
+    /// <summary>
+    /// Creates a producer on a <see cref="KafkaClient"/> the application already has: one cluster view,
+    /// one metadata synchronizer and one connection pool for everything it does (the producer writes on
+    /// the pool's Produce connections). The client's options apply (scheduler, logging, timeouts of the
+    /// client layer): <see cref="ProducerOptions.Client"/> is replaced by <see cref="KafkaClient.Options"/>.
+    /// Closing the producer leaves the client open; it bootstraps the client when it has not been.
+    /// </summary>
+    /// <param name="client">The client to produce through; it must outlive the producer.</param>
+    /// <param name="options">The producer's options.</param>
+    /// <param name="keySerializer">Writes keys.</param>
+    /// <param name="valueSerializer">Writes values.</param>
+    /// <param name="partitioner">Chooses partitions; null for <see cref="DefaultPartitioner"/>.</param>
+    /// <exception cref="KafkaConfigException">The options are not valid; the message names the setting.</exception>
+    public KafkaProducer(KafkaClient client, ProducerOptions options, ISerializer<TKey> keySerializer, ISerializer<TValue> valueSerializer, IPartitioner? partitioner = null)
+        : this(options, keySerializer, valueSerializer, partitioner, client ?? throw new ArgumentNullException(nameof(client)))
+    {
+    }
+
+    private KafkaProducer(ProducerOptions options, ISerializer<TKey> keySerializer, ISerializer<TValue> valueSerializer, IPartitioner? partitioner, KafkaClient? shared)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(keySerializer);
         ArgumentNullException.ThrowIfNull(valueSerializer);
+        if (shared is not null)
+        {
+            options = options with { Client = shared.Options };
+        }
+
         options.Validate();
         _options = options;
         _keySerializer = keySerializer;
@@ -70,12 +99,17 @@ public sealed partial class KafkaProducer<TKey, TValue> : IAsyncDisposable
         _scheduler = options.Client.Scheduler;
         _systemClock = _scheduler is System.Reactive.Concurrency.LocalScheduler;
         _logger = options.Client.LoggerFactory?.CreateLogger("RxKafka.KafkaProducer");
-        Client = new KafkaClient(options.Client);
+        _ownsClient = shared is null;
+        Client = shared ?? new KafkaClient(options.Client);
         _memory = new BufferMemory(options.BufferMemory, options.MaxBlock, _scheduler);
         ProducerInstruments.Register(_memory, options.Client.ClientId);
         _accumulator = new RecordAccumulator(options, _scheduler, tp => _sender!.OnReady(tp), (batch, error) => _sender!.FailQueued(batch, error));
         _sender = new ProducerSender(Client, options, _accumulator, OnBatchDone, _logger);
-        _ = Client.BootstrapAsync();
+        if (_ownsClient || Client.Snapshot.Brokers.Count == 0)
+        {
+            _ = Client.BootstrapAsync();
+        }
+
         _sender.EnsureIdentity();
     }
 
@@ -232,7 +266,11 @@ public sealed partial class KafkaProducer<TKey, TValue> : IAsyncDisposable
         await _sender.DisposeAsync().ConfigureAwait(false);
         ProducerInstruments.Unregister(_memory);
         _accumulator.Dispose();
-        await Client.DisposeAsync().ConfigureAwait(false);
+        if (_ownsClient)
+        {
+            await Client.DisposeAsync().ConfigureAwait(false);
+        }
+
         return left;
     }
 

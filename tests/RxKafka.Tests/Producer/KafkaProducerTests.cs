@@ -64,6 +64,29 @@ public sealed class KafkaProducerTests : ReactiveTest, IAsyncDisposable
     }
 
     [Fact]
+    public void Producers_on_a_shared_client_use_its_one_metadata_synchronizer_and_leave_it_open_when_closed()
+    {
+        var client = new KafkaClient(Options.Client);
+        Complete(client.BootstrapAsync());
+        var metadataBefore = _cluster.MetadataRequests.Count;
+        var first = new KafkaProducer<string?, string?>(client, Options with { Client = new KafkaClientOptions() }, Serializers.Utf8, Serializers.Utf8);
+        var second = new KafkaProducer<string?, string?>(client, Options, Serializers.Utf8, Serializers.Utf8);
+
+        var a = Complete(first.ProduceAsync("orders", "k", "from-first"));
+        var b = Complete(second.ProduceAsync("orders", "k", "from-second"));
+
+        Assert.Same(client, first.Client);
+        Assert.Same(client.Options, first.Options.Client);
+        Assert.Equal((a.Partition, a.Offset + 1), (b.Partition, b.Offset));
+        // The client was bootstrapped and knows the topic: neither producer asked for metadata of its own.
+        Assert.Equal(metadataBefore, _cluster.MetadataRequests.Count);
+        Assert.True(_scheduler.AdvanceUntilCompleted(first.DisposeAsync().AsTask(), Second));
+        Assert.True(_scheduler.AdvanceUntilCompleted(second.DisposeAsync().AsTask(), Second));
+        Complete(client.ForceMetadataUpdateAsync());
+        Assert.True(_scheduler.AdvanceUntilCompleted(client.DisposeAsync().AsTask(), Second));
+    }
+
+    [Fact]
     public void ProduceAsync_writes_key_value_headers_and_timestamp_and_returns_where()
     {
         var producer = Producer();
