@@ -22,7 +22,7 @@ namespace RxKafka;
 /// </summary>
 /// <typeparam name="TKey">The key's type.</typeparam>
 /// <typeparam name="TValue">The value's type.</typeparam>
-public sealed partial class KafkaProducer<TKey, TValue> : IAsyncDisposable
+public sealed partial class KafkaProducer<TKey, TValue> : IKafkaProducer<TKey, TValue>
 {
     [ThreadStatic]
     private static Scratch? t_scratch;

@@ -87,6 +87,45 @@ public sealed class KafkaProducerTests : ReactiveTest, IAsyncDisposable
     }
 
     [Fact]
+    public void Code_written_against_IKafkaProducer_runs_on_the_real_producer_and_on_a_fake()
+    {
+        static Task<RecordMetadata> Pay(IKafkaProducer<string?, string?> producer, string customer) => producer.ProduceAsync("orders", customer, "paid");
+
+        var written = Complete(Pay(Producer(), "customer-1"));
+        var fake = new FakeProducer();
+        var faked = Pay(fake, "customer-2").Result;
+
+        Assert.Equal("orders", written.Topic);
+        Assert.Equal(["customer-2"], fake.Keys);
+        Assert.Equal(-1, faked.Offset);
+    }
+
+    private sealed class FakeProducer : IKafkaProducer<string?, string?>
+    {
+        public List<string?> Keys { get; } = new();
+
+        public Task<RecordMetadata> ProduceAsync(ProducerRecord<string?, string?> record, CancellationToken cancellationToken = default)
+        {
+            Keys.Add(record.Key);
+            return Task.FromResult(new RecordMetadata(record.Topic, 0, -1, default));
+        }
+
+        public Task<RecordMetadata> ProduceAsync(string topic, string? key, string? value, CancellationToken cancellationToken = default) =>
+            ProduceAsync(new ProducerRecord<string?, string?>(topic, key, value), cancellationToken);
+
+        public void Send(ProducerRecord<string?, string?> record, Action<DeliveryReport<string?, string?>>? onDelivery = null) => Keys.Add(record.Key);
+
+        public IObservable<DeliveryReport<string?, string?>> Produce(IObservable<ProducerRecord<string?, string?>> records) =>
+            records.Select(r => new DeliveryReport<string?, string?>(r, new RecordMetadata(r.Topic, 0, -1, default), null));
+
+        public Task FlushAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+        public Task<int> CloseAsync(TimeSpan timeout) => Task.FromResult(0);
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    [Fact]
     public void ProduceAsync_writes_key_value_headers_and_timestamp_and_returns_where()
     {
         var producer = Producer();
