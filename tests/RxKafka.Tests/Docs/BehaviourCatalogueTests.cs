@@ -73,7 +73,8 @@ public sealed partial class BehaviourCatalogueTests
         return rows;
     }
 
-    [GeneratedRegex(@"\bclass (\w+)")]
+    // A test class is declared at the top level (file-scoped namespaces): nested helper classes are not test classes.
+    [GeneratedRegex(@"^(?:public |internal )?(?:sealed |abstract |static |partial )*class (\w+)")]
     private static partial Regex ClassDeclaration();
 
     [GeneratedRegex(@"(?:public|private|internal)\s+(?:async\s+)?(?:Task|void|ValueTask)\s+((?:[CKMSIPRT]\d+_)+)")]
