@@ -21,8 +21,17 @@ public sealed class ConnectionResponseThreadTests
         // Zip's lock, each read loop held its own connection's lock while waiting for the other's: a
         // deadlock, and this test timed out.
         var scheduler = DefaultScheduler.Instance;
-        var brokerA = new ScriptedBroker(scheduler) { Handler = _ => BrokerReply.Respond(new MetadataResponse()) };
-        var brokerB = new ScriptedBroker(scheduler) { Handler = _ => BrokerReply.Respond(new MetadataResponse()) };
+        // The brokers answer once both continuations are registered: an answer that came first would run
+        // its continuation on the test thread, inside ContinueWith, and the second Cross would never start.
+        using var registered = new ManualResetEventSlim();
+        BrokerReply Answer(ReceivedRequest request)
+        {
+            registered.Wait(Patience, TestContext.Current.CancellationToken);
+            return BrokerReply.Respond(new MetadataResponse());
+        }
+
+        var brokerA = new ScriptedBroker(scheduler) { Handler = Answer };
+        var brokerB = new ScriptedBroker(scheduler) { Handler = Answer };
         var options = new ConnectionOptions { Scheduler = scheduler };
         var a = await KafkaConnection.ConnectAsync(new BrokerEndpoint("broker-a", 9092), brokerA, options, TestContext.Current.CancellationToken).WaitAsync(Patience, TestContext.Current.CancellationToken);
         var b = await KafkaConnection.ConnectAsync(new BrokerEndpoint("broker-b", 9092), brokerB, options, TestContext.Current.CancellationToken).WaitAsync(Patience, TestContext.Current.CancellationToken);
@@ -44,6 +53,7 @@ public sealed class ConnectionResponseThreadTests
                 TaskScheduler.Default).Unwrap();
 
         var both = Task.WhenAll(Cross(a, b), Cross(b, a));
+        registered.Set();
 
         // On a deadlock this throws TimeoutException; the connections are then left alone (closing
         // one would wait for the lock its read loop holds).
