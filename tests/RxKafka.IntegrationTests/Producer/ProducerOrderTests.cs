@@ -10,7 +10,7 @@ namespace RxKafka.IntegrationTests.Producer;
 
 /// <summary>
 /// P1 and P3 over real sockets against librdkafka's mock cluster, for each build (the subclasses): keyed
-/// records from 1, 4 and 16 threads through each face of the producer, from before metadata is known,
+/// records from 1, 4, 8 and 16 threads through each face of the producer, from before metadata is known,
 /// with 5 requests in flight, small batches and a leader move mid-stream, read back by kafka-python.
 /// Per partition, each thread's records must be in its send order, each once. The mock checks no
 /// sequences, so a request written out of order is stored out of order: before the sinks took batches
@@ -29,7 +29,7 @@ public abstract class ProducerOrderTests
 
     protected abstract MockBuild Build { get; }
 
-    /// <summary>Every face at 1, 4 and 16 threads.</summary>
+    /// <summary>Every face at 1, 4, 8 and 16 threads.</summary>
     public static TheoryData<ProducerFace, int> Cases()
     {
         var data = new TheoryData<ProducerFace, int>();

@@ -12,7 +12,7 @@ using RxKafka.Tests.Shared;
 namespace RxKafka.Tests.Producer;
 
 /// <summary>
-/// P1–P3 with real threads: keyed records sent from 1, 4 and 16 threads through each face of the
+/// P1–P3 with real threads: keyed records sent from 1, 4, 8 and 16 threads through each face of the
 /// producer, from before metadata is known, with 5 requests in flight, injected retriable errors,
 /// brokers dropping their connections and a leader move, against the in-memory cluster on the thread
 /// pool (which checks idempotent sequences as a broker does). Virtual-time tests are single-threaded
@@ -29,7 +29,7 @@ public sealed class ProducerOrderRealThreadTests
     private const int Runs = 3;
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(60);
 
-    /// <summary>Every face at 1, 4 and 16 threads.</summary>
+    /// <summary>Every face at 1, 4, 8 and 16 threads.</summary>
     public static TheoryData<ProducerFace, int> Cases()
     {
         var data = new TheoryData<ProducerFace, int>();
