@@ -102,14 +102,20 @@ public sealed class ConnectionResponseThreadTests
         var broker = new ScriptedBroker(scheduler) { Handler = _ => BrokerReply.Respond(new MetadataResponse()) };
         var connection = await KafkaConnection.ConnectAsync(new BrokerEndpoint("broker", 9092), broker, new ConnectionOptions { Scheduler = scheduler }, TestContext.Current.CancellationToken).WaitAsync(Patience, TestContext.Current.CancellationToken);
         using var release = new ManualResetEventSlim();
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var frames = 0;
         using var blocking = connection.Frames.Subscribe(_ =>
         {
             Interlocked.Increment(ref frames);
+            entered.TrySetResult();
             release.Wait(Patience, TestContext.Current.CancellationToken);
         });
 
-        // Five round trips while the subscriber is stuck in the first frame: on the read loop, none would finish.
+        // The first answer's frame reaches the subscriber, which then stays stuck in it.
+        await connection.SendAsync(new MetadataRequest(), TestContext.Current.CancellationToken).WaitAsync(Patience, TestContext.Current.CancellationToken);
+        await entered.Task.WaitAsync(Patience, TestContext.Current.CancellationToken);
+
+        // Five more round trips while it is stuck: on the read loop, none would finish.
         for (var i = 0; i < 5; i++)
         {
             await connection.SendAsync(new MetadataRequest(), TestContext.Current.CancellationToken).WaitAsync(Patience, TestContext.Current.CancellationToken);
