@@ -26,9 +26,20 @@ public enum ProducerFace
 /// </summary>
 internal static class ProducerStress
 {
-    /// <summary>Every face at 1, 4, 8 and 16 threads.</summary>
-    public static IEnumerable<(ProducerFace Face, int Threads)> Cases() =>
-        from face in Enum.GetValues<ProducerFace>() from threads in new[] { 1, 4, 8, 16 } select (face, threads);
+    /// <summary>Every face at 1, 4, 8 and 16 threads, as a theory's data.</summary>
+    public static TheoryData<ProducerFace, int> Cases()
+    {
+        var data = new TheoryData<ProducerFace, int>();
+        foreach (var face in Enum.GetValues<ProducerFace>())
+        {
+            foreach (var threads in new[] { 1, 4, 8, 16 })
+            {
+                data.Add(face, threads);
+            }
+        }
+
+        return data;
+    }
 
     /// <summary>The value of record <paramref name="sequence"/> of <paramref name="thread"/>.</summary>
     public static string ValueOf(int thread, int sequence) => $"{thread}:{sequence}";

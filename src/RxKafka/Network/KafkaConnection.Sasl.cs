@@ -1,17 +1,9 @@
-using System.Buffers;
-using System.Buffers.Binary;
-using System.IO.Pipelines;
 using System.Reactive;
 using System.Reactive.Concurrency;
-using System.Reactive.Disposables;
 using System.Reactive.Linq;
-using System.Reactive.Subjects;
-using System.Reactive.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using RxKafka.Network.Sasl;
-using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
-using RxKafka.Protocol.Primitives;
 
 namespace RxKafka.Network;
 

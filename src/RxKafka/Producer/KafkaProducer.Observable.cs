@@ -1,6 +1,5 @@
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
-using RxKafka.Producer.Engine;
 
 namespace RxKafka;
 

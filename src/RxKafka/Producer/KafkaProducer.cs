@@ -1,9 +1,6 @@
 using System.Buffers;
 using System.Reactive.Concurrency;
-using System.Reactive.Linq;
-using System.Reactive.Threading.Tasks;
 using Microsoft.Extensions.Logging;
-using RxKafka.Cluster;
 using RxKafka.Producer;
 using RxKafka.Producer.Engine;
 using RxKafka.Protocol.Records;

@@ -29,20 +29,8 @@ public abstract class ProducerOrderTests
 
     protected abstract MockBuild Build { get; }
 
-    /// <summary>Every face at 1, 4, 8 and 16 threads.</summary>
-    public static TheoryData<ProducerFace, int> Cases()
-    {
-        var data = new TheoryData<ProducerFace, int>();
-        foreach (var (face, threads) in ProducerStress.Cases())
-        {
-            data.Add(face, threads);
-        }
-
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(Cases))]
+    [MemberData(nameof(ProducerStress.Cases), MemberType = typeof(ProducerStress))]
     public async Task P1_P3_each_threads_records_are_in_send_order_per_partition_once_each_as_kafka_python_reads_them(ProducerFace face, int threads)
     {
         Prerequisites.RequireLibrary(Build);

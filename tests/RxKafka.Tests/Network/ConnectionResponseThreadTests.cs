@@ -74,9 +74,7 @@ public sealed class ConnectionResponseThreadTests
     [Fact]
     public async Task C10_a_Frames_subscriber_that_throws_neither_closes_the_connection_nor_loses_a_response()
     {
-        var scheduler = DefaultScheduler.Instance;
-        var broker = new ScriptedBroker(scheduler) { Handler = _ => BrokerReply.Respond(new MetadataResponse()) };
-        var connection = await KafkaConnection.ConnectAsync(new BrokerEndpoint("broker", 9092), broker, new ConnectionOptions { Scheduler = scheduler }, TestContext.Current.CancellationToken).WaitAsync(Patience, TestContext.Current.CancellationToken);
+        var connection = await ConnectToAnsweringBrokerAsync();
         var called = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var throwing = connection.Frames.Subscribe(_ =>
         {
@@ -98,9 +96,7 @@ public sealed class ConnectionResponseThreadTests
     [Fact]
     public async Task C10_a_Frames_subscriber_that_blocks_does_not_hold_up_responses()
     {
-        var scheduler = DefaultScheduler.Instance;
-        var broker = new ScriptedBroker(scheduler) { Handler = _ => BrokerReply.Respond(new MetadataResponse()) };
-        var connection = await KafkaConnection.ConnectAsync(new BrokerEndpoint("broker", 9092), broker, new ConnectionOptions { Scheduler = scheduler }, TestContext.Current.CancellationToken).WaitAsync(Patience, TestContext.Current.CancellationToken);
+        var connection = await ConnectToAnsweringBrokerAsync();
         using var release = new ManualResetEventSlim();
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var frames = 0;
@@ -125,5 +121,13 @@ public sealed class ConnectionResponseThreadTests
         Assert.Equal(1, Volatile.Read(ref frames));
         release.Set();
         await connection.DisposeAsync();
+    }
+
+    // A connection, on real threads, to a broker that answers every request with an empty Metadata answer.
+    private static Task<KafkaConnection> ConnectToAnsweringBrokerAsync()
+    {
+        var scheduler = DefaultScheduler.Instance;
+        var broker = new ScriptedBroker(scheduler) { Handler = _ => BrokerReply.Respond(new MetadataResponse()) };
+        return KafkaConnection.ConnectAsync(new BrokerEndpoint("broker", 9092), broker, new ConnectionOptions { Scheduler = scheduler }, TestContext.Current.CancellationToken).WaitAsync(Patience, TestContext.Current.CancellationToken);
     }
 }

@@ -29,20 +29,8 @@ public sealed class ProducerOrderRealThreadTests
     private const int Runs = 3;
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(60);
 
-    /// <summary>Every face at 1, 4, 8 and 16 threads.</summary>
-    public static TheoryData<ProducerFace, int> Cases()
-    {
-        var data = new TheoryData<ProducerFace, int>();
-        foreach (var (face, threads) in ProducerStress.Cases())
-        {
-            data.Add(face, threads);
-        }
-
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(Cases))]
+    [MemberData(nameof(ProducerStress.Cases), MemberType = typeof(ProducerStress))]
     public async Task P1_P2_P3_records_of_a_partition_are_stored_in_send_order_once_each_across_threads_faults_and_a_leader_move(ProducerFace face, int threads)
     {
         for (var run = 1; run <= Runs; run++)
