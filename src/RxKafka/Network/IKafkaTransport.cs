@@ -4,16 +4,10 @@ namespace RxKafka.Network;
 
 /// <summary>
 /// A duplex byte stream to one broker: a TCP socket, a TLS stream, or an in-memory pipe in tests.
-/// The connection reads frames from <see cref="Input"/> and writes requests to <see cref="Output"/>.
+/// The connection reads frames from its input and writes requests to its output.
 /// </summary>
-public interface IKafkaTransport : IAsyncDisposable
+public interface IKafkaTransport : IDuplexPipe, IAsyncDisposable
 {
-    /// <summary>Bytes from the broker.</summary>
-    PipeReader Input { get; }
-
-    /// <summary>Bytes to the broker.</summary>
-    PipeWriter Output { get; }
-
     /// <summary>A short description for logs and errors, e.g. "tcp://broker-1:9092" or "tls://broker-1:9093".</summary>
     string Description { get; }
 

@@ -9,7 +9,7 @@ public sealed partial class KafkaConnection
     // C8: with nothing pending, close when nothing has moved for MaxIdle. Called under _gate.
     private void ScheduleIdleCheck()
     {
-        if (_closed || _pending.Count > 0 || _options.MaxIdle == Timeout.InfiniteTimeSpan || _state.Value.Status != ConnectionStatus.Ready)
+        if (_closed || _inFlight > 0 || _options.MaxIdle == Timeout.InfiniteTimeSpan || _state.Value.Status != ConnectionStatus.Ready)
         {
             return;
         }
@@ -25,7 +25,7 @@ public sealed partial class KafkaConnection
     {
         lock (_gate)
         {
-            if (_pending.Count > 0 || _closed)
+            if (_inFlight > 0 || _closed)
             {
                 return;
             }
@@ -37,7 +37,6 @@ public sealed partial class KafkaConnection
     /// <summary>C9: closes once; every pending request fails with the reason; the state stream ends with Closed(reason).</summary>
     internal void Close(CloseReason reason, Exception? error)
     {
-        PendingRequest[] failed;
         lock (_gate)
         {
             if (_closed)
@@ -46,8 +45,6 @@ public sealed partial class KafkaConnection
             }
 
             _closed = true;
-            failed = _pending.ToArray();
-            _pending.Clear();
             _idleTimer.Dispose();
             _reauthTimer.Dispose();
         }
@@ -61,19 +58,37 @@ public sealed partial class KafkaConnection
         NetworkInstruments.Closed.Add(1, _brokerTag, new("reason", reason.ToString()));
         // The state says Closed before any pending request's failure is observed.
         _state.OnNext(ConnectionState.Closed(reason, error));
-        foreach (var p in failed)
-        {
-            p.Timeout?.Dispose();
-            p.Fail(new ConnectionClosedException(reason, Broker, error));
-        }
-
-        _zip.Dispose();
-        _awaitingResponse.OnCompleted();
-        _frames.OnCompleted();
-        _completions.Post(static s => ((KafkaConnection)s!)._userFrames.OnCompleted(), this);
+        // The reader stops and ends the frames; on the executor, after whatever it is writing, the request
+        // stream ends: either way the zip fails every request in flight, and the writer withdraws the queued.
+        _reader.Stop();
+        _executor.Post(
+            static s =>
+            {
+                var connection = (KafkaConnection)s!;
+                connection._sent.OnError(connection.ClosedError());
+                connection.HalfClosed();
+            },
+            this);
+        _userLane.Post(static s => ((KafkaConnection)s!)._userFrames.OnCompleted(), this);
         _metrics.OnCompleted();
         _state.OnCompleted();
-        _ = DisposeTransportAsync();
+    }
+
+    // Why requests fail once the connection is closed.
+    private ConnectionClosedException ClosedError()
+    {
+        var state = _state.Value;
+        return new ConnectionClosedException(state.Reason ?? CloseReason.ConnectionBroken, Broker, state.Error);
+    }
+
+    // The reader and the writer are each done with the transport: the second one lets it go.
+    private void HalfClosed()
+    {
+        if (Interlocked.Decrement(ref _openHalves) == 0)
+        {
+            _zip.Dispose();
+            _ = DisposeTransportAsync();
+        }
     }
 
     private async Task DisposeTransportAsync()

@@ -1,9 +1,11 @@
 using System.Reactive.Subjects;
 using RxKafka.Protocol.Messages;
+using RxKafka.Reactive;
 
 namespace RxKafka.Network;
 
-// A request in flight and the task or observable its response completes.
+// A request in flight and the task or observable its response completes: on the connection's completion
+// lane (in order, never on the reader) unless its sender is the library's own and only hands it over.
 public sealed partial class KafkaConnection
 {
     private sealed class PendingRequest
@@ -11,10 +13,14 @@ public sealed partial class KafkaConnection
         // Exactly one of the two is set: a task's completion (SendAsync) or a subject (Send and the connection's own exchanges).
         private readonly IResponseCompletion? _completion;
         private readonly AsyncSubject<KafkaResponse>? _result;
+        private readonly SerialExecutor? _lane;
+        private KafkaResponse? _response;
+        private Exception? _error;
         private int _done;
 
-        public PendingRequest(KafkaRequest request, short version, short responseHeaderVersion, bool expectsResponse, IResponseCompletion? completion = null)
+        public PendingRequest(KafkaRequest request, short version, short responseHeaderVersion, bool expectsResponse, IResponseCompletion? completion = null, SerialExecutor? lane = null)
         {
+            _lane = lane;
             Request = request;
             Version = version;
             ResponseHeaderVersion = responseHeaderVersion;
@@ -37,6 +43,14 @@ public sealed partial class KafkaConnection
 
         public IDisposable? Timeout { get; set; }
 
+        // Header and body, without the size prefix.
+        public int Size { get; init; }
+
+        public short HeaderVersion { get; init; }
+
+        // Set when this request's own timeout closed the connection: it fails with this, the others with the close.
+        public Exception? TimedOut { get; set; }
+
         public byte[]? RawToken { get; init; }
 
         public bool IsDone => Volatile.Read(ref _done) != 0;
@@ -54,21 +68,35 @@ public sealed partial class KafkaConnection
         {
             if (Interlocked.Exchange(ref _done, 1) == 0)
             {
-                if (_completion is not null)
-                {
-                    _completion.Complete(response);
-                }
-                else
-                {
-                    _result!.OnNext(response);
-                    _result.OnCompleted();
-                }
+                _response = response;
+                Publish();
             }
         }
 
         public void Fail(Exception error)
         {
             if (Interlocked.Exchange(ref _done, 1) == 0)
+            {
+                _error = error;
+                Publish();
+            }
+        }
+
+        private void Publish()
+        {
+            if (_lane is null)
+            {
+                PublishHere();
+            }
+            else
+            {
+                _lane.Post(static s => ((PendingRequest)s!).PublishHere(), this);
+            }
+        }
+
+        private void PublishHere()
+        {
+            if (_error is { } error)
             {
                 if (_completion is not null)
                 {
@@ -78,6 +106,15 @@ public sealed partial class KafkaConnection
                 {
                     _result!.OnError(error);
                 }
+            }
+            else if (_completion is not null)
+            {
+                _completion.Complete(_response!);
+            }
+            else
+            {
+                _result!.OnNext(_response!);
+                _result.OnCompleted();
             }
         }
     }
@@ -90,8 +127,8 @@ public sealed partial class KafkaConnection
     }
 
     // What Send(request).ToTask(token) did, in one object: the task's source is the completion itself,
-    // continuations run synchronously (no RunContinuationsAsynchronously, as with ToTask), and the
-    // token cancels the task but not the request.
+    // continuations run synchronously where it completes (the completion lane, or for the library's own
+    // engines the reader), and the token cancels the task but not the request.
     private sealed class ResponseCompletion<TResponse> : TaskCompletionSource<TResponse>, IResponseCompletion
         where TResponse : KafkaResponse
     {

@@ -86,8 +86,8 @@ public sealed partial class KafkaConnection
     {
         // Without an answer the token completes, with an empty response, once written.
         var completion = new ResponseCompletion<SaslAuthenticateResponse>(cancellationToken);
-        var pending = new PendingRequest(new SaslAuthenticateRequest { AuthBytes = token }, 0, 0, expectsResponse: expectsAnswer, completion) { RawToken = token };
-        _ = WriteAsync(pending, headerVersion: 0, size: token.Length);
+        var pending = new PendingRequest(new SaslAuthenticateRequest { AuthBytes = token }, 0, 0, expectsResponse: expectsAnswer, completion, _inline ? null : _completionLane) { RawToken = token, Size = token.Length };
+        _writer.Enqueue(pending);
         return completion.Task;
     }
 }

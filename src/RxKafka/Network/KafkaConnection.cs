@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
@@ -5,6 +6,7 @@ using System.Reactive.Subjects;
 using System.Reactive.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using RxKafka.Protocol.Messages;
+using RxKafka.Reactive;
 
 namespace RxKafka.Network;
 
@@ -21,29 +23,36 @@ public sealed partial class KafkaConnection : IAsyncDisposable
     private readonly ConnectionOptions _options;
     private readonly IScheduler _scheduler;
     private readonly BehaviorSubject<ConnectionState> _state = new(ConnectionState.Connecting);
-    private readonly Subject<ReadOnlyMemory<byte>> _frames = new();
-    // The public face of _frames: its subscribers are user code, called on the completions executor.
+    // The connection's serial executor: the writer's passes and the close of the request stream run on it.
+    private readonly SerialExecutor _executor;
+    private readonly FrameWriter<PendingRequest> _writer;
+    private readonly FrameReader _reader;
+    // The two ordered streams the correlated zip pairs: requests as written (pushed on the executor) and
+    // frames as read (pushed by the reader, lent for the call).
+    private readonly Subject<PendingRequest> _sent = new();
+    private readonly Subject<ReadOnlySequence<byte>> _frames = new();
+    private readonly IDisposable _zip;
+    // The public face of the frames: its subscribers are user code, called on a lane of their own with a
+    // copy of each frame, never on the reader: one that blocks or throws cannot stall or close the connection.
     private readonly Subject<ReadOnlyMemory<byte>> _userFrames = new();
-    // Runs what the read loop hands over to user code (Frames subscribers), one at a time and in order,
-    // on the thread pool (inline in virtual time): a subscriber that blocks or throws cannot stall or
-    // close the connection.
-    private readonly RxKafka.Reactive.SerialExecutor _completions;
-    private readonly bool _inlineCompletions;
-    private readonly Subject<PendingRequest> _awaitingResponse = new();
-    private readonly System.Collections.Concurrent.ConcurrentQueue<(PendingRequest Request, ReadOnlyMemory<byte> Frame)> _matched = new();
-    private int _delivering;
+    private readonly SerialExecutor _userLane;
+    // Where responses complete what user code waits on (SendAsync's tasks, Send's observables): in
+    // response order, on the thread pool, never on the reader; one continuation that blocks holds up only
+    // the later completions of this connection, not its responses.
+    private readonly SerialExecutor _completionLane;
+    private readonly bool _inline;
     private readonly Subject<ConnectionMetrics> _metrics = new();
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly object _gate = new();
-    private readonly Queue<PendingRequest> _pending = new();
     private readonly SerialDisposable _idleTimer = new();
     private readonly SerialDisposable _reauthTimer = new();
-    private readonly IDisposable _zip;
     private readonly Queue<TimeSpan> _rtts = new();
     private readonly KeyValuePair<string, object?> _brokerTag;
     private readonly RequestHeader _requestHeader;
     private readonly int[] _requestHeaderSizes;
     private int _nextCorrelationId;
+    private int _inFlight;
+    // The reader and the writer each let go of the transport once; the second one disposes it.
+    private int _openHalves = 2;
     private volatile bool _closed;
     private long _bytesSent, _bytesReceived, _framesSent, _framesReceived;
 
@@ -56,23 +65,23 @@ public sealed partial class KafkaConnection : IAsyncDisposable
         Broker = endpoint.ToString();
         _brokerTag = new("broker", Broker);
         _requestHeader = new RequestHeader { ClientId = options.ClientId };
-        _completions = new RxKafka.Reactive.SerialExecutor(_scheduler, onError: e => options.Logger?.LogWarning(e, "A subscriber of the frames of {Broker} threw", endpoint));
-        _inlineCompletions = _completions.IsInline;
         _requestHeaderSizes = new int[_requestHeader.HighestSupportedVersion + 1];
         for (short v = 0; v < _requestHeaderSizes.Length; v++)
         {
             _requestHeaderSizes[v] = _requestHeader.ComputeSize(v);
         }
 
-        // C5: the n-th response frame belongs to the n-th request that expects one. Zip calls its
-        // observer under its own lock, which writers take too; the pairs are handled after it is
-        // released (DeliverMatched), so that what a response sets off (a continuation writing to
-        // another broker's connection, a user's callback) never runs holding this connection's lock:
-        // two read loops, each holding its own while writing to the other's, would deadlock.
-        _zip = _awaitingResponse
-            .Zip(_frames, (request, frame) => (request, frame))
-            .Subscribe(pair => _matched.Enqueue(pair));
-        _ = ReadLoopAsync();
+        _writer = new FrameWriter<PendingRequest>(transport.Output, _scheduler, new Encoder(this), e => options.Logger?.LogError(e, "The writer of {Broker} failed", endpoint));
+        _executor = _writer.Executor;
+        _userLane = new SerialExecutor(_scheduler, onError: e => options.Logger?.LogWarning(e, "A subscriber of the frames of {Broker} threw", endpoint));
+        _completionLane = new SerialExecutor(_scheduler, onError: e => options.Logger?.LogWarning(e, "A continuation of a request to {Broker} threw", endpoint));
+        _inline = _executor.IsInline;
+        _reader = new FrameReader(transport.Input, options.MaxFrameSize, Broker);
+
+        // C5: the n-th frame answers the n-th request that expects one, and carries its correlation id.
+        _zip = new CorrelatedZip<PendingRequest, ReadOnlySequence<byte>>(_sent, _frames, Mismatch, Unsolicited)
+            .Subscribe(new Outcomes(this));
+        _ = _reader.RunAsync(new FrameObserver(this));
     }
 
     /// <summary>The broker this connection goes to.</summary>
@@ -180,9 +189,8 @@ public sealed partial class KafkaConnection : IAsyncDisposable
         where TResponse : KafkaResponse
     {
         ArgumentNullException.ThrowIfNull(request);
-        var response = Observable.Defer(() => Start(request, version, requireReady: true).Result.Select(r => (TResponse)r));
-        // Subscribers are user code: never on the read loop (in virtual time, inline).
-        return _inlineCompletions ? response : response.ObserveOn(ThreadPoolScheduler.Instance);
+        // Subscribers are user code: called on the completion lane, never on the reader (in virtual time, inline).
+        return Observable.Defer(() => Start(request, version, requireReady: true).Result.Select(r => (TResponse)r));
     }
 
     /// <summary>Sends <paramref name="request"/> and awaits its response; see <see cref="Send{TResponse}(KafkaRequest{TResponse})"/>.</summary>
@@ -193,20 +201,29 @@ public sealed partial class KafkaConnection : IAsyncDisposable
         return StartAsync(request, version: null, requireReady: true, cancellationToken);
     }
 
-    // The hot path: the pending request completes the task itself, with no Defer, Select,
-    // AsyncSubject and ToTask observer in between. Continuations still run where the response is
-    // decoded, on the read loop (so a multi-step exchange such as SASL stays on the thread advancing a
-    // TestScheduler): the engines hand their answers over at once (the producer's sinks do). Moving
-    // them to the thread pool made the two-connection test of ConnectionResponseThreadTests fail now and
-    // then, which turned out to be a race in that test (fixed since); the move is left for the
-    // connection's rewrite into writer and reader loops. Cancelling only abandons the wait.
-    private Task<TResponse> StartAsync<TResponse>(KafkaRequest<TResponse> request, short? version, bool requireReady, CancellationToken cancellationToken)
+    /// <summary>
+    /// <see cref="SendAsync{TResponse}"/> for the library's own engines: the task's continuations run
+    /// where the response is decoded, on the reader, so they must only hand the answer over (the producer's
+    /// sinks post it to their executor). Saves the thread-pool hop user code needs.
+    /// </summary>
+    internal Task<TResponse> SendHandingOverAsync<TResponse>(KafkaRequest<TResponse> request)
+        where TResponse : KafkaResponse
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return StartAsync(request, version: null, requireReady: true, CancellationToken.None, inlineContinuations: true);
+    }
+
+    // The pending request completes the task itself, with no Defer, Select, AsyncSubject and ToTask
+    // observer in between. Continuations run on the completion lane, in response order, never on the
+    // reader (in virtual time, inline: a multi-step exchange such as SASL stays on the thread advancing
+    // the TestScheduler). Cancelling only abandons the wait.
+    private Task<TResponse> StartAsync<TResponse>(KafkaRequest<TResponse> request, short? version, bool requireReady, CancellationToken cancellationToken, bool inlineContinuations = false)
         where TResponse : KafkaResponse
     {
         var completion = new ResponseCompletion<TResponse>(cancellationToken);
         try
         {
-            Start(request, version, requireReady, completion);
+            Start(request, version, requireReady, completion, handOver: inlineContinuations);
         }
         catch (Exception e)
         {
@@ -221,7 +238,7 @@ public sealed partial class KafkaConnection : IAsyncDisposable
     {
         lock (_gate)
         {
-            return new ConnectionMetrics(_bytesSent, _bytesReceived, _framesSent, _framesReceived, _pending.Count, _rtts.ToArray());
+            return new ConnectionMetrics(_bytesSent, _bytesReceived, _framesSent, _framesReceived, _inFlight, _rtts.ToArray());
         }
     }
 
@@ -230,7 +247,7 @@ public sealed partial class KafkaConnection : IAsyncDisposable
     {
         lock (_gate)
         {
-            return $"{Broker}: {CurrentState}, pending {_pending.Count} (oldest correlation id {(_pending.Count > 0 ? _pending.Peek().CorrelationId : -1)}), matched waiting {_matched.Count}, delivering {Volatile.Read(ref _delivering)}, frames sent {_framesSent}, received {_framesReceived}, next correlation id {_nextCorrelationId}";
+            return $"{Broker}: {CurrentState}, in flight {_inFlight}, frames sent {_framesSent}, received {_framesReceived}, next correlation id {_nextCorrelationId}";
         }
     }
 

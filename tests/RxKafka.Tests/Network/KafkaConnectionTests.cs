@@ -294,12 +294,20 @@ public sealed class KafkaConnectionTests : ReactiveTest
         var connection = Connect();
         var frames = _scheduler.CreateObserver<int>();
         connection.Frames.Select(f => f.Length).Subscribe(frames);
-        var frame = RawFrame(0, [1, 2, 3]);
+        // Two Metadata v0 requests in flight (correlation ids 1 and 2, after ApiVersions' 0), answered by
+        // hand: a v0 response with no brokers and no topics is eight zero bytes.
+        _broker.Handler = _ => BrokerReply.Silence;
+        var answers = _scheduler.CreateObserver<MetadataResponse>();
+        connection.Send(new MetadataRequest(), version: 0).Subscribe(answers);
+        connection.Send(new MetadataRequest(), version: 0).Subscribe(answers);
+        var frame = RawFrame(1, new byte[8]);
         _broker.SendRaw(frame[..2]);
         _broker.SendRaw(frame[2..5]);
         Assert.Empty(frames.Messages);
-        _broker.SendRaw([.. frame[5..], .. RawFrame(1, [])]);
-        Assert.Equal([7, 4], frames.Messages.Select(m => m.Value.Value));
+        _broker.SendRaw([.. frame[5..], .. RawFrame(2, new byte[8])]);
+        Assert.Equal([12, 12], frames.Messages.Select(m => m.Value.Value));
+        Assert.Equal(2, answers.Messages.Count(m => m.Value.Kind == System.Reactive.NotificationKind.OnNext));
+        Assert.Equal(ConnectionStatus.Ready, connection.CurrentState.Status);
     }
 
     [Fact]
@@ -344,6 +352,18 @@ public sealed class KafkaConnectionTests : ReactiveTest
         Assert.Equal([1, 0], snapshots.Select(m => m.RequestsInFlight));
         Assert.Equal([2L, 3L], snapshots.Select(m => m.FramesReceived));
         Assert.Equal(TimeSpan.FromTicks(5), snapshots[^1].RoundTripTimes[^1]);
+    }
+
+    [Fact]
+    public void C5_a_frame_with_no_request_in_flight_closes_with_OutOfSync()
+    {
+        var connection = Connect();
+        _broker.SendRaw(RawFrame(7, new byte[8]));
+        Assert.Equal(CloseReason.OutOfSync, connection.CurrentState.Reason);
+        Assert.Contains("no request in flight", connection.CurrentState.Error!.Message);
+        Assert.Contains("correlation id 7", connection.CurrentState.Error!.Message);
+        var late = connection.SendAsync(new MetadataRequest());
+        Assert.Equal(CloseReason.OutOfSync, Assert.IsType<ConnectionClosedException>(late.Exception!.InnerException).Reason);
     }
 
     [Fact]

@@ -248,7 +248,7 @@ public sealed class SocketTransportTests
         var factory = new SocketTransportFactory(options);
         var connecting = factory.ConnectAsync(new BrokerEndpoint("127.0.0.1", server.Port), Token).AsTask();
         using var peer = await server.AcceptAsync();
-        await using var transport = (StreamTransport)await connecting.WaitAsync(Loopback.Timeout, Token);
+        await using var transport = (PipeTransport)await connecting.WaitAsync(Loopback.Timeout, Token);
         var socket = transport.Socket;
 
         Assert.True(socket.NoDelay);
@@ -277,7 +277,7 @@ public sealed class SocketTransportTests
         var factory = new SocketTransportFactory();
         var connecting = factory.ConnectAsync(new BrokerEndpoint("127.0.0.1", server.Port), Token).AsTask();
         using var peer = await server.AcceptAsync();
-        await using var transport = (StreamTransport)await connecting.WaitAsync(Loopback.Timeout, Token);
+        await using var transport = (PipeTransport)await connecting.WaitAsync(Loopback.Timeout, Token);
 
         Assert.True(transport.Socket.NoDelay);
         Assert.False(transport.AppliedOptions.HasFlag(AppliedSocketOptions.SendBufferSize));
@@ -298,7 +298,7 @@ public sealed class SocketTransportTests
         var factory = new SocketTransportFactory(new SocketOptions { NoDelay = false, KeepAlive = false });
         var connecting = factory.ConnectAsync(new BrokerEndpoint("127.0.0.1", server.Port), Token).AsTask();
         using var peer = await server.AcceptAsync();
-        await using var transport = (StreamTransport)await connecting.WaitAsync(Loopback.Timeout, Token);
+        await using var transport = (PipeTransport)await connecting.WaitAsync(Loopback.Timeout, Token);
 
         Assert.False(transport.Socket.NoDelay);
         Assert.Equal(0, (int)transport.Socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive)!);

@@ -38,7 +38,7 @@ public sealed class SocketTransportFactory : IKafkaTransportFactory
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var timer = Options.Scheduler.Schedule(Options.ConnectTimeout, timeout.Cancel);
         var (socket, applied) = await ConnectSocketAsync(endpoint, Options, timeout.Token, cancellationToken).ConfigureAwait(false);
-        return new StreamTransport(socket, new NetworkStream(socket, ownsSocket: true), $"tcp://{endpoint}", applied);
+        return PipeTransport.OverSocket(socket, $"tcp://{endpoint}", applied);
     }
 
     /// <summary>

@@ -57,7 +57,7 @@ public sealed class TlsTransportFactory : IKafkaTransportFactory
             throw new KafkaConnectionException(endpoint.Host, endpoint.Port, validation.DescribeFailure(e, targetHost, Socket.ConnectTimeout), e);
         }
 
-        return new StreamTransport(socket, ssl, $"tls://{endpoint}", applied);
+        return PipeTransport.OverTls(socket, ssl, $"tls://{endpoint}", applied);
     }
 
     /// <summary>One handshake's certificate check; remembers what it found to explain a failure.</summary>

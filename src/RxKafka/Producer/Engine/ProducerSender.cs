@@ -282,7 +282,7 @@ internal sealed partial class ProducerSender : IAsyncDisposable
                 _inFlight++;
                 Interlocked.Increment(ref _sender._inFlight);
                 // The write starts here, on this thread, in drain order (the connection keeps call order).
-                connection.SendAsync(request).ContinueWith(_onAnswer, batches, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                connection.SendHandingOverAsync(request).ContinueWith(_onAnswer, batches, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
         }
 
