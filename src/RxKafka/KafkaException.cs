@@ -4,8 +4,11 @@ namespace RxKafka;
 
 /// <summary>
 /// The root of every exception RxKafka throws for a Kafka-level failure. Carries the Kafka
-/// <see cref="ErrorCode"/> where the failure has one (<see cref="ErrorCode.UnknownServerError"/>
-/// or <see cref="ErrorCode.None"/> where it does not).
+/// <see cref="ErrorCode"/> where the failure has one (<see cref="ErrorCode.None"/> where it is not a
+/// broker error). Families derive from it (<see cref="RetriableException"/>, <see cref="InvalidMetadataException"/>,
+/// <see cref="AuthorizationException"/>, <see cref="AuthenticationException"/>, <see cref="KafkaConnectionException"/>,
+/// <see cref="KafkaProtocolException"/>, <see cref="KafkaConfigException"/>, serialization); codes of no family are
+/// thrown as a plain <see cref="KafkaException"/>. docs/errors.md lists every code and type.
 /// </summary>
 public class KafkaException : Exception
 {
@@ -34,29 +37,4 @@ public class KafkaException : Exception
 
     /// <summary>Whether retrying the same operation may succeed (the error code's retriable flag).</summary>
     public virtual bool IsRetriable => KafkaErrors.Describe(ErrorCode).IsRetriable;
-}
-
-/// <summary>
-/// Bytes that do not follow the Kafka protocol: a truncated or malformed frame, a bad length,
-/// a bad varint, a bad CRC, an unknown magic or compression attribute. The message says which.
-/// </summary>
-public class KafkaProtocolException : KafkaException
-{
-    /// <summary>Creates a protocol exception with a message that names what was wrong.</summary>
-    public KafkaProtocolException(string message)
-        : base(ErrorCode.CorruptMessage, message)
-    {
-    }
-
-    /// <summary>Creates a protocol exception with a message and the underlying cause.</summary>
-    public KafkaProtocolException(string message, Exception? innerException)
-        : base(ErrorCode.CorruptMessage, message, innerException)
-    {
-    }
-
-    /// <summary>
-    /// Always false: bytes that break the protocol are decoded the same way again. (A broker's
-    /// CORRUPT_MESSAGE error code is retriable, but that is a <see cref="KafkaException"/> from the broker.)
-    /// </summary>
-    public override bool IsRetriable => false;
 }

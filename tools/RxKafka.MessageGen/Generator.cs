@@ -29,28 +29,15 @@ public static class Generator
         var differences = new List<string>();
         foreach (var (name, text) in files)
         {
-            var path = Path.Combine(outDir, name);
-            if (!File.Exists(path) || File.ReadAllText(path) != text)
+            if (GeneratedFile.Sync(Path.Combine(outDir, name), text, write))
             {
                 differences.Add(name);
-                if (write)
-                {
-                    Directory.CreateDirectory(outDir);
-                    File.WriteAllText(path, text);
-                }
             }
         }
 
-        var docPath = Path.Combine(root, CoverageDoc.OutputPath);
-        var doc = CoverageDoc.Generate(defs);
-        if (!File.Exists(docPath) || File.ReadAllText(docPath) != doc)
+        if (GeneratedFile.Sync(Path.Combine(root, CoverageDoc.OutputPath), CoverageDoc.Generate(defs), write))
         {
             differences.Add(CoverageDoc.OutputPath);
-            if (write)
-            {
-                Directory.CreateDirectory(Path.GetDirectoryName(docPath)!);
-                File.WriteAllText(docPath, doc);
-            }
         }
 
         if (Directory.Exists(outDir))

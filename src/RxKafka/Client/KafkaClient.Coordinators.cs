@@ -19,9 +19,8 @@ public sealed partial class KafkaClient
     /// Retriable errors (COORDINATOR_NOT_AVAILABLE, COORDINATOR_LOAD_IN_PROGRESS, NOT_COORDINATOR, a
     /// lost connection) are retried after the retry backoff until the request timeout.
     /// </summary>
-    /// <exception cref="GroupAuthorizationException">Not authorized for the group.</exception>
-    /// <exception cref="TransactionalIdAuthorizationException">Not authorized for the transactional id.</exception>
-    /// <exception cref="CoordinatorNotAvailableException">Still no coordinator when the request timeout passed.</exception>
+    /// <exception cref="AuthorizationException">Not authorized for the group or transactional id (<see cref="KafkaException.ErrorCode"/> says which).</exception>
+    /// <exception cref="RetriableException">Still no coordinator when the request timeout passed.</exception>
     public async Task<BrokerNode> FindCoordinatorAsync(CoordinatorType type, string key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -37,7 +36,7 @@ public sealed partial class KafkaClient
     /// <returns>The coordinator of each key.</returns>
     /// <exception cref="KafkaException">
     /// A key failed with a non-retriable error (the typed exception, e.g.
-    /// <see cref="GroupAuthorizationException"/>), or still failed when the request timeout passed;
+    /// <see cref="AuthorizationException"/>), or still failed when the request timeout passed;
     /// with several failed keys an <see cref="AggregateException"/> of them.
     /// </exception>
     public async Task<IReadOnlyDictionary<string, BrokerNode>> FindCoordinatorsAsync(CoordinatorType type, IEnumerable<string> keys, CancellationToken cancellationToken = default)
@@ -100,7 +99,7 @@ public sealed partial class KafkaClient
             var delay = backoff.NextDelay();
             if (_scheduler.Now + delay > deadline)
             {
-                var errors = pending.Select(k => lastErrors.TryGetValue(k, out var e) ? e : new CoordinatorNotAvailableException($"no coordinator for {type} '{k}'")).ToList();
+                var errors = pending.Select(k => lastErrors.TryGetValue(k, out var e) ? e : new RetriableException(ErrorCode.CoordinatorNotAvailable, $"no coordinator for {type} '{k}'")).ToList();
                 throw errors.Count == 1 ? errors[0] : new AggregateException($"FindCoordinator still failing for {errors.Count} {type} keys after {Options.RequestTimeout.TotalMilliseconds:0} ms", errors);
             }
 
@@ -153,7 +152,7 @@ public sealed partial class KafkaClient
 
             foreach (var missing in keys.Where(k => !response.Coordinators.Any(c => c.Key == k)))
             {
-                results.Add((missing, (null, new CoordinatorNotAvailableException($"the FindCoordinator answer from {connection.Broker} left out {type} '{missing}'"))));
+                results.Add((missing, (null, new RetriableException(ErrorCode.CoordinatorNotAvailable, $"the FindCoordinator answer from {connection.Broker} left out {type} '{missing}'"))));
             }
 
             return results;

@@ -57,7 +57,7 @@ public sealed partial class KafkaClient
     /// snapshot knows it.
     /// </summary>
     /// <exception cref="UnknownTopicOrPartitionException">The snapshot does not know the partition (an update is forced).</exception>
-    /// <exception cref="LeaderNotAvailableException">The partition has no leader right now (an update is forced).</exception>
+    /// <exception cref="InvalidMetadataException">The partition has no leader right now (an update is forced).</exception>
     public Task<TResponse> SendToLeaderAsync<TResponse>(TopicPartition partition, KafkaRequest<TResponse> request, CancellationToken cancellationToken = default)
         where TResponse : KafkaResponse
     {
@@ -70,7 +70,7 @@ public sealed partial class KafkaClient
                 return Task.FromException<TResponse>(new UnknownTopicOrPartitionException($"Partition {partition} is not in the cluster metadata"));
             case < 0:
                 _synchronizer.Trigger(MetadataUpdateReason.Forced);
-                return Task.FromException<TResponse>(new LeaderNotAvailableException($"Partition {partition} has no leader right now"));
+                return Task.FromException<TResponse>(new InvalidMetadataException(ErrorCode.LeaderNotAvailable, $"Partition {partition} has no leader right now"));
             case var leader:
                 return SendAsync(leader.Value, request, cancellationToken);
         }

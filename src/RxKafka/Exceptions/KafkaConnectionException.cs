@@ -6,10 +6,11 @@ namespace RxKafka;
 /// A connection to a broker could not be opened or was lost (refused, reset, closed, TLS
 /// failure), or no broker of a list could be reached (bootstrap, metadata update). Carries the
 /// broker's <see cref="Host"/> and <see cref="Port"/> for a single broker, or every broker's
-/// error in <see cref="BrokerErrors"/>. Reported as <see cref="ErrorCode.NetworkException"/> and
-/// retriable: the client reconnects, possibly to another broker, after a backoff.
+/// error in <see cref="BrokerErrors"/>. Reported as <see cref="ErrorCode.NetworkException"/> (also what a broker's
+/// NETWORK_EXCEPTION becomes) and retriable: the client reconnects, possibly to another broker, after a backoff.
+/// <see cref="Network.ConnectionClosedException"/> is the case of a connection that was open.
 /// </summary>
-public sealed class KafkaConnectionException : NetworkException
+public class KafkaConnectionException : KafkaException
 {
     /// <summary>Creates the exception for a failed connection to <paramref name="host"/>:<paramref name="port"/>.</summary>
     /// <param name="host">The broker's host name or address.</param>
@@ -17,7 +18,7 @@ public sealed class KafkaConnectionException : NetworkException
     /// <param name="message">What went wrong; the broker's address is prefixed to it.</param>
     /// <param name="innerException">The socket or TLS exception behind the failure, if any.</param>
     public KafkaConnectionException(string host, int port, string message, Exception? innerException = null)
-        : base($"Connection to broker {host}:{port} failed: {message}", innerException)
+        : base(ErrorCode.NetworkException, $"Connection to broker {host}:{port} failed: {message}", innerException)
     {
         Host = host;
         Port = port;
@@ -32,6 +33,7 @@ public sealed class KafkaConnectionException : NetworkException
     /// <param name="brokerErrors">Each broker ("host:port") with its error, in the order tried.</param>
     public KafkaConnectionException(string message, IReadOnlyList<KeyValuePair<string, Exception>> brokerErrors)
         : base(
+            ErrorCode.NetworkException,
             brokerErrors.Count == 0 ? message : $"{message}: " + string.Join("; ", brokerErrors.Select(Describe)),
             brokerErrors.Count switch
             {
@@ -41,6 +43,16 @@ public sealed class KafkaConnectionException : NetworkException
             })
     {
         BrokerErrors = brokerErrors;
+    }
+
+    /// <summary>Creates the exception for a connection error code (a broker's NETWORK_EXCEPTION, or a closed connection).</summary>
+    /// <param name="errorCode">The Kafka error code, usually <see cref="ErrorCode.NetworkException"/>.</param>
+    /// <param name="message">What failed, naming the broker.</param>
+    /// <param name="innerException">The cause, if any.</param>
+    public KafkaConnectionException(ErrorCode errorCode, string message, Exception? innerException = null)
+        : base(errorCode, message, innerException)
+    {
+        BrokerErrors = [];
     }
 
     // An error that already names its broker is not prefixed with it again.

@@ -72,7 +72,7 @@ public sealed record ConnectionState(ConnectionStatus Status, CloseReason? Reaso
 }
 
 /// <summary>A request failed because its connection closed; <see cref="Reason"/> says why.</summary>
-public sealed class ConnectionClosedException : KafkaException
+public sealed class ConnectionClosedException : KafkaConnectionException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="reason">Why the connection closed.</param>

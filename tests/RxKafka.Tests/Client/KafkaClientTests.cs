@@ -298,8 +298,11 @@ public sealed class KafkaClientTests : ClientTestBase
         Cluster.SetCoordinatorError(CoordinatorType.Group, "secret", ErrorCode.GroupAuthorizationFailed);
         Cluster.SetCoordinatorError(CoordinatorType.Transaction, "tx", ErrorCode.TransactionalIdAuthorizationFailed);
 
-        var group = Fails<GroupAuthorizationException>(client.FindCoordinatorAsync(CoordinatorType.Group, "secret"), Second);
-        Fails<TransactionalIdAuthorizationException>(client.FindCoordinatorAsync(CoordinatorType.Transaction, "tx"), Second);
+        var group = Fails<AuthorizationException>(client.FindCoordinatorAsync(CoordinatorType.Group, "secret"), Second);
+        var tx = Fails<AuthorizationException>(client.FindCoordinatorAsync(CoordinatorType.Transaction, "tx"), Second);
+
+        Assert.Equal(ErrorCode.GroupAuthorizationFailed, group.ErrorCode);
+        Assert.Equal(ErrorCode.TransactionalIdAuthorizationFailed, tx.ErrorCode);
 
         Assert.Contains("'secret'", group.Message);
         Assert.Equal(2, Cluster.Requests.Count(r => r.Request.ApiKey == ApiKey.FindCoordinator));
@@ -312,7 +315,8 @@ public sealed class KafkaClientTests : ClientTestBase
         Cluster.SetCoordinatorError(CoordinatorType.Group, "never", ErrorCode.CoordinatorNotAvailable);
         var start = Now;
 
-        var error = Fails<CoordinatorNotAvailableException>(client.FindCoordinatorAsync(CoordinatorType.Group, "never"), TimeSpan.FromSeconds(10));
+        var error = Fails<RetriableException>(client.FindCoordinatorAsync(CoordinatorType.Group, "never"), TimeSpan.FromSeconds(10));
+        Assert.Equal(ErrorCode.CoordinatorNotAvailable, error.ErrorCode);
 
         Assert.True(Now - start <= TimeSpan.FromSeconds(5), $"failed after {Now - start}");
         Assert.Contains("'never'", error.Message);
@@ -453,7 +457,8 @@ public sealed class KafkaClientTests : ClientTestBase
         Cluster.SetPartitionLeader("orders", 4, -1);
         Complete(client.ForceMetadataUpdateAsync(), Second);
         var metadataBefore = MetadataTimes.Count;
-        Fails<LeaderNotAvailableException>(client.SendToLeaderAsync(new TopicPartition("orders", 4), new ListOffsetsRequest()), Second);
+        var noLeader = Fails<InvalidMetadataException>(client.SendToLeaderAsync(new TopicPartition("orders", 4), new ListOffsetsRequest()), Second);
+        Assert.Equal(ErrorCode.LeaderNotAvailable, noLeader.ErrorCode);
         Fails<UnknownTopicOrPartitionException>(client.SendToLeaderAsync(new TopicPartition("nope", 0), new ListOffsetsRequest()), Second);
         Scheduler.AdvanceBy(Second);
         Assert.True(MetadataTimes.Count > metadataBefore);

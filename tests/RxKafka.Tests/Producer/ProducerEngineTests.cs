@@ -189,6 +189,29 @@ public sealed class ProducerEngineTests : ReactiveTest, IAsyncDisposable
         Assert.Contains("Expiring 1 record(s) for orders-2: 20000 ms has passed since the batch was created", error.Message);
     }
 
+    // A retriable error refreshes metadata before the retry when the error table marks it invalid-metadata
+    // (Kafka's InvalidMetadataException codes); other retriable errors only back off.
+    [Theory]
+    [InlineData(ErrorCode.NotLeaderOrFollower, true)]
+    [InlineData(ErrorCode.ReplicaNotAvailable, true)]
+    [InlineData(ErrorCode.UnknownTopicId, true)]
+    [InlineData(ErrorCode.NotEnoughReplicas, false)]
+    [InlineData(ErrorCode.RequestTimedOut, false)]
+    public void A_retry_refreshes_metadata_after_an_invalid_metadata_error(ErrorCode error, bool refreshes)
+    {
+        var engine = Start();
+        WarmUp(engine);
+        _cluster.PushRequestErrors(ApiKey.Produce, error);
+        int MetadataRequests() => _cluster.Requests.Count(r => r.Request.ApiKey == ApiKey.Metadata);
+        var before = MetadataRequests();
+
+        engine.Produce(Orders0, "retried");
+        _scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
+
+        Assert.Null(Assert.Single(engine.Deliveries).Error);
+        Assert.Equal(refreshes, MetadataRequests() > before);
+    }
+
     [Fact]
     public void A_batch_waiting_again_after_a_failed_send_expires_at_exactly_the_delivery_timeout()
     {

@@ -19,7 +19,8 @@ internal static class SaslErrors
             ErrorCode.UnsupportedSaslMechanism => new UnsupportedSaslMechanismException(
                 $"Broker {broker} does not enable the SASL mechanism '{mechanism}'; it offers: {Offered(response.Mechanisms)}. "
                 + "Set sasl.mechanism to one of these, or enable the mechanism on the broker (sasl.enabled.mechanisms)."),
-            ErrorCode.IllegalSaslState => new IllegalSaslStateException(
+            ErrorCode.IllegalSaslState => new AuthenticationException(
+                ErrorCode.IllegalSaslState,
                 $"Broker {broker} rejected SaslHandshake for '{mechanism}' as out of sequence (ILLEGAL_SASL_STATE)."),
             _ => KafkaErrors.ToException(code, $"SaslHandshake for SASL mechanism '{mechanism}' with broker {broker}"),
         };
@@ -44,7 +45,8 @@ internal static class SaslErrors
         {
             ErrorCode.SaslAuthenticationFailed => new AuthenticationException(
                 $"SASL {mechanism} authentication with broker {broker} failed: {brokerMessage}.{detail} Check the credentials and the broker's SASL set-up."),
-            ErrorCode.IllegalSaslState => new IllegalSaslStateException(
+            ErrorCode.IllegalSaslState => new AuthenticationException(
+                ErrorCode.IllegalSaslState,
                 $"SASL {mechanism} exchange with broker {broker} is out of sequence (ILLEGAL_SASL_STATE): {brokerMessage}.{detail}"),
             ErrorCode.UnsupportedSaslMechanism => new UnsupportedSaslMechanismException(
                 $"Broker {broker} does not support SASL mechanism '{mechanism}': {brokerMessage}."),

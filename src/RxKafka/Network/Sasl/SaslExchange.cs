@@ -1,3 +1,4 @@
+using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 
 namespace RxKafka.Network.Sasl;
@@ -49,7 +50,7 @@ internal static class SaslExchange
             {
                 if (!authenticator.IsComplete)
                 {
-                    throw new IllegalSaslStateException($"SASL {mechanism} with broker {broker}: the client stopped before the exchange completed.");
+                    throw new AuthenticationException(ErrorCode.IllegalSaslState, $"SASL {mechanism} with broker {broker}: the client stopped before the exchange completed.");
                 }
 
                 return new SaslAuthenticationResult(response.SessionLifetimeMs);

@@ -182,7 +182,8 @@ internal sealed partial class ProducerSender
         var retriable = error == ErrorCode.OutOfOrderSequenceNumber || KafkaErrors.IsRetriable(error);
         if (retriable)
         {
-            Retry(batch, error, exception, leaderMayHaveMoved: error is ErrorCode.NotLeaderOrFollower or ErrorCode.LeaderNotAvailable or ErrorCode.UnknownTopicOrPartition or ErrorCode.FencedLeaderEpoch or ErrorCode.KafkaStorageError);
+            // The error table's invalid-metadata flag (Kafka's InvalidMetadataException codes) says the leader may have moved.
+            Retry(batch, error, exception, leaderMayHaveMoved: KafkaErrors.IsInvalidMetadata(error));
         }
         else
         {

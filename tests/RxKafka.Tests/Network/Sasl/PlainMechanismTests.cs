@@ -1,4 +1,5 @@
 using RxKafka.Network.Sasl;
+using RxKafka.Protocol;
 
 namespace RxKafka.Tests.Network.Sasl;
 
@@ -92,7 +93,8 @@ public sealed class PlainMechanismTests
         var mechanism = new PlainMechanism("alice", "pw");
         var first = mechanism.CreateAuthenticator(Broker);
         var firstMessage = await first.InitialResponseAsync(Ct);
-        await Assert.ThrowsAsync<IllegalSaslStateException>(async () => await first.InitialResponseAsync(Ct));
+        var twice = await Assert.ThrowsAsync<AuthenticationException>(async () => await first.InitialResponseAsync(Ct));
+        Assert.Equal(ErrorCode.IllegalSaslState, twice.ErrorCode);
         first.Dispose();
 
         using var second = mechanism.CreateAuthenticator(Broker);

@@ -41,7 +41,8 @@ public sealed class SaslErrorsTests
     [Fact]
     public void Handshake_illegal_state_and_other_codes_map_to_their_exceptions()
     {
-        Assert.IsType<IllegalSaslStateException>(SaslErrors.FromHandshake(new SaslHandshakeResponse { ErrorCode = (short)ErrorCode.IllegalSaslState }, "PLAIN", BrokerName));
+        var illegal = Assert.IsType<AuthenticationException>(SaslErrors.FromHandshake(new SaslHandshakeResponse { ErrorCode = (short)ErrorCode.IllegalSaslState }, "PLAIN", BrokerName));
+        Assert.Equal(ErrorCode.IllegalSaslState, illegal.ErrorCode);
         var other = SaslErrors.FromHandshake(new SaslHandshakeResponse { ErrorCode = (short)ErrorCode.UnsupportedVersion }, "PLAIN", BrokerName);
         Assert.IsType<UnsupportedVersionException>(other);
         Assert.Contains(BrokerName, other.Message, StringComparison.Ordinal);
@@ -66,7 +67,8 @@ public sealed class SaslErrorsTests
     {
         var response = new SaslAuthenticateResponse { ErrorCode = (short)ErrorCode.IllegalSaslState, ErrorMessage = null };
 
-        var e = Assert.IsType<IllegalSaslStateException>(SaslErrors.FromAuthenticate(response, "PLAIN", BrokerName));
+        var e = Assert.IsType<AuthenticationException>(SaslErrors.FromAuthenticate(response, "PLAIN", BrokerName));
+        Assert.Equal(ErrorCode.IllegalSaslState, e.ErrorCode);
 
         Assert.Contains("no message", e.Message, StringComparison.Ordinal);
     }
@@ -76,7 +78,7 @@ public sealed class SaslErrorsTests
     {
         Assert.Null(SaslErrors.FromAuthenticate(new SaslAuthenticateResponse(), "PLAIN", BrokerName));
         Assert.IsType<UnsupportedSaslMechanismException>(SaslErrors.FromAuthenticate(new SaslAuthenticateResponse { ErrorCode = (short)ErrorCode.UnsupportedSaslMechanism }, "PLAIN", BrokerName));
-        Assert.IsType<NetworkException>(SaslErrors.FromAuthenticate(new SaslAuthenticateResponse { ErrorCode = (short)ErrorCode.NetworkException }, "PLAIN", BrokerName));
+        Assert.IsType<KafkaConnectionException>(SaslErrors.FromAuthenticate(new SaslAuthenticateResponse { ErrorCode = (short)ErrorCode.NetworkException }, "PLAIN", BrokerName));
     }
 }
 

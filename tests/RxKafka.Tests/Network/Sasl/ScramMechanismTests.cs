@@ -214,14 +214,14 @@ public sealed class ScramMechanismTests
     public async Task Challenges_out_of_order_are_illegal_state()
     {
         using var fresh = Create(ScramMechanism.Sha256Name, "user", "pencil", RfcClientNonce);
-        await Assert.ThrowsAsync<IllegalSaslStateException>(async () => await fresh.EvaluateChallengeAsync(Encoding.UTF8.GetBytes(RfcServerFirst), Ct));
+        Assert.Equal(ErrorCode.IllegalSaslState, (await Assert.ThrowsAsync<AuthenticationException>(async () => await fresh.EvaluateChallengeAsync(Encoding.UTF8.GetBytes(RfcServerFirst), Ct))).ErrorCode);
 
         using var done = await AfterClientFirst();
         await Step(done, RfcServerFirst);
         await done.EvaluateChallengeAsync(Encoding.UTF8.GetBytes(RfcServerFinal), Ct);
-        await Assert.ThrowsAsync<IllegalSaslStateException>(async () => await done.EvaluateChallengeAsync(Encoding.UTF8.GetBytes(RfcServerFinal), Ct));
+        Assert.Equal(ErrorCode.IllegalSaslState, (await Assert.ThrowsAsync<AuthenticationException>(async () => await done.EvaluateChallengeAsync(Encoding.UTF8.GetBytes(RfcServerFinal), Ct))).ErrorCode);
         Assert.True(done.IsComplete);
-        await Assert.ThrowsAsync<IllegalSaslStateException>(async () => await done.InitialResponseAsync(Ct));
+        Assert.Equal(ErrorCode.IllegalSaslState, (await Assert.ThrowsAsync<AuthenticationException>(async () => await done.InitialResponseAsync(Ct))).ErrorCode);
     }
 
     [Fact]

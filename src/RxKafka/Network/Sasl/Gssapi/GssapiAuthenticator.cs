@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.Security;
+using RxKafka.Protocol;
 
 namespace RxKafka.Network.Sasl;
 
@@ -38,7 +39,7 @@ internal sealed class GssapiAuthenticator : ISaslAuthenticator
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_state != State.Initial)
         {
-            throw new IllegalSaslStateException($"GSSAPI: the initial response was asked for in state {_state}; create a new authenticator to authenticate again.");
+            throw new AuthenticationException(ErrorCode.IllegalSaslState, $"GSSAPI: the initial response was asked for in state {_state}; create a new authenticator to authenticate again.");
         }
 
         return new ValueTask<ReadOnlyMemory<byte>>(Step(ReadOnlySpan<byte>.Empty));
@@ -54,7 +55,7 @@ internal sealed class GssapiAuthenticator : ISaslAuthenticator
             case State.AwaitingSecurityLayer:
                 return new ValueTask<ReadOnlyMemory<byte>?>(SecurityLayerReply(challenge.Span));
             default:
-                throw new IllegalSaslStateException($"GSSAPI: a server challenge arrived in state {_state}.");
+                throw new AuthenticationException(ErrorCode.IllegalSaslState, $"GSSAPI: a server challenge arrived in state {_state}.");
         }
     }
 

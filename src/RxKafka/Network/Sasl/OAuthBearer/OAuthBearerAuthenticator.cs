@@ -1,3 +1,5 @@
+using RxKafka.Protocol;
+
 namespace RxKafka.Network.Sasl;
 
 /// <summary>
@@ -35,7 +37,7 @@ internal sealed class OAuthBearerAuthenticator : ISaslAuthenticator, ISaslFailur
     {
         if (_state != State.Initial)
         {
-            throw new IllegalSaslStateException($"OAUTHBEARER: the initial response was asked for in state {_state}; create a new authenticator to authenticate again.");
+            throw new AuthenticationException(ErrorCode.IllegalSaslState, $"OAUTHBEARER: the initial response was asked for in state {_state}; create a new authenticator to authenticate again.");
         }
 
         OAuthBearerToken? token;
@@ -76,7 +78,7 @@ internal sealed class OAuthBearerAuthenticator : ISaslAuthenticator, ISaslFailur
                 _state = State.Failed;
                 throw new AuthenticationException($"OAUTHBEARER: the broker rejected the token: {FailureDetail}");
             default:
-                throw new IllegalSaslStateException($"OAUTHBEARER: a server challenge arrived in state {_state}.");
+                throw new AuthenticationException(ErrorCode.IllegalSaslState, $"OAUTHBEARER: a server challenge arrived in state {_state}.");
         }
     }
 

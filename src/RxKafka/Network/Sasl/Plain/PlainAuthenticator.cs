@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using RxKafka.Protocol;
 
 namespace RxKafka.Network.Sasl;
 
@@ -17,7 +18,7 @@ internal sealed class PlainAuthenticator : ISaslAuthenticator
         ObjectDisposedException.ThrowIf(_message is null, this);
         if (_sent)
         {
-            throw new IllegalSaslStateException("SASL PLAIN: the initial response was already produced; create a new authenticator to authenticate again.");
+            throw new AuthenticationException(ErrorCode.IllegalSaslState, "SASL PLAIN: the initial response was already produced; create a new authenticator to authenticate again.");
         }
 
         _sent = true;
@@ -30,7 +31,7 @@ internal sealed class PlainAuthenticator : ISaslAuthenticator
     {
         if (!_sent)
         {
-            throw new IllegalSaslStateException("SASL PLAIN: a server challenge arrived before the initial response was sent.");
+            throw new AuthenticationException(ErrorCode.IllegalSaslState, "SASL PLAIN: a server challenge arrived before the initial response was sent.");
         }
 
         // Kafka's PLAIN server answers with an empty token; anything else is not PLAIN.

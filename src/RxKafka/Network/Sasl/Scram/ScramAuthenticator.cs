@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using RxKafka.Protocol;
 
 namespace RxKafka.Network.Sasl;
 
@@ -64,7 +65,7 @@ internal sealed class ScramAuthenticator : ISaslAuthenticator
                     VerifyServerFinal(challenge.Span);
                     return new ValueTask<ReadOnlyMemory<byte>?>((ReadOnlyMemory<byte>?)null);
                 default:
-                    throw new IllegalSaslStateException($"{_algorithm.Name}: a server challenge arrived in state {_state}; the exchange is {(_state == State.Complete ? "already complete" : "not started or has failed")}.");
+                    throw new AuthenticationException(ErrorCode.IllegalSaslState, $"{_algorithm.Name}: a server challenge arrived in state {_state}; the exchange is {(_state == State.Complete ? "already complete" : "not started or has failed")}.");
             }
         }
         catch (AuthenticationException) when (_state is State.ClientFirstSent or State.ClientFinalSent)
@@ -128,7 +129,7 @@ internal sealed class ScramAuthenticator : ISaslAuthenticator
     {
         if (_state != expected)
         {
-            throw new IllegalSaslStateException($"{_algorithm.Name}: {what} was asked for in state {_state}; create a new authenticator to authenticate again.");
+            throw new AuthenticationException(ErrorCode.IllegalSaslState, $"{_algorithm.Name}: {what} was asked for in state {_state}; create a new authenticator to authenticate again.");
         }
     }
 }
