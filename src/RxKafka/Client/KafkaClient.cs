@@ -23,7 +23,7 @@ namespace RxKafka;
 /// using var moves = client.Cluster.Changes.OfType&lt;LeaderChanged&gt;().Subscribe(Console.WriteLine);
 /// </code>
 /// </example>
-public sealed partial class KafkaClient : IAsyncDisposable
+public sealed partial class KafkaClient : IKafkaClient
 {
     private readonly IScheduler _scheduler;
     private readonly ClusterView _view;
@@ -50,7 +50,7 @@ public sealed partial class KafkaClient : IAsyncDisposable
         _scheduler = options.Scheduler;
         _random = options.Random ?? Random.Shared;
         _logger = options.LoggerFactory?.CreateLogger("RxKafka.KafkaClient");
-        _configuredVersion = string.Equals(options.ApiVersion, "auto", StringComparison.OrdinalIgnoreCase) ? null : KafkaVersion.Parse(options.ApiVersion);
+        _configuredVersion = string.Equals(options.ApiVersion, KafkaClientOptions.AutoApiVersion, StringComparison.OrdinalIgnoreCase) ? null : KafkaVersion.Parse(options.ApiVersion);
         _view = new ClusterView(ClusterSnapshot.FromBootstrap(options.BootstrapServers));
         _pool = new ConnectionPool(
             options.CreateTransportFactory(),
@@ -75,6 +75,12 @@ public sealed partial class KafkaClient : IAsyncDisposable
 
     /// <summary>The current snapshot (<c>Cluster.Current</c>).</summary>
     public ClusterSnapshot Snapshot => _view.Current;
+
+    // On the interface, not the class: a KafkaClient already has them as Cluster.Snapshots and Cluster.Changes,
+    // and the interface cannot hand out a ClusterView (a fake could not make one).
+    IObservable<ClusterSnapshot> IKafkaClient.Snapshots => _view.Snapshots;
+
+    IObservable<ClusterChange> IKafkaClient.Changes => _view.Changes;
 
     /// <summary>
     /// The broker release (K6): the configured <c>api.version</c>, or with "auto" the release
@@ -102,7 +108,7 @@ public sealed partial class KafkaClient : IAsyncDisposable
 
     /// <summary>Creates a client for <paramref name="bootstrapServers"/> ("host:port,host:port") with default options and bootstraps it.</summary>
     public static Task<KafkaClient> ConnectAsync(string bootstrapServers, CancellationToken cancellationToken = default) =>
-        ConnectAsync(KafkaClientOptions.FromConfig(new Dictionary<string, string> { ["bootstrap.servers"] = bootstrapServers }), cancellationToken);
+        ConnectAsync(KafkaClientOptions.FromBootstrap(bootstrapServers), cancellationToken);
 
     /// <summary>
     /// K1: asks the bootstrap servers, in turn, for metadata until one answers. Completes with the

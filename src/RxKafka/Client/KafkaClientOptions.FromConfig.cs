@@ -29,7 +29,6 @@ public sealed partial record KafkaClientOptions
     internal const string ApiVersionConfig = "api.version";
     internal const string ConnectionsByWorkloadConfig = "rxkafka.connections.by.workload";
     internal const string ReceiveMessageMaxBytesConfig = "receive.message.max.bytes";
-    internal const string MaxRequestSizeConfig = "max.request.size";
 
     // The Java client's spellings of the socket buffer sizes.
     private const string JavaSendBufferConfig = "send.buffer.bytes";
@@ -52,10 +51,10 @@ public sealed partial record KafkaClientOptions
     /// <c>ssl.enabled.protocols</c>), <c>socket.send.buffer.bytes</c> and <c>socket.receive.buffer.bytes</c>
     /// (or Java's <c>send.buffer.bytes</c>, <c>receive.buffer.bytes</c>; -1: the OS's default),
     /// <c>socket.keepalive.enable</c>, <c>socket.nagle.disable</c>, <c>allow.auto.create.topics</c>,
-    /// <c>api.version</c>, <c>receive.message.max.bytes</c>, <c>max.request.size</c>, and RxKafka's own
+    /// <c>api.version</c>, <c>receive.message.max.bytes</c>, and RxKafka's own
     /// <c>rxkafka.backoff.jitter</c>, <c>rxkafka.connection.setup.timeout.ms</c>, <c>rxkafka.metadata.all.topics</c>,
     /// <c>rxkafka.connections.by.workload</c>. Other names are ignored (they belong to other layers, such as
-    /// the producer's <c>linger.ms</c>). <c>bootstrap.servers</c> may be left out here and set with <c>with</c>;
+    /// the producer's <c>linger.ms</c> and <c>max.request.size</c>). <c>bootstrap.servers</c> may be left out here and set with <c>with</c>;
     /// the client requires it.
     /// </summary>
     /// <param name="config">The settings, name to value.</param>
@@ -66,7 +65,6 @@ public sealed partial record KafkaClientOptions
         ArgumentNullException.ThrowIfNull(config);
         var d = Defaults;
         var protocol = ConfigValues.SecurityProtocol(config);
-        var socketSetupTimeout = ConfigValues.Milliseconds(config, SocketConnectionSetupTimeoutConfig, allowInfinite: false) ?? d.SocketConnectionSetupTimeout;
         var options = new KafkaClientOptions
         {
             BootstrapServers = ConfigValues.Text(config, BootstrapServersConfig) is { } servers ? Network.BootstrapServers.Parse(servers) : d.BootstrapServers,
@@ -79,18 +77,17 @@ public sealed partial record KafkaClientOptions
             ReconnectBackoffMax = ConfigValues.Milliseconds(config, ReconnectBackoffMaxConfig, allowInfinite: false) ?? d.ReconnectBackoffMax,
             BackoffJitter = ConfigValues.Double(config, BackoffJitterConfig, 0, 1) ?? d.BackoffJitter,
             ConnectionsMaxIdle = ConfigValues.Milliseconds(config, ConnectionsMaxIdleConfig, allowInfinite: true) ?? d.ConnectionsMaxIdle,
-            SocketConnectionSetupTimeout = socketSetupTimeout,
+            SocketConnectionSetupTimeout = ConfigValues.Milliseconds(config, SocketConnectionSetupTimeoutConfig, allowInfinite: false) ?? d.SocketConnectionSetupTimeout,
             ConnectionSetupTimeout = ConfigValues.Milliseconds(config, ConnectionSetupTimeoutConfig, allowInfinite: false) ?? d.ConnectionSetupTimeout,
             SecurityProtocol = protocol,
             Sasl = protocol.UsesSasl() ? SaslMechanisms.Create(config) : null,
             Tls = protocol.UsesTls() ? TlsConfig.FromConfig(config) : d.Tls,
-            Socket = SocketFromConfig(config, d.Socket with { ConnectTimeout = socketSetupTimeout }),
+            Socket = SocketFromConfig(config, d.Socket),
             AllowAutoTopicCreation = ConfigValues.Boolean(config, AllowAutoCreateTopicsConfig) ?? d.AllowAutoTopicCreation,
             MetadataAllTopics = ConfigValues.Boolean(config, MetadataAllTopicsConfig) ?? d.MetadataAllTopics,
             ApiVersion = ApiVersionFromConfig(config) ?? d.ApiVersion,
             SeparateConnectionsByWorkload = ConfigValues.Boolean(config, ConnectionsByWorkloadConfig) ?? d.SeparateConnectionsByWorkload,
             MaxFrameSize = ConfigValues.Int32(config, ReceiveMessageMaxBytesConfig, MinFrameSize, int.MaxValue) ?? d.MaxFrameSize,
-            MaxRequestSize = ConfigValues.Int32(config, MaxRequestSizeConfig, 1, int.MaxValue) ?? d.MaxRequestSize,
             Scheduler = scheduler ?? d.Scheduler,
         };
 

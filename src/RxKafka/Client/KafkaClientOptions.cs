@@ -21,56 +21,61 @@ public sealed partial record KafkaClientOptions
     public IReadOnlyList<BrokerEndpoint> BootstrapServers { get; init; } = [];
 
     /// <summary>The client id sent in every request header, seen in broker logs and quotas (<c>client.id</c>, default <c>rxkafka</c>).</summary>
-    public string ClientId { get; init; } = "rxkafka";
+    public string ClientId { get; init; } = KafkaDefaults.ClientId;
 
     /// <summary>How often metadata is refreshed even when nothing asks for it (<c>metadata.max.age.ms</c>, default 5 min).</summary>
-    public TimeSpan MetadataMaxAge { get; init; } = TimeSpan.FromMinutes(5);
+    public TimeSpan MetadataMaxAge { get; init; } = KafkaDefaults.MetadataMaxAge;
 
-    /// <summary>How long a request may wait for its response (<c>request.timeout.ms</c>, default 40 s); then the request fails and its connection closes.</summary>
-    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(40);
+    /// <summary>
+    /// How long a request may wait for its response (<c>request.timeout.ms</c>, default 30 s); then the
+    /// request fails and its connection closes. One setting for every request, as in the Java client: a
+    /// producer on this client sends it as the Produce request's timeout too, and waiting for a topic or a
+    /// coordinator is bounded by it.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; init; } = KafkaDefaults.RequestTimeout;
 
     /// <summary>The first delay before retrying a failed request such as a metadata update (<c>retry.backoff.ms</c>, default 100 ms).</summary>
-    public TimeSpan RetryBackoff { get; init; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan RetryBackoff { get; init; } = KafkaDefaults.RetryBackoff;
 
     /// <summary>The longest retry delay, reached by doubling <see cref="RetryBackoff"/> (<c>retry.backoff.max.ms</c>, default 1 s).</summary>
-    public TimeSpan RetryBackoffMax { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan RetryBackoffMax { get; init; } = KafkaDefaults.RetryBackoffMax;
 
     /// <summary>The first delay before reconnecting to a broker (<c>reconnect.backoff.ms</c>, default 50 ms).</summary>
-    public TimeSpan ReconnectBackoff { get; init; } = TimeSpan.FromMilliseconds(50);
+    public TimeSpan ReconnectBackoff { get; init; } = KafkaDefaults.ReconnectBackoff;
 
     /// <summary>The longest reconnect delay, reached by doubling <see cref="ReconnectBackoff"/> (<c>reconnect.backoff.max.ms</c>, default 1 s).</summary>
-    public TimeSpan ReconnectBackoffMax { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan ReconnectBackoffMax { get; init; } = KafkaDefaults.ReconnectBackoffMax;
 
     /// <summary>
     /// How far each retry and reconnect delay is randomly moved, as a fraction of it, from 0 to 1
     /// (<c>rxkafka.backoff.jitter</c>, default 0.2, as Kafka's fixed ±20 %). Tests set 0 for exact schedules in virtual time.
     /// </summary>
-    public double BackoffJitter { get; init; } = 0.2;
+    public double BackoffJitter { get; init; } = KafkaDefaults.BackoffJitter;
 
     /// <summary>
     /// Close a connection with no pending request and no traffic for this long (<c>connections.max.idle.ms</c>,
     /// default 9 min); <see cref="Timeout.InfiniteTimeSpan"/> (config -1) keeps idle connections open.
     /// </summary>
-    public TimeSpan ConnectionsMaxIdle { get; init; } = TimeSpan.FromMinutes(9);
+    public TimeSpan ConnectionsMaxIdle { get; init; } = KafkaDefaults.ConnectionsMaxIdle;
 
     /// <summary>
     /// How long opening a connection may take: DNS lookup, TCP connect and, for TLS, the handshake
-    /// (<c>socket.connection.setup.timeout.ms</c>, default 10 s). It replaces <see cref="Socket"/>'s
-    /// <see cref="SocketOptions.ConnectTimeout"/>.
+    /// (<c>socket.connection.setup.timeout.ms</c>, default 10 s). Used by the TCP and TLS transports the
+    /// client builds; a <see cref="TransportFactory"/> of your own keeps its own timing.
     /// </summary>
-    public TimeSpan SocketConnectionSetupTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan SocketConnectionSetupTimeout { get; init; } = KafkaDefaults.SocketConnectionSetupTimeout;
 
     /// <summary>
     /// How long version negotiation and SASL authentication together may take once the connection is
     /// open (<c>rxkafka.connection.setup.timeout.ms</c>, default 30 s; Kafka has no such setting).
     /// </summary>
-    public TimeSpan ConnectionSetupTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan ConnectionSetupTimeout { get; init; } = KafkaDefaults.ConnectionSetupTimeout;
 
     /// <summary>
     /// Whether connections use TLS and whether they authenticate with SASL (<c>security.protocol</c>,
     /// default <see cref="SecurityProtocol.Plaintext"/>). SASL_PLAINTEXT and SASL_SSL need <see cref="Sasl"/>.
     /// </summary>
-    public SecurityProtocol SecurityProtocol { get; init; } = SecurityProtocol.Plaintext;
+    public SecurityProtocol SecurityProtocol { get; init; } = KafkaDefaults.SecurityProtocol;
 
     /// <summary>
     /// The SASL mechanism (from <c>sasl.mechanism</c>, <c>sasl.username</c>, <c>sasl.password</c>, ...
@@ -87,46 +92,39 @@ public sealed partial record KafkaClientOptions
 
     /// <summary>
     /// TCP settings (from <c>socket.send.buffer.bytes</c>, <c>socket.receive.buffer.bytes</c>,
-    /// <c>socket.keepalive.enable</c>, <c>socket.nagle.disable</c>). Its <see cref="SocketOptions.ConnectTimeout"/>
-    /// and <see cref="SocketOptions.Scheduler"/> are replaced by <see cref="SocketConnectionSetupTimeout"/> and <see cref="Scheduler"/>.
-    /// The defaults differ from Kafka's on purpose: buffers keep the OS's auto-tuned sizes, keepalive and TCP_NODELAY are on.
+    /// <c>socket.keepalive.enable</c>, <c>socket.nagle.disable</c>). The connect timeout is
+    /// <see cref="SocketConnectionSetupTimeout"/> and its timer runs on <see cref="Scheduler"/>. The defaults differ from Kafka's on purpose: buffers keep the OS's auto-tuned sizes, keepalive and TCP_NODELAY are on.
     /// </summary>
     public SocketOptions Socket { get; init; } = SocketOptions.Default;
 
     /// <summary>Whether asking for a topic that does not exist lets the broker create it, if the broker allows it (<c>allow.auto.create.topics</c>, default true).</summary>
-    public bool AllowAutoTopicCreation { get; init; } = true;
+    public bool AllowAutoTopicCreation { get; init; } = KafkaDefaults.AllowAutoTopicCreation;
 
     /// <summary>
     /// Whether metadata updates fetch every topic (<c>rxkafka.metadata.all.topics</c>, default true), so
     /// the cluster view and its change stream see every topic; false fetches only the topics in use, as
     /// the Java producer does, which is lighter on clusters with very many topics.
     /// </summary>
-    public bool MetadataAllTopics { get; init; } = true;
+    public bool MetadataAllTopics { get; init; } = KafkaDefaults.MetadataAllTopics;
 
     /// <summary>
     /// The broker release to speak to (<c>api.version</c>, default <c>auto</c>): <c>auto</c> detects it from
     /// the versions the broker supports; otherwise a release such as <c>2.8</c> or <c>3.7.1</c>.
     /// </summary>
-    public string ApiVersion { get; init; } = AutoApiVersion;
+    public string ApiVersion { get; init; } = KafkaDefaults.ApiVersion;
 
     /// <summary>
     /// Whether each broker gets separate connections for produce, fetch, group coordination and everything
     /// else (<c>rxkafka.connections.by.workload</c>, default true), so a long Fetch or JoinGroup never
     /// delays a Metadata or Produce request; false shares one connection per broker.
     /// </summary>
-    public bool SeparateConnectionsByWorkload { get; init; } = true;
+    public bool SeparateConnectionsByWorkload { get; init; } = KafkaDefaults.SeparateConnectionsByWorkload;
 
     /// <summary>
     /// The largest response frame accepted from a broker (<c>receive.message.max.bytes</c>, default 100 MiB);
     /// a larger claimed size closes the connection without allocating it.
     /// </summary>
-    public int MaxFrameSize { get; init; } = 100 * 1024 * 1024;
-
-    /// <summary>
-    /// The largest request sent to a broker (<c>max.request.size</c>, default 100 MiB as a connection's hard
-    /// limit, not the Java producer's 1 MiB); a larger one fails before anything is written.
-    /// </summary>
-    public int MaxRequestSize { get; init; } = 100 * 1024 * 1024;
+    public int MaxFrameSize { get; init; } = KafkaDefaults.MaxFrameSize;
 
     /// <summary>The scheduler for every timer of the client (default <see cref="DefaultScheduler.Instance"/>). Tests pass a TestScheduler.</summary>
     public IScheduler Scheduler { get; init; } = DefaultScheduler.Instance;
@@ -148,7 +146,7 @@ public sealed partial record KafkaClientOptions
     public Random? Random { get; init; }
 
     /// <summary>The <see cref="ApiVersion"/> that detects the broker's release.</summary>
-    internal const string AutoApiVersion = "auto";
+    internal const string AutoApiVersion = KafkaDefaults.ApiVersion;
 
     /// <summary>Options for the given bootstrap servers and defaults for everything else.</summary>
     /// <param name="bootstrapServers">A comma-separated list such as <c>"broker-1:9092,broker-2:9092"</c>.</param>
@@ -185,7 +183,6 @@ public sealed partial record KafkaClientOptions
         Scheduler = Scheduler,
         Logger = LoggerFactory?.CreateLogger(typeof(KafkaConnection).FullName!),
         MaxFrameSize = MaxFrameSize,
-        MaxRequestSize = MaxRequestSize,
     };
 
     /// <summary><see cref="TransportFactory"/> when set; otherwise TLS for SSL and SASL_SSL, plain TCP for the rest.</summary>
@@ -196,12 +193,13 @@ public sealed partial record KafkaClientOptions
             return factory;
         }
 
+        // The socket's connect timer is the client's setting on the client's scheduler; SocketOptions has no public say in either.
         var socket = Socket with { ConnectTimeout = SocketConnectionSetupTimeout, Scheduler = Scheduler };
         return SecurityProtocol.UsesTls() ? new TlsTransportFactory(Tls, socket) : new SocketTransportFactory(socket);
     }
 
     /// <summary>Everything <see cref="Validate"/> checks but the bootstrap servers (which <see cref="FromConfig(IReadOnlyDictionary{string, string}, IScheduler?)"/> does not require).</summary>
-    private void ValidateSettings()
+    internal void ValidateSettings()
     {
         Require(ClientId, ClientIdConfig);
         ConfigValues.CheckDuration(MetadataMaxAge, MetadataMaxAgeConfig, allowInfinite: false);
@@ -213,7 +211,6 @@ public sealed partial record KafkaClientOptions
         ConfigValues.CheckDuration(SocketConnectionSetupTimeout, SocketConnectionSetupTimeoutConfig, allowInfinite: false);
         ConfigValues.CheckDuration(ConnectionSetupTimeout, ConnectionSetupTimeoutConfig, allowInfinite: false);
         ConfigValues.CheckRange(MaxFrameSize, ReceiveMessageMaxBytesConfig, MinFrameSize, int.MaxValue);
-        ConfigValues.CheckRange(MaxRequestSize, MaxRequestSizeConfig, 1, int.MaxValue);
         Require(Tls, nameof(Tls));
         Require(Socket, nameof(Socket));
         Require(Scheduler, nameof(Scheduler));

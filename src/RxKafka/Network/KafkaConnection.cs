@@ -115,7 +115,7 @@ public sealed partial class KafkaConnection : IAsyncDisposable
     /// <param name="transports">Opens the transport (TCP, TLS, in-memory).</param>
     /// <param name="options">Connection options; defaults when null.</param>
     /// <returns>A cold observable: each subscription connects once and yields a ready connection.</returns>
-    public static IObservable<KafkaConnection> Connect(BrokerEndpoint endpoint, IKafkaTransportFactory transports, ConnectionOptions? options = null)
+    internal static IObservable<KafkaConnection> Connect(BrokerEndpoint endpoint, IKafkaTransportFactory transports, ConnectionOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(transports);
         options ??= new ConnectionOptions();
@@ -170,8 +170,8 @@ public sealed partial class KafkaConnection : IAsyncDisposable
             });
         });
 
-    /// <summary>Opens and negotiates a connection; see <see cref="Connect"/>.</summary>
-    public static Task<KafkaConnection> ConnectAsync(BrokerEndpoint endpoint, IKafkaTransportFactory transports, ConnectionOptions? options = null, CancellationToken cancellationToken = default)
+    /// <summary>Opens and negotiates a connection; see <see cref="Connect(BrokerEndpoint, IKafkaTransportFactory, ConnectionOptions?)"/>.</summary>
+    internal static Task<KafkaConnection> ConnectAsync(BrokerEndpoint endpoint, IKafkaTransportFactory transports, ConnectionOptions? options = null, CancellationToken cancellationToken = default)
         => Connect(endpoint, transports, options).ToTask(cancellationToken);
 
     /// <summary>

@@ -63,8 +63,10 @@ public sealed partial class KafkaProducer<TKey, TValue> : IKafkaProducer<TKey, T
     /// <summary>
     /// Creates a producer on a <see cref="KafkaClient"/> the application already has: one cluster view,
     /// one metadata synchronizer and one connection pool for everything it does (the producer writes on
-    /// the pool's Produce connections). The client's options apply (scheduler, logging, timeouts of the
-    /// client layer): <see cref="ProducerOptions.Client"/> is replaced by <see cref="KafkaClient.Options"/>.
+    /// the pool's Produce connections). The client's options apply (scheduler, logging,
+    /// <c>request.timeout.ms</c>, backoffs): leave <see cref="ProducerOptions.Client"/> unset or equal to
+    /// <see cref="KafkaClient.Options"/>; a setting there that differs from the client's is a
+    /// <see cref="KafkaConfigException"/> naming it, never silently dropped.
     /// Closing the producer leaves the client open; it bootstraps the client when it has not been.
     /// </summary>
     /// <param name="client">The client to produce through; it must outlive the producer.</param>
@@ -72,7 +74,7 @@ public sealed partial class KafkaProducer<TKey, TValue> : IKafkaProducer<TKey, T
     /// <param name="keySerializer">Writes keys.</param>
     /// <param name="valueSerializer">Writes values.</param>
     /// <param name="partitioner">Chooses partitions; null for <see cref="DefaultPartitioner"/>.</param>
-    /// <exception cref="KafkaConfigException">The options are not valid; the message names the setting.</exception>
+    /// <exception cref="KafkaConfigException">The options are not valid, or <see cref="ProducerOptions.Client"/> conflicts with the client's options; the message names the setting.</exception>
     public KafkaProducer(KafkaClient client, ProducerOptions options, ISerializer<TKey> keySerializer, ISerializer<TValue> valueSerializer, IPartitioner? partitioner = null)
         : this(options, keySerializer, valueSerializer, partitioner, client ?? throw new ArgumentNullException(nameof(client)))
     {
@@ -85,7 +87,7 @@ public sealed partial class KafkaProducer<TKey, TValue> : IKafkaProducer<TKey, T
         ArgumentNullException.ThrowIfNull(valueSerializer);
         if (shared is not null)
         {
-            options = options with { Client = shared.Options };
+            options = options.OnSharedClient(shared.Options);
         }
 
         options.Validate();

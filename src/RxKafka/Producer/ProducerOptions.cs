@@ -5,8 +5,9 @@ namespace RxKafka;
 
 /// <summary>
 /// Options of a producer: batching, delivery and idempotence. Immutable; change with <c>with</c>.
-/// Defaults are the Java client's (Kafka 4.0). The client underneath (bootstrap servers,
-/// security, timeouts of the metadata side) is <see cref="Client"/>.
+/// Defaults are the Java client's (Kafka 4.0). The client underneath (bootstrap servers, security,
+/// <c>request.timeout.ms</c>, backoffs, scheduler) is <see cref="Client"/>: settings Kafka keeps once for
+/// every client (such as <c>request.timeout.ms</c>) live there only, so no producer setting shadows one.
 /// </summary>
 public sealed record ProducerOptions
 {
@@ -20,53 +21,59 @@ public sealed record ProducerOptions
     internal const string BufferMemoryConfig = "buffer.memory";
     internal const string MaxBlockConfig = "max.block.ms";
     internal const string DeliveryTimeoutConfig = "delivery.timeout.ms";
-    internal const string RequestTimeoutConfig = "request.timeout.ms";
     internal const string RetriesConfig = "retries";
     internal const string EnableIdempotenceConfig = "enable.idempotence";
     internal const string TransactionalIdConfig = "transactional.id";
     internal const string ErrorsAsReportsConfig = "rxkafka.delivery.errors.as.reports";
 
-    /// <summary>The client the producer runs on: bootstrap servers, security, metadata, backoffs, scheduler.</summary>
+    /// <summary>
+    /// The client the producer runs on: bootstrap servers, security, metadata, <c>request.timeout.ms</c>,
+    /// backoffs, scheduler. A producer made on a shared <see cref="KafkaClient"/> runs with that client's
+    /// options instead: leave this unset then (or equal to the client's); a different value is a
+    /// <see cref="KafkaConfigException"/>, not silently replaced.
+    /// </summary>
     public KafkaClientOptions Client { get; init; } = new();
 
     /// <summary>Acknowledgements the broker waits for (<c>acks</c>: 0, 1, all or -1; default all).</summary>
-    public Acks Acks { get; init; } = Acks.All;
+    public Acks Acks { get; init; } = KafkaDefaults.Acks;
 
     /// <summary>How long a batch waits for more records before it is sent (<c>linger.ms</c>, default 5 ms; 0 sends at once).</summary>
-    public TimeSpan Linger { get; init; } = TimeSpan.FromMilliseconds(5);
+    public TimeSpan Linger { get; init; } = KafkaDefaults.Linger;
 
     /// <summary>The size a batch is sent at, in bytes of records before compression (<c>batch.size</c>, default 16,384).</summary>
-    public int BatchSize { get; init; } = 16 * 1024;
+    public int BatchSize { get; init; } = KafkaDefaults.BatchSize;
 
     /// <summary>The codec of every batch (<c>compression.type</c>: none, gzip, snappy, lz4, zstd; default none).</summary>
-    public CompressionType CompressionType { get; init; } = CompressionType.None;
+    public CompressionType CompressionType { get; init; } = KafkaDefaults.CompressionType;
 
     /// <summary>The codec's level (<c>compression.level</c>), or null for the codec's default.</summary>
     public int? CompressionLevel { get; init; }
 
     /// <summary>Produce requests in flight per broker connection (<c>max.in.flight.requests.per.connection</c>, default 5; at most 5 with idempotence).</summary>
-    public int MaxInFlightRequestsPerConnection { get; init; } = 5;
+    public int MaxInFlightRequestsPerConnection { get; init; } = KafkaDefaults.MaxInFlightRequestsPerConnection;
 
-    /// <summary>The largest Produce request, and so the largest record (<c>max.request.size</c>, default 1 MiB). A larger record fails before it is sent.</summary>
-    public int MaxRequestSize { get; init; } = 1024 * 1024;
+    /// <summary>
+    /// The largest Produce request, and so the largest record (<c>max.request.size</c>, default 1 MiB). A
+    /// larger record fails before it is sent. A producer setting, as in the Java client; at most 100 MiB,
+    /// the broker's default <c>socket.request.max.bytes</c>, which is every connection's own limit.
+    /// </summary>
+    public int MaxRequestSize { get; init; } = KafkaDefaults.MaxRequestSize;
 
     /// <summary>Bytes of records the producer may hold before sends wait (<c>buffer.memory</c>, default 32 MiB).</summary>
-    public long BufferMemory { get; init; } = 32L * 1024 * 1024;
+    public long BufferMemory { get; init; } = KafkaDefaults.BufferMemory;
 
     /// <summary>How long a send may wait for buffer memory or for an unknown topic's metadata (<c>max.block.ms</c>, default 60 s).</summary>
-    public TimeSpan MaxBlock { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan MaxBlock { get; init; } = KafkaDefaults.MaxBlock;
 
     /// <summary>
     /// How long after a record is accepted it may still be delivered, retries included
-    /// (<c>delivery.timeout.ms</c>, default 120 s); at least <see cref="Linger"/> + <see cref="RequestTimeout"/>.
+    /// (<c>delivery.timeout.ms</c>, default 120 s); at least <see cref="Linger"/> + the client's
+    /// <see cref="KafkaClientOptions.RequestTimeout"/>.
     /// </summary>
-    public TimeSpan DeliveryTimeout { get; init; } = TimeSpan.FromMinutes(2);
-
-    /// <summary>How long a Produce request may wait for its answer (<c>request.timeout.ms</c>, default 30 s).</summary>
-    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan DeliveryTimeout { get; init; } = KafkaDefaults.DeliveryTimeout;
 
     /// <summary>How many times a failed batch is retried (<c>retries</c>, default <see cref="int.MaxValue"/>: <see cref="DeliveryTimeout"/> is the bound).</summary>
-    public int Retries { get; init; } = int.MaxValue;
+    public int Retries { get; init; } = KafkaDefaults.Retries;
 
     /// <summary>
     /// Idempotence (<c>enable.idempotence</c>): null (the default) turns it on unless other settings
@@ -80,7 +87,7 @@ public sealed record ProducerOptions
     /// the observable face (true, the default) or ends that stream with <c>OnError</c>
     /// (<c>rxkafka.delivery.errors.as.reports</c>).
     /// </summary>
-    public bool DeliveryErrorsAsReports { get; init; } = true;
+    public bool DeliveryErrorsAsReports { get; init; } = KafkaDefaults.DeliveryErrorsAsReports;
 
     /// <summary>Whether this producer is idempotent once <see cref="EnableIdempotence"/> and the other settings are taken together.</summary>
     public bool IsIdempotent => EnableIdempotence ?? (Acks == Acks.All && MaxInFlightRequestsPerConnection <= 5 && Retries > 0);
@@ -89,9 +96,10 @@ public sealed record ProducerOptions
     /// Options from Kafka's config names: the client's (see <see cref="KafkaClientOptions.FromConfig(IReadOnlyDictionary{string, string}, System.Reactive.Concurrency.IScheduler?)"/>)
     /// and <c>acks</c>, <c>linger.ms</c>, <c>batch.size</c>, <c>compression.type</c>, <c>compression.level</c>,
     /// <c>max.in.flight.requests.per.connection</c>, <c>max.request.size</c>, <c>buffer.memory</c>,
-    /// <c>max.block.ms</c>, <c>delivery.timeout.ms</c>, <c>request.timeout.ms</c>, <c>retries</c>,
+    /// <c>max.block.ms</c>, <c>delivery.timeout.ms</c>, <c>retries</c>,
     /// <c>enable.idempotence</c>, <c>rxkafka.delivery.errors.as.reports</c>. <c>transactional.id</c> is
-    /// refused: transactions are not supported yet.
+    /// refused: transactions are not supported yet. <c>request.timeout.ms</c> is the client's, read into
+    /// <see cref="Client"/>.
     /// </summary>
     /// <exception cref="KafkaConfigException">A value is malformed, out of range, or conflicts with another; the message names the setting.</exception>
     public static ProducerOptions FromConfig(IReadOnlyDictionary<string, string> config, System.Reactive.Concurrency.IScheduler? scheduler = null)
@@ -142,7 +150,7 @@ public sealed record ProducerOptions
             options = options with { MaxInFlightRequestsPerConnection = inFlight };
         }
 
-        if (ConfigValues.Int32(config, MaxRequestSizeConfig, 1, int.MaxValue) is { } maxRequest)
+        if (ConfigValues.Int32(config, MaxRequestSizeConfig, 1, KafkaDefaults.ConnectionMaxRequestSize) is { } maxRequest)
         {
             options = options with { MaxRequestSize = maxRequest };
         }
@@ -165,11 +173,6 @@ public sealed record ProducerOptions
         if (ConfigValues.Milliseconds(config, DeliveryTimeoutConfig, allowInfinite: false) is { } delivery)
         {
             options = options with { DeliveryTimeout = delivery };
-        }
-
-        if (ConfigValues.Milliseconds(config, RequestTimeoutConfig, allowInfinite: false) is { } request)
-        {
-            options = options with { RequestTimeout = request };
         }
 
         if (ConfigValues.Int32(config, RetriesConfig, 0, int.MaxValue) is { } retries)
@@ -212,6 +215,41 @@ public sealed record ProducerOptions
         };
     }
 
+    /// <summary>
+    /// These options on a shared client: <see cref="Client"/> becomes <paramref name="client"/>. A
+    /// <see cref="Client"/> setting changed from its default to something other than the shared client's
+    /// value would be silently lost, so it is an error naming the settings instead.
+    /// </summary>
+    /// <exception cref="KafkaConfigException">Some client setting differs; the message lists which.</exception>
+    internal ProducerOptions OnSharedClient(KafkaClientOptions client)
+    {
+        ArgumentNullException.ThrowIfNull(Client);
+        if (ReferenceEquals(Client, client) || Client == client)
+        {
+            return this;
+        }
+
+        var defaults = new KafkaClientOptions();
+        var conflicts = typeof(KafkaClientOptions).GetProperties()
+            .Where(p => p.CanRead && p.GetIndexParameters().Length == 0)
+            .Where(p => !Same(p.GetValue(Client), p.GetValue(client)) && !Same(p.GetValue(Client), p.GetValue(defaults)))
+            .Select(p => p.Name)
+            .ToArray();
+        if (conflicts.Length > 0)
+        {
+            throw new KafkaConfigException(
+                $"{nameof(ProducerOptions)}.{nameof(Client)}",
+                $"the producer runs on a shared KafkaClient, whose options apply, but {string.Join(", ", conflicts)} differ from that client's; "
+                + "set them on the client's KafkaClientOptions, or leave ProducerOptions.Client unset");
+        }
+
+        return this with { Client = client };
+    }
+
+    // Lists (bootstrap servers) compare by content: two parses of one config are the same setting.
+    private static bool Same(object? a, object? b) =>
+        Equals(a, b) || (a is System.Collections.IEnumerable x && b is System.Collections.IEnumerable y && x.Cast<object?>().SequenceEqual(y.Cast<object?>()));
+
     /// <summary>Checks the settings together, as the Java client does when a producer is made.</summary>
     /// <exception cref="KafkaConfigException">A value is out of range or conflicts with another; the message names the setting.</exception>
     internal void Validate()
@@ -224,7 +262,6 @@ public sealed record ProducerOptions
 
         ConfigValues.CheckDuration(MaxBlock, MaxBlockConfig, allowInfinite: false);
         ConfigValues.CheckDuration(DeliveryTimeout, DeliveryTimeoutConfig, allowInfinite: false);
-        ConfigValues.CheckDuration(RequestTimeout, RequestTimeoutConfig, allowInfinite: false);
         if (BatchSize < 0)
         {
             throw new KafkaConfigException(BatchSizeConfig, $"{BatchSize} is out of range (0 to {int.MaxValue})");
@@ -235,10 +272,9 @@ public sealed record ProducerOptions
             throw new KafkaConfigException(MaxInFlightConfig, $"{MaxInFlightRequestsPerConnection} is out of range (1 to {int.MaxValue})");
         }
 
-        if (MaxRequestSize < 1)
-        {
-            throw new KafkaConfigException(MaxRequestSizeConfig, $"{MaxRequestSize} is out of range (1 to {int.MaxValue})");
-        }
+        // A connection refuses requests over the broker's default socket.request.max.bytes; a larger
+        // max.request.size could only fail later, at the socket, so it is refused here.
+        ConfigValues.CheckRange(MaxRequestSize, MaxRequestSizeConfig, 1, KafkaDefaults.ConnectionMaxRequestSize);
 
         if (BufferMemory < MaxRequestSize)
         {
@@ -250,9 +286,9 @@ public sealed record ProducerOptions
             throw new KafkaConfigException(RetriesConfig, $"{Retries} is out of range (0 to {int.MaxValue})");
         }
 
-        if (DeliveryTimeout < Linger + RequestTimeout)
+        if (DeliveryTimeout < Linger + Client.RequestTimeout)
         {
-            throw new KafkaConfigException(DeliveryTimeoutConfig, $"{DeliveryTimeout.TotalMilliseconds} ms must be at least linger.ms + request.timeout.ms ({(Linger + RequestTimeout).TotalMilliseconds} ms)");
+            throw new KafkaConfigException(DeliveryTimeoutConfig, $"{DeliveryTimeout.TotalMilliseconds} ms must be at least linger.ms + request.timeout.ms ({(Linger + Client.RequestTimeout).TotalMilliseconds} ms)");
         }
 
         if (EnableIdempotence == true)

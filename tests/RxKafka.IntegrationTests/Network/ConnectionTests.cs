@@ -32,8 +32,8 @@ public abstract class ConnectionTests
 
     private static BrokerEndpoint FirstBroker(MockKafkaCluster cluster) => BootstrapServers.Parse(cluster.BootstrapServers)[0];
 
-    private static Task<KafkaConnection> Connect(MockKafkaCluster cluster, ConnectionOptions? options = null)
-        => KafkaConnection.ConnectAsync(FirstBroker(cluster), new SocketTransportFactory(), options, TestContext.Current.CancellationToken).WaitAsync(Deadline, TestContext.Current.CancellationToken);
+    private static Task<KafkaConnection> Connect(MockKafkaCluster cluster, KafkaClientOptions? options = null)
+        => KafkaConnection.ConnectAsync(FirstBroker(cluster), options, TestContext.Current.CancellationToken).WaitAsync(Deadline, TestContext.Current.CancellationToken);
 
     [Fact]
     public async Task C2_connects_negotiates_and_sends_Metadata_at_the_highest_common_version()
@@ -128,7 +128,7 @@ public abstract class ConnectionTests
     public async Task C6_an_RTT_above_the_request_timeout_closes_with_ConnectionTimeout()
     {
         using var cluster = StartCluster(1);
-        await using var connection = await Connect(cluster, new ConnectionOptions { RequestTimeout = TimeSpan.FromMilliseconds(300) });
+        await using var connection = await Connect(cluster, new KafkaClientOptions { RequestTimeout = TimeSpan.FromMilliseconds(300) });
         cluster.SetBrokerRtt(1, TimeSpan.FromSeconds(3));
         var pending = connection.SendAsync(new MetadataRequest { Topics = [] }, TestContext.Current.CancellationToken);
         await Assert.ThrowsAsync<RequestTimedOutException>(() => pending.WaitAsync(Deadline, TestContext.Current.CancellationToken));
@@ -164,7 +164,7 @@ public abstract class ConnectionTests
         using var cluster = StartCluster(1);
         var endpoint = FirstBroker(cluster);
         cluster.SetBrokerDown(1);
-        var error = await Assert.ThrowsAsync<KafkaConnectionException>(() => KafkaConnection.ConnectAsync(endpoint, new SocketTransportFactory(), cancellationToken: TestContext.Current.CancellationToken).WaitAsync(Deadline, TestContext.Current.CancellationToken));
+        var error = await Assert.ThrowsAsync<KafkaConnectionException>(() => KafkaConnection.ConnectAsync(endpoint, cancellationToken: TestContext.Current.CancellationToken).WaitAsync(Deadline, TestContext.Current.CancellationToken));
         Assert.Contains(endpoint.ToString(), error.Message);
     }
 }
@@ -218,16 +218,18 @@ public sealed class Source2151ConnectionTests : ConnectionTests
         var endpoint = new BrokerEndpoint("localhost", terminator.Port);
         var ct = TestContext.Current.CancellationToken;
 
-        await using (var connection = await KafkaConnection.ConnectAsync(endpoint, new TlsTransportFactory(new TlsOptions { TrustedCertificateAuthorities = ca }), cancellationToken: ct).WaitAsync(TimeSpan.FromSeconds(20), ct))
+        await using (var connection = await KafkaConnection.ConnectAsync(endpoint, Tls(new TlsOptions { TrustedCertificateAuthorities = ca }), ct).WaitAsync(TimeSpan.FromSeconds(20), ct))
         {
             var metadata = await connection.SendAsync(new MetadataRequest { Topics = [] }, ct).WaitAsync(TimeSpan.FromSeconds(20), ct);
             Assert.Equal(terminator.Port, Assert.Single(metadata.Brokers).Port); // the mock advertises the terminator
         }
 
-        var wrongName = await Assert.ThrowsAsync<KafkaConnectionException>(() => KafkaConnection.ConnectAsync(endpoint, new TlsTransportFactory(new TlsOptions { TrustedCertificateAuthorities = ca, TargetHost = "not-the-broker.example" }), cancellationToken: ct));
+        var wrongName = await Assert.ThrowsAsync<KafkaConnectionException>(() => KafkaConnection.ConnectAsync(endpoint, Tls(new TlsOptions { TrustedCertificateAuthorities = ca, TargetHost = "not-the-broker.example" }), ct));
         Assert.Contains("name", wrongName.Message, StringComparison.OrdinalIgnoreCase);
 
-        var untrusted = await Assert.ThrowsAsync<KafkaConnectionException>(() => KafkaConnection.ConnectAsync(endpoint, new TlsTransportFactory(), cancellationToken: ct));
+        var untrusted = await Assert.ThrowsAsync<KafkaConnectionException>(() => KafkaConnection.ConnectAsync(endpoint, Tls(TlsOptions.Default), ct));
         Assert.Contains("trust", untrusted.Message, StringComparison.OrdinalIgnoreCase);
     }
+
+    private static KafkaClientOptions Tls(TlsOptions tls) => new() { SecurityProtocol = SecurityProtocol.Ssl, Tls = tls };
 }

@@ -35,7 +35,7 @@ public sealed class KafkaClientOptionsTests : IDisposable
         Assert.Empty(options.BootstrapServers);
         Assert.Equal("rxkafka", options.ClientId);
         Assert.Equal(TimeSpan.FromMinutes(5), options.MetadataMaxAge);
-        Assert.Equal(TimeSpan.FromSeconds(40), options.RequestTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.RequestTimeout);
         Assert.Equal(TimeSpan.FromMilliseconds(100), options.RetryBackoff);
         Assert.Equal(TimeSpan.FromSeconds(1), options.RetryBackoffMax);
         Assert.Equal(TimeSpan.FromMilliseconds(50), options.ReconnectBackoff);
@@ -53,7 +53,6 @@ public sealed class KafkaClientOptionsTests : IDisposable
         Assert.Equal("auto", options.ApiVersion);
         Assert.True(options.SeparateConnectionsByWorkload);
         Assert.Equal(100 * 1024 * 1024, options.MaxFrameSize);
-        Assert.Equal(100 * 1024 * 1024, options.MaxRequestSize);
         Assert.Same(DefaultScheduler.Instance, options.Scheduler);
         Assert.Null(options.LoggerFactory);
         Assert.Null(options.TransportFactory);
@@ -99,7 +98,7 @@ public sealed class KafkaClientOptionsTests : IDisposable
                 ["api.version"] = "3.7.1",
                 ["rxkafka.connections.by.workload"] = "false",
                 ["receive.message.max.bytes"] = "2000000",
-                ["max.request.size"] = "1048576",
+                ["max.request.size"] = "1048576", // the producer's: ignored here
                 ["linger.ms"] = "5", // the producer's: ignored here
             },
             scheduler);
@@ -125,13 +124,11 @@ public sealed class KafkaClientOptionsTests : IDisposable
         Assert.Equal(65536, options.Socket.ReceiveBufferSize);
         Assert.False(options.Socket.KeepAlive);
         Assert.False(options.Socket.NoDelay);
-        Assert.Equal(TimeSpan.FromSeconds(3), options.Socket.ConnectTimeout);
         Assert.False(options.AllowAutoTopicCreation);
         Assert.False(options.MetadataAllTopics);
         Assert.Equal("3.7.1", options.ApiVersion);
         Assert.False(options.SeparateConnectionsByWorkload);
         Assert.Equal(2_000_000, options.MaxFrameSize);
-        Assert.Equal(1_048_576, options.MaxRequestSize);
         Assert.Same(scheduler, options.Scheduler);
         options.Validate();
     }
@@ -227,7 +224,6 @@ public sealed class KafkaClientOptionsTests : IDisposable
     [InlineData("api.version", "v3.7", "'v3.7' is not auto or a Kafka release")]
     [InlineData("api.version", "3..7", "'3..7' is not auto or a Kafka release")]
     [InlineData("receive.message.max.bytes", "999", "999 is out of range (1000 to 2147483647)")]
-    [InlineData("max.request.size", "0", "0 is out of range (1 to 2147483647)")]
     [InlineData("ssl.endpoint.identification.algorithm", "http", "'http' is not https")]
     [InlineData("ssl.enabled.protocols", "TLSv1.2,TLSv1.1", "'TLSv1.1' in 'TLSv1.2,TLSv1.1' is not supported")]
     [InlineData("ssl.keystore.type", "JCEKS", "'JCEKS' is not one of PKCS12, PEM")]
@@ -287,7 +283,6 @@ public sealed class KafkaClientOptionsTests : IDisposable
             (valid with { BackoffJitter = double.NaN }, "rxkafka.backoff.jitter", "NaN is out of range (0 to 1)"),
             (valid with { ApiVersion = "newest" }, "api.version", "'newest' is not auto or a Kafka release"),
             (valid with { MaxFrameSize = 10 }, "receive.message.max.bytes", "10 is out of range (1000 to 2147483647)"),
-            (valid with { MaxRequestSize = -1 }, "max.request.size", "-1 is out of range (1 to 2147483647)"),
             (valid with { ClientId = null! }, "client.id", "must not be null"),
             (valid with { Tls = null! }, "Tls", "must not be null"),
         ];
@@ -317,7 +312,6 @@ public sealed class KafkaClientOptionsTests : IDisposable
             Scheduler = scheduler,
             LoggerFactory = loggers,
             MaxFrameSize = 4096,
-            MaxRequestSize = 8192,
         };
 
         var connection = options.ToConnectionOptions();
@@ -330,7 +324,8 @@ public sealed class KafkaClientOptionsTests : IDisposable
         Assert.NotNull(connection.Logger);
         Assert.Equal(["RxKafka.Network.KafkaConnection"], loggers.Categories);
         Assert.Equal(4096, connection.MaxFrameSize);
-        Assert.Equal(8192, connection.MaxRequestSize);
+        // Not a client setting: the broker's default socket.request.max.bytes bounds every connection.
+        Assert.Equal(KafkaDefaults.ConnectionMaxRequestSize, connection.MaxRequestSize);
 
         Assert.Null(new KafkaClientOptions().ToConnectionOptions().Logger);
     }

@@ -187,9 +187,9 @@ public sealed class KafkaConnectionTests : ReactiveTest
     public void C6_a_response_one_tick_before_the_timeout_completes_normally()
     {
         var connection = Connect();
-        _broker.Handler = _ => BrokerReply.Respond(new MetadataResponse(), TimeSpan.FromSeconds(40) - TimeSpan.FromTicks(1));
+        _broker.Handler = _ => BrokerReply.Respond(new MetadataResponse(), KafkaDefaults.RequestTimeout - TimeSpan.FromTicks(1));
         var task = connection.SendAsync(new MetadataRequest());
-        _scheduler.AdvanceBy(TimeSpan.FromSeconds(41).Ticks);
+        _scheduler.AdvanceBy((KafkaDefaults.RequestTimeout + TimeSpan.FromSeconds(1)).Ticks);
         Assert.True(task.IsCompletedSuccessfully);
         Assert.Equal(ConnectionStatus.Ready, connection.CurrentState.Status);
     }

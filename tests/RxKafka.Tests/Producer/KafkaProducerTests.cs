@@ -36,8 +36,8 @@ public sealed class KafkaProducerTests : ReactiveTest, IAsyncDisposable
             Scheduler = _scheduler,
             BackoffJitter = 0,
             Random = new Random(5),
+            RequestTimeout = TimeSpan.FromSeconds(10),
         },
-        RequestTimeout = TimeSpan.FromSeconds(10),
         DeliveryTimeout = TimeSpan.FromSeconds(20),
     };
 
@@ -70,7 +70,8 @@ public sealed class KafkaProducerTests : ReactiveTest, IAsyncDisposable
         Complete(client.BootstrapAsync());
         var metadataBefore = _cluster.MetadataRequests.Count;
         var first = new KafkaProducer<string?, string?>(client, Options with { Client = new KafkaClientOptions() }, Serializers.Utf8, Serializers.Utf8);
-        var second = new KafkaProducer<string?, string?>(client, Options, Serializers.Utf8, Serializers.Utf8);
+        // ProducerOptions.Client left unset above, set to the client's own here: both mean "the shared client's".
+        var second = new KafkaProducer<string?, string?>(client, Options with { Client = client.Options }, Serializers.Utf8, Serializers.Utf8);
 
         var a = Complete(first.ProduceAsync("orders", "k", "from-first"));
         var b = Complete(second.ProduceAsync("orders", "k", "from-second"));

@@ -38,9 +38,9 @@ public sealed class ProducerEngineTests : ReactiveTest, IAsyncDisposable
             Random = new Random(3),
             RetryBackoff = TimeSpan.FromMilliseconds(100),
             RetryBackoffMax = TimeSpan.FromSeconds(1),
+            RequestTimeout = TimeSpan.FromSeconds(10),
         },
         Linger = TimeSpan.FromMilliseconds(5),
-        RequestTimeout = TimeSpan.FromSeconds(10),
         DeliveryTimeout = TimeSpan.FromSeconds(20),
     };
 

@@ -22,7 +22,7 @@ public sealed class ProducerOptionsTests
         Assert.Equal(33554432L, options.BufferMemory);
         Assert.Equal(TimeSpan.FromSeconds(60), options.MaxBlock);
         Assert.Equal(TimeSpan.FromSeconds(120), options.DeliveryTimeout);
-        Assert.Equal(TimeSpan.FromSeconds(30), options.RequestTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.Client.RequestTimeout);
         Assert.Equal(int.MaxValue, options.Retries);
         Assert.True(options.IsIdempotent);
         Assert.True(options.DeliveryErrorsAsReports);
@@ -42,7 +42,7 @@ public sealed class ProducerOptionsTests
             (options.Acks, options.Linger, options.BatchSize, options.CompressionType, options.CompressionLevel, options.MaxInFlightRequestsPerConnection, options.MaxRequestSize, options.BufferMemory));
         Assert.Equal(
             (TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(20), 3, (bool?)false, false),
-            (options.MaxBlock, options.DeliveryTimeout, options.RequestTimeout, options.Retries, options.EnableIdempotence, options.DeliveryErrorsAsReports));
+            (options.MaxBlock, options.DeliveryTimeout, options.Client.RequestTimeout, options.Retries, options.EnableIdempotence, options.DeliveryErrorsAsReports));
         Assert.False(options.IsIdempotent);
         Assert.Equal("orders", options.Client.ClientId);
         Assert.Equal("broker-1:9092", options.Client.BootstrapServers.Single().ToString());
@@ -64,6 +64,8 @@ public sealed class ProducerOptionsTests
     [InlineData("buffer.memory", "lots", "'lots' is not a positive whole number of bytes")]
     [InlineData("delivery.timeout.ms", "1000", "must be at least linger.ms + request.timeout.ms")]
     [InlineData("transactional.id", "tx-1", "transactions are not supported yet")]
+    [InlineData("max.request.size", "0", "0 is out of range (1 to 104857600)")]
+    [InlineData("max.request.size", "104857601", "104857601 is out of range (1 to 104857600)")]
     public void A_bad_value_names_the_setting(string name, string value, string message)
     {
         var error = Assert.Throws<KafkaConfigException>(() => Parse((name, value)));

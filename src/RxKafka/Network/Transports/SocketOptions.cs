@@ -3,7 +3,9 @@ namespace RxKafka.Network;
 /// <summary>
 /// TCP settings for connections to brokers. Options the operating system does not support are
 /// skipped silently (for example the keepalive timings on older platforms, or
-/// <see cref="TcpUserTimeout"/> anywhere but Linux).
+/// <see cref="TcpUserTimeout"/> anywhere but Linux). The connect timeout is not here: it is
+/// <see cref="KafkaClientOptions.SocketConnectionSetupTimeout"/> (<c>socket.connection.setup.timeout.ms</c>),
+/// timed on <see cref="KafkaClientOptions.Scheduler"/>, so neither has a second public place to be set.
 /// </summary>
 /// <remarks>
 /// Keepalive and <see cref="TcpUserTimeout"/> are how a connection to a broker that vanished
@@ -16,23 +18,23 @@ public sealed record SocketOptions
     public static SocketOptions Default { get; } = new();
 
     /// <summary>TCP_NODELAY: send small requests at once instead of waiting to coalesce them (Nagle). Default <see langword="true"/>.</summary>
-    public bool NoDelay { get; init; } = true;
+    public bool NoDelay { get; init; } = KafkaDefaults.SocketNoDelay;
 
     /// <summary>SO_KEEPALIVE: probe an idle connection so a dead broker is noticed. Default <see langword="true"/>.</summary>
-    public bool KeepAlive { get; init; } = true;
+    public bool KeepAlive { get; init; } = KafkaDefaults.SocketKeepAlive;
 
     /// <summary>How long a connection stays idle before the first keepalive probe (TCP_KEEPIDLE). Default 30 s; whole seconds, at least 1.</summary>
-    public TimeSpan KeepAliveTime { get; init => field = Positive(value, nameof(KeepAliveTime)); } = TimeSpan.FromSeconds(30);
+    public TimeSpan KeepAliveTime { get; init => field = Positive(value, nameof(KeepAliveTime)); } = KafkaDefaults.SocketKeepAliveTime;
 
     /// <summary>The time between unanswered keepalive probes (TCP_KEEPINTVL). Default 10 s; whole seconds, at least 1.</summary>
-    public TimeSpan KeepAliveInterval { get; init => field = Positive(value, nameof(KeepAliveInterval)); } = TimeSpan.FromSeconds(10);
+    public TimeSpan KeepAliveInterval { get; init => field = Positive(value, nameof(KeepAliveInterval)); } = KafkaDefaults.SocketKeepAliveInterval;
 
     /// <summary>How many unanswered keepalive probes close the connection (TCP_KEEPCNT). Default 9.</summary>
     public int KeepAliveRetryCount
     {
         get;
         init => field = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(KeepAliveRetryCount), value, "The keepalive probe count must be at least 1.");
-    } = 9;
+    } = KafkaDefaults.SocketKeepAliveRetryCount;
 
     /// <summary>
     /// SO_SNDBUF in bytes (Kafka's <c>send.buffer.bytes</c>); 0 keeps the operating system's default,
@@ -58,13 +60,14 @@ public sealed record SocketOptions
     }
 
     /// <summary>
-    /// How long opening a connection may take: DNS lookup, the TCP connect to each address in
-    /// turn and, for TLS, the handshake (Kafka's <c>socket.connection.setup.timeout.ms</c>). Default 10 s.
+    /// How long opening a connection may take: DNS lookup, the TCP connect to each address in turn and,
+    /// for TLS, the handshake. Internal: the client sets it from <c>socket.connection.setup.timeout.ms</c>
+    /// (it used to be public here and was silently replaced by the client's value).
     /// </summary>
-    public TimeSpan ConnectTimeout { get; init => field = Positive(value, nameof(ConnectTimeout)); } = TimeSpan.FromSeconds(10);
+    internal TimeSpan ConnectTimeout { get; init => field = Positive(value, nameof(ConnectTimeout)); } = KafkaDefaults.SocketConnectionSetupTimeout;
 
-    /// <summary>The scheduler that times <see cref="ConnectTimeout"/> (like every timer in RxKafka).</summary>
-    public System.Reactive.Concurrency.IScheduler Scheduler { get; init; } = System.Reactive.Concurrency.DefaultScheduler.Instance;
+    /// <summary>The scheduler that times <see cref="ConnectTimeout"/>: the client's (internal for the same reason).</summary>
+    internal System.Reactive.Concurrency.IScheduler Scheduler { get; init; } = System.Reactive.Concurrency.DefaultScheduler.Instance;
 
     private static TimeSpan Positive(TimeSpan value, string name) =>
         value > TimeSpan.Zero && value.TotalMilliseconds <= int.MaxValue

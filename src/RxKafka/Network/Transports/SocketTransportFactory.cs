@@ -29,8 +29,9 @@ public sealed class SocketTransportFactory : IKafkaTransportFactory
 
     /// <inheritdoc/>
     /// <exception cref="KafkaConnectionException">
-    /// The host could not be resolved, every address refused or could not be reached, or
-    /// <see cref="SocketOptions.ConnectTimeout"/> passed.
+    /// The host could not be resolved, every address refused or could not be reached, or the connect
+    /// timeout passed (<c>socket.connection.setup.timeout.ms</c>: the client's value when the client built
+    /// this factory, else its 10 s default).
     /// </exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public async ValueTask<IKafkaTransport> ConnectAsync(BrokerEndpoint endpoint, CancellationToken cancellationToken)

@@ -8,7 +8,8 @@ namespace RxKafka.Network;
 
 /// <summary>
 /// Opens TLS connections to brokers: a TCP connection as <see cref="SocketTransportFactory"/> opens
-/// it, then a TLS handshake, both within <see cref="SocketOptions.ConnectTimeout"/>.
+/// it, then a TLS handshake, both within the connect timeout (<c>socket.connection.setup.timeout.ms</c>:
+/// the client's value when the client built this factory, else its 10 s default).
 /// </summary>
 public sealed class TlsTransportFactory : IKafkaTransportFactory
 {

@@ -59,7 +59,7 @@ internal sealed partial class ProducerSender
             return null;
         }
 
-        var request = new ProduceRequest { Acks = (short)_options.Acks, TimeoutMs = (int)_options.RequestTimeout.TotalMilliseconds };
+        var request = new ProduceRequest { Acks = (short)_options.Acks, TimeoutMs = (int)_options.Client.RequestTimeout.TotalMilliseconds };
         foreach (var topic in batches.GroupBy(b => b.Partition.Topic))
         {
             var data = new ProduceRequest.TopicProduceData { Name = topic.Key };
