@@ -33,9 +33,11 @@ internal sealed class PipeTransport : IKafkaTransport
         minimumSegmentSize: SegmentSize,
         useSynchronizationContext: false);
 
+    // The package's send loop resumes inline when the connection's writer flushes: the socket call is
+    // made on the writer's executor, one hand-off fewer per request than a send loop on the thread pool.
     private static readonly PipeOptions s_send = new(
         TransportMemoryPool.Instance,
-        readerScheduler: PipeScheduler.ThreadPool,
+        readerScheduler: PipeScheduler.Inline,
         writerScheduler: PipeScheduler.Inline,
         pauseWriterThreshold: PauseSendingAt,
         resumeWriterThreshold: ResumeSendingAt,

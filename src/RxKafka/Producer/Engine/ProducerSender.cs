@@ -281,7 +281,7 @@ internal sealed partial class ProducerSender : IAsyncDisposable
 
                 _inFlight++;
                 Interlocked.Increment(ref _sender._inFlight);
-                // The write starts here, on this thread, in drain order (the connection keeps call order).
+                // Queued to the connection's writer loop, which writes in call order: drain order is wire order.
                 connection.SendHandingOverAsync(request).ContinueWith(_onAnswer, batches, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
         }
