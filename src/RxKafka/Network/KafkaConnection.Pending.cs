@@ -4,8 +4,9 @@ using RxKafka.Reactive;
 
 namespace RxKafka.Network;
 
-// A request in flight and the task or observable its response completes: on the connection's completion
-// lane (in order, never on the reader) unless its sender is the library's own and only hands it over.
+// A request in flight and the task or observable its response completes. An observable completes on the
+// connection's completion lane (in order, never on the reader); a task on the reader, its continuations
+// on the thread pool (see ResponseCompletion).
 public sealed partial class KafkaConnection
 {
     private sealed class PendingRequest
@@ -127,14 +128,16 @@ public sealed partial class KafkaConnection
     }
 
     // What Send(request).ToTask(token) did, in one object: the task's source is the completion itself,
-    // continuations run synchronously where it completes (the completion lane, or for the library's own
-    // engines the reader), and the token cancels the task but not the request.
+    // and the token cancels the task but not the request. The reader completes it, in response order;
+    // its continuations then run on the thread pool (a user's continuation may block, even on another
+    // request of this connection), except for the library's own engines, which only hand the answer over.
     private sealed class ResponseCompletion<TResponse> : TaskCompletionSource<TResponse>, IResponseCompletion
         where TResponse : KafkaResponse
     {
         private readonly CancellationTokenRegistration _cancellation;
 
-        public ResponseCompletion(CancellationToken cancellationToken)
+        public ResponseCompletion(CancellationToken cancellationToken, bool runContinuationsAsynchronously)
+            : base(runContinuationsAsynchronously ? TaskCreationOptions.RunContinuationsAsynchronously : TaskCreationOptions.None)
         {
             if (cancellationToken.CanBeCanceled)
             {

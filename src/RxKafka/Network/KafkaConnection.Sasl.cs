@@ -85,8 +85,8 @@ public sealed partial class KafkaConnection
     private Task<SaslAuthenticateResponse> StartRawToken(byte[] token, bool expectsAnswer, CancellationToken cancellationToken)
     {
         // Without an answer the token completes, with an empty response, once written.
-        var completion = new ResponseCompletion<SaslAuthenticateResponse>(cancellationToken);
-        var pending = new PendingRequest(new SaslAuthenticateRequest { AuthBytes = token }, 0, 0, expectsResponse: expectsAnswer, completion, _inline ? null : _completionLane) { RawToken = token, Size = token.Length };
+        var completion = new ResponseCompletion<SaslAuthenticateResponse>(cancellationToken, runContinuationsAsynchronously: !_inline);
+        var pending = new PendingRequest(new SaslAuthenticateRequest { AuthBytes = token }, 0, 0, expectsResponse: expectsAnswer, completion) { RawToken = token, Size = token.Length };
         _writer.Enqueue(pending);
         return completion.Task;
     }

@@ -36,9 +36,9 @@ public sealed partial class KafkaConnection : IAsyncDisposable
     // copy of each frame, never on the reader: one that blocks or throws cannot stall or close the connection.
     private readonly Subject<ReadOnlyMemory<byte>> _userFrames = new();
     private readonly SerialExecutor _userLane;
-    // Where responses complete what user code waits on (SendAsync's tasks, Send's observables): in
-    // response order, on the thread pool, never on the reader; one continuation that blocks holds up only
-    // the later completions of this connection, not its responses.
+    // Where responses complete Send's observables: in response order, on the thread pool, never on the
+    // reader; a subscriber that blocks holds up only the later completions of this connection, not its
+    // responses. (SendAsync's tasks need no lane: their continuations run on the thread pool.)
     private readonly SerialExecutor _completionLane;
     private readonly bool _inline;
     private readonly Subject<ConnectionMetrics> _metrics = new();
@@ -214,16 +214,16 @@ public sealed partial class KafkaConnection : IAsyncDisposable
     }
 
     // The pending request completes the task itself, with no Defer, Select, AsyncSubject and ToTask
-    // observer in between. Continuations run on the completion lane, in response order, never on the
-    // reader (in virtual time, inline: a multi-step exchange such as SASL stays on the thread advancing
-    // the TestScheduler). Cancelling only abandons the wait.
+    // observer in between. The reader completes the tasks in response order and their continuations run
+    // on the thread pool, never on the reader (in virtual time, inline: a multi-step exchange such as SASL
+    // stays on the thread advancing the TestScheduler). Cancelling only abandons the wait.
     private Task<TResponse> StartAsync<TResponse>(KafkaRequest<TResponse> request, short? version, bool requireReady, CancellationToken cancellationToken, bool inlineContinuations = false)
         where TResponse : KafkaResponse
     {
-        var completion = new ResponseCompletion<TResponse>(cancellationToken);
+        var completion = new ResponseCompletion<TResponse>(cancellationToken, runContinuationsAsynchronously: !inlineContinuations && !_inline);
         try
         {
-            Start(request, version, requireReady, completion, handOver: inlineContinuations);
+            Start(request, version, requireReady, completion);
         }
         catch (Exception e)
         {
