@@ -5,7 +5,7 @@ using static RxKafka.Tests.Protocol.Primitives.Wire;
 namespace RxKafka.Tests.Protocol.Primitives;
 
 /// <summary>Fixed-width types against hand-written big-endian bytes, in every writer mode and back.</summary>
-public sealed class FixedWidthTest
+public sealed class FixedWidthTests
 {
     [Theory]
     [InlineData((sbyte)0, "00")]

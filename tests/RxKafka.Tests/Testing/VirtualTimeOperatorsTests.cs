@@ -6,7 +6,7 @@ using Xunit;
 namespace RxKafka.Tests.Testing;
 
 /// <summary>Time-based System.Reactive operators driven by the TestScheduler land on exact ticks.</summary>
-public sealed class VirtualTimeOperatorsTest : ReactiveTest
+public sealed class VirtualTimeOperatorsTests : ReactiveTest
 {
     [Fact]
     public void Timer_fires_once_at_due_time()

@@ -6,7 +6,7 @@ using Xunit;
 
 namespace RxKafka.Tests.Testing;
 
-public sealed class TestSchedulerTest : ReactiveTest
+public sealed class TestSchedulerTests : ReactiveTest
 {
     [Fact]
     public void Start_rejects_a_null_factory_and_times_out_of_order()

@@ -5,7 +5,7 @@ using Xunit;
 
 namespace RxKafka.Tests.Testing;
 
-public sealed class ReactiveAssertTest : ReactiveTest
+public sealed class ReactiveAssertTests : ReactiveTest
 {
     [Fact]
     public void AssertEqual_on_a_mismatch_throws_with_both_lists_and_the_first_difference()

@@ -5,7 +5,7 @@ using Xunit;
 
 namespace RxKafka.Tests.Testing;
 
-public sealed class TestableObservableTest : ReactiveTest
+public sealed class TestableObservableTests : ReactiveTest
 {
     [Fact]
     public void A_hot_observable_subscribed_at_200_misses_earlier_messages()

@@ -4,7 +4,7 @@ using Xunit;
 
 namespace RxKafka.Tests.Testing;
 
-public sealed class RecordedTest : ReactiveTest
+public sealed class RecordedTests : ReactiveTest
 {
     [Fact]
     public void Recorded_equality_uses_time_and_value()
