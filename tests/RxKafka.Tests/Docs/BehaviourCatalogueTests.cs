@@ -33,10 +33,7 @@ public sealed partial class BehaviourCatalogueTests
     private static Dictionary<string, HashSet<string>> TestNamesById()
     {
         var byId = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        var files = Directory.GetFiles(Path.Combine(Root, "tests"), "*.cs", SearchOption.AllDirectories)
-            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
-        foreach (var file in files)
+        foreach (var file in TestSourceFiles(Root))
         {
             string? currentClass = null;
             foreach (var line in File.ReadLines(file))
@@ -58,6 +55,13 @@ public sealed partial class BehaviourCatalogueTests
 
         return byId;
     }
+
+    /// <summary>The C# files under tests/ (both test projects and tests/Shared), build output left out, in a stable order.</summary>
+    internal static IEnumerable<string> TestSourceFiles(string root) =>
+        Directory.GetFiles(Path.Combine(root, "tests"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal);
 
     private static Dictionary<string, List<string>> CatalogueRows()
     {

@@ -126,39 +126,30 @@ public sealed partial class TestNamingTests
     {
         var tests = new List<(string, string)>();
         var declared = new HashSet<string>(StringComparer.Ordinal);
-        var separator = Path.DirectorySeparatorChar;
-        var files = Directory.GetFiles(Path.Combine(Root, "tests"), "*.cs", SearchOption.AllDirectories)
-            .Where(f => !f.Contains($"{separator}obj{separator}", StringComparison.Ordinal)
-                && !f.Contains($"{separator}bin{separator}", StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal);
-        foreach (var file in files)
+        foreach (var file in BehaviourCatalogueTests.TestSourceFiles(Root))
         {
             var root = CSharpSyntaxTree.ParseText(File.ReadAllText(file)).GetRoot();
             foreach (var node in root.DescendantNodes())
             {
-                switch (node)
+                if (node is MethodDeclarationSyntax test && test.AttributeLists.SelectMany(l => l.Attributes).Any(IsTestAttribute))
                 {
-                    case MethodDeclarationSyntax method when method.AttributeLists.SelectMany(l => l.Attributes).Any(IsTestAttribute):
-                        tests.Add((Path.GetRelativePath(Root, file), method.Identifier.ValueText));
-                        break;
-                    case MethodDeclarationSyntax method:
-                        declared.Add(method.Identifier.ValueText);
-                        break;
-                    case BaseTypeDeclarationSyntax type:
-                        declared.Add(type.Identifier.ValueText);
-                        break;
-                    case PropertyDeclarationSyntax property:
-                        declared.Add(property.Identifier.ValueText);
-                        break;
-                    case VariableDeclaratorSyntax variable when variable.Parent?.Parent is FieldDeclarationSyntax:
-                        declared.Add(variable.Identifier.ValueText);
-                        break;
-                    case EnumMemberDeclarationSyntax member:
-                        declared.Add(member.Identifier.ValueText);
-                        break;
-                    case LocalFunctionStatementSyntax function:
-                        declared.Add(function.Identifier.ValueText);
-                        break;
+                    tests.Add((Path.GetRelativePath(Root, file), test.Identifier.ValueText));
+                    continue;
+                }
+
+                SyntaxToken? name = node switch
+                {
+                    MethodDeclarationSyntax method => method.Identifier,
+                    BaseTypeDeclarationSyntax type => type.Identifier,
+                    PropertyDeclarationSyntax property => property.Identifier,
+                    VariableDeclaratorSyntax { Parent.Parent: FieldDeclarationSyntax } field => field.Identifier,
+                    EnumMemberDeclarationSyntax member => member.Identifier,
+                    LocalFunctionStatementSyntax function => function.Identifier,
+                    _ => null,
+                };
+                if (name is { } token)
+                {
+                    declared.Add(token.ValueText);
                 }
             }
         }
