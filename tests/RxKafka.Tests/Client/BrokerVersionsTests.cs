@@ -234,7 +234,7 @@ public sealed class BrokerVersionsTests
 
     [Theory]
     [MemberData(nameof(ReleaseTables))]
-    public void K6_EachReleasesOwnTableIsDetectedAsThatRelease(string release, bool kraft)
+    public void K6_each_releases_own_table_is_detected_as_that_release(string release, bool kraft)
     {
         var expected = KafkaVersion.Parse(release);
 
@@ -245,7 +245,7 @@ public sealed class BrokerVersionsTests
     }
 
     [Fact]
-    public void K6_TheReleaseTableCoversEveryReleaseFrom0_10Through4_1NewestFirst()
+    public void K6_the_release_table_covers_every_release_from_0_10_through_4_1_newest_first()
     {
         Assert.Equal(Enumerable.Reverse(AllReleases), BrokerVersions.Releases.Select(r => r.Release));
         Assert.All(BrokerVersions.Releases, r => Assert.InRange(r.Probes.Length, 1, 2));
@@ -253,7 +253,7 @@ public sealed class BrokerVersionsTests
     }
 
     [Fact]
-    public void K6_EveryProbeIsNewInItsReleaseAndOfferedByIt()
+    public void K6_every_probe_is_new_in_its_release_and_offered_by_it()
     {
         foreach (var release in BrokerVersions.Releases)
         {
@@ -289,7 +289,7 @@ public sealed class BrokerVersionsTests
 
     [Theory]
     [MemberData(nameof(KnownReleases))]
-    public void K6_AllProbesUpToAReleaseAreDetectedAsThatRelease(string release)
+    public void K6_all_probes_up_to_a_release_are_detected_as_that_release(string release)
     {
         // A table built from the probes alone: for each API, the highest probe version up to the release.
         var version = KafkaVersion.Parse(release);
@@ -318,7 +318,7 @@ public sealed class BrokerVersionsTests
 
     [Theory]
     [MemberData(nameof(EveryProbe))]
-    public void K6_AnyOneProbeAloneIdentifiesItsRelease(string release, ApiKey apiKey, short version)
+    public void K6_any_one_probe_alone_identifies_its_release(string release, ApiKey apiKey, short version)
     {
         // What a partial implementation looks like: one API, nothing older.
         Assert.Equal(KafkaVersion.Parse(release), BrokerVersions.Detect(Table((apiKey, (short)0, version))));
@@ -326,7 +326,7 @@ public sealed class BrokerVersionsTests
     }
 
     [Fact]
-    public void K6_AMixedTableAnswersTheNewestProbeItOffers()
+    public void K6_a_mixed_table_answers_the_newest_probe_it_offers()
     {
         // As librdkafka's mock does: a new Produce, old everything else, no older probes at all.
         Assert.Equal(KafkaVersion.V3_8_0, BrokerVersions.Detect(Table(
@@ -340,14 +340,14 @@ public sealed class BrokerVersionsTests
     }
 
     [Fact]
-    public void K6_LibrdkafkaMockClusterTablesAsObserved()
+    public void K6_the_librdkafka_mock_cluster_tables_are_detected_as_observed()
     {
         Assert.Equal(KafkaVersion.V2_3_0, BrokerVersions.Detect(Entries(LibrdkafkaMock202)));
         Assert.Equal(KafkaVersion.V3_7_0, BrokerVersions.Detect(Entries(LibrdkafkaMock2151)));
     }
 
     [Fact]
-    public void K6_RaisedMinimumVersionsDoNotHideARelease()
+    public void K6_raised_minimum_versions_do_not_hide_a_release()
     {
         // Only the newest version of every API, as a broker that dropped all older ones would offer.
         var newestOnly = Entries(Offered[("3.9.0", true)]).Select(e => (e.ApiKey, e.MaxVersion, e.MaxVersion));
@@ -356,7 +356,7 @@ public sealed class BrokerVersionsTests
     }
 
     [Fact]
-    public void K6_VersionsNewerThanKnownAreTheNewestKnownRelease()
+    public void K6_versions_newer_than_known_are_the_newest_known_release()
     {
         var future = Entries(Offered[("4.1.0", true)]).Select(e => (e.ApiKey, e.MinVersion, (short)(e.MaxVersion + 5))).ToList();
         future.Add((200, 0, 3));
@@ -365,7 +365,7 @@ public sealed class BrokerVersionsTests
     }
 
     [Fact]
-    public void K6_NothingFrom0_10OnIsNull()
+    public void K6_a_table_from_before_0_10_is_null()
     {
         Assert.Null(BrokerVersions.Detect(Entries(Kafka090)));
         Assert.Null(BrokerVersions.Detect([]));
@@ -373,7 +373,7 @@ public sealed class BrokerVersionsTests
     }
 
     [Fact]
-    public void K6_BothOverloadsAgreeAndRejectNull()
+    public void K6_both_overloads_agree_and_reject_null()
     {
         foreach (var offered in Offered.Values)
         {
@@ -401,7 +401,7 @@ public sealed class BrokerVersionsTests
 
     [Theory]
     [MemberData(nameof(ValidVersions))]
-    public void KafkaVersion_ParsesTwoOrThreeNumbers(string text, int major, int minor, int patch)
+    public void KafkaVersion_parses_two_or_three_numbers(string text, int major, int minor, int patch)
     {
         var expected = new KafkaVersion(major, minor, patch);
 
@@ -436,7 +436,7 @@ public sealed class BrokerVersionsTests
 
     [Theory]
     [MemberData(nameof(InvalidVersions))]
-    public void KafkaVersion_InvalidTextIsAFormatErrorQuotingIt(string text, string reason)
+    public void KafkaVersion_invalid_text_is_a_format_error_quoting_it(string text, string reason)
     {
         var error = Assert.Throws<FormatException>(() => KafkaVersion.Parse(text));
 
@@ -447,7 +447,7 @@ public sealed class BrokerVersionsTests
     }
 
     [Fact]
-    public void KafkaVersion_NullIsRejected()
+    public void KafkaVersion_null_is_rejected()
     {
         Assert.Throws<ArgumentNullException>(() => KafkaVersion.Parse(null!));
         Assert.False(KafkaVersion.TryParse(null, out _));
@@ -460,7 +460,7 @@ public sealed class BrokerVersionsTests
     [InlineData(3, 7, 1, "3.7.1")]
     [InlineData(4, 1, 0, "4.1.0")]
     [InlineData(0, 0, 0, "0.0.0")]
-    public void KafkaVersion_FormatsThreeNumbersThatParseBack(int major, int minor, int patch, string text)
+    public void KafkaVersion_formats_three_numbers_that_parse_back(int major, int minor, int patch, string text)
     {
         var version = new KafkaVersion(major, minor, patch);
 
@@ -469,7 +469,7 @@ public sealed class BrokerVersionsTests
     }
 
     [Fact]
-    public void KafkaVersion_WellKnownReleasesFormatAsKafkaNamesThem()
+    public void KafkaVersion_well_known_releases_format_as_Kafka_names_them()
     {
         Assert.Equal(
             "0.10.0 0.10.1 0.10.2 0.11.0 1.0.0 1.1.0 2.0.0 2.1.0 2.2.0 2.3.0 2.4.0 2.5.0 2.6.0 2.7.0 2.8.0 "
@@ -478,7 +478,7 @@ public sealed class BrokerVersionsTests
     }
 
     [Fact]
-    public void KafkaVersion_OrdersByMajorMinorPatch()
+    public void KafkaVersion_orders_by_major_minor_patch()
     {
         KafkaVersion[] ascending =
         [
@@ -507,7 +507,7 @@ public sealed class BrokerVersionsTests
     }
 
     [Fact]
-    public void KafkaVersion_NegativeNumbersAreRejected()
+    public void KafkaVersion_negative_numbers_are_rejected()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new KafkaVersion(-1, 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => new KafkaVersion(0, -1));

@@ -151,7 +151,7 @@ public sealed class KafkaClientOptionsTests : IDisposable
     }
 
     [Fact]
-    public void Socket_buffers_of_minus_one_keep_the_OS_default_and_Javas_names_are_read_too()
+    public void Socket_buffers_of_minus_one_keep_the_OS_default_and_the_Java_names_are_read_too()
     {
         var options = KafkaClientOptions.FromConfig(new Dictionary<string, string>
         {

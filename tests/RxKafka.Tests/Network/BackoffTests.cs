@@ -15,7 +15,7 @@ public sealed class BackoffTests : ReactiveTest
     };
 
     [Fact]
-    public void S1_DefaultsAreKafkas()
+    public void S1_the_defaults_are_the_Kafka_reconnect_backoff_ones()
     {
         Assert.Equal(TimeSpan.FromMilliseconds(50), BackoffOptions.Default.Base);
         Assert.Equal(TimeSpan.FromSeconds(1), BackoffOptions.Default.Max);
@@ -23,7 +23,7 @@ public sealed class BackoffTests : ReactiveTest
     }
 
     [Fact]
-    public void S1_WithoutJitterDelaysDoubleUpToTheMax()
+    public void S1_without_jitter_delays_double_up_to_the_max()
     {
         var backoff = new Backoff(BackoffOptions.Default with { JitterFactor = 0 });
 
@@ -34,7 +34,7 @@ public sealed class BackoffTests : ReactiveTest
     }
 
     [Fact]
-    public void S1_JitteredDelaysStayWithinTheirBoundsAndFollowTheRandomPassedIn()
+    public void S1_jittered_delays_stay_within_their_bounds_and_follow_the_random_passed_in()
     {
         var options = new BackoffOptions { Base = TimeSpan.FromMilliseconds(100), Max = TimeSpan.FromSeconds(10), JitterFactor = 0.2 };
         var backoff = new Backoff(options, new Random(1234));
@@ -51,7 +51,7 @@ public sealed class BackoffTests : ReactiveTest
     }
 
     [Fact]
-    public void S1_JitterSpreadsDelays()
+    public void S1_jitter_spreads_delays()
     {
         var options = new BackoffOptions { Base = TimeSpan.FromSeconds(1), JitterFactor = 0.5, Max = TimeSpan.FromSeconds(1) };
 
@@ -69,7 +69,7 @@ public sealed class BackoffTests : ReactiveTest
     [InlineData(2, 0.99, 478)]
     [InlineData(5, 0.5, 1000)]
     [InlineData(1000, 0.5, 1000)]
-    public void S1_ComputeIsCappedExponentialTimesJitter(int attempt, double sample, long expectedMs)
+    public void S1_Compute_is_capped_exponential_times_jitter(int attempt, double sample, long expectedMs)
     {
         var options = new BackoffOptions { Base = TimeSpan.FromMilliseconds(100), Max = TimeSpan.FromSeconds(1), JitterFactor = 0.2 };
 
@@ -77,7 +77,7 @@ public sealed class BackoffTests : ReactiveTest
     }
 
     [Fact]
-    public void S1_ResetStartsAgainFromTheBase()
+    public void S1_Reset_starts_again_from_the_base()
     {
         var backoff = new Backoff(Ticks100To800NoJitter);
         backoff.NextDelay();
@@ -91,7 +91,7 @@ public sealed class BackoffTests : ReactiveTest
     }
 
     [Fact]
-    public void S1_OptionsRejectNonsense()
+    public void S1_options_reject_nonsense()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new BackoffOptions { Base = TimeSpan.Zero });
         Assert.Throws<ArgumentOutOfRangeException>(() => new BackoffOptions { Max = TimeSpan.FromTicks(-1) });
@@ -100,7 +100,7 @@ public sealed class BackoffTests : ReactiveTest
     }
 
     [Fact]
-    public void S1_RetryResubscribesAfterExponentialDelaysCappedAtMax()
+    public void S1_retry_resubscribes_after_exponential_delays_capped_at_the_max()
     {
         var scheduler = new TestScheduler();
         var failure = new InvalidOperationException("broker down");
@@ -120,7 +120,7 @@ public sealed class BackoffTests : ReactiveTest
     }
 
     [Fact]
-    public void S1_RetryWithJitterResubscribesAtTheTimesTheSeededRandomGives()
+    public void S1_retry_with_jitter_resubscribes_at_the_times_the_seeded_random_gives()
     {
         var scheduler = new TestScheduler();
         var options = new BackoffOptions { Base = TimeSpan.FromTicks(1000), Max = TimeSpan.FromTicks(20_000), JitterFactor = 0.2 };
@@ -143,7 +143,7 @@ public sealed class BackoffTests : ReactiveTest
     }
 
     [Fact]
-    public void S1_AnElementResetsTheBackoff()
+    public void S1_an_element_resets_the_backoff()
     {
         var scheduler = new TestScheduler();
         var failure = new IOException("connection reset");
@@ -169,7 +169,7 @@ public sealed class BackoffTests : ReactiveTest
     }
 
     [Fact]
-    public void S1_SynchronousFailuresAreRetriedOnTheScheduler()
+    public void S1_synchronous_failures_are_retried_on_the_scheduler()
     {
         var scheduler = new TestScheduler();
         var subscribedAt = new List<long>();
@@ -185,7 +185,7 @@ public sealed class BackoffTests : ReactiveTest
     }
 
     [Fact]
-    public void S1_ErrorsThatShouldNotBeRetriedEndTheSequence()
+    public void S1_errors_that_should_not_be_retried_end_the_sequence()
     {
         var scheduler = new TestScheduler();
         var fatal = new KafkaConfigException("bootstrap.servers", "bad");
@@ -198,7 +198,7 @@ public sealed class BackoffTests : ReactiveTest
     }
 
     [Fact]
-    public void S1_AFailingPredicateEndsTheSequenceWithItsError()
+    public void S1_a_failing_predicate_ends_the_sequence_with_its_error()
     {
         var scheduler = new TestScheduler();
         var predicateError = new InvalidOperationException("predicate failed");
@@ -210,7 +210,7 @@ public sealed class BackoffTests : ReactiveTest
     }
 
     [Fact]
-    public void S1_CompletionPassesThroughAndDisposalStopsRetrying()
+    public void S1_completion_passes_through_and_disposal_stops_retrying()
     {
         var scheduler = new TestScheduler();
         var xs = scheduler.CreateColdObservable(OnNext(10, 1), OnCompleted<int>(20));

@@ -32,7 +32,7 @@ public sealed class BrokerEndpointParseTests
 
     [Theory]
     [MemberData(nameof(ValidAddresses))]
-    public void C11_ValidAddressParses(string address, string host, int port)
+    public void C11_a_valid_address_parses(string address, string host, int port)
     {
         Assert.Equal(new BrokerEndpoint(host, port), BrokerEndpoint.Parse(address));
         Assert.True(BrokerEndpoint.TryParse(address, out var endpoint));
@@ -70,7 +70,7 @@ public sealed class BrokerEndpointParseTests
 
     [Theory]
     [MemberData(nameof(InvalidAddresses))]
-    public void C11_InvalidAddressIsAConfigErrorNamingTheEntry(string address, string reason)
+    public void C11_an_invalid_address_is_a_config_error_naming_the_entry(string address, string reason)
     {
         var error = Assert.Throws<KafkaConfigException>(() => BrokerEndpoint.Parse(address));
 
@@ -81,7 +81,7 @@ public sealed class BrokerEndpointParseTests
     }
 
     [Fact]
-    public void C11_NullIsRejected()
+    public void C11_null_is_rejected()
     {
         Assert.Throws<ArgumentNullException>(() => BrokerEndpoint.Parse(null!));
         Assert.False(BrokerEndpoint.TryParse(null, out _));
@@ -91,7 +91,7 @@ public sealed class BrokerEndpointParseTests
     [InlineData("broker-1", 9092, "broker-1:9092")]
     [InlineData("::1", 9093, "[::1]:9093")]
     [InlineData("fe80::1%eth0", 9092, "[fe80::1%eth0]:9092")]
-    public void C11_ToStringRoundTripsThroughParse(string host, int port, string text)
+    public void C11_ToString_round_trips_through_Parse(string host, int port, string text)
     {
         var endpoint = new BrokerEndpoint(host, port);
 
@@ -100,7 +100,7 @@ public sealed class BrokerEndpointParseTests
     }
 
     [Fact]
-    public void C11_BootstrapListKeepsOrderTrimsAndDefaultsThePort()
+    public void C11_a_bootstrap_list_keeps_its_order_trims_and_defaults_the_port()
     {
         var servers = BootstrapServers.Parse(" broker-1:9092 ,broker-2, [::1]:9093,SSL://broker-3:9094");
 
@@ -110,7 +110,7 @@ public sealed class BrokerEndpointParseTests
     }
 
     [Fact]
-    public void C11_BootstrapListSkipsEmptyEntriesAsKafkaDoes()
+    public void C11_a_bootstrap_list_skips_empty_entries_as_Kafka_does()
     {
         // Kafka's ClientUtils.parseAndValidateAddresses skips empty entries.
         var servers = BootstrapServers.Parse(",broker-1:9092,, ,broker-2:9092,");
@@ -119,7 +119,7 @@ public sealed class BrokerEndpointParseTests
     }
 
     [Fact]
-    public void C11_BootstrapListDropsDuplicatesKeepingTheFirst()
+    public void C11_a_bootstrap_list_drops_duplicates_keeping_the_first()
     {
         var servers = BootstrapServers.Parse("b:9092,a:9092,B:9092,b,a:9093,PLAINTEXT://a:9092");
 
@@ -127,7 +127,7 @@ public sealed class BrokerEndpointParseTests
     }
 
     [Fact]
-    public void C11_BootstrapListFromAnEnumerable()
+    public void C11_a_bootstrap_list_is_read_from_an_enumerable_too()
     {
         var servers = BootstrapServers.Parse(["broker-1:9092", "", "broker-2:9093,broker-3"]);
 
@@ -138,7 +138,7 @@ public sealed class BrokerEndpointParseTests
     [InlineData("")]
     [InlineData("  ")]
     [InlineData(",, ,")]
-    public void C11_EmptyBootstrapListIsAConfigError(string list)
+    public void C11_an_empty_bootstrap_list_is_a_config_error(string list)
     {
         var error = Assert.Throws<KafkaConfigException>(() => BootstrapServers.Parse(list));
 
@@ -148,7 +148,7 @@ public sealed class BrokerEndpointParseTests
     }
 
     [Fact]
-    public void C11_BadEntryInABootstrapListIsNamed()
+    public void C11_a_bad_entry_in_a_bootstrap_list_is_named()
     {
         var error = Assert.Throws<KafkaConfigException>(() => BootstrapServers.Parse("broker-1:9092, broker-2:99999 ,broker-3"));
 
@@ -157,7 +157,7 @@ public sealed class BrokerEndpointParseTests
     }
 
     [Fact]
-    public void C11_ShuffleIsAPermutationDrivenByTheRandomPassedIn()
+    public void C11_shuffle_is_a_permutation_driven_by_the_random_passed_in()
     {
         const string list = "b0,b1,b2,b3,b4,b5,b6,b7,b8,b9";
         var ordered = BootstrapServers.Parse(list);

@@ -11,7 +11,7 @@ public sealed class SocketTransportTests
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task C1_BytesFlowBothWaysThroughThePipes()
+    public async Task C1_bytes_flow_both_ways_through_the_pipes()
     {
         using var server = new Loopback();
         var factory = new SocketTransportFactory();
@@ -34,7 +34,7 @@ public sealed class SocketTransportTests
     }
 
     [Fact]
-    public async Task C1_HostNameIsResolvedAndEachAddressTriedInTurn()
+    public async Task C1_a_host_name_is_resolved_and_each_address_tried_in_turn()
     {
         // The listener is on 127.0.0.1 only: if "localhost" resolves to ::1 first, that address is
         // refused and the next one must be tried (client.dns.lookup=use_all_dns_ips).
@@ -52,7 +52,7 @@ public sealed class SocketTransportTests
     }
 
     [Fact]
-    public async Task C1_ClosedPortIsRefused()
+    public async Task C1_a_closed_port_is_refused()
     {
         var port = Loopback.ClosedPort();
         var factory = new SocketTransportFactory();
@@ -69,7 +69,7 @@ public sealed class SocketTransportTests
     }
 
     [Fact]
-    public async Task C1_TheConnectTimeoutRunsOnTheOptionsScheduler()
+    public async Task C1_the_connect_timeout_runs_on_the_options_scheduler()
     {
         // Same silent peer; the one-hour timeout passes in virtual time, so the failure comes at once.
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -95,7 +95,7 @@ public sealed class SocketTransportTests
     }
 
     [Fact]
-    public async Task C1_SilentPeerTimesOutWithinTheConnectTimeout()
+    public async Task C1_a_silent_peer_times_out_within_the_connect_timeout()
     {
         // A listener whose accept queue is full drops SYNs, so a connect hangs as it would towards
         // an unroutable address (outbound addresses such as 10.255.255.1 may be answered by a proxy
@@ -125,7 +125,7 @@ public sealed class SocketTransportTests
     }
 
     [Fact]
-    public async Task C1_UnroutableAddressFailsWithinTheConnectTimeout()
+    public async Task C1_an_unroutable_address_fails_within_the_connect_timeout()
     {
         // Where 10.255.255.1 really swallows SYNs this times out; where there is no route it fails
         // at once; where a proxy answers for every address it connects, which proves nothing.
@@ -171,7 +171,7 @@ public sealed class SocketTransportTests
     }
 
     [Fact]
-    public async Task C1_CallerCancellationIsNotAConnectionFailure()
+    public async Task C1_caller_cancellation_is_not_a_connection_failure()
     {
         var factory = new SocketTransportFactory(new SocketOptions { ConnectTimeout = TimeSpan.FromSeconds(30) });
         using var cancel = new CancellationTokenSource();
@@ -182,7 +182,7 @@ public sealed class SocketTransportTests
     }
 
     [Fact]
-    public async Task C1_UnknownHostIsADnsFailure()
+    public async Task C1_an_unknown_host_is_a_DNS_failure()
     {
         var factory = new SocketTransportFactory(new SocketOptions { ConnectTimeout = TimeSpan.FromSeconds(5) });
 
@@ -196,7 +196,7 @@ public sealed class SocketTransportTests
     }
 
     [Fact]
-    public async Task C1_DisposeClosesTheConnectionAndCompletesThePipes()
+    public async Task C1_Dispose_closes_the_connection_and_completes_the_pipes()
     {
         using var server = new Loopback();
         var factory = new SocketTransportFactory();
@@ -216,7 +216,7 @@ public sealed class SocketTransportTests
     }
 
     [Fact]
-    public async Task C1_PeerCloseCompletesTheInput()
+    public async Task C1_a_peer_close_completes_the_input()
     {
         using var server = new Loopback();
         var factory = new SocketTransportFactory();
@@ -233,7 +233,7 @@ public sealed class SocketTransportTests
     }
 
     [Fact]
-    public async Task C12_S2_SocketOptionsAreSetOnTheSocket()
+    public async Task C12_S2_socket_options_are_set_on_the_socket()
     {
         using var server = new Loopback();
         var options = new SocketOptions
@@ -271,7 +271,7 @@ public sealed class SocketTransportTests
     }
 
     [Fact]
-    public async Task C12_DefaultsKeepTheOsBufferSizesAndNoUserTimeout()
+    public async Task C12_the_defaults_keep_the_OS_buffer_sizes_and_no_user_timeout()
     {
         using var server = new Loopback();
         var factory = new SocketTransportFactory();
@@ -292,7 +292,7 @@ public sealed class SocketTransportTests
     }
 
     [Fact]
-    public async Task C12_NoDelayAndKeepAliveCanBeTurnedOff()
+    public async Task C12_NoDelay_and_KeepAlive_can_be_turned_off()
     {
         using var server = new Loopback();
         var factory = new SocketTransportFactory(new SocketOptions { NoDelay = false, KeepAlive = false });
@@ -306,7 +306,7 @@ public sealed class SocketTransportTests
     }
 
     [Fact]
-    public void C12_OptionsRejectNonsense()
+    public void C12_options_reject_nonsense()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new SocketOptions { ConnectTimeout = TimeSpan.Zero });
         Assert.Throws<ArgumentOutOfRangeException>(() => new SocketOptions { KeepAliveTime = TimeSpan.FromSeconds(-1) });

@@ -20,7 +20,7 @@ public sealed class TlsTransportTests : IDisposable
     }
 
     [Fact]
-    public async Task C1_TrustedThroughTheCustomAuthorityBytesFlowBothWays()
+    public async Task C1_trusted_through_the_custom_authority_bytes_flow_both_ways()
     {
         var factory = new TlsTransportFactory(new TlsOptions { TrustedCertificateAuthorities = [_certificates.Authority] });
 
@@ -38,7 +38,7 @@ public sealed class TlsTransportTests : IDisposable
     }
 
     [Fact]
-    public async Task C1_TargetHostOverridesTheNameChecked()
+    public async Task C1_TargetHost_overrides_the_name_checked()
     {
         // Connecting by IP, checking the name the certificate carries.
         var factory = new TlsTransportFactory(new TlsOptions
@@ -54,7 +54,7 @@ public sealed class TlsTransportTests : IDisposable
     }
 
     [Fact]
-    public async Task C1_WrongTargetHostIsANameMismatch()
+    public async Task C1_a_wrong_TargetHost_is_a_name_mismatch()
     {
         var factory = new TlsTransportFactory(new TlsOptions
         {
@@ -74,7 +74,7 @@ public sealed class TlsTransportTests : IDisposable
     }
 
     [Fact]
-    public async Task C1_CertificateFromAnUnknownAuthorityIsNotTrusted()
+    public async Task C1_a_certificate_from_an_unknown_authority_is_not_trusted()
     {
         // Platform validation (the default) does not know the test CA.
         var factory = new TlsTransportFactory();
@@ -89,7 +89,7 @@ public sealed class TlsTransportTests : IDisposable
     }
 
     [Fact]
-    public async Task C1_TrustingAnotherAuthorityIsNotEnough()
+    public async Task C1_trusting_another_authority_is_not_enough()
     {
         using var other = TestCertificates.Create("Some Other CA");
         var factory = new TlsTransportFactory(new TlsOptions { TrustedCertificateAuthorities = [other.Authority] });
@@ -102,7 +102,7 @@ public sealed class TlsTransportTests : IDisposable
     }
 
     [Fact]
-    public async Task C1_CustomValidationCallbackDecides()
+    public async Task C1_a_custom_validation_callback_decides()
     {
         string? seen = null;
         SslPolicyErrors seenErrors = default;
@@ -138,7 +138,7 @@ public sealed class TlsTransportTests : IDisposable
     }
 
     [Fact]
-    public async Task C1_ClientCertificateIsPresentedWhenTheBrokerRequiresOne()
+    public async Task C1_a_client_certificate_is_presented_when_the_broker_requires_one()
     {
         var factory = new TlsTransportFactory(new TlsOptions
         {
@@ -157,7 +157,7 @@ public sealed class TlsTransportTests : IDisposable
     }
 
     [Fact]
-    public async Task C1_HandshakeWithASilentBrokerTimesOut()
+    public async Task C1_a_handshake_with_a_silent_broker_times_out()
     {
         // Accepts the TCP connection and never answers the ClientHello.
         var factory = new TlsTransportFactory(
@@ -172,7 +172,7 @@ public sealed class TlsTransportTests : IDisposable
     }
 
     [Fact]
-    public async Task C1_PlaintextPortIsReportedAsAHandshakeFailure()
+    public async Task C1_a_plaintext_port_is_reported_as_a_handshake_failure()
     {
         var factory = new TlsTransportFactory(new TlsOptions { TrustedCertificateAuthorities = [_certificates.Authority] });
 

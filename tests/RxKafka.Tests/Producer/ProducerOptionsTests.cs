@@ -53,7 +53,7 @@ public sealed class ProducerOptionsTests
     [InlineData("-1", Acks.All)]
     [InlineData("0", Acks.None)]
     [InlineData("1", Acks.Leader)]
-    public void Acks_takes_Kafkas_spellings(string value, Acks expected) => Assert.Equal(expected, Parse(("acks", value), ("enable.idempotence", "false")).Acks);
+    public void Acks_takes_the_Kafka_spellings(string value, Acks expected) => Assert.Equal(expected, Parse(("acks", value), ("enable.idempotence", "false")).Acks);
 
     [Theory]
     [InlineData("acks", "2", "'2' is not one of all, -1, 0, 1")]

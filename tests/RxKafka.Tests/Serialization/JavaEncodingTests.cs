@@ -64,7 +64,7 @@ public sealed class JavaEncodingTests
     }
 
     [Fact]
-    public void Double_writes_every_NaN_as_Javas_canonical_NaN()
+    public void Double_writes_every_NaN_as_the_Java_canonical_NaN()
     {
         // Java's DoubleSerializer uses doubleToLongBits, which maps every NaN to 0x7ff8000000000000L;
         // .NET's double.NaN has the sign bit set (FFF8...).
@@ -128,7 +128,7 @@ public sealed class JavaEncodingTests
     }
 
     [Fact]
-    public void Guid_reads_upper_case_hex_as_Javas_UUID_fromString_does()
+    public void Guid_reads_upper_case_hex_as_Java_UUID_fromString_does()
         => Assert.Equal(
             System.Guid.Parse("00112233-4455-6677-8899-aabbccddeeff"),
             Read(Deserializers.Guid, Encoding.ASCII.GetBytes("00112233-4455-6677-8899-AABBCCDDEEFF")));

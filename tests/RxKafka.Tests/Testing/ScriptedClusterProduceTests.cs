@@ -421,7 +421,7 @@ public sealed class ScriptedClusterProduceTests : ReactiveTest
     }
 
     [Fact]
-    public void Sequences_wrap_from_int_MaxValue_to_0_as_Kafkas_do()
+    public void Sequences_wrap_from_int_MaxValue_to_0_as_Kafka_wraps_them()
     {
         _cluster.AcceptAnySequenceFromUnknownProducers = true;
         var connection = Connect();

@@ -10,7 +10,7 @@ namespace RxKafka.Tests.Protocol.Compression;
 public sealed class Lz4Tests
 {
     [Fact]
-    public void Frames_are_shaped_like_Kafkas_64KiB_independent_blocks_without_checksums()
+    public void Frames_are_64KB_independent_blocks_without_checksums_as_Kafka_writes_them()
     {
         byte[] compressed = Payloads.Compress(CompressionType.Lz4, Payloads.Get("text"));
 

@@ -121,7 +121,7 @@ public sealed class SnappyTests
     }
 
     [Fact]
-    public void Xerial_output_is_32KiB_blocks_each_a_raw_snappy_block()
+    public void Xerial_output_is_32KB_blocks_each_a_raw_snappy_block()
     {
         byte[] original = Mixed(100_000, seed: 4);
 

@@ -5,7 +5,7 @@ using static RxKafka.Tests.Protocol.Primitives.Wire;
 namespace RxKafka.Tests.Protocol.Primitives;
 
 /// <summary>Fixed-width types against hand-written big-endian bytes, in every writer mode and back.</summary>
-public sealed class FixedWidthTest
+public sealed class FixedWidthTests
 {
     [Theory]
     [InlineData((sbyte)0, "00")]
@@ -13,7 +13,7 @@ public sealed class FixedWidthTest
     [InlineData((sbyte)-1, "FF")]
     [InlineData(sbyte.MinValue, "80")]
     [InlineData(sbyte.MaxValue, "7F")]
-    public void Int8(sbyte value, string hex)
+    public void Int8_writes_the_given_byte_and_reads_it_back(sbyte value, string hex)
     {
         AssertEncodes(hex, (ref KafkaWriter w) => w.WriteInt8(value));
         Assert.Equal(value, Read(hex, (ref KafkaReader r) => r.ReadInt8()));
@@ -22,7 +22,7 @@ public sealed class FixedWidthTest
     [Theory]
     [InlineData(false, "00")]
     [InlineData(true, "01")]
-    public void Boolean(bool value, string hex)
+    public void Boolean_writes_the_given_byte_and_reads_it_back(bool value, string hex)
     {
         AssertEncodes(hex, (ref KafkaWriter w) => w.WriteBoolean(value));
         Assert.Equal(value, Read(hex, (ref KafkaReader r) => r.ReadBoolean()));
@@ -42,7 +42,7 @@ public sealed class FixedWidthTest
     [InlineData((short)-2, "FFFE")]
     [InlineData(short.MinValue, "8000")]
     [InlineData(short.MaxValue, "7FFF")]
-    public void Int16(short value, string hex)
+    public void Int16_writes_the_given_big_endian_bytes_and_reads_them_back(short value, string hex)
     {
         AssertEncodes(hex, (ref KafkaWriter w) => w.WriteInt16(value));
         Assert.Equal(value, Read(hex, (ref KafkaReader r) => r.ReadInt16()));
@@ -53,7 +53,7 @@ public sealed class FixedWidthTest
     [InlineData((ushort)0xABCD, "ABCD")]
     [InlineData((ushort)0x8000, "8000")]
     [InlineData(ushort.MaxValue, "FFFF")]
-    public void UInt16(ushort value, string hex)
+    public void UInt16_writes_the_given_big_endian_bytes_and_reads_them_back(ushort value, string hex)
     {
         AssertEncodes(hex, (ref KafkaWriter w) => w.WriteUInt16(value));
         Assert.Equal(value, Read(hex, (ref KafkaReader r) => r.ReadUInt16()));
@@ -66,7 +66,7 @@ public sealed class FixedWidthTest
     [InlineData(-2, "FFFFFFFE")]
     [InlineData(int.MinValue, "80000000")]
     [InlineData(int.MaxValue, "7FFFFFFF")]
-    public void Int32(int value, string hex)
+    public void Int32_writes_the_given_big_endian_bytes_and_reads_them_back(int value, string hex)
     {
         AssertEncodes(hex, (ref KafkaWriter w) => w.WriteInt32(value));
         Assert.Equal(value, Read(hex, (ref KafkaReader r) => r.ReadInt32()));
@@ -77,7 +77,7 @@ public sealed class FixedWidthTest
     [InlineData(0xDEADBEEFu, "DEADBEEF")]
     [InlineData(0x80000000u, "80000000")]
     [InlineData(uint.MaxValue, "FFFFFFFF")]
-    public void UInt32(uint value, string hex)
+    public void UInt32_writes_the_given_big_endian_bytes_and_reads_them_back(uint value, string hex)
     {
         AssertEncodes(hex, (ref KafkaWriter w) => w.WriteUInt32(value));
         Assert.Equal(value, Read(hex, (ref KafkaReader r) => r.ReadUInt32()));
@@ -90,7 +90,7 @@ public sealed class FixedWidthTest
     [InlineData(-256L, "FFFFFFFFFFFFFF00")]
     [InlineData(long.MinValue, "8000000000000000")]
     [InlineData(long.MaxValue, "7FFFFFFFFFFFFFFF")]
-    public void Int64(long value, string hex)
+    public void Int64_writes_the_given_big_endian_bytes_and_reads_them_back(long value, string hex)
     {
         AssertEncodes(hex, (ref KafkaWriter w) => w.WriteInt64(value));
         Assert.Equal(value, Read(hex, (ref KafkaReader r) => r.ReadInt64()));
@@ -107,7 +107,7 @@ public sealed class FixedWidthTest
     [InlineData(double.Epsilon, "0000000000000001")]
     [InlineData(double.PositiveInfinity, "7FF0000000000000")]
     [InlineData(double.NegativeInfinity, "FFF0000000000000")]
-    public void Float64(double value, string hex)
+    public void Float64_writes_the_given_IEEE_754_bits_and_reads_them_back(double value, string hex)
     {
         AssertEncodes(hex, (ref KafkaWriter w) => w.WriteFloat64(value));
         var read = Read(hex, (ref KafkaReader r) => r.ReadFloat64());

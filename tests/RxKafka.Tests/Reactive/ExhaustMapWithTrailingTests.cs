@@ -9,7 +9,7 @@ namespace RxKafka.Tests.Reactive;
 /// after it, with the first of them; errors and completion pass through; disposal reaches the source
 /// and the running inner sequence (asserted through their subscriptions).
 /// </summary>
-public sealed class ExhaustMapWithTrailingTest : ReactiveTest
+public sealed class ExhaustMapWithTrailingTests : ReactiveTest
 {
     [Fact]
     public void A_value_while_idle_starts_a_run_at_once()

@@ -6,10 +6,10 @@ using Xunit;
 namespace RxKafka.Tests.Testing;
 
 /// <summary>Time-based System.Reactive operators driven by the TestScheduler land on exact ticks.</summary>
-public sealed class VirtualTimeOperatorsTest : ReactiveTest
+public sealed class VirtualTimeOperatorsTests : ReactiveTest
 {
     [Fact]
-    public void Timer_FiresOnceAtDueTime()
+    public void Timer_fires_once_at_due_time()
     {
         var scheduler = new TestScheduler();
 
@@ -19,7 +19,7 @@ public sealed class VirtualTimeOperatorsTest : ReactiveTest
     }
 
     [Fact]
-    public void Interval_TicksUntilDisposal()
+    public void Interval_ticks_until_disposal()
     {
         var scheduler = new TestScheduler();
 
@@ -32,7 +32,7 @@ public sealed class VirtualTimeOperatorsTest : ReactiveTest
     }
 
     [Fact]
-    public void Throttle_EmitsTheLastValueOfEachQuietPeriod()
+    public void Throttle_emits_the_last_value_of_each_quiet_period()
     {
         var scheduler = new TestScheduler();
         var xs = scheduler.CreateHotObservable(
@@ -51,7 +51,7 @@ public sealed class VirtualTimeOperatorsTest : ReactiveTest
     }
 
     [Fact]
-    public void Buffer_ByTime_ClosesEachWindowOnItsBoundary()
+    public void Buffer_by_time_closes_each_window_on_its_boundary()
     {
         var scheduler = new TestScheduler();
         var xs = scheduler.CreateHotObservable(
@@ -74,7 +74,7 @@ public sealed class VirtualTimeOperatorsTest : ReactiveTest
     }
 
     [Fact]
-    public void Timeout_FailsWhenTheGapIsTooLong()
+    public void Timeout_fails_when_the_gap_is_too_long()
     {
         var scheduler = new TestScheduler();
         var xs = scheduler.CreateHotObservable(OnNext(210, 1), OnNext(230, 2), OnNext(300, 3));
@@ -89,7 +89,7 @@ public sealed class VirtualTimeOperatorsTest : ReactiveTest
     }
 
     [Fact]
-    public void DelaySubscription_IsVisibleInTheSubscriptions()
+    public void DelaySubscription_is_visible_in_the_subscriptions()
     {
         var scheduler = new TestScheduler();
         var xs = scheduler.CreateColdObservable(OnNext(10, 1), OnCompleted<int>(20));
@@ -101,7 +101,7 @@ public sealed class VirtualTimeOperatorsTest : ReactiveTest
     }
 
     [Fact]
-    public void AdvanceByAndAdvanceTo_TakeTimeSpans()
+    public void AdvanceBy_and_AdvanceTo_take_time_spans()
     {
         var scheduler = new TestScheduler();
         var ticks = new List<long>();
@@ -120,7 +120,7 @@ public sealed class VirtualTimeOperatorsTest : ReactiveTest
     }
 
     [Fact]
-    public async Task AdvanceUntilCompleted_DrivesATaskThroughVirtualTime()
+    public async Task AdvanceUntilCompleted_drives_a_task_through_virtual_time()
     {
         var scheduler = new TestScheduler();
         var task = Observable.Timer(TimeSpan.FromSeconds(5), scheduler).Select(_ => "done").ToTask();
@@ -136,7 +136,7 @@ public sealed class VirtualTimeOperatorsTest : ReactiveTest
     }
 
     [Fact]
-    public void AdvanceUntil_StopsAtTheFirstDueTimeThatSatisfiesTheCondition()
+    public void AdvanceUntil_stops_at_the_first_due_time_that_satisfies_the_condition()
     {
         var scheduler = new TestScheduler();
         var count = 0;

@@ -5,7 +5,7 @@ using static RxKafka.Tests.Protocol.Primitives.Wire;
 namespace RxKafka.Tests.Protocol.Primitives;
 
 /// <summary>Array lengths: int32 and compact counts, null, and counts that claim more elements than bytes remain.</summary>
-public sealed class ArrayLengthTest
+public sealed class ArrayLengthTests
 {
     private const long SmallAllocation = 16 * 1024;
 

@@ -6,10 +6,10 @@ using Xunit;
 
 namespace RxKafka.Tests.Testing;
 
-public sealed class TestSchedulerTest : ReactiveTest
+public sealed class TestSchedulerTests : ReactiveTest
 {
     [Fact]
-    public void Start_ArgumentChecking()
+    public void Start_rejects_a_null_factory_and_times_out_of_order()
     {
         var scheduler = new TestScheduler();
         Assert.Throws<ArgumentNullException>(() => scheduler.Start<int>(null!));
@@ -22,7 +22,7 @@ public sealed class TestSchedulerTest : ReactiveTest
     }
 
     [Fact]
-    public void Start_Defaults_CreateAt100_SubscribeAt200_DisposeAt1000()
+    public void Start_by_default_creates_at_100_subscribes_at_200_and_disposes_at_1000()
     {
         var scheduler = new TestScheduler();
         long createdAt = -1, subscribedAt = -1, disposedAt = -1;
@@ -45,7 +45,7 @@ public sealed class TestSchedulerTest : ReactiveTest
     }
 
     [Fact]
-    public void Start_WithDisposedTime_DisposesThere()
+    public void Start_with_a_disposed_time_disposes_there()
     {
         var scheduler = new TestScheduler();
         var xs = scheduler.CreateHotObservable(OnNext(210, 1), OnNext(450, 2), OnNext(550, 3));
@@ -57,7 +57,7 @@ public sealed class TestSchedulerTest : ReactiveTest
     }
 
     [Fact]
-    public void Start_WithAllTimes_UsesThem()
+    public void Start_with_all_times_uses_them()
     {
         var scheduler = new TestScheduler();
         var xs = scheduler.CreateColdObservable(OnNext(5, 'a'), OnNext(50, 'b'));
@@ -69,7 +69,7 @@ public sealed class TestSchedulerTest : ReactiveTest
     }
 
     [Fact]
-    public void Start_DisposalAt1000_CutsLaterMessages()
+    public void Start_disposal_at_1000_cuts_later_messages()
     {
         var scheduler = new TestScheduler();
         var xs = scheduler.CreateHotObservable(
@@ -85,7 +85,7 @@ public sealed class TestSchedulerTest : ReactiveTest
     }
 
     [Fact]
-    public void ScheduleAbsolute_InThePast_RunsAtClockPlusOne()
+    public void ScheduleAbsolute_in_the_past_runs_at_clock_plus_one()
     {
         var scheduler = new TestScheduler();
         var ran = new List<(string, long)>();
@@ -100,7 +100,7 @@ public sealed class TestSchedulerTest : ReactiveTest
     }
 
     [Fact]
-    public void ImmediateAndZeroRelativeWork_RunsOneTickLater()
+    public void Immediate_and_zero_relative_work_runs_one_tick_later()
     {
         var scheduler = new TestScheduler();
         scheduler.AdvanceTo(42);
@@ -115,7 +115,7 @@ public sealed class TestSchedulerTest : ReactiveTest
     }
 
     [Fact]
-    public void WorkDueAtTheSameTime_RunsInSchedulingOrder()
+    public void Work_due_at_the_same_time_runs_in_scheduling_order()
     {
         var scheduler = new TestScheduler();
         var order = new List<int>();
@@ -131,7 +131,7 @@ public sealed class TestSchedulerTest : ReactiveTest
     }
 
     [Fact]
-    public void Now_IsClockTicksInUtc()
+    public void Now_is_the_clock_ticks_in_UTC()
     {
         var scheduler = new TestScheduler();
         scheduler.AdvanceBy(TimeSpan.FromSeconds(3));
@@ -142,7 +142,7 @@ public sealed class TestSchedulerTest : ReactiveTest
     }
 
     [Fact]
-    public void CreateObserver_RecordsTheClockOfEachNotification()
+    public void CreateObserver_records_the_clock_of_each_notification()
     {
         var scheduler = new TestScheduler();
         var observer = scheduler.CreateObserver<int>();

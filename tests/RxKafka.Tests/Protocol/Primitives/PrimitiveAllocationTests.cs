@@ -5,7 +5,7 @@ using static RxKafka.Tests.Protocol.Primitives.Wire;
 namespace RxKafka.Tests.Protocol.Primitives;
 
 /// <summary>The hot-path primitives allocate nothing.</summary>
-public sealed class AllocationTest
+public sealed class PrimitiveAllocationTests
 {
     private const int Rounds = 1000;
 

@@ -8,7 +8,7 @@ using static RxKafka.Tests.Protocol.Primitives.Wire;
 namespace RxKafka.Tests.Protocol.Primitives;
 
 /// <summary>Strings, bytes and records: int16/int32 and compact lengths, null, empty, UTF-8, bad lengths, zero copy.</summary>
-public sealed class StringAndBytesTest
+public sealed class StringAndBytesTests
 {
     // "ü" is C3BC, "€" is E282AC, "𝄞" (a surrogate pair in UTF-16) is F09D849E: 4 chars in .NET, 9 UTF-8 bytes.
     private const string MultiByte = "ü€𝄞";

@@ -7,7 +7,7 @@ using static RxKafka.Tests.Protocol.Primitives.Wire;
 namespace RxKafka.Tests.Protocol.Primitives;
 
 /// <summary>A reader over a <see cref="ReadOnlySequence{T}"/> reads what a contiguous buffer reads, across segment boundaries too.</summary>
-public sealed class SequenceInputTest
+public sealed class SequenceInputTests
 {
     private static readonly Guid SomeUuid = Guid.Parse("00112233-4455-6677-8899-aabbccddeeff");
 

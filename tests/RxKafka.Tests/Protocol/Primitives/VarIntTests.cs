@@ -6,7 +6,7 @@ using static RxKafka.Tests.Protocol.Primitives.Wire;
 namespace RxKafka.Tests.Protocol.Primitives;
 
 /// <summary>Unsigned varints, zig-zag varints and varlongs: known vectors, sizes, round trips and bad input.</summary>
-public sealed class VarIntTest
+public sealed class VarIntTests
 {
     [Theory]
     [InlineData(0u, "00")]

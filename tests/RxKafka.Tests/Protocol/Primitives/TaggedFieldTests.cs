@@ -4,7 +4,7 @@ using static RxKafka.Tests.Protocol.Primitives.Wire;
 namespace RxKafka.Tests.Protocol.Primitives;
 
 /// <summary>Tagged-field buffers: counts, headers, unknown fields kept, sub-readers, sizes that lie.</summary>
-public sealed class TaggedFieldTest
+public sealed class TaggedFieldTests
 {
     [Fact]
     public void Empty_tagged_fields_are_a_single_zero()

@@ -10,7 +10,7 @@ namespace RxKafka.Tests.Protocol.Primitives;
 /// client_id as a NULLABLE_STRING (int16 length, never compact); v2 adds a tagged-field buffer.
 /// Response header v0 = correlation id; v1 adds a tagged-field buffer.
 /// </summary>
-public sealed class HeaderTest
+public sealed class HeaderTests
 {
     private static RequestHeader ApiVersions(string? clientId) => new()
     {

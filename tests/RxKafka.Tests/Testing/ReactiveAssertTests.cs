@@ -5,10 +5,10 @@ using Xunit;
 
 namespace RxKafka.Tests.Testing;
 
-public sealed class ReactiveAssertTest : ReactiveTest
+public sealed class ReactiveAssertTests : ReactiveTest
 {
     [Fact]
-    public void AssertEqual_OnMismatch_ThrowsWithBothListsAndTheFirstDifference()
+    public void AssertEqual_on_a_mismatch_throws_with_both_lists_and_the_first_difference()
     {
         var scheduler = new TestScheduler();
         var xs = scheduler.CreateHotObservable(OnNext(210, 1), OnNext(220, 2), OnCompleted<int>(230));
@@ -23,7 +23,7 @@ public sealed class ReactiveAssertTest : ReactiveTest
     }
 
     [Fact]
-    public void AssertEqual_WhenActualIsShorter_SaysWhichElementIsMissing()
+    public void AssertEqual_says_which_element_is_missing_when_the_actual_list_is_shorter()
     {
         var scheduler = new TestScheduler();
         var xs = scheduler.CreateHotObservable(OnNext(210, "a"));
@@ -37,7 +37,7 @@ public sealed class ReactiveAssertTest : ReactiveTest
     }
 
     [Fact]
-    public void AssertEqual_OnSubscriptions_ShowsSubscriptionIntervals()
+    public void AssertEqual_on_subscriptions_shows_subscription_intervals()
     {
         var scheduler = new TestScheduler();
         var xs = scheduler.CreateColdObservable<int>();
@@ -50,7 +50,7 @@ public sealed class ReactiveAssertTest : ReactiveTest
     }
 
     [Fact]
-    public void AreElementsEqual_WithMessage_PutsTheMessageFirst()
+    public void AreElementsEqual_with_a_message_puts_the_message_first()
     {
         var ex = Assert.Throws<ReactiveAssertException>(
             () => ReactiveAssert.AreElementsEqual(new[] { 1, 2 }, new[] { 1, 2, 3 }, "partition 0 offsets"));
@@ -60,7 +60,7 @@ public sealed class ReactiveAssertTest : ReactiveTest
     }
 
     [Fact]
-    public void AreElementsEqual_EqualSequencesPass_AndComparerIsUsed()
+    public void AreElementsEqual_passes_equal_sequences_and_uses_the_comparer()
     {
         ReactiveAssert.AreElementsEqual(new[] { "a", "b" }, new List<string> { "a", "b" });
         ReactiveAssert.AreElementsEqual(new[] { "A", "b" }, new[] { "a", "B" }, StringComparer.OrdinalIgnoreCase);
@@ -68,7 +68,7 @@ public sealed class ReactiveAssertTest : ReactiveTest
     }
 
     [Fact]
-    public void AreElementsEqual_OnObservables_ComparesNotifications()
+    public void AreElementsEqual_on_observables_compares_notifications()
     {
         ReactiveAssert.AreElementsEqual(Observable.Range(1, 3), new[] { 1, 2, 3 }.ToObservable());
         Observable.Return("X").AssertEqual(Observable.Return("x"), StringComparer.OrdinalIgnoreCase);
@@ -79,7 +79,7 @@ public sealed class ReactiveAssertTest : ReactiveTest
     }
 
     [Fact]
-    public void OnNextPredicate_MatchesByPredicate()
+    public void OnNext_with_a_predicate_matches_by_the_predicate()
     {
         var scheduler = new TestScheduler();
         var xs = scheduler.CreateHotObservable(OnNext(210, 4), OnNext(220, 7));
@@ -96,7 +96,7 @@ public sealed class ReactiveAssertTest : ReactiveTest
     }
 
     [Fact]
-    public void OnNextPredicate_NeverMatchesOtherKinds()
+    public void OnNext_with_a_predicate_never_matches_other_kinds()
     {
         var scheduler = new TestScheduler();
         var xs = scheduler.CreateHotObservable(OnCompleted<int>(210));
@@ -107,7 +107,7 @@ public sealed class ReactiveAssertTest : ReactiveTest
     }
 
     [Fact]
-    public void OnErrorPredicate_MatchesByPredicate()
+    public void OnError_with_a_predicate_matches_by_the_predicate()
     {
         var scheduler = new TestScheduler();
         var xs = scheduler.CreateHotObservable(OnError<string>(250, new ArgumentException("bad topic name", "topic")));
@@ -122,7 +122,7 @@ public sealed class ReactiveAssertTest : ReactiveTest
     }
 
     [Fact]
-    public void WitnessOverloads_InferTheElementType()
+    public void The_witness_overloads_infer_the_element_type()
     {
         var boom = new InvalidOperationException();
 
@@ -134,7 +134,7 @@ public sealed class ReactiveAssertTest : ReactiveTest
     }
 
     [Fact]
-    public void Throws_ReturnsTheException_AndReportsWrongOrMissingExceptions()
+    public void Throws_returns_the_exception_and_reports_wrong_or_missing_exceptions()
     {
         var thrown = ReactiveAssert.Throws<InvalidOperationException>(() => throw new InvalidOperationException("expected"));
         Assert.Equal("expected", thrown.Message);
@@ -153,7 +153,7 @@ public sealed class ReactiveAssertTest : ReactiveTest
     }
 
     [Fact]
-    public void Throws_WithInstance_RequiresThatInstance()
+    public void Throws_with_an_instance_requires_that_instance()
     {
         var expected = new TimeoutException("t");
 
@@ -164,7 +164,7 @@ public sealed class ReactiveAssertTest : ReactiveTest
     }
 
     [Fact]
-    public void DoesNotThrow_PassesOrWrapsTheException()
+    public void DoesNotThrow_passes_or_wraps_the_exception()
     {
         ReactiveAssert.DoesNotThrow(() => { });
 

@@ -5,10 +5,10 @@ using Xunit;
 
 namespace RxKafka.Tests.Testing;
 
-public sealed class TestableObservableTest : ReactiveTest
+public sealed class TestableObservableTests : ReactiveTest
 {
     [Fact]
-    public void Hot_SubscribedAt200_MissesEarlierMessages()
+    public void A_hot_observable_subscribed_at_200_misses_earlier_messages()
     {
         var scheduler = new TestScheduler();
         var xs = scheduler.CreateHotObservable(
@@ -25,7 +25,7 @@ public sealed class TestableObservableTest : ReactiveTest
     }
 
     [Fact]
-    public void Hot_ThroughAnOperator_IsUnsubscribedOnCompletion()
+    public void A_hot_observable_through_an_operator_is_unsubscribed_on_completion()
     {
         var scheduler = new TestScheduler();
         var xs = scheduler.CreateHotObservable(OnNext(210, 2), OnCompleted<int>(250));
@@ -37,7 +37,7 @@ public sealed class TestableObservableTest : ReactiveTest
     }
 
     [Fact]
-    public void Hot_MessagesAreScheduledAtCreation()
+    public void A_hot_observable_schedules_its_messages_at_creation()
     {
         var scheduler = new TestScheduler();
         scheduler.AdvanceTo(300);
@@ -53,7 +53,7 @@ public sealed class TestableObservableTest : ReactiveTest
     }
 
     [Fact]
-    public void Hot_TwoObservers_ShareTheTimeline()
+    public void A_hot_observable_shares_its_timeline_between_two_observers()
     {
         var scheduler = new TestScheduler();
         var xs = scheduler.CreateHotObservable(OnNext(110, 1), OnNext(210, 2), OnNext(310, 3), OnNext(410, 4));
@@ -73,7 +73,7 @@ public sealed class TestableObservableTest : ReactiveTest
     }
 
     [Fact]
-    public void Cold_ReplaysRelativeToSubscription()
+    public void A_cold_observable_replays_relative_to_subscription()
     {
         var scheduler = new TestScheduler();
         var xs = scheduler.CreateColdObservable(OnNext(10, 'a'), OnNext(20, 'b'), OnCompleted<char>(30));
@@ -85,7 +85,7 @@ public sealed class TestableObservableTest : ReactiveTest
     }
 
     [Fact]
-    public void Cold_EachSubscriptionGetsItsOwnReplay()
+    public void A_cold_observable_gives_each_subscription_its_own_replay()
     {
         var scheduler = new TestScheduler();
         var xs = scheduler.CreateColdObservable(OnNext(10, 1), OnNext(50, 2));
@@ -102,7 +102,7 @@ public sealed class TestableObservableTest : ReactiveTest
     }
 
     [Fact]
-    public void Cold_MessageAtRelativeZero_ArrivesOneTickAfterSubscription()
+    public void A_cold_message_at_relative_zero_arrives_one_tick_after_subscription()
     {
         var scheduler = new TestScheduler();
         var xs = scheduler.CreateColdObservable(OnNext(0, 7), OnCompleted<int>(0));
@@ -113,7 +113,7 @@ public sealed class TestableObservableTest : ReactiveTest
     }
 
     [Fact]
-    public void Cold_DisposalCancelsPendingMessages()
+    public void A_cold_observable_disposal_cancels_pending_messages()
     {
         var scheduler = new TestScheduler();
         var xs = scheduler.CreateColdObservable(OnNext(100, 1), OnNext(400, 2), OnCompleted<int>(500));
@@ -125,7 +125,7 @@ public sealed class TestableObservableTest : ReactiveTest
     }
 
     [Fact]
-    public void Cold_Repeat_RecordsEverySubscription()
+    public void A_cold_observable_under_Repeat_records_every_subscription()
     {
         var scheduler = new TestScheduler();
         var xs = scheduler.CreateColdObservable(OnNext(10, 1), OnCompleted<int>(20));
@@ -137,7 +137,7 @@ public sealed class TestableObservableTest : ReactiveTest
     }
 
     [Fact]
-    public void Subscription_DisposedTwice_KeepsTheFirstUnsubscribeTime()
+    public void A_subscription_disposed_twice_keeps_the_first_unsubscribe_time()
     {
         var scheduler = new TestScheduler();
         var xs = scheduler.CreateColdObservable<int>();
@@ -152,7 +152,7 @@ public sealed class TestableObservableTest : ReactiveTest
     }
 
     [Fact]
-    public void OnError_IsRecordedWithTheSameExceptionInstance()
+    public void OnError_is_recorded_with_the_same_exception_instance()
     {
         var scheduler = new TestScheduler();
         var boom = new InvalidOperationException("boom");
@@ -170,7 +170,7 @@ public sealed class TestableObservableTest : ReactiveTest
     }
 
     [Fact]
-    public void Messages_ExposeTheScript()
+    public void Messages_expose_the_script()
     {
         var scheduler = new TestScheduler();
         var script = new[] { OnNext(10, "x"), OnCompleted<string>(20) };

@@ -4,10 +4,10 @@ using Xunit;
 
 namespace RxKafka.Tests.Testing;
 
-public sealed class RecordedTest : ReactiveTest
+public sealed class RecordedTests : ReactiveTest
 {
     [Fact]
-    public void Recorded_EqualityUsesTimeAndValue()
+    public void Recorded_equality_uses_time_and_value()
     {
         var a = new Recorded<string>(10, "x");
 
@@ -20,7 +20,7 @@ public sealed class RecordedTest : ReactiveTest
     }
 
     [Fact]
-    public void Recorded_ToString_IsValueAtTime()
+    public void Recorded_ToString_is_value_at_time()
     {
         Assert.Equal("OnNext(42)@210", OnNext(210, 42).ToString());
         Assert.Equal("OnCompleted()@300", OnCompleted<int>(300).ToString());
@@ -29,7 +29,7 @@ public sealed class RecordedTest : ReactiveTest
     }
 
     [Fact]
-    public void Subscription_EqualityAndToString()
+    public void Subscription_compares_by_both_times_and_prints_as_a_pair()
     {
         Assert.Equal(long.MaxValue, Subscription.Infinite);
         Assert.Equal(new Subscription(200, Subscription.Infinite), Subscribe(200));
@@ -41,7 +41,7 @@ public sealed class RecordedTest : ReactiveTest
     }
 
     [Fact]
-    public void ReactiveTest_StandardTimes()
+    public void ReactiveTest_standard_times_are_100_200_and_1000()
     {
         Assert.Equal(100, Created);
         Assert.Equal(200, Subscribed);
@@ -49,7 +49,7 @@ public sealed class RecordedTest : ReactiveTest
     }
 
     [Fact]
-    public void Factories_BuildTheMatchingNotifications()
+    public void The_factories_build_the_matching_notifications()
     {
         var error = new InvalidOperationException();
 
@@ -62,7 +62,7 @@ public sealed class RecordedTest : ReactiveTest
     }
 
     [Fact]
-    public void PredicateNotification_CannotBeDelivered()
+    public void A_predicate_notification_cannot_be_delivered()
     {
         var scheduler = new TestScheduler();
         var xs = scheduler.CreateColdObservable(OnNext<int>(10, _ => true));
