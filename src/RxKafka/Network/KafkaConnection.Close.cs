@@ -3,37 +3,9 @@ using Microsoft.Extensions.Logging;
 
 namespace RxKafka.Network;
 
-// The idle drop (C8) and the one place a connection closes (C9).
+// The one place a connection closes (C9).
 public sealed partial class KafkaConnection
 {
-    // C8: with nothing pending, close when nothing has moved for MaxIdle. Called under _gate.
-    private void ScheduleIdleCheck()
-    {
-        if (_closed || _inFlight > 0 || _options.MaxIdle == Timeout.InfiniteTimeSpan || _state.Value.Status != ConnectionStatus.Ready)
-        {
-            return;
-        }
-
-        _idleTimer.Disposable = _scheduler.Schedule(this, _options.MaxIdle, static (_, connection) =>
-        {
-            connection.OnIdle();
-            return Disposable.Empty;
-        });
-    }
-
-    private void OnIdle()
-    {
-        lock (_gate)
-        {
-            if (_inFlight > 0 || _closed)
-            {
-                return;
-            }
-        }
-
-        Close(CloseReason.IdleDrop, null);
-    }
-
     /// <summary>C9: closes once; every pending request fails with the reason; the state stream ends with Closed(reason).</summary>
     internal void Close(CloseReason reason, Exception? error)
     {
@@ -45,7 +17,7 @@ public sealed partial class KafkaConnection
             }
 
             _closed = true;
-            _idleTimer.Dispose();
+            StopTimers();
             _reauthTimer.Dispose();
         }
 

@@ -33,7 +33,7 @@ public sealed partial class KafkaConnection
                     }
 
                     _state.OnNext(ConnectionState.Ready);
-                    ScheduleIdleCheck();
+                    StartIdleTimer();
                 }
 
                 return Unit.Default;

@@ -42,15 +42,10 @@ public sealed partial class KafkaConnection
 
         public DateTimeOffset SentAt { get; set; }
 
-        public IDisposable? Timeout { get; set; }
-
         // Header and body, without the size prefix.
         public int Size { get; init; }
 
         public short HeaderVersion { get; init; }
-
-        // Set when this request's own timeout closed the connection: it fails with this, the others with the close.
-        public Exception? TimedOut { get; set; }
 
         public byte[]? RawToken { get; init; }
 

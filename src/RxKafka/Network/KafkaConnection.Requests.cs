@@ -8,7 +8,7 @@ using RxKafka.Protocol.Primitives;
 namespace RxKafka.Network;
 
 // The write side: version and size checks (S3), then, on the executor, correlation ids, the zip's request
-// stream and request timeouts (C5, C6, C7).
+// stream and request deadlines (C5, C6, C7).
 public sealed partial class KafkaConnection
 {
     private PendingRequest Start(KafkaRequest request, short? explicitVersion, bool requireReady, IResponseCompletion? completion = null)
@@ -75,19 +75,11 @@ public sealed partial class KafkaConnection
                     pending.CorrelationId = c._nextCorrelationId;
                     c._nextCorrelationId = c._nextCorrelationId == int.MaxValue ? 0 : c._nextCorrelationId + 1;
                     pending.SentAt = c._scheduler.Now;
-                    c._idleTimer.Disposable = null;
+                    c._lastActivity = pending.SentAt;
                     if (pending.ExpectsResponse)
                     {
                         c._inFlight++;
-                        // State instead of a closure: no per-request delegate.
-                        pending.Timeout = c._scheduler.Schedule(
-                            (Connection: c, Pending: pending),
-                            c._options.RequestTimeout,
-                            static (_, s) =>
-                            {
-                                s.Connection.OnTimeout(s.Pending);
-                                return Disposable.Empty;
-                            });
+                        c.Track(pending, pending.SentAt);
                     }
                 }
             }
@@ -139,7 +131,7 @@ public sealed partial class KafkaConnection
                 pending.Complete(pending.Request.CreateResponse());
                 lock (c._gate)
                 {
-                    c.ScheduleIdleCheck();
+                    c._lastActivity = c._scheduler.Now;
                 }
             }
         }
@@ -171,19 +163,5 @@ public sealed partial class KafkaConnection
         writer.WriteInt32(token.Length);
         writer.WriteRaw(token);
         writer.Flush();
-    }
-
-    private void OnTimeout(PendingRequest pending)
-    {
-        if (_closed || pending.IsDone)
-        {
-            return;
-        }
-
-        // C6: the request fails with RequestTimedOut and the connection closes with ConnectionTimeout
-        // (the state says Closed before the request's failure is observed); the close fails the others.
-        var error = new RequestTimedOutException($"{pending.Request.ApiKey} v{pending.Version} request (correlation id {pending.CorrelationId}) to {Broker} got no response within {_options.RequestTimeout}");
-        pending.TimedOut = error;
-        Close(CloseReason.ConnectionTimeout, error);
     }
 }

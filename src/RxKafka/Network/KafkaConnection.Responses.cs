@@ -45,15 +45,14 @@ public sealed partial class KafkaConnection
         lock (_gate)
         {
             _inFlight--;
-            pending.Timeout?.Dispose();
-            rtt = _scheduler.Now - pending.SentAt;
+            Untrack();
+            rtt = _lastActivity - pending.SentAt;
             if (_rtts.Count == RttSamples)
             {
                 _rtts.Dequeue();
             }
 
             _rtts.Enqueue(rtt);
-            ScheduleIdleCheck();
         }
 
         if (pending.RawToken is not null)
@@ -94,10 +93,10 @@ public sealed partial class KafkaConnection
         lock (_gate)
         {
             _inFlight--;
+            Untrack();
         }
 
-        pending.Timeout?.Dispose();
-        pending.Fail(pending.TimedOut ?? ClosedError());
+        pending.Fail(UnansweredError(pending));
     }
 
     // What the correlated zip decided, one outcome at a time, in order.

@@ -43,7 +43,6 @@ public sealed partial class KafkaConnection : IAsyncDisposable
     private readonly bool _inline;
     private readonly Subject<ConnectionMetrics> _metrics = new();
     private readonly object _gate = new();
-    private readonly SerialDisposable _idleTimer = new();
     private readonly SerialDisposable _reauthTimer = new();
     private readonly Queue<TimeSpan> _rtts = new();
     private readonly KeyValuePair<string, object?> _brokerTag;
