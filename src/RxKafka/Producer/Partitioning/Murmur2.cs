@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace RxKafka.Producer;
+namespace RxKafka.Producer.Partitioning;
 
 /// <summary>
 /// Kafka's key hash: 32-bit MurmurHash2 with seed <c>0x9747b28c</c>, as the Java client's

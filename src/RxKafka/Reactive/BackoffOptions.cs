@@ -1,4 +1,4 @@
-namespace RxKafka.Network;
+namespace RxKafka.Reactive;
 
 /// <summary>
 /// Exponential backoff with jitter between reconnection attempts (Kafka's

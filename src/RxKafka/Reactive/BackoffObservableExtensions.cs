@@ -2,7 +2,7 @@ using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
 
-namespace RxKafka.Network;
+namespace RxKafka.Reactive;
 
 /// <summary>Reactive retry with exponential backoff.</summary>
 public static class BackoffObservableExtensions
