@@ -5,7 +5,7 @@ using System.Reactive.Linq;
 namespace RxKafka.Reactive;
 
 /// <summary>Reactive retry with exponential backoff.</summary>
-public static class BackoffObservableExtensions
+internal static class BackoffObservableExtensions
 {
     /// <summary>
     /// Resubscribes to <paramref name="source"/> after it fails, waiting a backoff delay on

@@ -8,7 +8,7 @@ namespace RxKafka.Producer.Partitioning;
 /// key bytes and partition count give the same partition as the Java client (and librdkafka's
 /// <c>murmur2</c> / <c>murmur2_random</c> partitioners), so keyed records from every client meet on one partition.
 /// </summary>
-public static class Murmur2
+internal static class Murmur2
 {
     /// <summary>The seed the Java client hashes keys with.</summary>
     public const uint Seed = 0x9747b28c;
