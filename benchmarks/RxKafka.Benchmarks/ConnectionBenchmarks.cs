@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using RxKafka.Network;
+using RxKafka.Network.Transports;
 using RxKafka.Protocol.Messages;
 using RxKafka.Testing.MockCluster;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using RxKafka.Network;
+using RxKafka.Network.Transports;
 using RxKafka.Protocol.Messages;
 using RxKafka.Testing.MockCluster;
 

@@ -1,5 +1,6 @@
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
+using RxKafka.Producer;
 
 namespace RxKafka.Tests.Shared;
 

@@ -3,8 +3,8 @@ using RxKafka.MessageGen.Errors;
 
 // Usage: dotnet run --project tools/RxKafka.MessageGen [-- --check] [--root DIR]
 // Reads src/RxKafka/Protocol/Definitions/*.kdef and writes src/RxKafka/Protocol/Messages/Generated/*.g.cs and
-// docs/protocol-coverage.md; reads src/RxKafka/Protocol/Errors/*.tsv and writes the ErrorCode enum, the error lookup
-// and exception mapping (src/RxKafka/Protocol/Errors/*.g.cs) and docs/errors.md.
+// docs/protocol-coverage.md; reads src/RxKafka/Protocol/*.tsv and writes the ErrorCode enum, the error lookup
+// and exception mapping (src/RxKafka/Protocol/*.g.cs) and docs/errors.md.
 // With --check nothing is written; the exit code is 1 when the committed files are out of date.
 var check = args.Contains("--check");
 var rootIndex = Array.IndexOf(args, "--root");

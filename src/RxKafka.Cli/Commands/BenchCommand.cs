@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using RxKafka.Cli.Rendering;
+using RxKafka.Client;
+using RxKafka.Producer;
 using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 using RxKafka.Serialization;
@@ -226,8 +228,8 @@ internal static class BenchCommand
 
     private static string Acks(Acks acks) => acks switch
     {
-        RxKafka.Acks.All => "all",
-        RxKafka.Acks.Leader => "1",
+        RxKafka.Producer.Acks.All => "all",
+        RxKafka.Producer.Acks.Leader => "1",
         _ => "0",
     };
 

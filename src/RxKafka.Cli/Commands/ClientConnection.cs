@@ -1,5 +1,6 @@
 using System.Reactive.Linq;
 using RxKafka.Cli.Rendering;
+using RxKafka.Client;
 using RxKafka.Cluster;
 
 namespace RxKafka.Cli.Commands;

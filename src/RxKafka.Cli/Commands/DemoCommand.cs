@@ -4,6 +4,7 @@ using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using RxKafka.Cli.Parsing;
 using RxKafka.Cli.Rendering;
+using RxKafka.Client;
 using RxKafka.Testing.MockCluster;
 using Spectre.Console;
 

@@ -2,6 +2,7 @@ using System.Reactive;
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using RxKafka.Cli.Rendering;
+using RxKafka.Client;
 using RxKafka.Cluster;
 using RxKafka.Testing.MockCluster;
 

@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Text;
 using RxKafka.Cli.Parsing;
 using RxKafka.Cli.Rendering;
+using RxKafka.Producer;
 using RxKafka.Serialization;
 using Spectre.Console;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using RxKafka.Client;
 using RxKafka.Cluster;
 using RxKafka.Protocol;
 using Spectre.Console;

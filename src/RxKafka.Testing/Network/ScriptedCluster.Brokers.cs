@@ -1,4 +1,3 @@
-using RxKafka.Network;
 
 namespace RxKafka.Testing.Network;
 

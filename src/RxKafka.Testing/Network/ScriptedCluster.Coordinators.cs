@@ -1,5 +1,4 @@
 using RxKafka.Cluster;
-using RxKafka.Network;
 using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 

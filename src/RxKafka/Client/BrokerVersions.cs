@@ -1,7 +1,7 @@
 using RxKafka.Network;
 using RxKafka.Protocol.Messages;
 
-namespace RxKafka;
+namespace RxKafka.Client;
 
 /// <summary>
 /// Detects which Apache Kafka release a broker runs from its ApiVersions answer (api version "auto").

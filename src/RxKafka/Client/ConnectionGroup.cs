@@ -1,6 +1,6 @@
 using RxKafka.Protocol.Messages;
 
-namespace RxKafka;
+namespace RxKafka.Client;
 
 /// <summary>
 /// Which of a broker's connections a request travels on (K2). Separate connections per workload,

@@ -5,6 +5,7 @@ using System.Reactive.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using RxKafka.Cluster;
 using RxKafka.Network;
+using RxKafka.Reactive;
 
 namespace RxKafka.Client;
 

@@ -1,7 +1,7 @@
 using RxKafka.Cluster;
 using RxKafka.Protocol.Messages;
 
-namespace RxKafka;
+namespace RxKafka.Client;
 
 /// <summary>
 /// What an application does with a client of a Kafka cluster: watch the cluster, ask for fresh

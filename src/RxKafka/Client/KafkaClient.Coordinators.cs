@@ -1,12 +1,12 @@
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
-using RxKafka.Client;
 using RxKafka.Cluster;
 using RxKafka.Network;
 using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
+using RxKafka.Reactive;
 
-namespace RxKafka;
+namespace RxKafka.Client;
 
 // K7: coordinator lookup.
 public sealed partial class KafkaClient

@@ -1,13 +1,12 @@
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using Microsoft.Extensions.Logging;
-using RxKafka.Client;
 using RxKafka.Cluster;
 using RxKafka.Network;
 using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 
-namespace RxKafka;
+namespace RxKafka.Client;
 
 // K3, K4, K8: metadata updates, tracked topics, waiting for a topic.
 public sealed partial class KafkaClient

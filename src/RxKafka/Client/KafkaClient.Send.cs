@@ -3,7 +3,7 @@ using RxKafka.Network;
 using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 
-namespace RxKafka;
+namespace RxKafka.Client;
 
 // K9: sending to a node, a leader, the controller, a coordinator, or any broker.
 public sealed partial class KafkaClient

@@ -3,11 +3,11 @@ using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using Microsoft.Extensions.Logging;
-using RxKafka.Client;
 using RxKafka.Cluster;
 using RxKafka.Network;
+using RxKafka.Reactive;
 
-namespace RxKafka;
+namespace RxKafka.Client;
 
 /// <summary>
 /// A client of one Kafka cluster: it bootstraps (K1), keeps a pool of broker connections (K2),

@@ -1,9 +1,9 @@
 using System.Reactive.Concurrency;
-using RxKafka.Client;
 using RxKafka.Network;
 using RxKafka.Network.Sasl;
+using RxKafka.Network.Transports;
 
-namespace RxKafka;
+namespace RxKafka.Client;
 
 public sealed partial record KafkaClientOptions
 {
@@ -67,7 +67,7 @@ public sealed partial record KafkaClientOptions
         var protocol = ConfigValues.SecurityProtocol(config);
         var options = new KafkaClientOptions
         {
-            BootstrapServers = ConfigValues.Text(config, BootstrapServersConfig) is { } servers ? Network.BootstrapServers.Parse(servers) : d.BootstrapServers,
+            BootstrapServers = ConfigValues.Text(config, BootstrapServersConfig) is { } servers ? RxKafka.BootstrapServers.Parse(servers) : d.BootstrapServers,
             ClientId = ConfigValues.Text(config, ClientIdConfig) ?? d.ClientId,
             MetadataMaxAge = ConfigValues.Milliseconds(config, MetadataMaxAgeConfig, allowInfinite: false) ?? d.MetadataMaxAge,
             RequestTimeout = ConfigValues.Milliseconds(config, RequestTimeoutConfig, allowInfinite: false) ?? d.RequestTimeout,

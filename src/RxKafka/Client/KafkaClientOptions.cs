@@ -3,8 +3,10 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using RxKafka.Network;
 using RxKafka.Network.Sasl;
+using RxKafka.Network.Transports;
+using RxKafka.Reactive;
 
-namespace RxKafka;
+namespace RxKafka.Client;
 
 /// <summary>
 /// Options of a <c>KafkaClient</c>: where the cluster is, how connections are secured, and the timings
@@ -152,7 +154,7 @@ public sealed partial record KafkaClientOptions
     /// <param name="bootstrapServers">A comma-separated list such as <c>"broker-1:9092,broker-2:9092"</c>.</param>
     /// <exception cref="KafkaConfigException">An entry is not a valid broker address, or the list is empty.</exception>
     public static KafkaClientOptions FromBootstrap(string bootstrapServers) =>
-        new() { BootstrapServers = Network.BootstrapServers.Parse(bootstrapServers) };
+        new() { BootstrapServers = RxKafka.BootstrapServers.Parse(bootstrapServers) };
 
     /// <summary>The delays between retries of failed requests.</summary>
     internal BackoffOptions RetryBackoffOptions => new() { Base = RetryBackoff, Max = RetryBackoffMax, JitterFactor = BackoffJitter };

@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
-namespace RxKafka;
+namespace RxKafka.Client;
 
 /// <summary>
 /// An Apache Kafka release, such as 0.10.2, 2.8.0 or 3.7.1, ordered by release.

@@ -3,7 +3,6 @@ using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
 using RxKafka.Cluster;
-using RxKafka.Network;
 using RxKafka.Reactive;
 
 namespace RxKafka.Client;

@@ -1,7 +1,7 @@
 using RxKafka.Network;
 using RxKafka.Protocol.Messages;
 
-namespace RxKafka;
+namespace RxKafka.Client;
 
 /// <summary>An API version that a broker offers only from some Kafka release on.</summary>
 /// <param name="ApiKey">The API.</param>

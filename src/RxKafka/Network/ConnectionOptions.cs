@@ -6,7 +6,7 @@ namespace RxKafka.Network;
 
 /// <summary>
 /// The settings one broker connection runs with. Not a public options record: every value is derived
-/// from <see cref="KafkaClientOptions"/> (<see cref="KafkaClientOptions.ToConnectionOptions"/>), so a
+/// from <see cref="Client.KafkaClientOptions"/> (<see cref="Client.KafkaClientOptions.ToConnectionOptions"/>), so a
 /// setting has one public place and one default (<see cref="KafkaDefaults"/>). Tests build it directly.
 /// </summary>
 internal sealed record ConnectionOptions

@@ -1,5 +1,6 @@
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
+using RxKafka.Client;
 
 namespace RxKafka.Network;
 

@@ -1,4 +1,4 @@
-namespace RxKafka;
+namespace RxKafka.Producer;
 
 /// <summary>How many replicas must have a record before the broker acknowledges it (<c>acks</c>).</summary>
 public enum Acks : short

@@ -1,4 +1,4 @@
-namespace RxKafka;
+namespace RxKafka.Producer;
 
 /// <summary>
 /// What an application does with a producer: <see cref="KafkaProducer{TKey, TValue}"/> is the one that

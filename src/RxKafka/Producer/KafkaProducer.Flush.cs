@@ -3,7 +3,7 @@ using System.Reactive.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using RxKafka.Producer.Engine;
 
-namespace RxKafka;
+namespace RxKafka.Producer;
 
 // Flush, close (S8) and the bookkeeping of batches done.
 public sealed partial class KafkaProducer<TKey, TValue>

@@ -2,7 +2,7 @@ using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using RxKafka.Producer.Engine;
 
-namespace RxKafka;
+namespace RxKafka.Producer;
 
 // The line of records waiting for metadata or memory, in call order (P1), and the path into it.
 public sealed partial class KafkaProducer<TKey, TValue>

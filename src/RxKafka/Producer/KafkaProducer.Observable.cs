@@ -1,7 +1,7 @@
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
 
-namespace RxKafka;
+namespace RxKafka.Producer;
 
 // The observable face.
 public sealed partial class KafkaProducer<TKey, TValue>

@@ -1,12 +1,13 @@
 using System.Buffers;
 using System.Reactive.Concurrency;
 using Microsoft.Extensions.Logging;
-using RxKafka.Producer;
+using RxKafka.Client;
 using RxKafka.Producer.Engine;
+using RxKafka.Producer.Partitioning;
 using RxKafka.Protocol.Records;
 using RxKafka.Serialization;
 
-namespace RxKafka;
+namespace RxKafka.Producer;
 
 /// <summary>
 /// A producer: records in, acknowledged offsets out. Three faces over one engine:

@@ -1,7 +1,8 @@
 using System.Globalization;
+using RxKafka.Client;
 using RxKafka.Protocol;
 
-namespace RxKafka;
+namespace RxKafka.Producer;
 
 /// <summary>
 /// Options of a producer: batching, delivery and idempotence. Immutable; change with <c>with</c>.

@@ -1,6 +1,6 @@
 using RxKafka.Serialization;
 
-namespace RxKafka;
+namespace RxKafka.Producer;
 
 /// <summary>A record to produce: topic, key, value, and optionally headers, a timestamp and an explicit partition.</summary>
 /// <typeparam name="TKey">The key's type.</typeparam>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
+using RxKafka.Client;
 using RxKafka.Cluster;
 using RxKafka.IntegrationTests.Support;
 using RxKafka.Network;

@@ -1,6 +1,8 @@
 using System.Security.Cryptography.X509Certificates;
+using RxKafka.Client;
 using RxKafka.IntegrationTests.Support;
 using RxKafka.Network;
+using RxKafka.Network.Transports;
 using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 using RxKafka.Testing.MockCluster;

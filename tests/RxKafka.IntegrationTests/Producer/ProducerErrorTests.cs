@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Text;
+using RxKafka.Client;
 using RxKafka.IntegrationTests.Producer.Peers;
 using RxKafka.IntegrationTests.Support;
+using RxKafka.Producer;
 using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 using RxKafka.Serialization;

@@ -1,6 +1,8 @@
 using System.Globalization;
+using RxKafka.Client;
 using RxKafka.IntegrationTests.Producer.Peers;
 using RxKafka.IntegrationTests.Support;
+using RxKafka.Producer;
 using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 using RxKafka.Serialization;

@@ -1,5 +1,7 @@
+using RxKafka.Client;
 using RxKafka.IntegrationTests.Producer.Peers;
 using RxKafka.IntegrationTests.Support;
+using RxKafka.Producer;
 using RxKafka.Protocol;
 using RxKafka.Serialization;
 using RxKafka.Testing.MockCluster;

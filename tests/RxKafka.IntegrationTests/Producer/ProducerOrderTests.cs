@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text;
+using RxKafka.Client;
 using RxKafka.IntegrationTests.Producer.Peers;
 using RxKafka.IntegrationTests.Support;
+using RxKafka.Producer;
 using RxKafka.Serialization;
 using RxKafka.Testing.MockCluster;
 using RxKafka.Tests.Shared;

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Security;
 using RxKafka.IntegrationTests.Support;
 using RxKafka.Network.Sasl;
+using RxKafka.Network.Sasl.Gssapi;
 using RxKafka.Testing.Kerberos;
 
 namespace RxKafka.IntegrationTests.Sasl;

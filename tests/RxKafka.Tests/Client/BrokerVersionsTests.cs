@@ -1,3 +1,4 @@
+using RxKafka.Client;
 using RxKafka.Network;
 using RxKafka.Protocol.Messages;
 

@@ -8,6 +8,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 using RxKafka.Client;
 using RxKafka.Network;
 using RxKafka.Network.Sasl;
+using RxKafka.Network.Sasl.Plain;
+using RxKafka.Network.Sasl.Scram;
+using RxKafka.Network.Transports;
+using RxKafka.Reactive;
 using RxKafka.Testing;
 using RxKafka.Tests.Network;
 

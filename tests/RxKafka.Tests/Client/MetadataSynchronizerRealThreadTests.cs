@@ -4,6 +4,7 @@ using System.Reactive.Threading.Tasks;
 using RxKafka.Client;
 using RxKafka.Cluster;
 using RxKafka.Network;
+using RxKafka.Reactive;
 
 namespace RxKafka.Tests.Client;
 

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using RxKafka.Client;
 
 namespace RxKafka.Tests.Docs;
 
@@ -38,7 +39,8 @@ internal static partial class DocSnippets
     private static readonly string[] FragmentUsings =
     [
         "System.Net.Security", "System.Reactive", "System.Reactive.Concurrency", "System.Reactive.Linq",
-        "System.Reactive.Threading.Tasks", "RxKafka", "RxKafka.Cluster", "RxKafka.Network", "RxKafka.Protocol",
+        "System.Reactive.Threading.Tasks", "RxKafka", "RxKafka.Client", "RxKafka.Cluster", "RxKafka.Network",
+        "RxKafka.Network.Transports", "RxKafka.Producer", "RxKafka.Protocol",
         "RxKafka.Protocol.Messages", "RxKafka.Testing", "RxKafka.Testing.Network", "RxKafka.Testing.MockCluster",
         "RxKafka.Testing.Kerberos",
     ];

@@ -4,8 +4,8 @@
 // doc copy: testing-in-virtual-time.md
 using System.Reactive.Linq;
 using RxKafka;
+using RxKafka.Client;
 using RxKafka.Cluster;
-using RxKafka.Network;
 using RxKafka.Testing;
 using RxKafka.Testing.Network;
 // end of doc copy

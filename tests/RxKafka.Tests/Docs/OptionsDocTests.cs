@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Reflection;
+using RxKafka.Client;
 using RxKafka.Network;
+using RxKafka.Network.Transports;
+using RxKafka.Producer;
 using RxKafka.Protocol;
 using RxKafka.Testing;
 

@@ -4,6 +4,7 @@
 using System.Text;
 using RxKafka.Network;
 using RxKafka.Network.Sasl;
+using RxKafka.Network.Sasl.Plain;
 using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 using RxKafka.Testing;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using RxKafka.Network;
+using RxKafka.Network.Transports;
 
 namespace RxKafka.Tests.Network;
 

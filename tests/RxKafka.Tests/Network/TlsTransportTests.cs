@@ -2,6 +2,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using RxKafka.Network;
+using RxKafka.Network.Transports;
 
 namespace RxKafka.Tests.Network;
 

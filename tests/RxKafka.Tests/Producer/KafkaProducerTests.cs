@@ -2,9 +2,11 @@
 
 using System.Reactive.Linq;
 using System.Text;
+using RxKafka.Client;
 using RxKafka.Network;
 using RxKafka.Producer;
 using RxKafka.Producer.Engine;
+using RxKafka.Producer.Partitioning;
 using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 using RxKafka.Serialization;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Reactive.Concurrency;
+using RxKafka.Client;
 using RxKafka.Network;
 using RxKafka.Producer;
 using RxKafka.Serialization;

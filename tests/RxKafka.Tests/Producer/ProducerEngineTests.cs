@@ -1,7 +1,9 @@
 #pragma warning disable xUnit1031, xUnit1051
 
 using System.Text;
+using RxKafka.Client;
 using RxKafka.Network;
+using RxKafka.Producer;
 using RxKafka.Producer.Engine;
 using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;

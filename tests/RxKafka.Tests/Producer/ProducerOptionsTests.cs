@@ -1,3 +1,4 @@
+using RxKafka.Producer;
 using RxKafka.Protocol;
 
 namespace RxKafka.Tests.Producer;

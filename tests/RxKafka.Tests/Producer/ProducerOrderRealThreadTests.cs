@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Reactive.Concurrency;
 using Microsoft.Extensions.Logging;
+using RxKafka.Client;
 using RxKafka.Network;
 using RxKafka.Producer;
 using RxKafka.Protocol;

@@ -1,3 +1,4 @@
+using RxKafka.Producer;
 using RxKafka.Producer.Engine;
 using RxKafka.Protocol.Records;
 using RxKafka.Testing;

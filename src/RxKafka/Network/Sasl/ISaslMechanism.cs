@@ -6,8 +6,8 @@ namespace RxKafka.Network.Sasl;
 /// including each re-authentication (KIP-368), so one mechanism serves any number of connections.
 /// </summary>
 /// <remarks>
-/// Built-in mechanisms: <see cref="PlainMechanism"/>, <see cref="ScramMechanism"/>,
-/// <see cref="OAuthBearerMechanism"/> and <see cref="GssapiMechanism"/>; <see cref="SaslMechanisms"/>
+/// Built-in mechanisms: <see cref="Plain.PlainMechanism"/>, <see cref="Scram.ScramMechanism"/>,
+/// <see cref="OAuthBearer.OAuthBearerMechanism"/> and <see cref="Gssapi.GssapiMechanism"/>; <see cref="SaslMechanisms"/>
 /// builds one from Kafka's config names.
 /// </remarks>
 public interface ISaslMechanism

@@ -1,4 +1,8 @@
 using System.Globalization;
+using RxKafka.Network.Sasl.Gssapi;
+using RxKafka.Network.Sasl.OAuthBearer;
+using RxKafka.Network.Sasl.Plain;
+using RxKafka.Network.Sasl.Scram;
 
 namespace RxKafka.Network.Sasl;
 

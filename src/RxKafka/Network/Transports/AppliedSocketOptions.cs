@@ -1,4 +1,4 @@
-namespace RxKafka.Network;
+namespace RxKafka.Network.Transports;
 
 /// <summary>The socket options that were actually set on a connection (the OS may refuse some).</summary>
 [Flags]

@@ -3,7 +3,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using Pipelines.Sockets.Unofficial;
 
-namespace RxKafka.Network;
+namespace RxKafka.Network.Transports;
 
 /// <summary>
 /// A transport over a connected socket, as a duplex pipe from Pipelines.Sockets.Unofficial: the socket

@@ -1,11 +1,11 @@
-namespace RxKafka.Network;
+namespace RxKafka.Network.Transports;
 
 /// <summary>
 /// TCP settings for connections to brokers. Options the operating system does not support are
 /// skipped silently (for example the keepalive timings on older platforms, or
 /// <see cref="TcpUserTimeout"/> anywhere but Linux). The connect timeout is not here: it is
-/// <see cref="KafkaClientOptions.SocketConnectionSetupTimeout"/> (<c>socket.connection.setup.timeout.ms</c>),
-/// timed on <see cref="KafkaClientOptions.Scheduler"/>, so neither has a second public place to be set.
+/// <see cref="Client.KafkaClientOptions.SocketConnectionSetupTimeout"/> (<c>socket.connection.setup.timeout.ms</c>),
+/// timed on <see cref="Client.KafkaClientOptions.Scheduler"/>, so neither has a second public place to be set.
 /// </summary>
 /// <remarks>
 /// Keepalive and <see cref="TcpUserTimeout"/> are how a connection to a broker that vanished

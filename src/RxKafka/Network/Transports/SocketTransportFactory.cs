@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace RxKafka.Network;
+namespace RxKafka.Network.Transports;
 
 /// <summary>
 /// Opens plain TCP connections to brokers. The host is resolved through DNS and every address is

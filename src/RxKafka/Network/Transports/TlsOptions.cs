@@ -2,7 +2,7 @@ using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 
-namespace RxKafka.Network;
+namespace RxKafka.Network.Transports;
 
 /// <summary>
 /// TLS settings for connections to brokers (Kafka's <c>security.protocol=SSL</c>). By default the

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 
-namespace RxKafka.Network;
+namespace RxKafka.Network.Transports;
 
 /// <summary>
 /// Opens TLS connections to brokers: a TCP connection as <see cref="SocketTransportFactory"/> opens

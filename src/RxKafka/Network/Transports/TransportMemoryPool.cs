@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace RxKafka.Network;
+namespace RxKafka.Network.Transports;
 
 /// <summary>
 /// The buffers socket transports read into and write from. The shared array pool keeps only a few

@@ -3,7 +3,7 @@ using System.Reactive.Disposables;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using Microsoft.Extensions.Logging;
-using RxKafka.Network;
+using RxKafka.Client;
 using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 using RxKafka.Reactive;

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 using Microsoft.Extensions.Logging;
-using RxKafka.Cluster;
+using RxKafka.Client;
 using RxKafka.Network;
 using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;

@@ -1,6 +1,6 @@
 using RxKafka.Cluster;
 
-namespace RxKafka.Producer;
+namespace RxKafka.Producer.Partitioning;
 
 /// <summary>
 /// The Java client's default partitioning. A keyed record goes to

@@ -1,6 +1,6 @@
 using RxKafka.Cluster;
 
-namespace RxKafka.Producer;
+namespace RxKafka.Producer.Partitioning;
 
 /// <summary>
 /// Chooses the partition of a record that does not name one. The producer calls <see cref="Partition"/>

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace RxKafka.Producer;
+namespace RxKafka.Producer.Partitioning;
 
 /// <summary>
 /// Kafka's key hash: 32-bit MurmurHash2 with seed <c>0x9747b28c</c>, as the Java client's
@@ -8,7 +8,7 @@ namespace RxKafka.Producer;
 /// key bytes and partition count give the same partition as the Java client (and librdkafka's
 /// <c>murmur2</c> / <c>murmur2_random</c> partitioners), so keyed records from every client meet on one partition.
 /// </summary>
-public static class Murmur2
+internal static class Murmur2
 {
     /// <summary>The seed the Java client hashes keys with.</summary>
     public const uint Seed = 0x9747b28c;

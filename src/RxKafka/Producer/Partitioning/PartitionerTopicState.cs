@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using RxKafka.Cluster;
 
-namespace RxKafka.Producer;
+namespace RxKafka.Producer.Partitioning;
 
 /// <summary>
 /// What a built-in partitioner keeps for one topic: the topic's partition indices (all, and those with a

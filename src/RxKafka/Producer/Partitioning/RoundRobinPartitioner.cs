@@ -1,6 +1,6 @@
 using RxKafka.Cluster;
 
-namespace RxKafka.Producer;
+namespace RxKafka.Producer.Partitioning;
 
 /// <summary>
 /// One record to each partition with a leader in turn, keys ignored, as the Java client's

@@ -1,6 +1,6 @@
 using RxKafka.Cluster;
 
-namespace RxKafka.Producer;
+namespace RxKafka.Producer.Partitioning;
 
 /// <summary>
 /// The sticky partition of each topic (KIP-480): records go to one partition until the producer says a

@@ -1,6 +1,6 @@
 using RxKafka.Cluster;
 
-namespace RxKafka.Producer;
+namespace RxKafka.Producer.Partitioning;
 
 /// <summary>
 /// Sticky partitioning for every record, keyed or not, as the Java client's

@@ -31,7 +31,7 @@ public abstract class KafkaMessage
 
     /// <summary>Writes the body at <paramref name="version"/>.</summary>
     /// <exception cref="KafkaException">The version is out of range, or a field set to a non-default value does not exist at that version.</exception>
-    public void Write(ref KafkaWriter writer, short version)
+    internal void Write(ref KafkaWriter writer, short version)
     {
         CheckVersion(version);
         WriteBody(ref writer, version);
@@ -47,10 +47,19 @@ public abstract class KafkaMessage
 
     /// <summary>Reads the body at <paramref name="version"/>, replacing this message's field values.</summary>
     /// <exception cref="KafkaProtocolException">The bytes are malformed or truncated.</exception>
-    public void Read(ref KafkaReader reader, short version)
+    internal void Read(ref KafkaReader reader, short version)
     {
         CheckVersion(version);
         ReadBody(ref reader, version);
+    }
+
+    /// <summary>Reads the body at <paramref name="version"/> from <paramref name="bytes"/>, replacing this message's field values.</summary>
+    /// <remarks>The public way to decode a body (e.g. from a frame of <c>KafkaConnection.Frames</c>); the reader itself is internal.</remarks>
+    /// <exception cref="KafkaProtocolException">The bytes are malformed or truncated.</exception>
+    public void Read(ReadOnlyMemory<byte> bytes, short version)
+    {
+        var reader = new KafkaReader(bytes);
+        Read(ref reader, version);
     }
 
     /// <summary>The encoded size of the body at <paramref name="version"/>, in bytes.</summary>

@@ -15,7 +15,7 @@ namespace RxKafka.Protocol.Primitives;
 /// Byte-array fields are copied; <see cref="ReadRecords"/> and <see cref="ReadSlice"/> return
 /// slices of the underlying memory without copying, so they are only valid as long as that memory is.
 /// </remarks>
-public ref struct KafkaReader
+internal ref struct KafkaReader
 {
     private readonly ReadOnlyMemory<byte> _memory;
     private readonly ReadOnlySpan<byte> _span;

@@ -10,7 +10,7 @@ namespace RxKafka.Protocol.Primitives;
 /// call <see cref="Flush"/> when done), into a fixed span, or counting only (nothing is written;
 /// <see cref="BytesWritten"/> gives the encoded size, which tagged fields and frame sizes need).
 /// </summary>
-public ref struct KafkaWriter
+internal ref struct KafkaWriter
 {
     private const int MinimumBufferSize = 256;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using RxKafka.Producer;
 using RxKafka.Protocol.Records;
 
 namespace RxKafka.IntegrationTests.Producer.Peers;

@@ -1,3 +1,4 @@
+using RxKafka.Client;
 using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 using RxKafka.Protocol.Records;

@@ -1,4 +1,5 @@
 using RxKafka.Cli.Parsing;
+using RxKafka.Client;
 
 namespace RxKafka.Tests.Cli.Parsing;
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net;
 using System.Net.Security;
 using RxKafka.Network.Sasl;
+using RxKafka.Network.Sasl.Gssapi;
 
 namespace RxKafka.Tests.Network.Sasl;
 

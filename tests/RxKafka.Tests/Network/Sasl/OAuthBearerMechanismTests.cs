@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using RxKafka.Network.Sasl;
+using RxKafka.Network.Sasl.OAuthBearer;
 using RxKafka.Protocol.Messages;
 using RxKafka.Testing;
 

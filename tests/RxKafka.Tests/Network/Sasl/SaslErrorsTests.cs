@@ -1,5 +1,7 @@
 using System.Text;
 using RxKafka.Network.Sasl;
+using RxKafka.Network.Sasl.Plain;
+using RxKafka.Network.Sasl.Scram;
 using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using RxKafka.Network.Sasl;
+using RxKafka.Network.Sasl.Scram;
 
 namespace RxKafka.Tests.Network.Sasl;
 

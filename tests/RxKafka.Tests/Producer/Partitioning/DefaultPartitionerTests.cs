@@ -1,5 +1,6 @@
 using RxKafka.Cluster;
 using RxKafka.Producer;
+using RxKafka.Producer.Partitioning;
 using static RxKafka.Tests.Producer.Partitioning.Topics;
 
 namespace RxKafka.Tests.Producer.Partitioning;

@@ -2,6 +2,7 @@ using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
 using RxKafka.Producer;
+using RxKafka.Producer.Partitioning;
 
 namespace RxKafka.Tests.Producer.Partitioning;
 

@@ -1,4 +1,5 @@
 using RxKafka.Producer;
+using RxKafka.Producer.Partitioning;
 using static RxKafka.Tests.Producer.Partitioning.DefaultPartitionerTests;
 using static RxKafka.Tests.Producer.Partitioning.Topics;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using RxKafka.Producer;
+using RxKafka.Producer.Partitioning;
 using static RxKafka.Tests.Producer.Partitioning.DefaultPartitionerTests;
 using static RxKafka.Tests.Producer.Partitioning.Topics;
 

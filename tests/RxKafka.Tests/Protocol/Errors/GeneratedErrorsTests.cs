@@ -3,7 +3,7 @@ using RxKafka.MessageGen.Errors;
 
 namespace RxKafka.Tests.Protocol.Errors;
 
-// The error table (src/RxKafka/Protocol/Errors/errors.tsv) is the one place error knowledge lives: the
+// The error table (src/RxKafka/Protocol/errors.tsv) is the one place error knowledge lives: the
 // enum, the lookup, the exception mapping and docs/errors.md are generated from it and checked in.
 public sealed class GeneratedErrorsTests
 {

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Net.Security;
 using RxKafka.Protocol;
 
-namespace RxKafka.Network.Sasl;
+namespace RxKafka.Network.Sasl.Gssapi;
 
 /// <summary>
 /// One GSSAPI exchange: Kerberos context tokens until the context is established (an empty message

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Security;
 
-namespace RxKafka.Network.Sasl;
+namespace RxKafka.Network.Sasl.Gssapi;
 
 /// <summary>
 /// SASL GSSAPI (Kerberos, RFC 4752) through the platform's GSS-API (<see cref="NegotiateAuthentication"/>:

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace RxKafka.Network.Sasl;
+namespace RxKafka.Network.Sasl.Gssapi;
 
 /// <summary>
 /// The RFC 4752 section 3.1 security-layer negotiation that follows the Kerberos context: the server

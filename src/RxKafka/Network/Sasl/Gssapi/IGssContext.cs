@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Net.Security;
 
-namespace RxKafka.Network.Sasl;
+namespace RxKafka.Network.Sasl.Gssapi;
 
 /// <summary>The parts of a GSS-API security context the GSSAPI mechanism uses; a seam so the exchange can be tested without a KDC.</summary>
 internal interface IGssContext : IDisposable

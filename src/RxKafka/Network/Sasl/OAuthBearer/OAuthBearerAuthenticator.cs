@@ -1,6 +1,6 @@
 using RxKafka.Protocol;
 
-namespace RxKafka.Network.Sasl;
+namespace RxKafka.Network.Sasl.OAuthBearer;
 
 /// <summary>
 /// One OAUTHBEARER exchange (RFC 7628 section 3): the client initial response with the token; the

@@ -1,6 +1,6 @@
 using System.Reactive.Concurrency;
 
-namespace RxKafka.Network.Sasl;
+namespace RxKafka.Network.Sasl.OAuthBearer;
 
 /// <summary>
 /// SASL OAUTHBEARER (RFC 7628, KIP-255): sends a bearer token from an asynchronous token provider.

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 
-namespace RxKafka.Network.Sasl;
+namespace RxKafka.Network.Sasl.OAuthBearer;
 
 /// <summary>The RFC 7628 client initial response and its validation rules.</summary>
 internal static class OAuthBearerMessages

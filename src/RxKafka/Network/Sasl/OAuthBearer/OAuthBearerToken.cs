@@ -1,4 +1,4 @@
-namespace RxKafka.Network.Sasl;
+namespace RxKafka.Network.Sasl.OAuthBearer;
 
 /// <summary>
 /// A bearer token for SASL OAUTHBEARER, as a token provider returns it: the compact token itself,

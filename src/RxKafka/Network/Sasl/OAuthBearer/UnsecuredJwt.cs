@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 
-namespace RxKafka.Network.Sasl;
+namespace RxKafka.Network.Sasl.OAuthBearer;
 
 /// <summary>
 /// Unsecured JWTs (RFC 7519 section 6) as Kafka's unsecured OAUTHBEARER login makes them:

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using RxKafka.Protocol;
 
-namespace RxKafka.Network.Sasl;
+namespace RxKafka.Network.Sasl.Plain;
 
 /// <summary>One PLAIN exchange: a single client message; the server answers with an empty token or an error code.</summary>
 internal sealed class PlainAuthenticator : ISaslAuthenticator

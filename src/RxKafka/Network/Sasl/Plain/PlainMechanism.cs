@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace RxKafka.Network.Sasl;
+namespace RxKafka.Network.Sasl.Plain;
 
 /// <summary>
 /// SASL PLAIN (RFC 4616): the user name and password in one message. The password crosses the wire

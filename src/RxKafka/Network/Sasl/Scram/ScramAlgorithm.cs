@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace RxKafka.Network.Sasl;
+namespace RxKafka.Network.Sasl.Scram;
 
 /// <summary>The hash function behind a SCRAM mechanism: H, HMAC and Hi (PBKDF2) of RFC 5802.</summary>
 internal sealed class ScramAlgorithm

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using RxKafka.Protocol;
 
-namespace RxKafka.Network.Sasl;
+namespace RxKafka.Network.Sasl.Scram;
 
 /// <summary>
 /// One SCRAM exchange (RFC 5802 section 3): client-first, server-first, client-final with the proof,

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace RxKafka.Network.Sasl;
+namespace RxKafka.Network.Sasl.Scram;
 
 /// <summary>
 /// SASL SCRAM-SHA-256 and SCRAM-SHA-512 (RFC 5802, RFC 7677): a salted challenge-response that never

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace RxKafka.Network.Sasl;
+namespace RxKafka.Network.Sasl.Scram;
 
 /// <summary>The server-first-message of RFC 5802 section 7, parsed.</summary>
 internal readonly record struct ScramServerFirst(string Nonce, byte[] Salt, int Iterations);

@@ -1,8 +1,9 @@
 using System.Reactive.Linq;
 using RxKafka.Network;
+using RxKafka.Reactive;
 using RxKafka.Testing;
 
-namespace RxKafka.Tests.Network;
+namespace RxKafka.Tests.Reactive;
 
 /// <summary>S1: reconnect backoff, exponential with jitter, reset on success, in virtual time.</summary>
 public sealed class BackoffTests : ReactiveTest

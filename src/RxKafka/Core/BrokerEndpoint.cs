@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace RxKafka.Network;
+namespace RxKafka;
 
 /// <summary>A broker's host and port.</summary>
 /// <param name="Host">A host name or an IP address (IPv6 without brackets).</param>

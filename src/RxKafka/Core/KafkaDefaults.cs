@@ -1,3 +1,4 @@
+using RxKafka.Producer;
 using RxKafka.Protocol;
 
 namespace RxKafka;
@@ -82,7 +83,7 @@ internal static class KafkaDefaults
     // ---------------------------------------------------------------- producer (ProducerOptions)
 
     /// <summary><c>acks</c>.</summary>
-    public const Acks Acks = RxKafka.Acks.All;
+    public const Acks Acks = RxKafka.Producer.Acks.All;
 
     /// <summary><c>linger.ms</c> (Kafka 4.0's 5 ms, KIP-1030).</summary>
     public static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(5);

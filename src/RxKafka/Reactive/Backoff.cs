@@ -1,4 +1,4 @@
-namespace RxKafka.Network;
+namespace RxKafka.Reactive;
 
 /// <summary>
 /// The state of one backoff sequence: each <see cref="NextDelay"/> doubles the delay (up to the

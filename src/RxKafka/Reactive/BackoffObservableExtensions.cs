@@ -2,10 +2,10 @@ using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
 
-namespace RxKafka.Network;
+namespace RxKafka.Reactive;
 
 /// <summary>Reactive retry with exponential backoff.</summary>
-public static class BackoffObservableExtensions
+internal static class BackoffObservableExtensions
 {
     /// <summary>
     /// Resubscribes to <paramref name="source"/> after it fails, waiting a backoff delay on

@@ -1,4 +1,4 @@
-namespace RxKafka.Network;
+namespace RxKafka;
 
 /// <summary>
 /// Parses Kafka's <c>bootstrap.servers</c> setting: the brokers the client contacts first to learn

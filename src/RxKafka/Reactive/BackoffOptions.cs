@@ -1,4 +1,4 @@
-namespace RxKafka.Network;
+namespace RxKafka.Reactive;
 
 /// <summary>
 /// Exponential backoff with jitter between reconnection attempts (Kafka's
@@ -6,7 +6,7 @@ namespace RxKafka.Network;
 /// (from 0) is <c>min(Max, Base × 2ⁿ)</c> scaled by a random factor in
 /// <c>[1 − JitterFactor, 1 + JitterFactor)</c>, so many clients do not reconnect in step.
 /// </summary>
-public sealed record BackoffOptions
+internal sealed record BackoffOptions
 {
     /// <summary>Kafka's defaults: 50 ms doubling up to 1 s, ±20 %.</summary>
     public static BackoffOptions Default { get; } = new();

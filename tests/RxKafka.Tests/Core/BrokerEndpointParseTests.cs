@@ -1,6 +1,6 @@
 using RxKafka.Network;
 
-namespace RxKafka.Tests.Network;
+namespace RxKafka.Tests.Core;
 
 /// <summary>C11: broker addresses and bootstrap lists.</summary>
 public sealed class BrokerEndpointParseTests
