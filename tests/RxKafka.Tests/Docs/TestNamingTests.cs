@@ -1,3 +1,4 @@
+using RxKafka.Client;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
