@@ -18,6 +18,7 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text.Json;
 using RxKafka;
+using RxKafka.Producer;
 using RxKafka.Network;
 using RxKafka.Serialization;
 
