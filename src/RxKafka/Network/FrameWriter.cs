@@ -55,10 +55,22 @@ internal sealed class FrameWriter<TFrame>
     }
 
     /// <summary>Queues <paramref name="frame"/>; the loop writes it after every frame queued before it.</summary>
-    public void Enqueue(TFrame frame)
+    /// <param name="frame">The frame.</param>
+    /// <param name="here">
+    /// Whether an idle loop may run on this thread (<see cref="SerialExecutor.SignalHere"/>): only for a
+    /// caller that is library work on a pool thread, such as a producer sink's pass.
+    /// </param>
+    public void Enqueue(TFrame frame, bool here = false)
     {
         _queue.Enqueue(frame);
-        Executor.Signal();
+        if (here)
+        {
+            Executor.SignalHere();
+        }
+        else
+        {
+            Executor.Signal();
+        }
     }
 
     // One pass of the loop: the executor's drain.

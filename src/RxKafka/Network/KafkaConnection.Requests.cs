@@ -11,7 +11,7 @@ namespace RxKafka.Network;
 // stream and request deadlines (C5, C6, C7).
 public sealed partial class KafkaConnection
 {
-    private PendingRequest Start(KafkaRequest request, short? explicitVersion, bool requireReady, IResponseCompletion? completion = null)
+    private PendingRequest Start(KafkaRequest request, short? explicitVersion, bool requireReady, IResponseCompletion? completion = null, bool writeHere = false)
     {
         var state = _state.Value;
         if (state.Status == ConnectionStatus.Closed)
@@ -55,7 +55,7 @@ public sealed partial class KafkaConnection
 
         var expectsResponse = request is not ProduceRequest { Acks: 0 };
         var pending = new PendingRequest(request, version, api.ResponseHeaderVersion(version), expectsResponse, completion, completion is not null || _inline ? null : _completionLane) { Size = size, HeaderVersion = headerVersion };
-        _writer.Enqueue(pending);
+        _writer.Enqueue(pending, writeHere);
         return pending;
     }
 

@@ -201,9 +201,10 @@ public sealed partial class KafkaConnection : IAsyncDisposable
     }
 
     /// <summary>
-    /// <see cref="SendAsync{TResponse}"/> for the library's own engines: the task's continuations run
-    /// where the response is decoded, on the reader, so they must only hand the answer over (the producer's
-    /// sinks post it to their executor). Saves the thread-pool hop user code needs.
+    /// <see cref="SendAsync{TResponse}"/> for the library's own engines, called from their executor's pass on
+    /// a pool thread: an idle writer loop runs on the calling thread (one hand-off fewer per request), and
+    /// the task's continuations run where the response is decoded, on the reader, so they must only hand
+    /// the answer over (the producer's sinks post it to their executor).
     /// </summary>
     internal Task<TResponse> SendHandingOverAsync<TResponse>(KafkaRequest<TResponse> request)
         where TResponse : KafkaResponse
@@ -222,7 +223,7 @@ public sealed partial class KafkaConnection : IAsyncDisposable
         var completion = new ResponseCompletion<TResponse>(cancellationToken, runContinuationsAsynchronously: !inlineContinuations && !_inline);
         try
         {
-            Start(request, version, requireReady, completion);
+            Start(request, version, requireReady, completion, writeHere: inlineContinuations);
         }
         catch (Exception e)
         {

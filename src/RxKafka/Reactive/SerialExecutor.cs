@@ -60,7 +60,16 @@ internal sealed class SerialExecutor : IThreadPoolWorkItem
     }
 
     /// <summary>Asks for a pass: one starts if none runs, else the running one makes one more.</summary>
-    public void Signal()
+    public void Signal() => Ask(here: false);
+
+    /// <summary>
+    /// <see cref="Signal()"/>, but a pass that has to start runs on this thread when passes run on the thread
+    /// pool: for callers that are themselves library work on a pool thread (a producer sink's pass handing a
+    /// request to its connection's writer), which saves a hand-off. Never for a user's thread or a reader.
+    /// </summary>
+    public void SignalHere() => Ask(here: true);
+
+    private void Ask(bool here)
     {
         while (true)
         {
@@ -78,7 +87,15 @@ internal sealed class SerialExecutor : IThreadPoolWorkItem
                 default:
                     if (Interlocked.CompareExchange(ref _state, Running, Idle) == Idle)
                     {
-                        Start();
+                        if (here && _mode == Mode.ThreadPool)
+                        {
+                            Run();
+                        }
+                        else
+                        {
+                            Start();
+                        }
+
                         return;
                     }
 

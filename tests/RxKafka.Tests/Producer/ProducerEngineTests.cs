@@ -426,7 +426,7 @@ public sealed class ProducerEngineTests : ReactiveTest, IAsyncDisposable
         {
             _scheduler = scheduler;
             Client = new KafkaClient(options.Client);
-            Accumulator = new RecordAccumulator(options, scheduler, tp => Sender!.OnReady(tp), (batch, error) => Sender!.FailQueued(batch, error));
+            Accumulator = new RecordAccumulator(options, scheduler, (tp, lingered) => Sender!.OnReady(tp, lingered), (batch, error) => Sender!.FailQueued(batch, error));
             Sender = new ProducerSender(Client, options, Accumulator, (batch, _) => batch.Dispose(), logger: null);
         }
 

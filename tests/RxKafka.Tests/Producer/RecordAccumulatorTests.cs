@@ -14,7 +14,7 @@ public sealed class RecordAccumulatorTests : ReactiveTest
     private readonly List<(long Ticks, TopicPartition Partition)> _ready = new();
 
     private RecordAccumulator Create(int batchSize = 1000, int lingerMs = 5) =>
-        new(new ProducerOptions { BatchSize = batchSize, Linger = TimeSpan.FromMilliseconds(lingerMs) }, _scheduler, tp => _ready.Add((_scheduler.Clock, tp)));
+        new(new ProducerOptions { BatchSize = batchSize, Linger = TimeSpan.FromMilliseconds(lingerMs) }, _scheduler, (tp, _) => _ready.Add((_scheduler.Clock, tp)));
 
     private static bool Append(RecordAccumulator accumulator, TopicPartition partition, int valueLength = 10)
     {
@@ -127,7 +127,7 @@ public sealed class RecordAccumulatorTests : ReactiveTest
         // DefaultScheduler does, by up to milliseconds). Nothing looks at the batch again after its
         // linger timer, so the timer itself must make it ready.
         var early = new EarlyTimers(_scheduler);
-        using var accumulator = new RecordAccumulator(new ProducerOptions { BatchSize = 1000, Linger = TimeSpan.FromMilliseconds(5) }, early, tp => _ready.Add((_scheduler.Clock, tp)));
+        using var accumulator = new RecordAccumulator(new ProducerOptions { BatchSize = 1000, Linger = TimeSpan.FromMilliseconds(5) }, early, (tp, _) => _ready.Add((_scheduler.Clock, tp)));
         Append(accumulator, Orders0);
 
         _scheduler.AdvanceTo(TimeSpan.FromMilliseconds(5) - EarlyTimers.By);

@@ -71,7 +71,9 @@ internal sealed partial class ProducerSender : IAsyncDisposable
     public int InFlight => Volatile.Read(ref _inFlight);
 
     /// <summary>The accumulator's callback: a partition has a batch that may be sent.</summary>
-    public void OnReady(TopicPartition partition)
+    /// <param name="partition">The partition.</param>
+    /// <param name="here">Whether the caller is library work on a pool thread (a linger timer), where an idle sink's pass may run at once.</param>
+    public void OnReady(TopicPartition partition, bool here = false)
     {
         if (_disposed)
         {
@@ -94,7 +96,7 @@ internal sealed partial class ProducerSender : IAsyncDisposable
             return;
         }
 
-        Wake(leader.Value);
+        Wake(leader.Value, here);
     }
 
     public ValueTask DisposeAsync()
@@ -139,7 +141,7 @@ internal sealed partial class ProducerSender : IAsyncDisposable
         }
     }
 
-    private void Wake(int nodeId) => _sinks.GetOrAdd(nodeId, static (id, sender) => new Sink(sender, id), this).Wake();
+    private void Wake(int nodeId, bool here = false) => _sinks.GetOrAdd(nodeId, static (id, sender) => new Sink(sender, id), this).Wake(here);
 
     /// <summary>
     /// Every ready batch of the partitions <paramref name="nodeId"/> leads, within max.request.size, one per
@@ -234,7 +236,17 @@ internal sealed partial class ProducerSender : IAsyncDisposable
         }
 
         /// <summary>A batch became ready, a request completed, or something changed: look again, on the sink's executor.</summary>
-        public void Wake() => _executor.Signal();
+        public void Wake(bool here = false)
+        {
+            if (here)
+            {
+                _executor.SignalHere();
+            }
+            else
+            {
+                _executor.Signal();
+            }
+        }
 
         private void Drain()
         {

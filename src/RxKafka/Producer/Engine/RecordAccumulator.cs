@@ -16,7 +16,7 @@ internal sealed class RecordAccumulator : IDisposable
 {
     private readonly ProducerOptions _options;
     private readonly IScheduler _scheduler;
-    private readonly Action<TopicPartition> _ready;
+    private readonly Action<TopicPartition, bool> _ready;
     private readonly ConcurrentDictionary<TopicPartition, PartitionQueue> _queues = new();
     private readonly Action<ProducerBatch, Exception> _expired;
     private readonly System.Buffers.ArrayPool<byte> _buffers;
@@ -27,9 +27,12 @@ internal sealed class RecordAccumulator : IDisposable
 
     /// <param name="options">batch.size, linger.ms.</param>
     /// <param name="scheduler">Where linger timers run.</param>
-    /// <param name="ready">Told (outside any lock) when a partition has a batch that may be sent.</param>
+    /// <param name="ready">
+    /// Told (outside any lock) when a partition has a batch that may be sent; true when a linger timer tells
+    /// it (library work on a pool thread, where the sink's pass may run at once instead of being handed off).
+    /// </param>
     /// <param name="expired">Given a batch still queued when its delivery timeout passed (taken out of the queue), with the error for its records.</param>
-    public RecordAccumulator(ProducerOptions options, IScheduler scheduler, Action<TopicPartition> ready, Action<ProducerBatch, Exception>? expired = null)
+    public RecordAccumulator(ProducerOptions options, IScheduler scheduler, Action<TopicPartition, bool> ready, Action<ProducerBatch, Exception>? expired = null)
     {
         _options = options;
         _scheduler = scheduler;
@@ -134,7 +137,7 @@ internal sealed class RecordAccumulator : IDisposable
 
         if (readyNow || (opened && _options.Linger == TimeSpan.Zero))
         {
-            _ready(partition);
+            _ready(partition, false);
         }
 
         return opened ? AppendResult.Opened : AppendResult.Appended;
@@ -325,7 +328,7 @@ internal sealed class RecordAccumulator : IDisposable
         Interlocked.Increment(ref _flushing);
         foreach (var partition in _queues.Keys)
         {
-            _ready(partition);
+            _ready(partition, false);
         }
     }
 
@@ -368,7 +371,7 @@ internal sealed class RecordAccumulator : IDisposable
         _closed = true;
         foreach (var partition in _queues.Keys)
         {
-            _ready(partition);
+            _ready(partition, false);
         }
     }
 
@@ -406,7 +409,7 @@ internal sealed class RecordAccumulator : IDisposable
                     s.Batch.Lingered = true;
                 }
 
-                s.Accumulator._ready(s.Queue.Partition);
+                s.Accumulator._ready(s.Queue.Partition, true);
                 return Disposable.Empty;
             });
     }
