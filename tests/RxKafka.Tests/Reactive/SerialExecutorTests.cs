@@ -66,6 +66,48 @@ public sealed class SerialExecutorTests
     }
 
     [Fact]
+    public async Task SignalHere_runs_an_idle_pass_on_the_calling_pool_thread_and_only_asks_a_running_one_for_another()
+    {
+        var passes = new ConcurrentQueue<int>();
+        var inPass = new ManualResetEventSlim();
+        var release = new ManualResetEventSlim();
+        var first = false; // the pass that blocks, in the second half
+        var executor = new SerialExecutor(DefaultScheduler.Instance, () =>
+        {
+            passes.Enqueue(Environment.CurrentManagedThreadId);
+            if (first)
+            {
+                first = false;
+                inPass.Set();
+                release.Wait(Budget, TestContext.Current.CancellationToken);
+            }
+        });
+
+        // Idle: the pass runs on the caller (a pool thread, as a sink's pass or a timer is).
+        var caller = await Task.Run(
+            () =>
+            {
+                executor.SignalHere();
+                return Environment.CurrentManagedThreadId;
+            },
+            TestContext.Current.CancellationToken).WaitAsync(Budget, TestContext.Current.CancellationToken);
+        Assert.Equal([caller], passes);
+
+        // Running: SignalHere returns at once and the running pass makes one more, on its own thread.
+        passes.Clear();
+        first = true;
+        var running = Task.Run(executor.SignalHere, TestContext.Current.CancellationToken);
+        Assert.True(inPass.Wait(Budget, TestContext.Current.CancellationToken));
+        var returned = Task.Run(executor.SignalHere, TestContext.Current.CancellationToken);
+        await returned.WaitAsync(Budget, TestContext.Current.CancellationToken);
+        Assert.Single(passes);
+        release.Set();
+        await running.WaitAsync(Budget, TestContext.Current.CancellationToken);
+        Assert.Equal(2, passes.Count);
+        Assert.Single(passes.Distinct());
+    }
+
+    [Fact]
     public async Task Work_posted_from_8_threads_runs_one_at_a_time_each_once_and_in_each_threads_order()
     {
         const int Threads = 8;
