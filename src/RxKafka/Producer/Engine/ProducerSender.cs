@@ -158,7 +158,7 @@ internal sealed partial class ProducerSender : IAsyncDisposable
         for (var i = 0; i < partitions.Length; i++)
         {
             var partition = partitions[(start + i) % partitions.Length];
-            if (snapshot.GetLeader(partition.Topic, partition.Partition) != nodeId || !_accumulator.HasReady(partition, now, nodeId))
+            if (snapshot.GetLeader(partition.Topic, partition.Partition) != nodeId)
             {
                 continue;
             }
@@ -170,13 +170,10 @@ internal sealed partial class ProducerSender : IAsyncDisposable
                 continue;
             }
 
-            if (batches.Count > 0 && size + _accumulator.FirstBatchSize(partition) > _options.MaxRequestSize)
-            {
-                // Left for the next request, which this sink starts as soon as one is free.
-                continue;
-            }
-
-            if (_accumulator.TakeReady(partition, now, nodeId) is { } batch)
+            // One lock per partition, taken by the Send thread too for every record: readiness, the
+            // broker it may go to, and whether it fits in this request (one that does not is left for the
+            // next request, which this sink starts as soon as one is free) are checked in the one call.
+            if (_accumulator.TakeReady(partition, now, nodeId, batches.Count > 0 ? _options.MaxRequestSize - size : int.MaxValue) is { } batch)
             {
                 batches.Add(batch);
                 size += batch.SizeInBytes;

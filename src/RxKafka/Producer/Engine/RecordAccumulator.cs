@@ -157,7 +157,8 @@ internal sealed class RecordAccumulator : IDisposable
     /// leader), none is taken for this one until they are done (<see cref="Done"/>), so that a later batch
     /// never reaches the new leader before an earlier one the old leader turns away (P1); -1 to ignore.
     /// </param>
-    public ProducerBatch? TakeReady(TopicPartition partition, DateTimeOffset now, int nodeId = -1)
+    /// <param name="maxBytes">A batch larger than this stays (it would not fit in the request being made).</param>
+    public ProducerBatch? TakeReady(TopicPartition partition, DateTimeOffset now, int nodeId = -1, int maxBytes = int.MaxValue)
     {
         if (!_queues.TryGetValue(partition, out var queue))
         {
@@ -166,7 +167,7 @@ internal sealed class RecordAccumulator : IDisposable
 
         lock (queue)
         {
-            if (queue.Batches.First?.Value is not { } first || !IsReady(first, now) || (nodeId >= 0 && queue.InFlight > 0 && queue.InFlightTo != nodeId))
+            if (queue.Batches.First?.Value is not { } first || !IsReady(first, now) || (nodeId >= 0 && queue.InFlight > 0 && queue.InFlightTo != nodeId) || first.SizeInBytes > maxBytes)
             {
                 return null;
             }
@@ -268,20 +269,6 @@ internal sealed class RecordAccumulator : IDisposable
             {
                 batch.RetryNotBefore = DateTimeOffset.MinValue;
             }
-        }
-    }
-
-    /// <summary>The size of the partition's first batch (0 when none).</summary>
-    public int FirstBatchSize(TopicPartition partition)
-    {
-        if (!_queues.TryGetValue(partition, out var queue))
-        {
-            return 0;
-        }
-
-        lock (queue)
-        {
-            return queue.Batches.First?.Value.SizeInBytes ?? 0;
         }
     }
 
