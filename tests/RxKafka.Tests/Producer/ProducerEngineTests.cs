@@ -1,8 +1,5 @@
 #pragma warning disable xUnit1031, xUnit1051
 
-using System.Text;
-using RxKafka.Client;
-using RxKafka.Network;
 using RxKafka.Producer;
 using RxKafka.Producer.Engine;
 using RxKafka.Protocol;
@@ -16,57 +13,11 @@ namespace RxKafka.Tests.Producer;
 /// The producer's engine (accumulator + sender) against a ScriptedCluster in virtual time: linger,
 /// batch.size, retries and their backoff, delivery timeouts, order with 5 in flight, idempotence.
 /// </summary>
-public sealed class ProducerEngineTests : ReactiveTest, IAsyncDisposable
+public sealed class ProducerEngineTests : ProducerEngineTestBed
 {
-    private static readonly TopicPartition Orders0 = new("orders", 0);
-    private readonly TestScheduler _scheduler = new();
-    private readonly ScriptedCluster _cluster;
-    private readonly List<Engine> _engines = new();
-
     public ProducerEngineTests()
+        : base(partitions: 3)
     {
-        _cluster = new ScriptedCluster(_scheduler, brokers: 3);
-        _cluster.CreateTopic("orders", partitions: 3, replicationFactor: 3);
-    }
-
-    private ProducerOptions Options => new()
-    {
-        Client = new KafkaClientOptions
-        {
-            BootstrapServers = BootstrapServers.Parse(_cluster.BootstrapServers),
-            TransportFactory = _cluster,
-            Scheduler = _scheduler,
-            BackoffJitter = 0,
-            Random = new Random(3),
-            RetryBackoff = TimeSpan.FromMilliseconds(100),
-            RetryBackoffMax = TimeSpan.FromSeconds(1),
-            RequestTimeout = TimeSpan.FromSeconds(10),
-        },
-        Linger = TimeSpan.FromMilliseconds(5),
-        DeliveryTimeout = TimeSpan.FromSeconds(20),
-    };
-
-    private static TimeSpan Since0(DateTimeOffset time) => time - DateTimeOffset.MinValue;
-
-    private List<(TimeSpan At, int NodeId, ProduceRequest Request)> ProduceRequests =>
-        _cluster.Requests.Where(r => r.Request.ApiKey == ApiKey.Produce).Select(r => (Since0(r.Request.ReceivedAt), r.NodeId, (ProduceRequest)r.Request.Request)).ToList();
-
-    private Engine Start(ProducerOptions? options = null)
-    {
-        var engine = new Engine(options ?? Options, _scheduler);
-        _engines.Add(engine);
-        var bootstrap = engine.Client.BootstrapAsync();
-        Assert.True(_scheduler.AdvanceUntilCompleted(bootstrap, TimeSpan.FromSeconds(1)));
-        return engine;
-    }
-
-    /// <summary>One record through, so the producer id and the Produce connection exist before timing starts.</summary>
-    private void WarmUp(Engine engine)
-    {
-        engine.Produce(Orders0, "warm-up");
-        _scheduler.AdvanceUntil(() => engine.Deliveries.Count > 0, _scheduler.Clock + TimeSpan.FromSeconds(5).Ticks);
-        Assert.Null(Assert.Single(engine.Deliveries).Error);
-        engine.Deliveries.Clear();
     }
 
     [Fact]
@@ -75,18 +26,18 @@ public sealed class ProducerEngineTests : ReactiveTest, IAsyncDisposable
         var engine = Start();
         WarmUp(engine);
         var before = ProduceRequests.Count;
-        var start = _scheduler.Elapsed();
+        var start = Scheduler.Elapsed();
 
         engine.Produce(Orders0, "a");
-        _scheduler.AdvanceBy(TimeSpan.FromMilliseconds(2));
+        Scheduler.AdvanceBy(TimeSpan.FromMilliseconds(2));
         engine.Produce(Orders0, "b");
-        _scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
+        Scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
 
         var sent = ProduceRequests.Skip(before).ToList();
         Assert.Equal(start + TimeSpan.FromMilliseconds(5), Assert.Single(sent).At);
         Assert.Equal(["a", "b"], engine.Deliveries.Select(d => d.Value));
         Assert.All(engine.Deliveries, d => Assert.Null(d.Error));
-        Assert.Equal(["warm-up", "a", "b"], _cluster.Log("orders", 0).Select(r => r.ValueString));
+        Assert.Equal(["warm-up", "a", "b"], Cluster.Log("orders", 0).Select(r => r.ValueString));
     }
 
     [Fact]
@@ -95,14 +46,14 @@ public sealed class ProducerEngineTests : ReactiveTest, IAsyncDisposable
         var engine = Start(Options with { BatchSize = 300, Linger = TimeSpan.FromSeconds(1) });
         WarmUp(engine);
         var before = ProduceRequests.Count;
-        var start = _scheduler.Elapsed();
+        var start = Scheduler.Elapsed();
 
         for (var i = 0; i < 5; i++)
         {
             engine.Produce(Orders0, new string('x', 60) + i);
         }
 
-        _scheduler.AdvanceBy(TimeSpan.FromMilliseconds(10));
+        Scheduler.AdvanceBy(TimeSpan.FromMilliseconds(10));
         var sent = ProduceRequests.Skip(before).ToList();
         Assert.NotEmpty(sent);
         Assert.All(sent, s => Assert.True(s.At - start < TimeSpan.FromMilliseconds(10)));
@@ -113,11 +64,11 @@ public sealed class ProducerEngineTests : ReactiveTest, IAsyncDisposable
     {
         var engine = Start();
         WarmUp(engine);
-        _cluster.PushRequestErrors(ApiKey.Produce, ErrorCode.NotLeaderOrFollower, ErrorCode.RequestTimedOut);
+        Cluster.PushRequestErrors(ApiKey.Produce, ErrorCode.NotLeaderOrFollower, ErrorCode.RequestTimedOut);
         var before = ProduceRequests.Count;
 
         engine.Produce(Orders0, "retried");
-        _scheduler.AdvanceBy(TimeSpan.FromSeconds(2));
+        Scheduler.AdvanceBy(TimeSpan.FromSeconds(2));
 
         var times = ProduceRequests.Skip(before).Select(r => r.At).ToList();
         Assert.Equal(3, times.Count);
@@ -126,7 +77,7 @@ public sealed class ProducerEngineTests : ReactiveTest, IAsyncDisposable
         Assert.Equal(TimeSpan.FromMilliseconds(200) + TimeSpan.FromTicks(1), times[2] - times[1]);
         var delivery = Assert.Single(engine.Deliveries);
         Assert.Null(delivery.Error);
-        Assert.Equal(1, _cluster.Log("orders", 0).Count(r => r.ValueString == "retried"));
+        Assert.Equal(1, Cluster.Log("orders", 0).Count(r => r.ValueString == "retried"));
     }
 
     [Fact]
@@ -134,11 +85,11 @@ public sealed class ProducerEngineTests : ReactiveTest, IAsyncDisposable
     {
         var engine = Start();
         WarmUp(engine);
-        _cluster.SetMaxMessageBytes("orders", 200);
+        Cluster.SetMaxMessageBytes("orders", 200);
 
         engine.Produce(Orders0, new string('x', 500));
         engine.Produce(new TopicPartition("orders", 1), "fits");
-        _scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
+        Scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
 
         var failed = engine.Deliveries.Single(d => d.Partition == Orders0);
         var error = Assert.IsAssignableFrom<KafkaException>(failed.Error);
@@ -155,17 +106,17 @@ public sealed class ProducerEngineTests : ReactiveTest, IAsyncDisposable
         var engine = Start();
         WarmUp(engine);
         var epoch = engine.Sender.Identity!.Epoch;
-        _cluster.SetMaxMessageBytes("orders", 200);
+        Cluster.SetMaxMessageBytes("orders", 200);
         engine.Produce(Orders0, new string('x', 500));
-        _scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
+        Scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
         Assert.Equal(ErrorCode.MessageTooLarge, Assert.IsAssignableFrom<KafkaException>(Assert.Single(engine.Deliveries).Error).ErrorCode);
         engine.Deliveries.Clear();
 
         engine.Produce(Orders0, "next");
-        _scheduler.AdvanceBy(TimeSpan.FromSeconds(2));
+        Scheduler.AdvanceBy(TimeSpan.FromSeconds(2));
 
         Assert.Null(Assert.Single(engine.Deliveries).Error);
-        var last = _cluster.Log("orders", 0)[^1];
+        var last = Cluster.Log("orders", 0)[^1];
         Assert.Equal(("next", (short)(epoch + 1), 0), (last.ValueString, last.ProducerEpoch, last.Sequence));
     }
 
@@ -174,15 +125,15 @@ public sealed class ProducerEngineTests : ReactiveTest, IAsyncDisposable
     {
         var engine = Start();
         WarmUp(engine);
-        _cluster.SetPartitionLeader("orders", 2, -1);
+        Cluster.SetPartitionLeader("orders", 2, -1);
         engine.Client.ForceMetadataUpdate();
-        _scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
-        var start = _scheduler.Elapsed();
+        Scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
+        var start = Scheduler.Elapsed();
 
         engine.Produce(new TopicPartition("orders", 2), "stuck");
-        _scheduler.AdvanceBy(TimeSpan.FromSeconds(20) - TimeSpan.FromTicks(1));
+        Scheduler.AdvanceBy(TimeSpan.FromSeconds(20) - TimeSpan.FromTicks(1));
         Assert.Empty(engine.Deliveries);
-        _scheduler.AdvanceBy(TimeSpan.FromTicks(1));
+        Scheduler.AdvanceBy(TimeSpan.FromTicks(1));
 
         var expired = Assert.Single(engine.Deliveries);
         Assert.Equal(start + TimeSpan.FromSeconds(20), expired.At);
@@ -203,12 +154,12 @@ public sealed class ProducerEngineTests : ReactiveTest, IAsyncDisposable
     {
         var engine = Start();
         WarmUp(engine);
-        _cluster.PushRequestErrors(ApiKey.Produce, error);
-        int MetadataRequests() => _cluster.Requests.Count(r => r.Request.ApiKey == ApiKey.Metadata);
+        Cluster.PushRequestErrors(ApiKey.Produce, error);
+        int MetadataRequests() => Cluster.Requests.Count(r => r.Request.ApiKey == ApiKey.Metadata);
         var before = MetadataRequests();
 
         engine.Produce(Orders0, "retried");
-        _scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
+        Scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
 
         Assert.Null(Assert.Single(engine.Deliveries).Error);
         Assert.Equal(refreshes, MetadataRequests() > before);
@@ -222,15 +173,15 @@ public sealed class ProducerEngineTests : ReactiveTest, IAsyncDisposable
         var engine = Start();
         WarmUp(engine);
         var partition = new TopicPartition("orders", 2);
-        _cluster.PushRequestErrors(ApiKey.Produce, ErrorCode.NotLeaderOrFollower);
-        _cluster.SetPartitionLeader("orders", 2, -1);
-        var start = _scheduler.Elapsed();
+        Cluster.PushRequestErrors(ApiKey.Produce, ErrorCode.NotLeaderOrFollower);
+        Cluster.SetPartitionLeader("orders", 2, -1);
+        var start = Scheduler.Elapsed();
 
         engine.Produce(partition, "sent-then-stuck");
-        _scheduler.AdvanceBy(TimeSpan.FromSeconds(20) - TimeSpan.FromTicks(1));
+        Scheduler.AdvanceBy(TimeSpan.FromSeconds(20) - TimeSpan.FromTicks(1));
         Assert.Single(ProduceRequests, r => r.Request.TopicData.Any(t => t.PartitionData.Any(p => p.Index == 2)));
         Assert.Empty(engine.Deliveries);
-        _scheduler.AdvanceBy(TimeSpan.FromTicks(1));
+        Scheduler.AdvanceBy(TimeSpan.FromTicks(1));
 
         var expired = Assert.Single(engine.Deliveries);
         Assert.Equal(start + TimeSpan.FromSeconds(20), expired.At);
@@ -242,19 +193,19 @@ public sealed class ProducerEngineTests : ReactiveTest, IAsyncDisposable
     {
         var engine = Start(Options with { Linger = TimeSpan.Zero, BatchSize = 1 });
         WarmUp(engine);
-        _cluster.PushRequestErrors(ApiKey.Produce, ErrorCode.NotLeaderOrFollower);
-        _cluster.ResponseDelay = TimeSpan.FromMilliseconds(10);
+        Cluster.PushRequestErrors(ApiKey.Produce, ErrorCode.NotLeaderOrFollower);
+        Cluster.ResponseDelay = TimeSpan.FromMilliseconds(10);
 
         for (var i = 0; i < 5; i++)
         {
             engine.Produce(Orders0, $"m{i}");
         }
 
-        _scheduler.AdvanceBy(TimeSpan.FromMilliseconds(1));
+        Scheduler.AdvanceBy(TimeSpan.FromMilliseconds(1));
         Assert.True(engine.Sender.InFlight >= 2, $"{engine.Sender.InFlight} in flight");
-        _scheduler.AdvanceBy(TimeSpan.FromSeconds(5));
+        Scheduler.AdvanceBy(TimeSpan.FromSeconds(5));
 
-        Assert.Equal(["warm-up", "m0", "m1", "m2", "m3", "m4"], _cluster.Log("orders", 0).Select(r => r.ValueString));
+        Assert.Equal(["warm-up", "m0", "m1", "m2", "m3", "m4"], Cluster.Log("orders", 0).Select(r => r.ValueString));
         Assert.All(engine.Deliveries, d => Assert.Null(d.Error));
         Assert.Equal(engine.Deliveries.Select(d => d.Offset).Order(), engine.Deliveries.Select(d => d.Offset));
     }
@@ -278,22 +229,22 @@ public sealed class ProducerEngineTests : ReactiveTest, IAsyncDisposable
         var engine = Start(Options with { Linger = TimeSpan.Zero, BatchSize = 1 });
         WarmUp(engine);
         var epoch = engine.Sender.Identity!.Epoch;
-        _cluster.PushRequestErrors(ApiKey.Produce, ErrorCode.NotLeaderOrFollower);
-        _cluster.ResponseDelay = TimeSpan.FromMilliseconds(10);
+        Cluster.PushRequestErrors(ApiKey.Produce, ErrorCode.NotLeaderOrFollower);
+        Cluster.ResponseDelay = TimeSpan.FromMilliseconds(10);
 
         for (var i = 0; i < 5; i++)
         {
             engine.Produce(Orders0, $"m{i}");
         }
 
-        _scheduler.AdvanceBy(TimeSpan.FromSeconds(5));
+        Scheduler.AdvanceBy(TimeSpan.FromSeconds(5));
 
         Assert.Equal(
             [(epoch, 0), (epoch, 1), (epoch, 2), (epoch, 3), (epoch, 4), (epoch, 5), (epoch, 1), (epoch, 2), (epoch, 3), (epoch, 4), (epoch, 5)],
             SentBatches(Orders0));
         Assert.All(engine.Deliveries, d => Assert.Null(d.Error));
-        Assert.Equal(["warm-up", "m0", "m1", "m2", "m3", "m4"], _cluster.Log("orders", 0).Select(r => r.ValueString));
-        Assert.Equal([0, 1, 2, 3, 4, 5], _cluster.Log("orders", 0).Select(r => r.Sequence));
+        Assert.Equal(["warm-up", "m0", "m1", "m2", "m3", "m4"], Cluster.Log("orders", 0).Select(r => r.ValueString));
+        Assert.Equal([0, 1, 2, 3, 4, 5], Cluster.Log("orders", 0).Select(r => r.Sequence));
         Assert.Equal(epoch, engine.Sender.Identity.Epoch);
     }
 
@@ -306,15 +257,15 @@ public sealed class ProducerEngineTests : ReactiveTest, IAsyncDisposable
         var engine = Start();
         WarmUp(engine);
         var epoch = engine.Sender.Identity!.Epoch;
-        _cluster.PushRequestErrors(ApiKey.Produce, ErrorCode.OutOfOrderSequenceNumber);
+        Cluster.PushRequestErrors(ApiKey.Produce, ErrorCode.OutOfOrderSequenceNumber);
 
         engine.Produce(Orders0, "refused-once");
-        _scheduler.AdvanceBy(TimeSpan.FromSeconds(2));
+        Scheduler.AdvanceBy(TimeSpan.FromSeconds(2));
 
         Assert.Null(Assert.Single(engine.Deliveries).Error);
         Assert.Equal([(epoch, 0), (epoch, 1), ((short)(epoch + 1), 0)], SentBatches(Orders0));
-        Assert.Single(_cluster.Log("orders", 0), r => r.ValueString == "refused-once");
-        var last = _cluster.Log("orders", 0)[^1];
+        Assert.Single(Cluster.Log("orders", 0), r => r.ValueString == "refused-once");
+        var last = Cluster.Log("orders", 0)[^1];
         Assert.Equal(("refused-once", (short)(epoch + 1), 0), (last.ValueString, last.ProducerEpoch, last.Sequence));
     }
 
@@ -325,15 +276,15 @@ public sealed class ProducerEngineTests : ReactiveTest, IAsyncDisposable
         WarmUp(engine);
         var identity = engine.Sender.Identity!;
         var (producerId, epoch) = (identity.ProducerId, identity.Epoch);
-        _cluster.ForgetProducer(producerId);
+        Cluster.ForgetProducer(producerId);
 
         engine.Produce(Orders0, "after-forget");
-        _scheduler.AdvanceBy(TimeSpan.FromSeconds(2));
+        Scheduler.AdvanceBy(TimeSpan.FromSeconds(2));
 
         Assert.Null(Assert.Single(engine.Deliveries).Error);
         Assert.Equal(producerId, identity.ProducerId);
         Assert.Equal(epoch + 1, identity.Epoch);
-        var last = _cluster.Log("orders", 0)[^1];
+        var last = Cluster.Log("orders", 0)[^1];
         Assert.Equal(("after-forget", (short)(epoch + 1), 0), (last.ValueString, last.ProducerEpoch, last.Sequence));
     }
 
@@ -342,9 +293,9 @@ public sealed class ProducerEngineTests : ReactiveTest, IAsyncDisposable
     {
         var engine = Start();
         WarmUp(engine);
-        _cluster.AnswerDuplicateSequenceNumber = true;
+        Cluster.AnswerDuplicateSequenceNumber = true;
         var dropped = false;
-        _cluster.Handler = (node, request) =>
+        Cluster.Handler = (node, request) =>
         {
             if (request.ApiKey != ApiKey.Produce || dropped)
             {
@@ -353,31 +304,31 @@ public sealed class ProducerEngineTests : ReactiveTest, IAsyncDisposable
 
             // The broker writes the batch, but the answer is lost with the connection.
             dropped = true;
-            _cluster.DefaultReply(node, request);
+            Cluster.DefaultReply(node, request);
             return BrokerReply.Disconnect();
         };
 
         engine.Produce(Orders0, "once");
-        _scheduler.AdvanceBy(TimeSpan.FromSeconds(2));
+        Scheduler.AdvanceBy(TimeSpan.FromSeconds(2));
 
         Assert.Null(Assert.Single(engine.Deliveries).Error);
-        Assert.Equal(1, _cluster.Log("orders", 0).Count(r => r.ValueString == "once"));
+        Assert.Equal(1, Cluster.Log("orders", 0).Count(r => r.ValueString == "once"));
     }
 
     [Fact]
     public void P2_an_epoch_bump_for_one_partition_leaves_another_partitions_batch_the_broker_may_have_on_its_old_epoch_and_sequence()
     {
         // orders-0 on broker 1, payments-0 on broker 2: separate requests.
-        _cluster.CreateTopic("payments", partitions: 1, replicationFactor: 3);
-        _cluster.SetPartitionLeader("orders", 0, 1);
-        _cluster.SetPartitionLeader("payments", 0, 2);
-        _cluster.SetMaxMessageBytes("payments", 100);
+        Cluster.CreateTopic("payments", partitions: 1, replicationFactor: 3);
+        Cluster.SetPartitionLeader("orders", 0, 1);
+        Cluster.SetPartitionLeader("payments", 0, 2);
+        Cluster.SetMaxMessageBytes("payments", 100);
         var engine = Start();
         WarmUp(engine);
         var identity = engine.Sender.Identity!;
         var epoch = identity.Epoch;
         var dropped = false;
-        _cluster.Handler = (node, request) =>
+        Cluster.Handler = (node, request) =>
         {
             if (request.Request is not ProduceRequest produce || dropped || produce.TopicData.All(t => t.Name != "orders"))
             {
@@ -386,79 +337,26 @@ public sealed class ProducerEngineTests : ReactiveTest, IAsyncDisposable
 
             // Broker 1 stores the orders batch, but the answer is lost with the connection: it is retried.
             dropped = true;
-            _cluster.DefaultReply(node, request);
+            Cluster.DefaultReply(node, request);
             return BrokerReply.Disconnect();
         };
 
         engine.Produce(Orders0, "stored-then-retried");
         engine.Produce(new TopicPartition("payments", 0), new string('x', 500));
-        _scheduler.AdvanceBy(TimeSpan.FromSeconds(2));
+        Scheduler.AdvanceBy(TimeSpan.FromSeconds(2));
 
         // payments-0's batch fails for good (MESSAGE_TOO_LARGE), a hole in its sequence: the epoch is bumped.
         Assert.Equal(epoch + 1, identity.Epoch);
         Assert.IsType<RecordTooLargeException>(Assert.Single(engine.Deliveries, d => d.Partition.Topic == "payments").Error);
         // orders-0's retry went with its first epoch and sequence, so the broker knew it: stored once.
         Assert.Null(Assert.Single(engine.Deliveries, d => d.Partition == Orders0).Error);
-        var stored = Assert.Single(_cluster.Log("orders", 0), r => r.ValueString == "stored-then-retried");
+        var stored = Assert.Single(Cluster.Log("orders", 0), r => r.ValueString == "stored-then-retried");
         Assert.Equal(epoch, stored.ProducerEpoch);
 
         // The partition's next batch starts the new epoch at sequence 0.
         engine.Produce(Orders0, "next");
-        _scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
-        var next = _cluster.Log("orders", 0)[^1];
+        Scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
+        var next = Cluster.Log("orders", 0)[^1];
         Assert.Equal(("next", (short)(epoch + 1), 0), (next.ValueString, next.ProducerEpoch, next.Sequence));
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var engine in _engines)
-        {
-            await engine.DisposeAsync();
-        }
-    }
-
-    /// <summary>The accumulator and sender over a client, as the producer will put them together.</summary>
-    private sealed class Engine : IAsyncDisposable, IDeliveryCallback
-    {
-        private readonly TestScheduler _scheduler;
-
-        public Engine(ProducerOptions options, TestScheduler scheduler)
-        {
-            _scheduler = scheduler;
-            Client = new KafkaClient(options.Client);
-            Accumulator = new RecordAccumulator(options, scheduler, (tp, lingered) => Sender!.OnReady(tp, lingered), (batch, error) => Sender!.FailQueued(batch, error));
-            Sender = new ProducerSender(Client, options, Accumulator, (batch, _) => batch.Dispose(), logger: null);
-        }
-
-        public KafkaClient Client { get; }
-
-        public RecordAccumulator Accumulator { get; }
-
-        public ProducerSender Sender { get; }
-
-        public List<(TopicPartition Partition, long Offset, Exception? Error, TimeSpan At, string Value)> Deliveries { get; } = new();
-
-        private readonly Dictionary<(TopicPartition, long), string> _values = new();
-
-        public void Produce(TopicPartition partition, string value)
-        {
-            var bytes = Encoding.UTF8.GetBytes(value);
-            Accumulator.Append(partition, 0, default, true, bytes, false, default, new Callback(this, value), ProducerBatch.EstimateSize(0, bytes.Length, default));
-        }
-
-        public void OnDelivery(TopicPartition partition, long offset, long timestamp, Exception? error) => throw new NotSupportedException();
-
-        public async ValueTask DisposeAsync()
-        {
-            await Sender.DisposeAsync();
-            Accumulator.Dispose();
-            await Client.DisposeAsync();
-        }
-
-        private sealed class Callback(Engine engine, string value) : IDeliveryCallback
-        {
-            public void OnDelivery(TopicPartition partition, long offset, long timestamp, Exception? error) =>
-                engine.Deliveries.Add((partition, offset, error, engine._scheduler.Elapsed(), value));
-        }
     }
 }

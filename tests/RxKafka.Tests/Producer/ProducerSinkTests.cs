@@ -1,14 +1,11 @@
 #pragma warning disable xUnit1031, xUnit1051
 
-using System.Text;
 using RxKafka.Client;
-using RxKafka.Network;
 using RxKafka.Producer;
 using RxKafka.Producer.Engine;
 using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 using RxKafka.Testing;
-using RxKafka.Testing.Network;
 
 namespace RxKafka.Tests.Producer;
 
@@ -17,40 +14,12 @@ namespace RxKafka.Tests.Producer;
 /// most max.in.flight requests per connection, the rotating start partition, no batch taken without a
 /// ready connection, and each sink sending only what its broker leads.
 /// </summary>
-public sealed class ProducerSinkTests : ReactiveTest, IAsyncDisposable
+public sealed class ProducerSinkTests : ProducerEngineTestBed
 {
-    private static readonly TopicPartition Orders0 = new("orders", 0);
-    private readonly TestScheduler _scheduler = new();
-    private readonly ScriptedCluster _cluster;
-    private readonly List<Engine> _engines = new();
-
     public ProducerSinkTests()
+        : base(partitions: 6)
     {
-        _cluster = new ScriptedCluster(_scheduler, brokers: 3);
-        _cluster.CreateTopic("orders", partitions: 6, replicationFactor: 3);
     }
-
-    private ProducerOptions Options => new()
-    {
-        Client = new KafkaClientOptions
-        {
-            BootstrapServers = BootstrapServers.Parse(_cluster.BootstrapServers),
-            TransportFactory = _cluster,
-            Scheduler = _scheduler,
-            BackoffJitter = 0,
-            Random = new Random(3),
-            RetryBackoff = TimeSpan.FromMilliseconds(100),
-            RetryBackoffMax = TimeSpan.FromSeconds(1),
-            RequestTimeout = TimeSpan.FromSeconds(10),
-        },
-        Linger = TimeSpan.FromMilliseconds(5),
-        DeliveryTimeout = TimeSpan.FromSeconds(20),
-    };
-
-    private static TimeSpan Since0(DateTimeOffset time) => time - DateTimeOffset.MinValue;
-
-    private List<(TimeSpan At, int NodeId, ProduceRequest Request)> ProduceRequests =>
-        _cluster.Requests.Where(r => r.Request.ApiKey == ApiKey.Produce).Select(r => (Since0(r.Request.ReceivedAt), r.NodeId, (ProduceRequest)r.Request.Request)).ToList();
 
     private static List<TopicPartition> PartitionsOf(ProduceRequest request) =>
         request.TopicData.SelectMany(t => t.PartitionData.Select(p => new TopicPartition(t.Name, p.Index))).ToList();
@@ -59,46 +28,28 @@ public sealed class ProducerSinkTests : ReactiveTest, IAsyncDisposable
     private static List<int> SequencesOf(ProduceRequest request) =>
         request.TopicData.SelectMany(t => t.PartitionData).Select(p => System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(p.Records!.Value.Span[53..])).ToList();
 
-    private Engine Start(ProducerOptions? options = null)
-    {
-        var engine = new Engine(options ?? Options, _scheduler);
-        _engines.Add(engine);
-        var bootstrap = engine.Client.BootstrapAsync();
-        Assert.True(_scheduler.AdvanceUntilCompleted(bootstrap, TimeSpan.FromSeconds(1)));
-        return engine;
-    }
-
-    /// <summary>One record through, so the producer id and the Produce connection exist before timing starts.</summary>
-    private void WarmUp(Engine engine, TopicPartition partition)
-    {
-        engine.Produce(partition, "warm-up");
-        _scheduler.AdvanceUntil(() => engine.Deliveries.Count > 0, _scheduler.Clock + TimeSpan.FromSeconds(5).Ticks);
-        Assert.Null(Assert.Single(engine.Deliveries).Error);
-        engine.Deliveries.Clear();
-    }
-
     [Fact]
     public void A_sink_never_has_more_than_max_in_flight_requests_outstanding_and_the_next_goes_when_an_answer_comes()
     {
         var answerDelay = TimeSpan.FromMilliseconds(10);
         var engine = Start(Options with { Linger = TimeSpan.Zero, BatchSize = 1, MaxInFlightRequestsPerConnection = 2 });
         WarmUp(engine, Orders0);
-        _cluster.ResponseDelay = answerDelay;
+        Cluster.ResponseDelay = answerDelay;
         var before = ProduceRequests.Count;
-        var start = _scheduler.Elapsed();
+        var start = Scheduler.Elapsed();
 
         for (var i = 0; i < 5; i++)
         {
             engine.Produce(Orders0, $"m{i}");
         }
 
-        _scheduler.AdvanceBy(TimeSpan.FromTicks(1));
+        Scheduler.AdvanceBy(TimeSpan.FromTicks(1));
         Assert.Equal(2, ProduceRequests.Count - before);
         Assert.Equal(2, engine.Sender.InFlight);
-        _scheduler.AdvanceBy(answerDelay - TimeSpan.FromTicks(2));
+        Scheduler.AdvanceBy(answerDelay - TimeSpan.FromTicks(2));
         Assert.Equal(2, ProduceRequests.Count - before); // nothing answered, nothing more sent
 
-        _scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
+        Scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
 
         // One batch per request (batch.size 1); the broker answers each 10 ms after it came, and a
         // request goes out when an answer frees its slot: two at a time, in three waves.
@@ -109,7 +60,7 @@ public sealed class ProducerSinkTests : ReactiveTest, IAsyncDisposable
             sent.Select(s => s.At - start));
         var outstanding = sent.Select(s => sent.Count(o => o.At <= s.At && o.At + answerDelay > s.At)).ToList();
         Assert.Equal(2, outstanding.Max());
-        Assert.Equal(["warm-up", "m0", "m1", "m2", "m3", "m4"], _cluster.Log("orders", 0).Select(r => r.ValueString));
+        Assert.Equal(["warm-up", "m0", "m1", "m2", "m3", "m4"], Cluster.Log("orders", 0).Select(r => r.ValueString));
         Assert.All(engine.Deliveries, d => Assert.Null(d.Error));
         Assert.Equal(0, engine.Sender.InFlight);
     }
@@ -120,20 +71,20 @@ public sealed class ProducerSinkTests : ReactiveTest, IAsyncDisposable
         // Broker 1 leads orders-0..2; max.request.size holds one batch, so each request takes one partition's.
         for (var p = 0; p < 3; p++)
         {
-            _cluster.SetPartitionLeader("orders", p, 1);
+            Cluster.SetPartitionLeader("orders", p, 1);
         }
 
         var engine = Start(Options with { BatchSize = 1, MaxRequestSize = 100, MaxInFlightRequestsPerConnection = 1 });
         WarmUp(engine, Orders0);
         engine.Produce(new TopicPartition("orders", 1), "warm-up");
         engine.Produce(new TopicPartition("orders", 2), "warm-up");
-        _scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
-        _cluster.ResponseDelay = TimeSpan.FromMilliseconds(10);
+        Scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
+        Cluster.ResponseDelay = TimeSpan.FromMilliseconds(10);
 
         // A request in flight holds the sink (max.in.flight 1) while three batches for each partition
         // queue up: when its answer comes, all nine are ready.
         engine.Produce(Orders0, "blocker");
-        _scheduler.AdvanceBy(TimeSpan.FromMilliseconds(6));
+        Scheduler.AdvanceBy(TimeSpan.FromMilliseconds(6));
         Assert.Equal(1, engine.Sender.InFlight);
         var before = ProduceRequests.Count;
         for (var round = 0; round < 3; round++)
@@ -144,7 +95,7 @@ public sealed class ProducerSinkTests : ReactiveTest, IAsyncDisposable
             }
         }
 
-        _scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
+        Scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
 
         var order = ProduceRequests.Skip(before).Select(r => Assert.Single(PartitionsOf(r.Request)).Partition).ToList();
         Assert.Equal(9, order.Count);
@@ -156,7 +107,7 @@ public sealed class ProducerSinkTests : ReactiveTest, IAsyncDisposable
 
         for (var p = 0; p < 3; p++)
         {
-            Assert.Equal(["warm-up", .. p == 0 ? ["blocker"] : Array.Empty<string>(), $"p{p}-r0", $"p{p}-r1", $"p{p}-r2"], _cluster.Log("orders", p).Select(r => r.ValueString));
+            Assert.Equal(["warm-up", .. p == 0 ? ["blocker"] : Array.Empty<string>(), $"p{p}-r0", $"p{p}-r1", $"p{p}-r2"], Cluster.Log("orders", p).Select(r => r.ValueString));
         }
     }
 
@@ -164,33 +115,33 @@ public sealed class ProducerSinkTests : ReactiveTest, IAsyncDisposable
     public void A_sink_without_a_ready_connection_takes_no_batch_and_sends_it_once_the_connection_is_ready()
     {
         var connectTime = TimeSpan.FromMilliseconds(50);
-        _cluster.SetPartitionLeader("orders", 0, 1);
+        Cluster.SetPartitionLeader("orders", 0, 1);
         var engine = Start();
         WarmUp(engine, Orders0);
         var produce = engine.Client.TryGetReadyConnection(1, ConnectionGroup.Produce);
         Assert.NotNull(produce);
         Assert.True(produce.DisposeAsync().IsCompleted);
         Assert.Null(engine.Client.TryGetReadyConnection(1, ConnectionGroup.Produce));
-        _cluster.SetBrokerRtt(1, connectTime); // ApiVersions, and so the new connection, takes 50 ms
+        Cluster.SetBrokerRtt(1, connectTime); // ApiVersions, and so the new connection, takes 50 ms
         var before = ProduceRequests.Count;
-        var start = _scheduler.Elapsed();
+        var start = Scheduler.Elapsed();
 
         engine.Produce(Orders0, "waits");
-        _scheduler.AdvanceBy(TimeSpan.FromMilliseconds(5) + connectTime - TimeSpan.FromTicks(1));
+        Scheduler.AdvanceBy(TimeSpan.FromMilliseconds(5) + connectTime - TimeSpan.FromTicks(1));
 
         // Lingered at 5 ms, but no connection yet: the batch is still queued, nothing in flight or sent.
         Assert.Equal(before, ProduceRequests.Count);
         Assert.Equal(0, engine.Sender.InFlight);
-        Assert.True(engine.Accumulator.HasReady(Orders0, _scheduler.Now));
+        Assert.True(engine.Accumulator.HasReady(Orders0, Scheduler.Now));
 
-        _scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
+        Scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
 
         // Sent as soon as the connection is ready, with the partition's next sequence: none was taken while it waited.
         var sent = Assert.Single(ProduceRequests.Skip(before));
         Assert.Equal(start + TimeSpan.FromMilliseconds(5) + connectTime, sent.At);
         Assert.Equal([1], SequencesOf(sent.Request));
         Assert.Null(Assert.Single(engine.Deliveries).Error);
-        Assert.Equal(["warm-up", "waits"], _cluster.Log("orders", 0).Select(r => r.ValueString));
+        Assert.Equal(["warm-up", "waits"], Cluster.Log("orders", 0).Select(r => r.ValueString));
     }
 
     [Fact]
@@ -199,7 +150,7 @@ public sealed class ProducerSinkTests : ReactiveTest, IAsyncDisposable
         // orders-0..5 led by brokers 1, 2, 3, 1, 2, 3.
         for (var p = 0; p < 6; p++)
         {
-            _cluster.SetPartitionLeader("orders", p, (p % 3) + 1);
+            Cluster.SetPartitionLeader("orders", p, (p % 3) + 1);
         }
 
         var engine = Start();
@@ -211,7 +162,7 @@ public sealed class ProducerSinkTests : ReactiveTest, IAsyncDisposable
             engine.Produce(new TopicPartition("orders", p), $"p{p}");
         }
 
-        _scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
+        Scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
 
         var sent = ProduceRequests.Skip(before).ToList();
         // One request per broker, with both partitions it leads (all ready at the same linger).
@@ -221,52 +172,5 @@ public sealed class ProducerSinkTests : ReactiveTest, IAsyncDisposable
         Assert.All(engine.Deliveries, d => Assert.Null(d.Error));
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var engine in _engines)
-        {
-            await engine.DisposeAsync();
-        }
-    }
-
     /// <summary>The accumulator and sender over a client, as the producer puts them together (as in ProducerEngineTests).</summary>
-    private sealed class Engine : IAsyncDisposable
-    {
-        private readonly TestScheduler _scheduler;
-
-        public Engine(ProducerOptions options, TestScheduler scheduler)
-        {
-            _scheduler = scheduler;
-            Client = new KafkaClient(options.Client);
-            Accumulator = new RecordAccumulator(options, scheduler, (tp, lingered) => Sender!.OnReady(tp, lingered), (batch, error) => Sender!.FailQueued(batch, error));
-            Sender = new ProducerSender(Client, options, Accumulator, (batch, _) => batch.Dispose(), logger: null);
-        }
-
-        public KafkaClient Client { get; }
-
-        public RecordAccumulator Accumulator { get; }
-
-        public ProducerSender Sender { get; }
-
-        public List<(TopicPartition Partition, long Offset, Exception? Error, TimeSpan At, string Value)> Deliveries { get; } = new();
-
-        public void Produce(TopicPartition partition, string value)
-        {
-            var bytes = Encoding.UTF8.GetBytes(value);
-            Accumulator.Append(partition, 0, default, true, bytes, false, default, new Callback(this, value), ProducerBatch.EstimateSize(0, bytes.Length, default));
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await Sender.DisposeAsync();
-            Accumulator.Dispose();
-            await Client.DisposeAsync();
-        }
-
-        private sealed class Callback(Engine engine, string value) : IDeliveryCallback
-        {
-            public void OnDelivery(TopicPartition partition, long offset, long timestamp, Exception? error) =>
-                engine.Deliveries.Add((partition, offset, error, engine._scheduler.Elapsed(), value));
-        }
-    }
 }
