@@ -1,5 +1,6 @@
 using System.Reactive;
 using System.Reactive.Concurrency;
+using System.Reactive.Disposables;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
 using RxKafka.Cluster;
@@ -28,7 +29,13 @@ internal sealed class MetadataSynchronizer : IDisposable
     private readonly Backoff _retry;
     private readonly Func<MetadataUpdateReason, IObservable<ClusterSnapshot>> _update;
     private readonly Subject<MetadataUpdateReason> _triggers = new();
-    private readonly Subject<IObservable<MetadataUpdateReason>> _timer = new();
+    // The armed timer: one scheduled tick at a time, replaced or cancelled through _armed. Its ticks are a
+    // subject merged with the triggers. (It was a Switch over timer observables, re-armed from inside the
+    // pipeline: the pipeline held Merge's lock and wanted Switch's while a firing timer held Switch's and
+    // wanted Merge's, a deadlock that real threads found.)
+    private readonly Subject<MetadataUpdateReason> _ticks = new();
+    private readonly SerialDisposable _armed = new();
+    private long _armedGeneration;
     private readonly object _gate = new();
     private readonly IDisposable _pipeline;
     private AsyncSubject<ClusterSnapshot>? _next;
@@ -48,7 +55,7 @@ internal sealed class MetadataSynchronizer : IDisposable
         _maxAge = maxAge;
         _retry = retry;
         _scheduler = scheduler;
-        _pipeline = Observable.Merge(_timer.Switch(), _triggers)
+        _pipeline = Observable.Merge(_ticks, _triggers)
             .Synchronize()
             .ExhaustMapWithTrailing(Run)
             .Subscribe();
@@ -107,6 +114,7 @@ internal sealed class MetadataSynchronizer : IDisposable
             _next = _running = null;
         }
 
+        _armed.Dispose();
         _pipeline.Dispose();
         var disposed = new ObjectDisposedException(nameof(KafkaClient), "the client was disposed before the metadata update finished");
         running?.OnError(disposed);
@@ -126,7 +134,7 @@ internal sealed class MetadataSynchronizer : IDisposable
     {
         // Disarmed while an update is pending or running: its outcome arms the timer again.
         Interlocked.Increment(ref _runs);
-        _timer.OnNext(Observable.Never<MetadataUpdateReason>());
+        Arm(null, MetadataUpdateReason.MaxAge);
         var wait = _notBefore - _scheduler.Now;
         var ready = wait > TimeSpan.Zero
             ? Observable.Timer(wait, _scheduler).Select(_ => Unit.Default)
@@ -158,7 +166,7 @@ internal sealed class MetadataSynchronizer : IDisposable
                 // The next periodic update is due max age after this one started.
                 Interlocked.Increment(ref _outcomes);
                 _lastArm = $"max age at {startedAt + _maxAge:HH:mm:ss.fff}";
-                Arm(Observable.Timer(startedAt + _maxAge, _scheduler).Select(_ => MetadataUpdateReason.MaxAge));
+                Arm(startedAt + _maxAge, MetadataUpdateReason.MaxAge);
                 waiters?.OnNext(snapshot);
                 waiters?.OnCompleted();
             })
@@ -170,7 +178,7 @@ internal sealed class MetadataSynchronizer : IDisposable
                 _notBefore = _scheduler.Now + delay;
                 Interlocked.Increment(ref _outcomes);
                 _lastArm = $"retry at {_notBefore:HH:mm:ss.fff}";
-                Arm(Observable.Timer(delay, _scheduler).Select(_ => MetadataUpdateReason.Retry));
+                Arm(_notBefore, MetadataUpdateReason.Retry);
                 waiters?.OnError(error);
                 return Observable.Return(Unit.Default);
             })
@@ -186,16 +194,40 @@ internal sealed class MetadataSynchronizer : IDisposable
             });
     }
 
-    private void Arm(IObservable<MetadataUpdateReason> timer)
+    // Arms the timer to tick with `reason` at `due`, or disarms it (null). Only the latest arming ticks: a
+    // timer replaced just as it fired finds its generation outdated and stays silent.
+    private void Arm(DateTimeOffset? due, MetadataUpdateReason reason)
     {
+        long generation;
         lock (_gate)
         {
             if (_disposed)
             {
                 return;
             }
+
+            generation = ++_armedGeneration;
         }
 
-        _timer.OnNext(timer);
+        _armed.Disposable = due is { } at
+            ? _scheduler.Schedule((Synchronizer: this, Generation: generation, Reason: reason), at, static (_, s) =>
+            {
+                s.Synchronizer.Tick(s.Generation, s.Reason);
+                return Disposable.Empty;
+            })
+            : null;
+    }
+
+    private void Tick(long generation, MetadataUpdateReason reason)
+    {
+        lock (_gate)
+        {
+            if (_disposed || generation != _armedGeneration)
+            {
+                return;
+            }
+        }
+
+        _ticks.OnNext(reason);
     }
 }

@@ -69,4 +69,38 @@ public sealed class MetadataSynchronizerRealThreadTests
         Assert.True(finished, $"{all.Count(t => !t.IsCompleted)} of {all.Length} force requests heard nothing after {updates} updates; {synchronizer.Describe()}");
         Assert.Equal(0, overlaps);
     }
+
+    [Fact]
+    public async Task K3_a_timer_that_fires_while_an_update_disarms_it_does_not_deadlock_the_pipeline()
+    {
+        // Max age 0: every update's outcome arms a timer that ticks at once, so the timer keeps firing on
+        // pool threads while updates (which disarm it first) start from the forcing threads. The timer
+        // was once a Switch re-armed from inside the pipeline: the pipeline held Merge's lock and wanted
+        // Switch's, a firing timer held Switch's and wanted Merge's.
+        var updates = 0;
+        IObservable<ClusterSnapshot> Update(MetadataUpdateReason reason) => Observable.Defer(() =>
+        {
+            Interlocked.Increment(ref updates);
+            return Observable.Return(ClusterSnapshot.Empty);
+        });
+
+        var retry = new BackoffOptions { Base = TimeSpan.FromMilliseconds(1), Max = TimeSpan.FromMilliseconds(1), JitterFactor = 0 };
+        using var synchronizer = new MetadataSynchronizer(Update, TimeSpan.Zero, new Backoff(retry), DefaultScheduler.Instance);
+        var outcomes = new System.Collections.Concurrent.ConcurrentBag<Task>();
+        var threads = Enumerable.Range(0, 4).Select(_ => new Thread(() =>
+        {
+            for (var i = 0; i < 2000; i++)
+            {
+                outcomes.Add(synchronizer.Force(MetadataUpdateReason.Forced).ToTask());
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        var joined = threads.All(t => t.Join(TimeSpan.FromSeconds(20)));
+        Assert.True(joined, $"the forcing threads are stuck after {updates} updates; {synchronizer.Describe()}");
+
+        var all = outcomes.ToArray();
+        var done = Task.WhenAll(all.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+        var finished = await Task.WhenAny(done, Task.Delay(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken)) == done;
+        Assert.True(finished, $"{all.Count(t => !t.IsCompleted)} of {all.Length} force requests heard nothing after {updates} updates; {synchronizer.Describe()}");
+    }
 }
