@@ -24,6 +24,14 @@ internal static class AllocationProbe
         Measure("Metadata (one at a time)", Count, () => RoundTrips.Metadata(connection).GetAwaiter().GetResult());
         Measure("Heartbeat (one at a time)", Count, () => RoundTrips.Heartbeat(connection).GetAwaiter().GetResult());
         Measure("Metadata (pipelined 1000)", Count, () => { }, batch: () => RoundTrips.Pipelined(connection, 1000).GetAwaiter().GetResult());
+        // As async code sends: each request awaited on the thread pool, one at a time.
+        Measure("Metadata (awaited in turn)", Count, () => { }, batch: () => Task.Run(async () =>
+        {
+            for (var i = 0; i < 1000; i++)
+            {
+                await RoundTrips.Metadata(connection).ConfigureAwait(false);
+            }
+        }).GetAwaiter().GetResult());
         if (types)
         {
             // Sampling slows the loop down, so it runs after the timed passes.

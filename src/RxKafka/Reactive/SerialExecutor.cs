@@ -115,7 +115,9 @@ internal sealed class SerialExecutor : IThreadPoolWorkItem
                 Run();
                 break;
             case Mode.ThreadPool:
-                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+                // From a pool thread, its own queue: when that thread's work ends (typically at an await),
+                // it runs the pass itself, with no other thread to wake; an idle worker steals it sooner.
+                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: Thread.CurrentThread.IsThreadPoolThread);
                 break;
             default:
                 _scheduler.Schedule(this, static (_, executor) =>
