@@ -1,5 +1,6 @@
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
+using RxKafka.Reactive;
 
 namespace RxKafka.Cluster;
 
@@ -16,14 +17,15 @@ public sealed class ClusterView : IObservable<ClusterSnapshot>, IDisposable
     private readonly Subject<ClusterChangeSet> _changeSets = new();
     private readonly Subject<MetadataUpdate> _updates = new();
     private readonly Queue<Action> _emissions = new();
+    private readonly SerialExecutor _emitter;
     private volatile ClusterSnapshot _current;
-    private bool _emitting;
     private bool _disposed;
 
     internal ClusterView(ClusterSnapshot initial)
     {
         ArgumentNullException.ThrowIfNull(initial);
         _current = initial;
+        _emitter = SerialExecutor.Trampoline(EmitQueued);
         _snapshots = new BehaviorSubject<ClusterSnapshot>(initial);
         Snapshots = _snapshots.AsObservable();
         ChangeSets = _changeSets.AsObservable();
@@ -144,34 +146,23 @@ public sealed class ClusterView : IObservable<ClusterSnapshot>, IDisposable
         Drain();
     }
 
-    // One thread emits at a time, in queue order; others (and re-entrant calls) only enqueue.
-    private void Drain()
+    // A trampoline: one thread emits at a time, in queue order; others (and re-entrant calls) only enqueue.
+    private void Drain() => _emitter.Signal();
+
+    private void EmitQueued()
     {
         while (true)
         {
             Action emit;
             lock (_gate)
             {
-                if (_emitting || _emissions.Count == 0)
+                if (!_emissions.TryDequeue(out emit!))
                 {
                     return;
                 }
-
-                _emitting = true;
-                emit = _emissions.Dequeue();
             }
 
-            try
-            {
-                emit();
-            }
-            finally
-            {
-                lock (_gate)
-                {
-                    _emitting = false;
-                }
-            }
+            emit();
         }
     }
 }

@@ -52,9 +52,9 @@ internal readonly struct Correlated<TRequest, TResponse>
 /// </para>
 /// <para>
 /// One gate guards the queue and an outbox; what the gate decides is emitted after it is released, by one
-/// thread at a time, in order, so that what an outcome sets off (a continuation that sends on another
-/// connection) never runs holding it. A response is emitted before its <c>OnNext</c> returns unless another
-/// thread is emitting, which happens only once the stream is broken: the caller may lend the response's
+/// thread at a time, in order (a <see cref="SerialExecutor.Trampoline"/>), so that what an outcome sets
+/// off (a continuation that sends on another connection) never runs holding it. A response is emitted
+/// before its <c>OnNext</c> returns unless another thread is emitting, which happens only once the stream is broken: the caller may lend the response's
 /// memory for the length of the call.
 /// </para>
 /// </remarks>
@@ -93,6 +93,7 @@ internal sealed class CorrelatedZip<TRequest, TResponse> : IObservable<Correlate
         private readonly IObserver<Correlated<TRequest, TResponse>> _observer;
         private readonly Func<TRequest, TResponse, Exception?> _check;
         private readonly Func<TResponse, Exception> _unsolicited;
+        private readonly SerialExecutor _emitter;
         private IDisposable? _requestSubscription;
         private IDisposable? _responseSubscription;
         private Exception? _broken;
@@ -102,7 +103,6 @@ internal sealed class CorrelatedZip<TRequest, TResponse> : IObservable<Correlate
         private bool _endSignalled;
         // Set once no response can matter any more; the subscription is let go outside the gate.
         private bool _endResponses;
-        private bool _emitting;
         private bool _disposed;
 
         public Sink(IObserver<Correlated<TRequest, TResponse>> observer, Func<TRequest, TResponse, Exception?> check, Func<TResponse, Exception> unsolicited)
@@ -110,6 +110,7 @@ internal sealed class CorrelatedZip<TRequest, TResponse> : IObservable<Correlate
             _observer = observer;
             _check = check;
             _unsolicited = unsolicited;
+            _emitter = SerialExecutor.Trampoline(EmitWaiting);
         }
 
         public void Run(IObservable<TRequest> requests, IObservable<TResponse> responses)
@@ -281,21 +282,19 @@ internal sealed class CorrelatedZip<TRequest, TResponse> : IObservable<Correlate
             _endResponses = true;
         }
 
-        private void Emit()
+        private void Emit() => _emitter.Signal();
+
+        // The trampoline's drain: one outcome at a time, taken under the gate and emitted outside it.
+        private void EmitWaiting()
         {
             while (true)
             {
                 Correlated<TRequest, TResponse> next;
                 IDisposable? release = null;
-                bool complete = false;
                 Exception? error = null;
+                var complete = false;
                 lock (_gate)
                 {
-                    if (_emitting)
-                    {
-                        return;
-                    }
-
                     if (_endResponses && _responseSubscription is not null)
                     {
                         release = _responseSubscription;
@@ -316,10 +315,6 @@ internal sealed class CorrelatedZip<TRequest, TResponse> : IObservable<Correlate
                             return;
                         }
                     }
-                    else
-                    {
-                        _emitting = true;
-                    }
                 }
 
                 release?.Dispose();
@@ -337,17 +332,7 @@ internal sealed class CorrelatedZip<TRequest, TResponse> : IObservable<Correlate
                     return;
                 }
 
-                try
-                {
-                    _observer.OnNext(next);
-                }
-                finally
-                {
-                    lock (_gate)
-                    {
-                        _emitting = false;
-                    }
-                }
+                _observer.OnNext(next);
             }
         }
 

@@ -15,6 +15,7 @@ namespace RxKafka.Reactive;
 /// caller of <c>Send</c> or a connection's read loop only hands work over. Under a virtual-time scheduler
 /// (a TestScheduler) they run inline, on the signalling thread, so a test sees their effect at the virtual
 /// time of the signal. Any other scheduler (an EventLoopScheduler, say) gets the passes scheduled on it.
+/// A <see cref="Trampoline"/> always runs inline: it is how an Rx operator emits outside its gate.
 /// </remarks>
 internal sealed class SerialExecutor : IThreadPoolWorkItem
 {
@@ -27,6 +28,7 @@ internal sealed class SerialExecutor : IThreadPoolWorkItem
     private readonly Action<Exception>? _onError;
     private readonly IScheduler _scheduler;
     private readonly Mode _mode;
+    private readonly bool _rethrow;
     private int _state;
 
     /// <param name="scheduler">Decides where passes run (see the remarks).</param>
@@ -42,6 +44,15 @@ internal sealed class SerialExecutor : IThreadPoolWorkItem
             : Mode.Scheduler;
     }
 
+    // A trampoline: see Trampoline.
+    private SerialExecutor(Action drain)
+    {
+        _scheduler = ImmediateScheduler.Instance;
+        _drain = drain;
+        _mode = Mode.Inline;
+        _rethrow = true;
+    }
+
     private enum Mode
     {
         Inline,
@@ -49,7 +60,18 @@ internal sealed class SerialExecutor : IThreadPoolWorkItem
         Scheduler,
     }
 
-    /// <summary>Whether passes run inline on the signalling thread (virtual time).</summary>
+    /// <summary>
+    /// An executor whose passes always run on the signalling thread, one thread at a time: a signal while
+    /// a pass runs (from another thread, or from within the pass) only makes the running pass go again. It
+    /// is the shape of an Rx operator that decides under its gate and emits outside it, in order: the gate
+    /// is never held while an observer runs, and no emission overtakes another. An exception from
+    /// <paramref name="drain"/> reaches the thread that ran it, as an observer's exception does in Rx; the
+    /// executor is idle again then, and what was left is emitted at the next signal.
+    /// </summary>
+    /// <param name="drain">Emits what is waiting; runs once per pass.</param>
+    public static SerialExecutor Trampoline(Action drain) => new(drain);
+
+    /// <summary>Whether passes run inline on the signalling thread (virtual time, or a trampoline).</summary>
     public bool IsInline => _mode == Mode.Inline;
 
     /// <summary>Runs <paramref name="action"/> with <paramref name="state"/> after everything posted before it.</summary>
@@ -131,6 +153,26 @@ internal sealed class SerialExecutor : IThreadPoolWorkItem
 
     private void Run()
     {
+        if (!_rethrow)
+        {
+            RunPasses();
+            return;
+        }
+
+        try
+        {
+            RunPasses();
+        }
+        catch
+        {
+            // Released before the exception leaves, so the next signal starts a pass again.
+            Volatile.Write(ref _state, Idle);
+            throw;
+        }
+    }
+
+    private void RunPasses()
+    {
         while (true)
         {
             // Signals from here on ask for another pass; those before it are served by this one.
@@ -154,6 +196,12 @@ internal sealed class SerialExecutor : IThreadPoolWorkItem
 
     private void Invoke(Action<object?> action, object? state)
     {
+        if (_rethrow)
+        {
+            action(state);
+            return;
+        }
+
         try
         {
             action(state);

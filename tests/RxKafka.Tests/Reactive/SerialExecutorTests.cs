@@ -6,8 +6,9 @@ using RxKafka.Testing;
 namespace RxKafka.Tests.Reactive;
 
 /// <summary>
-/// The serial executor under a sink and (next) a connection: one pass at a time, posted work in order,
-/// no signal lost; inline in virtual time, on the thread pool otherwise, never on the signalling thread.
+/// The serial executor under a sink, a connection and (as a trampoline) the operators that emit outside
+/// their gate: one pass at a time, posted work in order, no signal lost; inline in virtual time, on the
+/// thread pool otherwise, never on the signalling thread unless it is a trampoline.
 /// </summary>
 public sealed class SerialExecutorTests
 {
@@ -166,5 +167,117 @@ public sealed class SerialExecutorTests
 
         await after.Task.WaitAsync(Budget, TestContext.Current.CancellationToken);
         Assert.Equal("a callback failed", Assert.Single(errors).Message);
+    }
+
+    [Fact]
+    public async Task A_trampoline_runs_its_pass_on_the_signalling_thread_even_under_a_real_scheduler()
+    {
+        var threads = new ConcurrentQueue<int>();
+        var executor = SerialExecutor.Trampoline(() => threads.Enqueue(Environment.CurrentManagedThreadId));
+        var callerThread = 0;
+        var caller = new Thread(() =>
+        {
+            callerThread = Environment.CurrentManagedThreadId;
+            executor.Signal();
+        });
+
+        caller.Start();
+        await Task.Run(caller.Join, TestContext.Current.CancellationToken).WaitAsync(Budget, TestContext.Current.CancellationToken);
+
+        Assert.True(executor.IsInline);
+        Assert.Equal([callerThread], threads);
+    }
+
+    [Fact]
+    public void A_trampoline_signalled_from_its_own_pass_goes_again_instead_of_nesting()
+    {
+        var depth = 0;
+        var emitted = new List<int>();
+        var waiting = new Queue<int>([1]);
+        SerialExecutor? executor = null;
+        executor = SerialExecutor.Trampoline(() =>
+        {
+            Assert.Equal(1, ++depth);
+            while (waiting.TryDequeue(out var item))
+            {
+                emitted.Add(item);
+                if (item < 3)
+                {
+                    // What an emission sets off queues behind it, as an observer that sends again would.
+                    waiting.Enqueue(item + 1);
+                    executor!.Signal();
+                }
+            }
+
+            depth--;
+        });
+
+        executor.Signal();
+
+        Assert.Equal([1, 2, 3], emitted);
+    }
+
+    [Fact]
+    public void An_exception_from_a_trampoline_reaches_the_signalling_thread_and_the_next_signal_runs_again()
+    {
+        var passes = 0;
+        var executor = SerialExecutor.Trampoline(() =>
+        {
+            if (++passes == 1)
+            {
+                throw new InvalidOperationException("an observer failed");
+            }
+        });
+
+        var error = Assert.Throws<InvalidOperationException>(executor.Signal);
+        executor.Signal();
+
+        Assert.Equal("an observer failed", error.Message);
+        Assert.Equal(2, passes);
+    }
+
+    [Fact]
+    public async Task A_trampoline_signalled_from_8_threads_never_runs_two_passes_at_once_and_loses_no_signal()
+    {
+        const int Threads = 8, PerThread = 20_000;
+        var waiting = new ConcurrentQueue<int>();
+        var inside = 0;
+        var overlaps = 0;
+        var emitted = 0;
+        var executor = SerialExecutor.Trampoline(() =>
+        {
+            if (Interlocked.Increment(ref inside) != 1)
+            {
+                Interlocked.Increment(ref overlaps);
+            }
+
+            while (waiting.TryDequeue(out _))
+            {
+                emitted++;
+            }
+
+            Interlocked.Decrement(ref inside);
+        });
+        using var start = new Barrier(Threads);
+
+        var senders = Enumerable.Range(0, Threads).Select(_ => Task.Factory.StartNew(
+            () =>
+            {
+                start.SignalAndWait(TestContext.Current.CancellationToken);
+                for (var i = 0; i < PerThread; i++)
+                {
+                    waiting.Enqueue(i);
+                    executor.Signal();
+                }
+            },
+            TestContext.Current.CancellationToken,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default)).ToArray();
+        await Task.WhenAll(senders).WaitAsync(Budget, TestContext.Current.CancellationToken);
+
+        // Every item was enqueued before its signal, and a signal during a pass makes one more: none is left.
+        Assert.Equal(0, overlaps);
+        Assert.Empty(waiting);
+        Assert.Equal(Threads * PerThread, emitted);
     }
 }
