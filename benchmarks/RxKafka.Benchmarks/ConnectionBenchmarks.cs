@@ -44,6 +44,9 @@ public class MockConnectionBenchmarks
     [Benchmark(OperationsPerInvoke = 100)]
     public Task Metadata_Pipelined_100() => RoundTrips.Pipelined(_connection, 100);
 
+    [Benchmark(OperationsPerInvoke = 100)]
+    public Task Metadata_AwaitedInTurn_100() => RoundTrips.AwaitedInTurn(_connection, 100);
+
     [Benchmark(OperationsPerInvoke = 1000)]
     public Task Metadata_Pipelined_1000() => RoundTrips.Pipelined(_connection, 1000);
 }
@@ -77,6 +80,9 @@ public class InMemoryConnectionBenchmarks
     [Benchmark(OperationsPerInvoke = 100)]
     public Task Metadata_Pipelined_100() => RoundTrips.Pipelined(_connection, 100);
 
+    [Benchmark(OperationsPerInvoke = 100)]
+    public Task Metadata_AwaitedInTurn_100() => RoundTrips.AwaitedInTurn(_connection, 100);
+
     [Benchmark(OperationsPerInvoke = 1000)]
     public Task Metadata_Pipelined_1000() => RoundTrips.Pipelined(_connection, 1000);
 }
@@ -92,6 +98,15 @@ internal static class RoundTrips
 
     public static Task<HeartbeatResponse> Heartbeat(KafkaConnection connection)
         => connection.SendAsync(new HeartbeatRequest { GroupId = "bench", GenerationId = 1, MemberId = "member-1" });
+
+    // As async code sends one request at a time: each awaited on the thread pool before the next.
+    public static Task AwaitedInTurn(KafkaConnection connection, int count) => Task.Run(async () =>
+    {
+        for (var i = 0; i < count; i++)
+        {
+            await connection.SendAsync(new MetadataRequest { Topics = [] }).ConfigureAwait(false);
+        }
+    });
 
     public static async Task Pipelined(KafkaConnection connection, int count)
     {
