@@ -1,6 +1,5 @@
 using RxKafka.Cluster;
 using RxKafka.Network;
-using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 
 namespace RxKafka.Client;

@@ -3,7 +3,6 @@ using RxKafka.Client;
 using RxKafka.IntegrationTests.Support;
 using RxKafka.Network;
 using RxKafka.Network.Transports;
-using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 using RxKafka.Testing.MockCluster;
 
