@@ -1,7 +1,6 @@
 using System.Globalization;
 using RxKafka.Client;
 using RxKafka.Cluster;
-using RxKafka.Protocol;
 using Spectre.Console;
 
 namespace RxKafka.Cli.Rendering;

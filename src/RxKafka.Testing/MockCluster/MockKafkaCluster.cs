@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 
 namespace RxKafka.Testing.MockCluster;

@@ -1,5 +1,4 @@
 using RxKafka.Cluster;
-using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 
 namespace RxKafka.Testing.Network;

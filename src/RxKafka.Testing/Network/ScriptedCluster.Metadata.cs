@@ -1,4 +1,3 @@
-using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 using static RxKafka.Protocol.Messages.MetadataResponse;
 

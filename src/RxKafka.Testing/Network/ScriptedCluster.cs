@@ -1,6 +1,5 @@
 using System.Reactive.Concurrency;
 using RxKafka.Network;
-using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 
 namespace RxKafka.Testing.Network;

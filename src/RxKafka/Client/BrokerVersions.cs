@@ -20,7 +20,7 @@ namespace RxKafka.Client;
 /// a release newer than this client knows is reported as the newest known release.
 /// </para>
 /// </remarks>
-public static class BrokerVersions
+internal static class BrokerVersions
 {
     // Newest first. Each probe is an API version that no earlier release offers, checked against
     // Apache Kafka's message definitions of each release (request JSON from 2.2 on, the Java

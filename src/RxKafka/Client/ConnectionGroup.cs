@@ -7,7 +7,7 @@ namespace RxKafka.Client;
 /// as franz-go keeps them, so that a long Fetch or a JoinGroup waiting for a rebalance never holds
 /// up a Metadata request or a Produce behind it.
 /// </summary>
-public enum ConnectionGroup
+internal enum ConnectionGroup
 {
     /// <summary>Metadata, admin and anything else.</summary>
     Default,
@@ -23,7 +23,7 @@ public enum ConnectionGroup
 }
 
 /// <summary>Helpers for <see cref="ConnectionGroup"/>.</summary>
-public static class ConnectionGroups
+internal static class ConnectionGroups
 {
     /// <summary>
     /// The group a request of <paramref name="apiKey"/> belongs to. With

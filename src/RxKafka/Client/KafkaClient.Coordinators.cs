@@ -2,7 +2,6 @@ using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using RxKafka.Cluster;
 using RxKafka.Network;
-using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 using RxKafka.Reactive;
 

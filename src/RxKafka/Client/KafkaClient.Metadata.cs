@@ -3,7 +3,6 @@ using System.Reactive.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using RxKafka.Cluster;
 using RxKafka.Network;
-using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 
 namespace RxKafka.Client;

@@ -1,6 +1,5 @@
 using RxKafka.Cluster;
 using RxKafka.Network;
-using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 
 namespace RxKafka.Client;
@@ -9,11 +8,17 @@ namespace RxKafka.Client;
 public sealed partial class KafkaClient
 {
     /// <summary>
-    /// K2/K9: a ready connection to broker <paramref name="nodeId"/> in <paramref name="group"/>: the
-    /// pooled one, or a new one (concurrent callers share one attempt).
+    /// K2/K9: a ready connection to broker <paramref name="nodeId"/>, the one metadata and admin requests
+    /// use: the pooled one, or a new one (concurrent callers share one attempt). The advanced face: its
+    /// <see cref="KafkaConnection.Frames"/> and raw requests; the client owns it, so do not dispose it.
     /// </summary>
     /// <exception cref="NodeNotReadyException">The broker is not in the metadata, could not be connected to, or is in its reconnect backoff; the message says which.</exception>
-    public async Task<KafkaConnection> GetConnectionAsync(int nodeId, ConnectionGroup group = ConnectionGroup.Default, CancellationToken cancellationToken = default)
+    public Task<KafkaConnection> GetConnectionAsync(int nodeId, CancellationToken cancellationToken = default) =>
+        GetConnectionAsync(nodeId, ConnectionGroup.Default, cancellationToken);
+
+    // K2: the connection of one workload (the producer's sinks take the Produce one). Internal: which
+    // connection a request travels on follows from its API key, not from the caller.
+    internal async Task<KafkaConnection> GetConnectionAsync(int nodeId, ConnectionGroup group, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
         var snapshot = _view.Current;
@@ -31,7 +36,7 @@ public sealed partial class KafkaClient
 
     /// <summary>
     /// K9: sends <paramref name="request"/> to broker <paramref name="nodeId"/> on the connection of
-    /// the request's workload (<see cref="ConnectionGroups.For"/>). A request that gets no answer
+    /// the request's workload (produce, fetch, coordination or the rest). A request that gets no answer
     /// within the request timeout fails with <see cref="RequestTimedOutException"/> and its connection
     /// closes (C6), which forces a metadata update (K5).
     /// </summary>
@@ -43,8 +48,8 @@ public sealed partial class KafkaClient
         return SendAsync(nodeId, request, ConnectionGroups.For(request.ApiKey, Options.SeparateConnectionsByWorkload), cancellationToken);
     }
 
-    /// <summary>K9: sends <paramref name="request"/> to broker <paramref name="nodeId"/> on the connection of <paramref name="group"/>.</summary>
-    public async Task<TResponse> SendAsync<TResponse>(int nodeId, KafkaRequest<TResponse> request, ConnectionGroup group, CancellationToken cancellationToken = default)
+    // K9: sends request to broker nodeId on the connection of group.
+    internal async Task<TResponse> SendAsync<TResponse>(int nodeId, KafkaRequest<TResponse> request, ConnectionGroup group, CancellationToken cancellationToken = default)
         where TResponse : KafkaResponse
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -17,7 +17,7 @@ namespace RxKafka.Client;
 /// <para>
 /// <see cref="ToString"/> always writes three numbers, <c>Major.Minor.Patch</c>: "0.10.2", "2.8.0",
 /// "3.7.1". <see cref="Parse"/> reads that form and the two-number form "2.8" (Patch 0).
-/// A release detected from a broker's ApiVersions answer (<see cref="BrokerVersions.Detect(Network.ApiVersionTable)"/>)
+/// A release detected from a broker's ApiVersions answer (<see cref="KafkaClient.BrokerVersion"/>, <see cref="KafkaClient.GetBrokerVersion"/>)
 /// is a feature release: bug-fix releases offer the same API versions, so its last number is 0
 /// from 1.0 on.
 /// </para>

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using RxKafka.Protocol;
 
 namespace RxKafka.Cluster;
 
@@ -228,5 +227,5 @@ public sealed record CoordinatorChanged(CoordinatorType Type, string Key, Broker
 /// <summary>The changes between two consecutive snapshots, with both snapshots.</summary>
 /// <param name="Previous">The snapshot before.</param>
 /// <param name="Current">The snapshot after.</param>
-/// <param name="Changes">What differs, in <see cref="ClusterDiff"/>'s order.</param>
+/// <param name="Changes">What differs, in order: brokers (by node id), the controller, topics (by name) with their partitions, topic errors, then coordinators.</param>
 public sealed record ClusterChangeSet(ClusterSnapshot Previous, ClusterSnapshot Current, IReadOnlyList<ClusterChange> Changes);

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using RxKafka.Protocol;
 
 namespace RxKafka.Cluster;
 
@@ -9,7 +8,7 @@ namespace RxKafka.Cluster;
 /// removed, then per partition in index order the leader, ISR, replicas and offline replicas),
 /// topic errors, then coordinators.
 /// </summary>
-public static class ClusterDiff
+internal static class ClusterDiff
 {
     /// <summary>What changed from <paramref name="previous"/> to <paramref name="current"/>; empty when nothing did.</summary>
     public static IReadOnlyList<ClusterChange> Between(ClusterSnapshot previous, ClusterSnapshot current)

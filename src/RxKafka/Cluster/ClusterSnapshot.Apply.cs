@@ -2,7 +2,6 @@ using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Collections.ObjectModel;
 using System.Runtime.InteropServices;
-using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 
 namespace RxKafka.Cluster;

@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using System.Collections.ObjectModel;
-using RxKafka.Protocol;
 
 namespace RxKafka.Cluster;
 

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using RxKafka.Protocol;
 
 namespace RxKafka.Cluster;
 

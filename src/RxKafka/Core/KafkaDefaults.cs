@@ -1,12 +1,11 @@
-using RxKafka.Producer;
-using RxKafka.Protocol;
-
 namespace RxKafka;
 
 /// <summary>
-/// Every default of every option, written once. The options records initialise their properties
-/// from here, the layers below (connection, socket) take theirs from here, and docs/options.md lists
-/// the same values (a test compares the table with these).
+/// Every default of the client's, connection's and socket's options, written once. The options records
+/// initialise their properties from here, the layers below (connection, socket) take theirs from here,
+/// and docs/options.md lists the same values (a test compares the table with these). The producer's
+/// are in <see cref="Producer.ProducerDefaults"/>: they name the producer's types (<c>Acks</c>), and core
+/// names nothing above it.
 /// </summary>
 /// <remarks>
 /// Where Kafka's Java client has the setting, its default is used (Kafka 4.0); where only librdkafka
@@ -79,41 +78,6 @@ internal static class KafkaDefaults
 
     /// <summary>Not a setting: re-authenticate at this fraction of the SASL session lifetime (KIP-368 leaves the margin to the client).</summary>
     public const double ReauthenticationFraction = 0.9;
-
-    // ---------------------------------------------------------------- producer (ProducerOptions)
-
-    /// <summary><c>acks</c>.</summary>
-    public const Acks Acks = RxKafka.Producer.Acks.All;
-
-    /// <summary><c>linger.ms</c> (Kafka 4.0's 5 ms, KIP-1030).</summary>
-    public static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(5);
-
-    /// <summary><c>batch.size</c>.</summary>
-    public const int BatchSize = 16 * 1024;
-
-    /// <summary><c>compression.type</c>.</summary>
-    public const CompressionType CompressionType = RxKafka.Protocol.CompressionType.None;
-
-    /// <summary><c>max.in.flight.requests.per.connection</c>.</summary>
-    public const int MaxInFlightRequestsPerConnection = 5;
-
-    /// <summary><c>max.request.size</c>: a producer setting, as in the Java client.</summary>
-    public const int MaxRequestSize = 1024 * 1024;
-
-    /// <summary><c>buffer.memory</c>.</summary>
-    public const long BufferMemory = 32L * 1024 * 1024;
-
-    /// <summary><c>max.block.ms</c>.</summary>
-    public static readonly TimeSpan MaxBlock = TimeSpan.FromSeconds(60);
-
-    /// <summary><c>delivery.timeout.ms</c>.</summary>
-    public static readonly TimeSpan DeliveryTimeout = TimeSpan.FromMinutes(2);
-
-    /// <summary><c>retries</c>: <see cref="DeliveryTimeout"/> is the bound.</summary>
-    public const int Retries = int.MaxValue;
-
-    /// <summary><c>rxkafka.delivery.errors.as.reports</c>.</summary>
-    public const bool DeliveryErrorsAsReports = true;
 
     // ---------------------------------------------------------------- socket (SocketOptions)
 

@@ -1,4 +1,3 @@
-using RxKafka.Protocol;
 
 namespace RxKafka;
 

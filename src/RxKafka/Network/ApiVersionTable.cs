@@ -6,7 +6,7 @@ namespace RxKafka.Network;
 /// What a broker supports, from its ApiVersions answer, and the version RxKafka uses for each API:
 /// the highest version both sides support.
 /// </summary>
-public sealed class ApiVersionTable
+internal sealed class ApiVersionTable
 {
     private readonly ApiVersionRange?[] _broker;
 

@@ -79,7 +79,7 @@ public sealed class ConnectionClosedException : KafkaConnectionException
     /// <param name="innerException">The failure behind the close, if any.</param>
     public ConnectionClosedException(CloseReason reason, string broker, Exception? innerException = null)
         : base(
-            reason == CloseReason.ConnectionTimeout ? Protocol.ErrorCode.RequestTimedOut : Protocol.ErrorCode.NetworkException,
+            reason == CloseReason.ConnectionTimeout ? RxKafka.ErrorCode.RequestTimedOut : RxKafka.ErrorCode.NetworkException,
             $"Connection to {broker} closed ({reason}){(innerException is null ? "" : ": " + innerException.Message)}",
             innerException)
     {

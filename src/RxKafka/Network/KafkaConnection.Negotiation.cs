@@ -1,6 +1,5 @@
 using System.Reactive;
 using System.Reactive.Linq;
-using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 
 namespace RxKafka.Network;

@@ -1,7 +1,6 @@
 using System.IO.Pipelines;
 using System.Reactive.Disposables;
 using System.Reactive.Linq;
-using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 using RxKafka.Protocol.Primitives;
 

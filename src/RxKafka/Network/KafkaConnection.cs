@@ -104,7 +104,7 @@ public sealed partial class KafkaConnection : IAsyncDisposable
     public IObservable<ReadOnlyMemory<byte>> Frames => _userFrames.AsObservable();
 
     /// <summary>What the broker supports and which version RxKafka uses per API; null until negotiated.</summary>
-    public ApiVersionTable? ApiVersions { get; private set; }
+    internal ApiVersionTable? ApiVersions { get; private set; }
 
     /// <summary>A metrics snapshot after each response.</summary>
     public IObservable<ConnectionMetrics> MetricsUpdates => _metrics.AsObservable();

@@ -110,7 +110,7 @@ public sealed partial class KafkaProducer<TKey, TValue>
             foreach (var batch in _accumulator.TakeAll())
             {
                 left += batch.Count;
-                _sender.FailQueued(batch, new KafkaException(Protocol.ErrorCode.None, $"{batch.Count} record(s) for {batch.Partition} were not delivered: the producer was closed after waiting {timeout.TotalMilliseconds:0} ms"));
+                _sender.FailQueued(batch, new KafkaException(RxKafka.ErrorCode.None, $"{batch.Count} record(s) for {batch.Partition} were not delivered: the producer was closed after waiting {timeout.TotalMilliseconds:0} ms"));
             }
 
             _logger?.LogWarning("Producer closed with {Count} record(s) not delivered", left);

@@ -133,7 +133,7 @@ public sealed partial class KafkaProducer<TKey, TValue>
         }
         catch (TimeoutException)
         {
-            Fail(record, callback, null, new KafkaException(Protocol.ErrorCode.None, $"topic '{record.Topic}' was not in the metadata within max.block.ms ({_options.MaxBlock.TotalMilliseconds:0} ms)"));
+            Fail(record, callback, null, new KafkaException(RxKafka.ErrorCode.None, $"topic '{record.Topic}' was not in the metadata within max.block.ms ({_options.MaxBlock.TotalMilliseconds:0} ms)"));
             RecordLeftSlowPath();
         }
         catch (Exception e)

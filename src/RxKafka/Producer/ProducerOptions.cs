@@ -36,45 +36,45 @@ public sealed record ProducerOptions
     public KafkaClientOptions Client { get; init; } = new();
 
     /// <summary>Acknowledgements the broker waits for (<c>acks</c>: 0, 1, all or -1; default all).</summary>
-    public Acks Acks { get; init; } = KafkaDefaults.Acks;
+    public Acks Acks { get; init; } = ProducerDefaults.Acks;
 
     /// <summary>How long a batch waits for more records before it is sent (<c>linger.ms</c>, default 5 ms; 0 sends at once).</summary>
-    public TimeSpan Linger { get; init; } = KafkaDefaults.Linger;
+    public TimeSpan Linger { get; init; } = ProducerDefaults.Linger;
 
     /// <summary>The size a batch is sent at, in bytes of records before compression (<c>batch.size</c>, default 16,384).</summary>
-    public int BatchSize { get; init; } = KafkaDefaults.BatchSize;
+    public int BatchSize { get; init; } = ProducerDefaults.BatchSize;
 
     /// <summary>The codec of every batch (<c>compression.type</c>: none, gzip, snappy, lz4, zstd; default none).</summary>
-    public CompressionType CompressionType { get; init; } = KafkaDefaults.CompressionType;
+    public CompressionType CompressionType { get; init; } = ProducerDefaults.CompressionType;
 
     /// <summary>The codec's level (<c>compression.level</c>), or null for the codec's default.</summary>
     public int? CompressionLevel { get; init; }
 
     /// <summary>Produce requests in flight per broker connection (<c>max.in.flight.requests.per.connection</c>, default 5; at most 5 with idempotence).</summary>
-    public int MaxInFlightRequestsPerConnection { get; init; } = KafkaDefaults.MaxInFlightRequestsPerConnection;
+    public int MaxInFlightRequestsPerConnection { get; init; } = ProducerDefaults.MaxInFlightRequestsPerConnection;
 
     /// <summary>
     /// The largest Produce request, and so the largest record (<c>max.request.size</c>, default 1 MiB). A
     /// larger record fails before it is sent. A producer setting, as in the Java client; at most 100 MiB,
     /// the broker's default <c>socket.request.max.bytes</c>, which is every connection's own limit.
     /// </summary>
-    public int MaxRequestSize { get; init; } = KafkaDefaults.MaxRequestSize;
+    public int MaxRequestSize { get; init; } = ProducerDefaults.MaxRequestSize;
 
     /// <summary>Bytes of records the producer may hold before sends wait (<c>buffer.memory</c>, default 32 MiB).</summary>
-    public long BufferMemory { get; init; } = KafkaDefaults.BufferMemory;
+    public long BufferMemory { get; init; } = ProducerDefaults.BufferMemory;
 
     /// <summary>How long a send may wait for buffer memory or for an unknown topic's metadata (<c>max.block.ms</c>, default 60 s).</summary>
-    public TimeSpan MaxBlock { get; init; } = KafkaDefaults.MaxBlock;
+    public TimeSpan MaxBlock { get; init; } = ProducerDefaults.MaxBlock;
 
     /// <summary>
     /// How long after a record is accepted it may still be delivered, retries included
     /// (<c>delivery.timeout.ms</c>, default 120 s); at least <see cref="Linger"/> + the client's
     /// <see cref="KafkaClientOptions.RequestTimeout"/>.
     /// </summary>
-    public TimeSpan DeliveryTimeout { get; init; } = KafkaDefaults.DeliveryTimeout;
+    public TimeSpan DeliveryTimeout { get; init; } = ProducerDefaults.DeliveryTimeout;
 
     /// <summary>How many times a failed batch is retried (<c>retries</c>, default <see cref="int.MaxValue"/>: <see cref="DeliveryTimeout"/> is the bound).</summary>
-    public int Retries { get; init; } = KafkaDefaults.Retries;
+    public int Retries { get; init; } = ProducerDefaults.Retries;
 
     /// <summary>
     /// Idempotence (<c>enable.idempotence</c>): null (the default) turns it on unless other settings
@@ -88,7 +88,7 @@ public sealed record ProducerOptions
     /// the observable face (true, the default) or ends that stream with <c>OnError</c>
     /// (<c>rxkafka.delivery.errors.as.reports</c>).
     /// </summary>
-    public bool DeliveryErrorsAsReports { get; init; } = KafkaDefaults.DeliveryErrorsAsReports;
+    public bool DeliveryErrorsAsReports { get; init; } = ProducerDefaults.DeliveryErrorsAsReports;
 
     /// <summary>Whether this producer is idempotent once <see cref="EnableIdempotence"/> and the other settings are taken together.</summary>
     public bool IsIdempotent => EnableIdempotence ?? (Acks == Acks.All && MaxInFlightRequestsPerConnection <= 5 && Retries > 0);

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using RxKafka.IntegrationTests.Support;
-using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 using RxKafka.Testing.MockCluster;
 

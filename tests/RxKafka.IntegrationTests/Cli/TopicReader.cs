@@ -1,6 +1,5 @@
 using System.Text;
 using RxKafka.Client;
-using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 using RxKafka.Protocol.Records;
 

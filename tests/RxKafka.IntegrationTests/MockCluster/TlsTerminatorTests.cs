@@ -2,7 +2,6 @@ using System.Net.Security;
 using System.Net.Sockets;
 using TlsAuthenticationException = System.Security.Authentication.AuthenticationException;
 using RxKafka.IntegrationTests.Support;
-using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 using RxKafka.Testing.MockCluster;
 

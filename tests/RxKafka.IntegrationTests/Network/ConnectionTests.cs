@@ -3,7 +3,6 @@ using RxKafka.Client;
 using RxKafka.IntegrationTests.Support;
 using RxKafka.Network;
 using RxKafka.Network.Transports;
-using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 using RxKafka.Testing.MockCluster;
 
@@ -35,7 +34,7 @@ public abstract class ConnectionTests
     private static BrokerEndpoint FirstBroker(MockKafkaCluster cluster) => BootstrapServers.Parse(cluster.BootstrapServers)[0];
 
     private static Task<KafkaConnection> Connect(MockKafkaCluster cluster, KafkaClientOptions? options = null)
-        => KafkaConnection.ConnectAsync(FirstBroker(cluster), options, TestContext.Current.CancellationToken).WaitAsync(Deadline, TestContext.Current.CancellationToken);
+        => KafkaClient.ConnectToBrokerAsync(FirstBroker(cluster), options, TestContext.Current.CancellationToken).WaitAsync(Deadline, TestContext.Current.CancellationToken);
 
     [Fact]
     public async Task C2_connects_negotiates_and_sends_Metadata_at_the_highest_common_version()
@@ -176,7 +175,7 @@ public abstract class ConnectionTests
         using var cluster = StartCluster(1);
         var endpoint = FirstBroker(cluster);
         cluster.SetBrokerDown(1);
-        var error = await Assert.ThrowsAsync<KafkaConnectionException>(() => KafkaConnection.ConnectAsync(endpoint, cancellationToken: TestContext.Current.CancellationToken).WaitAsync(Deadline, TestContext.Current.CancellationToken));
+        var error = await Assert.ThrowsAsync<KafkaConnectionException>(() => KafkaClient.ConnectToBrokerAsync(endpoint, cancellationToken: TestContext.Current.CancellationToken).WaitAsync(Deadline, TestContext.Current.CancellationToken));
         Assert.Contains(endpoint.ToString(), error.Message);
     }
 }
@@ -230,16 +229,16 @@ public sealed class Source2151ConnectionTests : ConnectionTests
         var endpoint = new BrokerEndpoint("localhost", terminator.Port);
         var ct = TestContext.Current.CancellationToken;
 
-        await using (var connection = await KafkaConnection.ConnectAsync(endpoint, Tls(new TlsOptions { TrustedCertificateAuthorities = ca }), ct).WaitAsync(TimeSpan.FromSeconds(20), ct))
+        await using (var connection = await KafkaClient.ConnectToBrokerAsync(endpoint, Tls(new TlsOptions { TrustedCertificateAuthorities = ca }), ct).WaitAsync(TimeSpan.FromSeconds(20), ct))
         {
             var metadata = await connection.SendAsync(new MetadataRequest { Topics = [] }, ct).WaitAsync(TimeSpan.FromSeconds(20), ct);
             Assert.Equal(terminator.Port, Assert.Single(metadata.Brokers).Port); // the mock advertises the terminator
         }
 
-        var wrongName = await Assert.ThrowsAsync<KafkaConnectionException>(() => KafkaConnection.ConnectAsync(endpoint, Tls(new TlsOptions { TrustedCertificateAuthorities = ca, TargetHost = "not-the-broker.example" }), ct));
+        var wrongName = await Assert.ThrowsAsync<KafkaConnectionException>(() => KafkaClient.ConnectToBrokerAsync(endpoint, Tls(new TlsOptions { TrustedCertificateAuthorities = ca, TargetHost = "not-the-broker.example" }), ct));
         Assert.Contains("name", wrongName.Message, StringComparison.OrdinalIgnoreCase);
 
-        var untrusted = await Assert.ThrowsAsync<KafkaConnectionException>(() => KafkaConnection.ConnectAsync(endpoint, Tls(TlsOptions.Default), ct));
+        var untrusted = await Assert.ThrowsAsync<KafkaConnectionException>(() => KafkaClient.ConnectToBrokerAsync(endpoint, Tls(TlsOptions.Default), ct));
         Assert.Contains("trust", untrusted.Message, StringComparison.OrdinalIgnoreCase);
     }
 

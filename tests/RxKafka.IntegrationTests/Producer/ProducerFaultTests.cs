@@ -3,7 +3,6 @@ using RxKafka.Client;
 using RxKafka.IntegrationTests.Producer.Peers;
 using RxKafka.IntegrationTests.Support;
 using RxKafka.Producer;
-using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 using RxKafka.Serialization;
 using RxKafka.Testing.MockCluster;

@@ -5,7 +5,6 @@
 using RxKafka.Client;
 using RxKafka.Cluster;
 using RxKafka.Network;
-using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 using RxKafka.Reactive;
 using RxKafka.Testing;

@@ -1,5 +1,4 @@
 using RxKafka.Cluster;
-using RxKafka.Protocol;
 using static RxKafka.Tests.Cluster.Metadata;
 
 namespace RxKafka.Tests.Cluster;

@@ -3,7 +3,6 @@ using FsCheck;
 using FsCheck.Fluent;
 using RxKafka.Cluster;
 using RxKafka.Network;
-using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 using static RxKafka.Tests.Cluster.Metadata;
 using ResponseBroker = RxKafka.Protocol.Messages.MetadataResponse.MetadataResponseBroker;

@@ -1,6 +1,5 @@
 using RxKafka.Cluster;
 using RxKafka.Network;
-using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 using static RxKafka.Tests.Cluster.Metadata;
 

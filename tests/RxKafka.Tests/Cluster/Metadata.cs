@@ -1,6 +1,5 @@
 using System.Text;
 using RxKafka.Cluster;
-using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 using RxKafka.Protocol.Primitives;
 using ResponseBroker = RxKafka.Protocol.Messages.MetadataResponse.MetadataResponseBroker;

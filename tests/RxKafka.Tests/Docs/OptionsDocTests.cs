@@ -11,7 +11,7 @@ namespace RxKafka.Tests.Docs;
 
 /// <summary>
 /// docs/options.md stays true: every public setting of the options records has a row, and every
-/// row's default is the record's real one (which comes from KafkaDefaults, the one place defaults are written).
+/// row's default is the record's real one (which comes from KafkaDefaults or ProducerDefaults, where each default is written once).
 /// </summary>
 public sealed class OptionsDocTests
 {
@@ -67,7 +67,7 @@ public sealed class OptionsDocTests
         Assert.Null(typeof(ProducerOptions).GetProperty("RequestTimeout"));
         // max.request.size is the producer's only.
         Assert.Null(typeof(KafkaClientOptions).GetProperty("MaxRequestSize"));
-        Assert.Equal(KafkaDefaults.MaxRequestSize, new ProducerOptions().MaxRequestSize);
+        Assert.Equal(ProducerDefaults.MaxRequestSize, new ProducerOptions().MaxRequestSize);
         // Idle and setup timeouts, frame size: derived, same defaults.
         Assert.Equal(client.ConnectionsMaxIdle, connection.MaxIdle);
         Assert.Equal(client.ConnectionSetupTimeout, connection.SetupTimeout);

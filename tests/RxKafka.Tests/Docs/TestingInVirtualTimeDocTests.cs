@@ -38,7 +38,7 @@ public sealed class TestingInVirtualTimeDocTests : ReactiveTest
 var cluster = new ScriptedCluster(scheduler);             // brokers 1-3 at broker-{id}:9092
 cluster.CreateTopic("orders", partitions: 3);             // replicas round-robin, leader epoch 0
 var options = new KafkaClientOptions { TransportFactory = cluster, Scheduler = scheduler };
-var connect = KafkaConnection.ConnectAsync(cluster.Endpoint(1), options);
+var connect = KafkaClient.ConnectToBrokerAsync(cluster.Endpoint(1), options);
 scheduler.AdvanceUntilCompleted(connect, TimeSpan.FromSeconds(1));
 
 cluster.SetPartitionLeader("orders", 0, leaderId: 2);     // an election: leader epoch 1
@@ -57,7 +57,7 @@ cluster.SetBrokerDown(2);                                  // its connections br
         // The document's example, indented as it is there.
 var cluster = new ScriptedCluster(scheduler);
 cluster.CreateTopic("orders", partitions: 1);             // leader: broker 1
-var connect = KafkaConnection.ConnectAsync(cluster.Endpoint(1), new KafkaClientOptions { TransportFactory = cluster, Scheduler = scheduler });
+var connect = KafkaClient.ConnectToBrokerAsync(cluster.Endpoint(1), new KafkaClientOptions { TransportFactory = cluster, Scheduler = scheduler });
 scheduler.AdvanceUntilCompleted(connect, TimeSpan.FromSeconds(1));
 using var batch = new RecordBatchBuilder { ProducerId = 1000, ProducerEpoch = 0, BaseSequence = 0 };
 batch.Append(1_700_000_000_000, Encoding.UTF8.GetBytes("key"), Encoding.UTF8.GetBytes("value"));

@@ -4,7 +4,6 @@
 
 using System.Reactive.Linq;
 using RxKafka.Network;
-using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 using RxKafka.Testing;
 using RxKafka.Testing.Network;

@@ -5,7 +5,6 @@ using System.Text;
 using RxKafka.Network;
 using RxKafka.Network.Sasl;
 using RxKafka.Network.Sasl.Plain;
-using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 using RxKafka.Testing;
 using RxKafka.Testing.Network;

@@ -12,7 +12,6 @@ using RxKafka.Network.Sasl;
 using RxKafka.Network.Sasl.Gssapi;
 using RxKafka.Network.Sasl.OAuthBearer;
 using RxKafka.Network.Sasl.Scram;
-using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 using RxKafka.Testing;
 using RxKafka.Testing.Network;

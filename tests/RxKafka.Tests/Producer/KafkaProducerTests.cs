@@ -7,7 +7,6 @@ using RxKafka.Network;
 using RxKafka.Producer;
 using RxKafka.Producer.Engine;
 using RxKafka.Producer.Partitioning;
-using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 using RxKafka.Serialization;
 using RxKafka.Testing;

@@ -2,7 +2,6 @@
 
 using RxKafka.Producer;
 using RxKafka.Producer.Engine;
-using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 using RxKafka.Testing;
 using RxKafka.Testing.Network;

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging;
 using RxKafka.Client;
 using RxKafka.Network;
 using RxKafka.Producer;
-using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 using RxKafka.Serialization;
 using RxKafka.Testing.Network;

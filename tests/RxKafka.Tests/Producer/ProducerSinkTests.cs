@@ -3,7 +3,6 @@
 using RxKafka.Client;
 using RxKafka.Producer;
 using RxKafka.Producer.Engine;
-using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 using RxKafka.Testing;
 

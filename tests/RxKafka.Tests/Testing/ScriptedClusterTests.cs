@@ -5,7 +5,6 @@
 using System.Reactive.Threading.Tasks;
 using RxKafka.Cluster;
 using RxKafka.Network;
-using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 using RxKafka.Testing;
 using RxKafka.Testing.Network;

@@ -25,7 +25,7 @@ public static class ErrorEmitter
         sb.Append("// Do not edit: change the table and run `dotnet run --project tools/RxKafka.MessageGen`.\n");
         sb.Append("// </auto-generated>\n");
         sb.Append("#nullable enable\n");
-        sb.Append("namespace RxKafka.Protocol;\n\n");
+        sb.Append("namespace RxKafka;\n\n");
         return sb;
     }
 

@@ -31,7 +31,7 @@ public sealed record ExceptionRow(string Type, string Base, string Why);
 /// </summary>
 public sealed class ErrorTable
 {
-    public const string Folder = "src/RxKafka/Protocol";
+    public const string Folder = "src/RxKafka/Exceptions";
     public const string ErrorsFile = Folder + "/errors.tsv";
     public const string ExceptionsFile = Folder + "/exceptions.tsv";
 

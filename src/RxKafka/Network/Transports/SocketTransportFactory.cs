@@ -11,7 +11,7 @@ namespace RxKafka.Network.Transports;
 /// tried in turn (Kafka's <c>client.dns.lookup=use_all_dns_ips</c>); the socket gets the
 /// <see cref="SocketOptions"/> the operating system supports.
 /// </summary>
-public sealed class SocketTransportFactory : IKafkaTransportFactory
+internal sealed class SocketTransportFactory : IKafkaTransportFactory
 {
     // Linux's <netinet/tcp.h>: IPPROTO_TCP and TCP_USER_TIMEOUT.
     private const int IpProtoTcp = 6;

@@ -11,7 +11,7 @@ namespace RxKafka.Network.Transports;
 /// it, then a TLS handshake, both within the connect timeout (<c>socket.connection.setup.timeout.ms</c>:
 /// the client's value when the client built this factory, else its 10 s default).
 /// </summary>
-public sealed class TlsTransportFactory : IKafkaTransportFactory
+internal sealed class TlsTransportFactory : IKafkaTransportFactory
 {
     /// <summary>Creates a factory.</summary>
     /// <param name="tls">The TLS settings; <see cref="TlsOptions.Default"/> when <see langword="null"/>.</param>

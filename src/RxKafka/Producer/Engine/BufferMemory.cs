@@ -88,7 +88,7 @@ internal sealed class BufferMemory
         waiter.Timer = _scheduler.Schedule((Memory: this, Waiter: waiter), _maxBlock, static (_, s) =>
         {
             s.Memory.GiveUp(s.Waiter, new KafkaException(
-                Protocol.ErrorCode.None,
+                RxKafka.ErrorCode.None,
                 $"could not reserve {s.Waiter.Bytes} bytes within max.block.ms ({s.Memory._maxBlock.TotalMilliseconds:0} ms): buffer.memory ({s.Memory._limit} bytes) is full; records are produced faster than the brokers take them"));
             return Disposable.Empty;
         });

@@ -92,7 +92,7 @@ internal sealed class ProducerBatch : IDisposable
 
     /// <summary>The error of a batch whose delivery.timeout.ms passed (in its queue, or before a send or a retry).</summary>
     public KafkaException DeliveryTimedOut(DateTimeOffset now, TimeSpan deliveryTimeout) =>
-        new(Protocol.ErrorCode.RequestTimedOut, $"Expiring {Count} record(s) for {Partition}: {(now - CreatedAt).TotalMilliseconds:0} ms has passed since the batch was created (delivery.timeout.ms is {deliveryTimeout.TotalMilliseconds:0} ms)");
+        new(RxKafka.ErrorCode.RequestTimedOut, $"Expiring {Count} record(s) for {Partition}: {(now - CreatedAt).TotalMilliseconds:0} ms has passed since the batch was created (delivery.timeout.ms is {deliveryTimeout.TotalMilliseconds:0} ms)");
 
     /// <summary>Whether the batch's bytes are final (built once, then sent as is on every retry).</summary>
     public bool IsBuilt => !_built.IsEmpty;

@@ -4,7 +4,6 @@ using System.Reactive.Disposables;
 using Microsoft.Extensions.Logging;
 using RxKafka.Client;
 using RxKafka.Network;
-using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 using RxKafka.Reactive;
 

@@ -1,7 +1,6 @@
 using RxKafka.Network.Sasl;
 using RxKafka.Network.Sasl.Plain;
 using RxKafka.Network.Sasl.Scram;
-using RxKafka.Protocol;
 
 namespace RxKafka.Tests.Network.Sasl;
 

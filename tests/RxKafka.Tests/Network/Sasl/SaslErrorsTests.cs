@@ -2,7 +2,6 @@ using System.Text;
 using RxKafka.Network.Sasl;
 using RxKafka.Network.Sasl.Plain;
 using RxKafka.Network.Sasl.Scram;
-using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 
 namespace RxKafka.Tests.Network.Sasl;

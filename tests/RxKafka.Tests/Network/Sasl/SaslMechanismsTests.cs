@@ -3,7 +3,6 @@ using RxKafka.Network.Sasl;
 using RxKafka.Network.Sasl.Gssapi;
 using RxKafka.Network.Sasl.Plain;
 using RxKafka.Network.Sasl.Scram;
-using RxKafka.Protocol;
 
 namespace RxKafka.Tests.Network.Sasl;
 

@@ -1,7 +1,6 @@
 using System.Text;
 using RxKafka.Network.Sasl;
 using RxKafka.Network.Sasl.Scram;
-using RxKafka.Protocol;
 
 namespace RxKafka.Tests.Network.Sasl;
 

@@ -78,7 +78,7 @@ public sealed class GeneratedCodeTests
     public void Writing_a_version_outside_the_range_names_the_message_and_the_range()
     {
         var e = Assert.Throws<KafkaException>(() => new MetadataRequest().ToArray(13));
-        Assert.Equal(RxKafka.Protocol.ErrorCode.UnsupportedVersion, e.ErrorCode);
+        Assert.Equal(RxKafka.ErrorCode.UnsupportedVersion, e.ErrorCode);
         Assert.Contains("MetadataRequest has no version 13; its versions are 0 to 12", e.Message);
     }
 

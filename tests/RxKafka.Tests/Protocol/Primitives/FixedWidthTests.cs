@@ -182,7 +182,7 @@ public sealed class FixedWidthTests
         });
         Assert.StartsWith("truncated input", e.Message, StringComparison.Ordinal);
         Assert.Contains($"needed {needed} bytes at offset 0, only {hex.Length / 2} left", e.Message, StringComparison.Ordinal);
-        Assert.Equal(RxKafka.Protocol.ErrorCode.CorruptMessage, e.ErrorCode);
+        Assert.Equal(RxKafka.ErrorCode.CorruptMessage, e.ErrorCode);
     }
 
     [Fact]

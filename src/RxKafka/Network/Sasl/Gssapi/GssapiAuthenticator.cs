@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net.Security;
-using RxKafka.Protocol;
 
 namespace RxKafka.Network.Sasl.Gssapi;
 

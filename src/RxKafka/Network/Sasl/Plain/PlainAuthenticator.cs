@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using RxKafka.Protocol;
 
 namespace RxKafka.Network.Sasl.Plain;
 

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using RxKafka.Protocol;
 
 namespace RxKafka.Network.Sasl.Scram;
 

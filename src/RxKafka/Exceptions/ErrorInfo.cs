@@ -1,9 +1,9 @@
-namespace RxKafka.Protocol;
+namespace RxKafka;
 
 /// <summary>
 /// What RxKafka knows about a Kafka error code: its upper-case Kafka name, whether a retry may
 /// succeed, whether the client's metadata is stale, and a short description. One row of the error
-/// table (src/RxKafka/Protocol/errors.tsv, listed in docs/errors.md).
+/// table (src/RxKafka/Exceptions/errors.tsv, listed in docs/errors.md).
 /// </summary>
 /// <param name="Code">The error code.</param>
 /// <param name="Name">Kafka's name for the code, e.g. <c>NOT_LEADER_OR_FOLLOWER</c>.</param>

@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
 using System.Globalization;
 
-namespace RxKafka.Protocol;
+namespace RxKafka;
 
 /// <summary>
 /// Lookups over every Kafka error code: name, retriable and invalid-metadata flags and description,

@@ -1,7 +1,6 @@
 using RxKafka.Network;
-using RxKafka.Protocol;
 
-namespace RxKafka.Tests.Protocol.Errors;
+namespace RxKafka.Tests.Exceptions;
 
 public sealed class ExceptionMappingTests
 {

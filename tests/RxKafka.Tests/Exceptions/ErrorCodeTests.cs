@@ -1,7 +1,6 @@
-using RxKafka.Protocol;
 using Xunit;
 
-namespace RxKafka.Tests.Protocol.Errors;
+namespace RxKafka.Tests.Exceptions;
 
 public sealed class ErrorCodeTests
 {

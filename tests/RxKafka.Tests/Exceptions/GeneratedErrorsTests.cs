@@ -1,9 +1,9 @@
 using RxKafka.MessageGen;
 using RxKafka.MessageGen.Errors;
 
-namespace RxKafka.Tests.Protocol.Errors;
+namespace RxKafka.Tests.Exceptions;
 
-// The error table (src/RxKafka/Protocol/errors.tsv) is the one place error knowledge lives: the
+// The error table (src/RxKafka/Exceptions/errors.tsv) is the one place error knowledge lives: the
 // enum, the lookup, the exception mapping and docs/errors.md are generated from it and checked in.
 public sealed class GeneratedErrorsTests
 {
