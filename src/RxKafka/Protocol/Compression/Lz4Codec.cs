@@ -29,6 +29,10 @@ internal static class Lz4Codec
     private const int HeaderSize = 7;
     private const int BlockSize = 64 * 1024;
 
+    // The incompressibility sample (LooksIncompressible): 4 KiB, and a gain under 1/32 counts as none.
+    private const int ProbeSize = 4 * 1024;
+    private const int ProbeGain = 32;
+
     /// <summary>FLG: version 01, independent blocks, no block checksum, no content size, no content checksum.</summary>
     private const byte KafkaFlags = 0x60;
 
@@ -48,12 +52,16 @@ internal static class Lz4Codec
         destination.Advance(HeaderSize);
 
         int maxBlock = 4 + Lz4Block.MaximumOutputSize(BlockSize);
+        bool lastStored = true;
         for (int start = 0; start < source.Length; start += BlockSize)
         {
             ReadOnlySpan<byte> block = source.Slice(start, Math.Min(BlockSize, source.Length - start));
             Span<byte> span = destination.GetSpan(maxBlock);
-            int length = Lz4Block.Encode(block, span[4..], blockLevel);
-            if (length <= 0 || length >= block.Length)
+            int length = lastStored && blockLevel == LZ4Level.L00_FAST && LooksIncompressible(block, span[4..])
+                ? 0
+                : Lz4Block.Encode(block, span[4..], blockLevel);
+            lastStored = length <= 0 || length >= block.Length;
+            if (lastStored)
             {
                 // Incompressible: stored as is, as LZ4F does, so a block never grows.
                 block.CopyTo(span[4..]);
@@ -70,6 +78,25 @@ internal static class Lz4Codec
         // The end mark: a block size of zero.
         destination.GetSpan(4)[..4].Clear();
         destination.Advance(4);
+    }
+
+    /// <summary>
+    /// Whether a sample from the start of <paramref name="block"/> fails to shrink by <see cref="ProbeGain"/>
+    /// or more, so the block is stored without trying the rest: K4os's fast compressor walks incompressible
+    /// input several times slower than liblz4 did (its skip-ahead is less eager), and a producer of
+    /// already-compressed or random values would pay that for nothing. Asked only for the first block of a
+    /// frame and after a block that was stored, so compressible data pays for one sample per frame; a
+    /// block whose start is noise but whose rest would compress is stored as is (valid, a little larger).
+    /// </summary>
+    private static bool LooksIncompressible(ReadOnlySpan<byte> block, Span<byte> scratch)
+    {
+        if (block.Length < 2 * ProbeSize)
+        {
+            return false;
+        }
+
+        int sampled = Lz4Block.Encode(block[..ProbeSize], scratch, LZ4Level.L00_FAST);
+        return sampled <= 0 || sampled > ProbeSize - ProbeSize / ProbeGain;
     }
 
     /// <summary>

@@ -50,6 +50,33 @@ public sealed class Lz4Tests
     }
 
     [Fact]
+    public void A_block_after_a_stored_one_is_still_compressed_when_it_compresses()
+    {
+        // Noise, then records: the sample of the second block says it compresses, so it is not stored.
+        byte[] original = [.. Payloads.Random(65_536, seed: 7), .. Payloads.JsonRecords(65_536, seed: 8)];
+
+        byte[] compressed = Payloads.Compress(CompressionType.Lz4, original);
+
+        Assert.Equal(0x80000000u | 65536, BinaryPrimitives.ReadUInt32LittleEndian(compressed.AsSpan(7)));
+        uint second = BinaryPrimitives.ReadUInt32LittleEndian(compressed.AsSpan(7 + 4 + 65536));
+        Assert.Equal(0u, second & 0x80000000u);
+        Assert.True(second < 65536 / 2, $"the records' block took {second} bytes");
+        Assert.True(original.AsSpan().SequenceEqual(Payloads.Decompress(CompressionType.Lz4, compressed)));
+    }
+
+    [Fact]
+    public void A_compressible_first_block_is_compressed_whatever_the_sample_costs()
+    {
+        byte[] original = Payloads.JsonRecords(200_000, seed: 9);
+
+        byte[] compressed = Payloads.Compress(CompressionType.Lz4, original);
+
+        Assert.True(compressed.Length < original.Length / 2, $"{compressed.Length} of {original.Length} bytes");
+        Assert.Equal(0u, BinaryPrimitives.ReadUInt32LittleEndian(compressed.AsSpan(7)) & 0x80000000u);
+        Assert.True(original.AsSpan().SequenceEqual(Payloads.Decompress(CompressionType.Lz4, compressed)));
+    }
+
+    [Fact]
     public void A_legacy_frame_with_the_KAFKA_3160_checksum_decodes_only_in_legacy_mode()
     {
         byte[] original = Payloads.JsonRecords(150_000, seed: 12);
