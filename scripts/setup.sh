@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the tests need, idempotently. Nothing here writes inside the repository.
-#  - liblz4 / libzstd: the lz4 and zstd codecs call the system libraries through P/Invoke.
 #  - kafka-python and its codec modules: the peer client for record-batch interop tests.
 #    They belong to Debian's own interpreter, /usr/bin/python3.
 #    python3-xxhash lets kafka-python write and read magic 0 LZ4 (its pre-0.10 header checksum).
 #  - librdkafka1 (Debian, 2.0.2): the first mock-cluster build the integration tests run against.
+#    It brings liblz4-1 and libzstd1, which only the benchmarks' old-codec baseline still loads
+#    (the library's codecs are managed: docs/architecture.md#dependencies).
 #  - kcat: the peer command-line client of the producer interop tests (it reads and writes through
 #    Debian's librdkafka 2.0.2, whatever mock build it talks to).
 #  - librdkafka 2.15.1, built from the source the npm package @confluentinc/kafka-javascript@1.10.1
@@ -35,7 +36,7 @@ APT_LABEL=setup
 # shellcheck source=scripts/apt-install.sh
 source "$(dirname "$0")/apt-install.sh"
 
-apt_install liblz4-1 libzstd1 python3-kafka python3-snappy python3-lz4 python3-zstandard python3-xxhash \
+apt_install python3-kafka python3-snappy python3-lz4 python3-zstandard python3-xxhash \
   librdkafka1 kcat stunnel4 openssl krb5-kdc krb5-admin-server krb5-user libgssapi-krb5-2
 
 # librdkafka 2.15.1 from the npm package's source, built once.

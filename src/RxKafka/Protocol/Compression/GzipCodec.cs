@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
+using System.IO.Hashing;
 
 namespace RxKafka.Protocol.Compression;
 
@@ -154,12 +155,12 @@ internal static unsafe class GzipCodec
     {
         private readonly long _tailStart;
         private byte[] _buffer = ArrayPool<byte>.Shared.Rent(OutputLimit.ChunkSize);
+        private readonly Crc32 _crc = new();
         private long _position;
-        private uint _crc; // the CRC-32 of nothing
 
         public TailCrcWriter(long tailStart) => _tailStart = tailStart;
 
-        public uint Crc => _crc;
+        public uint Crc => _crc.GetCurrentHashAsUInt32();
 
         public void Advance(int count)
         {
@@ -167,7 +168,7 @@ internal static unsafe class GzipCodec
             if (end > _tailStart)
             {
                 int from = (int)Math.Max(0, _tailStart - _position);
-                _crc = Crc32.Append(_crc, _buffer.AsSpan(from, count - from));
+                _crc.Append(_buffer.AsSpan(from, count - from));
             }
 
             _position = end;

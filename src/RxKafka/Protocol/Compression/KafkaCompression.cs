@@ -5,9 +5,10 @@ namespace RxKafka.Protocol.Compression;
 /// <summary>
 /// Compresses and decompresses the records section of a record batch (or the value of a legacy
 /// wrapper message) with one of Kafka's codecs. Every failure caused by the bytes themselves is a
-/// <see cref="KafkaProtocolException"/> whose message names the codec; a missing native library
-/// (LZ4, zstd) is a <see cref="KafkaCompressionLibraryMissingException"/>. On failure the
-/// destination may already hold part of the output. Safe to call from many threads at once.
+/// <see cref="KafkaProtocolException"/> whose message names the codec. On failure the destination
+/// may already hold part of the output. Safe to call from many threads at once. Every codec is
+/// managed code (System.IO.Compression, K4os.Compression.LZ4, ZstdSharp.Port, Snappier): nothing
+/// native to install.
 /// </summary>
 internal static class KafkaCompression
 {
@@ -65,8 +66,8 @@ internal static class KafkaCompression
     /// <param name="destination">Where the decompressed bytes are appended.</param>
     /// <param name="maxOutputBytes">The most bytes the output may have.</param>
     /// <param name="legacyLz4HeaderChecksum">
-    /// True for LZ4 data inside a magic 0 message: the header checksum byte is recomputed
-    /// before decoding because old Kafka computed it over the magic number too.
+    /// True for LZ4 data inside a magic 0 message: the header checksum byte is not checked, because
+    /// old Kafka computed it over the magic number too (Kafka's own reader skips it there as well).
     /// </param>
     public static void Decompress(CompressionType type, ReadOnlySpan<byte> source, IBufferWriter<byte> destination, int maxOutputBytes, bool legacyLz4HeaderChecksum)
     {

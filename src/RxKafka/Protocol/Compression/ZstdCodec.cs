@@ -1,14 +1,17 @@
 using System.Buffers;
 using System.Numerics;
+using ZstdSharp;
+using ZstdSharp.Unsafe;
 
 namespace RxKafka.Protocol.Compression;
 
 /// <summary>
-/// Zstandard through libzstd. Compression is one ZSTD_compress call; decompression uses the
-/// streaming decoder because Kafka's Java client writes frames without a content size. Every call
-/// has its own decoder, freed before returning, so concurrent calls share nothing.
+/// Zstandard through ZstdSharp (a managed port of libzstd). Compression writes one frame with its
+/// content size; decompression streams because Kafka's Java client writes frames without a content
+/// size, and decodes concatenated frames in turn. Compressor and decompressor contexts are pooled
+/// (<see cref="CodecContextPool{T}"/>), each used by one call at a time.
 /// </summary>
-internal static unsafe class ZstdCodec
+internal static class ZstdCodec
 {
     private const string Codec = "zstd";
     private const int DefaultLevel = 3;
@@ -21,6 +24,9 @@ internal static unsafe class ZstdCodec
     /// <summary>zstd's own default ceiling (ZSTD_WINDOWLOG_LIMIT_DEFAULT, 128 MiB).</summary>
     private const int MaxWindowLogMax = 27;
 
+    private static readonly CodecContextPool<Compressor> Compressors = new(static () => new Compressor(DefaultLevel));
+    private static readonly CodecContextPool<Decompressor> Decompressors = new(static () => new Decompressor());
+
     public static void Compress(ReadOnlySpan<byte> source, IBufferWriter<byte> destination, int? level)
     {
         int compressionLevel = level ?? DefaultLevel;
@@ -29,27 +35,22 @@ internal static unsafe class ZstdCodec
             throw new ArgumentOutOfRangeException(nameof(level), level, $"zstd compression.level must be {MinLevel}..{MaxLevel}");
         }
 
-        ZstdNative api = ZstdNative.Api;
-        nuint bound = api.CompressBound((nuint)source.Length);
-        if (api.IsError(bound) != 0 || bound > int.MaxValue)
+        Compressor compressor = Compressors.Rent();
+        try
         {
-            throw new ArgumentException($"zstd cannot compress {source.Length} bytes in one call", nameof(source));
-        }
+            if (compressor.Level != compressionLevel)
+            {
+                compressor.Level = compressionLevel;
+            }
 
-        Span<byte> output = destination.GetSpan((int)bound);
-        nuint written;
-        fixed (byte* src = source)
-        fixed (byte* dst = output)
+            Span<byte> output = destination.GetSpan(Compressor.GetCompressBound(source.Length));
+            destination.Advance(compressor.Wrap(source, output));
+        }
+        finally
         {
-            written = api.CompressBlock(dst, (nuint)output.Length, src, (nuint)source.Length, compressionLevel);
+            // ZSTD_compress2 starts a new session every call, so even a failed context is fit for the next.
+            Compressors.Return(compressor);
         }
-
-        if (api.IsError(written) != 0)
-        {
-            throw new InvalidOperationException($"ZSTD_compress failed: {api.ErrorName(written)}");
-        }
-
-        destination.Advance((int)written);
     }
 
     public static void Decompress(ReadOnlySpan<byte> source, IBufferWriter<byte> destination, int maxOutputBytes)
@@ -59,69 +60,55 @@ internal static unsafe class ZstdCodec
             throw Corrupt("the input is empty (no frame)");
         }
 
-        ZstdNative api = ZstdNative.Api;
         var limit = new OutputLimit(Codec, maxOutputBytes);
-        IntPtr stream = api.CreateDStream();
-        if (stream == IntPtr.Zero)
-        {
-            throw new OutOfMemoryException("ZSTD_createDStream failed");
-        }
-
+        Decompressor decompressor = Decompressors.Rent();
         try
         {
-            nuint status = api.InitDStream(stream);
-            if (api.IsError(status) != 0)
-            {
-                throw new InvalidOperationException($"ZSTD_initDStream failed: {api.ErrorName(status)}");
-            }
+            // A previous call may have stopped inside a frame; the parameter is this call's budget.
+            decompressor.ResetStream();
 
-            if (api.SetDecompressionParameter is not null)
-            {
-                // A frame header may ask for a large window, which the decoder would allocate up front.
-                int windowLogMax = Math.Clamp(64 - BitOperations.LeadingZeroCount((ulong)maxOutputBytes), MinWindowLogMax, MaxWindowLogMax);
-                api.SetDecompressionParameter(stream, ZstdNative.WindowLogMaxParameter, windowLogMax);
-            }
-
-            fixed (byte* src = source)
-            {
-                var input = new ZstdNative.InBuffer { Source = src, Size = (nuint)source.Length };
-                while (true)
-                {
-                    Span<byte> chunk = limit.NextChunk(destination);
-                    fixed (byte* dst = chunk)
-                    {
-                        var output = new ZstdNative.OutBuffer { Destination = dst, Size = (nuint)chunk.Length };
-                        status = api.DecompressStream(stream, &output, &input);
-                        if (api.IsError(status) != 0)
-                        {
-                            throw Corrupt(api.ErrorName(status));
-                        }
-
-                        limit.Advance(destination, (int)output.Position);
-                        if (input.Position == input.Size)
-                        {
-                            if (status == 0)
-                            {
-                                // The last frame is decoded and flushed.
-                                return;
-                            }
-
-                            if (output.Position < output.Size)
-                            {
-                                // Room left, no input left, frame unfinished.
-                                throw Corrupt("the frame is truncated (the input ended inside a frame)");
-                            }
-                        }
-                    }
-                }
-            }
+            // A frame header may ask for a large window, which the decoder would allocate up front.
+            int windowLogMax = Math.Clamp(64 - BitOperations.LeadingZeroCount((ulong)maxOutputBytes), MinWindowLogMax, MaxWindowLogMax);
+            decompressor.SetParameter(ZSTD_dParameter.ZSTD_d_windowLogMax, windowLogMax);
+            Stream(decompressor, source, destination, ref limit);
         }
         finally
         {
-            api.FreeDStream(stream);
+            Decompressors.Return(decompressor);
         }
     }
 
+    private static void Stream(Decompressor decompressor, ReadOnlySpan<byte> source, IBufferWriter<byte> destination, ref OutputLimit limit)
+    {
+        int position = 0;
+        while (true)
+        {
+            Span<byte> chunk = limit.NextChunk(destination);
+            OperationStatus status = decompressor.UnwrapStream(source[position..], chunk, out int consumed, out int written);
+            if (status == OperationStatus.InvalidData)
+            {
+                throw Corrupt($"the decoder rejected the frame data (after {position + consumed} of {source.Length} bytes)");
+            }
+
+            position += consumed;
+            limit.Advance(destination, written);
+            if (position == source.Length)
+            {
+                switch (status)
+                {
+                    case OperationStatus.Done:
+                        // The last frame is decoded and flushed.
+                        return;
+                    case OperationStatus.NeedMoreData:
+                        throw Corrupt("the frame is truncated (the input ended inside a frame)");
+                }
+            }
+            else if (consumed == 0 && written == 0 && status != OperationStatus.DestinationTooSmall)
+            {
+                throw Corrupt($"the decoder made no progress at offset {position}");
+            }
+        }
+    }
 
     private static KafkaProtocolException Corrupt(string what) => new($"zstd-compressed data is corrupt: {what}");
 }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Hashing;
 
 namespace RxKafka.Protocol.Records;
 
@@ -84,7 +85,7 @@ internal readonly struct LegacyMessage
         var crc = BinaryPrimitives.ReadUInt32BigEndian(message[(position + CrcOffset)..]);
         if (checkCrc)
         {
-            var computed = Crc32.Compute(message[(position + MagicOffset)..]);
+            var computed = Crc32.HashToUInt32(message[(position + MagicOffset)..]);
             if (computed != crc)
             {
                 throw new KafkaProtocolException($"{where} at offset {offset} has CRC 0x{crc:X8} but computed 0x{computed:X8}");

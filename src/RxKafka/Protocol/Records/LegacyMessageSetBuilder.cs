@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Hashing;
 using RxKafka.Protocol.Compression;
 
 namespace RxKafka.Protocol.Records;
@@ -119,7 +120,7 @@ internal sealed class LegacyMessageSetBuilder : IDisposable
         var p = LegacyMessage.TimestampOffset + (Magic == 0 ? 0 : 8);
         BinaryPrimitives.WriteInt32BigEndian(wrapper[p..], -1);
         BinaryPrimitives.WriteInt32BigEndian(wrapper[(p + 4)..], valueLength);
-        BinaryPrimitives.WriteUInt32BigEndian(wrapper[LegacyMessage.CrcOffset..], Crc32.Compute(wrapper[LegacyMessage.MagicOffset..]));
+        BinaryPrimitives.WriteUInt32BigEndian(wrapper[LegacyMessage.CrcOffset..], Crc32.HashToUInt32(wrapper[LegacyMessage.MagicOffset..]));
         return output.WrittenMemory;
     }
 
@@ -139,7 +140,7 @@ internal sealed class LegacyMessageSetBuilder : IDisposable
         var p = LegacyMessage.TimestampOffset + (magic == 0 ? 0 : 8);
         p = WriteBytes(message, p, key, keyIsNull);
         WriteBytes(message, p, value, valueIsNull);
-        BinaryPrimitives.WriteUInt32BigEndian(message[LegacyMessage.CrcOffset..], Crc32.Compute(message[LegacyMessage.MagicOffset..]));
+        BinaryPrimitives.WriteUInt32BigEndian(message[LegacyMessage.CrcOffset..], Crc32.HashToUInt32(message[LegacyMessage.MagicOffset..]));
         output.Advance(message.Length);
     }
 
@@ -188,7 +189,7 @@ internal sealed class LegacyMessageSetBuilder : IDisposable
             if (attributes != message[LegacyMessage.AttributesOffset] || logAppendTime)
             {
                 message[LegacyMessage.AttributesOffset] = attributes;
-                BinaryPrimitives.WriteUInt32BigEndian(message[LegacyMessage.CrcOffset..], Crc32.Compute(message[LegacyMessage.MagicOffset..]));
+                BinaryPrimitives.WriteUInt32BigEndian(message[LegacyMessage.CrcOffset..], Crc32.HashToUInt32(message[LegacyMessage.MagicOffset..]));
             }
 
             p += message.Length;

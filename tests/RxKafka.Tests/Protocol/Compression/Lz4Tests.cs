@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.IO.Hashing;
 using System.Text;
 using RxKafka.Protocol;
 using RxKafka.Protocol.Compression;
@@ -31,8 +32,48 @@ public sealed class Lz4Tests
     {
         byte[] compressed = Payloads.Compress(CompressionType.Lz4, Payloads.Get("text"));
 
-        // liblz4 wrote the byte; our xxHash32 must agree with it.
-        Assert.Equal(compressed[6], (byte)(XxHash32.Hash(compressed.AsSpan(4, 2)) >> 8));
+        Assert.Equal(compressed[6], (byte)(XxHash32.HashToUInt32(compressed.AsSpan(4, 2)) >> 8));
+        // The header liblz4 wrote for the same settings (OldEncoderVectorTests).
+        Assert.Equal(Payloads.Hex("04224d18604082"), compressed[..7]);
+    }
+
+    [Fact]
+    public void Incompressible_blocks_are_stored_with_the_high_bit_of_their_size_set()
+    {
+        byte[] original = Payloads.Random(70_000, seed: 5);
+
+        byte[] compressed = Payloads.Compress(CompressionType.Lz4, original);
+
+        Assert.Equal(0x80000000u | 65536, BinaryPrimitives.ReadUInt32LittleEndian(compressed.AsSpan(7)));
+        Assert.Equal(0x80000000u | 4464, BinaryPrimitives.ReadUInt32LittleEndian(compressed.AsSpan(7 + 4 + 65536)));
+        Assert.True(original.AsSpan().SequenceEqual(Payloads.Decompress(CompressionType.Lz4, compressed)));
+    }
+
+    [Fact]
+    public void A_block_after_a_stored_one_is_still_compressed_when_it_compresses()
+    {
+        // Noise, then records: the sample of the second block says it compresses, so it is not stored.
+        byte[] original = [.. Payloads.Random(65_536, seed: 7), .. Payloads.JsonRecords(65_536, seed: 8)];
+
+        byte[] compressed = Payloads.Compress(CompressionType.Lz4, original);
+
+        Assert.Equal(0x80000000u | 65536, BinaryPrimitives.ReadUInt32LittleEndian(compressed.AsSpan(7)));
+        uint second = BinaryPrimitives.ReadUInt32LittleEndian(compressed.AsSpan(7 + 4 + 65536));
+        Assert.Equal(0u, second & 0x80000000u);
+        Assert.True(second < 65536 / 2, $"the records' block took {second} bytes");
+        Assert.True(original.AsSpan().SequenceEqual(Payloads.Decompress(CompressionType.Lz4, compressed)));
+    }
+
+    [Fact]
+    public void A_compressible_first_block_is_compressed_whatever_the_sample_costs()
+    {
+        byte[] original = Payloads.JsonRecords(200_000, seed: 9);
+
+        byte[] compressed = Payloads.Compress(CompressionType.Lz4, original);
+
+        Assert.True(compressed.Length < original.Length / 2, $"{compressed.Length} of {original.Length} bytes");
+        Assert.Equal(0u, BinaryPrimitives.ReadUInt32LittleEndian(compressed.AsSpan(7)) & 0x80000000u);
+        Assert.True(original.AsSpan().SequenceEqual(Payloads.Decompress(CompressionType.Lz4, compressed)));
     }
 
     [Fact]
@@ -41,8 +82,8 @@ public sealed class Lz4Tests
         byte[] original = Payloads.JsonRecords(150_000, seed: 12);
         byte[] frame = Payloads.Compress(CompressionType.Lz4, original);
         // Kafka 0.8-0.9 hashed the magic number with the descriptor.
-        frame[6] = (byte)(XxHash32.Hash(frame.AsSpan(0, 6)) >> 8);
-        Assert.NotEqual(frame[6], (byte)(XxHash32.Hash(frame.AsSpan(4, 2)) >> 8));
+        frame[6] = (byte)(XxHash32.HashToUInt32(frame.AsSpan(0, 6)) >> 8);
+        Assert.NotEqual(frame[6], (byte)(XxHash32.HashToUInt32(frame.AsSpan(4, 2)) >> 8));
 
         var strict = Assert.Throws<KafkaProtocolException>(() => Payloads.Decompress(CompressionType.Lz4, frame));
         var writer = new ArrayBufferWriter<byte>();
@@ -76,5 +117,123 @@ public sealed class Lz4Tests
 
         Assert.Contains("lz4", error.Message);
         Assert.Contains("truncated", error.Message);
+    }
+
+    /// <summary>
+    /// Written by python3-lz4 4.0.2 (Debian 12), lz4.frame.compress(p, block_linked=True, ...) over
+    /// <see cref="LinkedPayload"/>: 64 KiB linked blocks with block and content checksums and the
+    /// content size, and 256 KiB linked blocks without them. Kafka's Java client writes neither, but
+    /// liblz4 read both, and so must we.
+    /// </summary>
+    private static readonly string LinkedWithChecksums = string.Concat("""
+        04224d185c4060610200000000009a46010000f20b7b226964223a302c226e616d65223a2272786b61666b61227d0a1a001f311a00061f32
+        1a00061f331a00061f341a00061f351a00061f361a00060fb600ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
+        ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
+        ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
+        ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
+        ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
+        ffff2c506d65223a223b516f4f0a0100000ff0ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
+        ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
+        ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
+        ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
+        ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe8502269
+        64223a078c38a4a3000000ff0c312c226e616d65223a2272786b61666b61227d0a7b226964223a321a00061f331a00061f341a00061f351a
+        00061f361a00061f301a00060fb600ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
+        fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff2
+        506b61227d0a61b84bbe000000005468edc4
+        """.Where(c => !char.IsWhiteSpace(c)));
+
+    private static readonly string Linked256KBBlocks = string.Concat("""
+        04224d186050fba8020000f20b7b226964223a302c226e616d65223a2272786b61666b61227d0a1a001f311a00061f321a00061f331a0006
+        1f341a00061f351a00061f361a00060fb600ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
+        ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
+        ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
+        ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
+        ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
+        ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
+        ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
+        ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
+        ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
+        ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
+        ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
+        ffffffffffffffffffffffffee506b61227d0a00000000
+        """.Where(c => !char.IsWhiteSpace(c)));
+
+    private static byte[] LinkedPayload()
+        => Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(0, 6000).Select(i => $"{{\"id\":{i % 7},\"name\":\"rxkafka\"}}\n")));
+
+    [Fact]
+    public void Linked_blocks_with_block_and_content_checksums_and_a_content_size_decode()
+    {
+        byte[] decoded = Payloads.Decompress(CompressionType.Lz4, Payloads.Hex(LinkedWithChecksums));
+
+        Assert.Equal(156_000, decoded.Length);
+        Assert.True(LinkedPayload().AsSpan().SequenceEqual(decoded));
+    }
+
+    [Fact]
+    public void Linked_blocks_of_256KB_decode()
+    {
+        Assert.True(LinkedPayload().AsSpan().SequenceEqual(Payloads.Decompress(CompressionType.Lz4, Payloads.Hex(Linked256KBBlocks))));
+    }
+
+    [Fact]
+    public void A_corrupted_block_checksum_is_rejected()
+    {
+        byte[] frame = Payloads.Hex(LinkedWithChecksums);
+        int firstBlockSize = BinaryPrimitives.ReadInt32LittleEndian(frame.AsSpan(15));
+        frame[15 + 4 + firstBlockSize] ^= 0x01;
+
+        var error = Assert.Throws<KafkaProtocolException>(() => Payloads.Decompress(CompressionType.Lz4, frame));
+
+        Assert.Contains("lz4", error.Message);
+        Assert.Contains("checksum", error.Message);
+    }
+
+    [Fact]
+    public void A_content_size_that_does_not_match_the_content_is_rejected()
+    {
+        byte[] frame = Payloads.Hex(LinkedWithChecksums);
+        BinaryPrimitives.WriteUInt64LittleEndian(frame.AsSpan(6), 155_999);
+        frame[14] = (byte)(XxHash32.HashToUInt32(frame.AsSpan(4, 10)) >> 8);
+
+        var error = Assert.Throws<KafkaProtocolException>(() => Payloads.Decompress(CompressionType.Lz4, frame));
+
+        Assert.Contains("declares 155999 bytes of content but holds 156000", error.Message);
+    }
+
+    [Fact]
+    public void A_bad_header_checksum_is_rejected_outside_legacy_mode()
+    {
+        byte[] frame = Payloads.Compress(CompressionType.Lz4, Payloads.Get("text"));
+        frame[6] ^= 0x01;
+
+        var error = Assert.Throws<KafkaProtocolException>(() => Payloads.Decompress(CompressionType.Lz4, frame));
+
+        Assert.Contains("header checksum", error.Message);
+    }
+
+    [Fact]
+    public void Frames_and_skippable_frames_in_sequence_decode_in_turn()
+    {
+        byte[] hello = Payloads.Compress(CompressionType.Lz4, "hello "u8);
+        byte[] world = Payloads.Compress(CompressionType.Lz4, "world"u8);
+        byte[] skippable = [0x53, 0x2A, 0x4D, 0x18, 3, 0, 0, 0, 1, 2, 3];
+
+        byte[] decoded = Payloads.Decompress(CompressionType.Lz4, [.. hello, .. skippable, .. world]);
+
+        Assert.Equal("hello world", Encoding.ASCII.GetString(decoded));
+    }
+
+    [Fact]
+    public void A_frame_needing_a_dictionary_is_rejected()
+    {
+        // FLG with the dictionary id bit, then BD, a 4-byte id and the header checksum.
+        byte[] frame = [0x04, 0x22, 0x4D, 0x18, 0x61, 0x40, 1, 0, 0, 0, 0, 0, 0, 0, 0];
+        frame[10] = (byte)(XxHash32.HashToUInt32(frame.AsSpan(4, 6)) >> 8);
+
+        var error = Assert.Throws<KafkaProtocolException>(() => Payloads.Decompress(CompressionType.Lz4, frame));
+
+        Assert.Contains("dictionary", error.Message);
     }
 }

@@ -1,4 +1,4 @@
-using RxKafka.Protocol;
+using System.IO.Hashing;
 using System.Text;
 using RxKafka.Protocol.Records;
 using Record = RxKafka.Protocol.Records.Record;
@@ -16,7 +16,7 @@ public sealed class CrcTests
 
     [Fact]
     public void Crc32_of_the_standard_check_string()
-        => Assert.Equal(0xCBF43926u, Crc32.Compute(Check));
+        => Assert.Equal(0xCBF43926u, Crc32.HashToUInt32(Check));
 
     [Fact]
     public void Crc32C_known_vectors_from_rfc3720()
@@ -31,9 +31,9 @@ public sealed class CrcTests
     [Fact]
     public void Crc32_known_vectors()
     {
-        Assert.Equal(0x414FA339u, Crc32.Compute(Encoding.ASCII.GetBytes("The quick brown fox jumps over the lazy dog")));
-        Assert.Equal(0x00000000u, Crc32.Compute(ReadOnlySpan<byte>.Empty));
-        Assert.Equal(0xE8B7BE43u, Crc32.Compute("a"u8));
+        Assert.Equal(0x414FA339u, Crc32.HashToUInt32(Encoding.ASCII.GetBytes("The quick brown fox jumps over the lazy dog")));
+        Assert.Equal(0x00000000u, Crc32.HashToUInt32(ReadOnlySpan<byte>.Empty));
+        Assert.Equal(0xE8B7BE43u, Crc32.HashToUInt32("a"u8));
     }
 
     public static TheoryData<int> Lengths()
@@ -55,14 +55,6 @@ public sealed class CrcTests
         Assert.Equal(BitwiseReference(bytes, 0x82F63B78u), Crc32C.Compute(bytes));
     }
 
-    [Theory]
-    [MemberData(nameof(Lengths))]
-    public void Crc32_matches_a_bitwise_reference(int length)
-    {
-        var bytes = RandomBytes(length, seed: length + 1);
-        Assert.Equal(BitwiseReference(bytes, 0xEDB88320u), Crc32.Compute(bytes));
-    }
-
     [Fact]
     public void Append_in_pieces_equals_one_pass()
     {
@@ -74,8 +66,6 @@ public sealed class CrcTests
             var cut2 = random.Next(cut1, bytes.Length);
             var c = Crc32C.Append(Crc32C.Append(Crc32C.Compute(bytes.AsSpan(0, cut1)), bytes.AsSpan(cut1, cut2 - cut1)), bytes.AsSpan(cut2));
             Assert.Equal(Crc32C.Compute(bytes), c);
-            var d = Crc32.Append(Crc32.Append(Crc32.Compute(bytes.AsSpan(0, cut1)), bytes.AsSpan(cut1, cut2 - cut1)), bytes.AsSpan(cut2));
-            Assert.Equal(Crc32.Compute(bytes), d);
         }
     }
 

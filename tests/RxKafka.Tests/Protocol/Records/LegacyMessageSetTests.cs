@@ -159,8 +159,8 @@ public sealed class LegacyMessageSetTests
         // The wrapper value starts after offset, size, crc, magic, attributes and the null key.
         var frame = bytes.AsSpan(LegacyMessageSetBuilderValueStart(0));
         Assert.True(LegacyLz4.TryFindHeaderChecksum(frame, out var hc));
-        Assert.Equal((byte)(RxKafka.Protocol.Compression.XxHash32.Hash(frame[..hc]) >> 8), frame[hc]);
-        Assert.NotEqual((byte)(RxKafka.Protocol.Compression.XxHash32.Hash(frame[4..hc]) >> 8), frame[hc]);
+        Assert.Equal((byte)(System.IO.Hashing.XxHash32.HashToUInt32(frame[..hc]) >> 8), frame[hc]);
+        Assert.NotEqual((byte)(System.IO.Hashing.XxHash32.HashToUInt32(frame[4..hc]) >> 8), frame[hc]);
         Assert.Equal(Utf8("value"), Assert.Single(Assert.Single(ReadAll(bytes)).Records).Value);
 
         // A frame with the correct checksum (as a fixed producer writes) reads too; the CRC is not checked here.
@@ -215,5 +215,5 @@ public sealed class LegacyMessageSetTests
 
     /// <summary>Recomputes a single message's CRC after a test edits it.</summary>
     private static void Fix(byte[] message)
-        => BinaryPrimitives.WriteUInt32BigEndian(message.AsSpan(12), Crc32.Compute(message.AsSpan(16)));
+        => BinaryPrimitives.WriteUInt32BigEndian(message.AsSpan(12), System.IO.Hashing.Crc32.HashToUInt32(message.AsSpan(16)));
 }

@@ -1,8 +1,11 @@
+// The pre-change baseline (before the managed codecs): kept in the benchmark project only, so that
+// CompressionBenchmarks can measure old against new in one run. Not used by the library or its tests.
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using OutputLimit = RxKafka.Protocol.Compression.OutputLimit;
 
-namespace RxKafka.Protocol.Compression;
+namespace RxKafka.Benchmarks.OldCodecs;
 
 /// <summary>
 /// The raw snappy block format: a varint uncompressed length, then elements, each a literal
@@ -10,7 +13,7 @@ namespace RxKafka.Protocol.Compression;
 /// The compressor hashes 4-byte sequences per 64 KiB fragment and skips ahead faster the longer
 /// it finds nothing, the way the reference implementation behaves.
 /// </summary>
-internal static unsafe class SnappyRaw
+internal static unsafe class OldSnappyRaw
 {
     private const int FragmentSize = 1 << 16;
     private const int MaxHashTableBits = 14;

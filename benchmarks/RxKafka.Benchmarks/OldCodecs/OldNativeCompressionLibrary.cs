@@ -1,13 +1,15 @@
+// The pre-change baseline (before the managed codecs): kept in the benchmark project only, so that
+// CompressionBenchmarks can measure old against new in one run. Not used by the library or its tests.
 using System.Runtime.InteropServices;
 
-namespace RxKafka.Protocol.Compression;
+namespace RxKafka.Benchmarks.OldCodecs;
 
 /// <summary>
 /// Loads a codec's native library on first use, trying the file names it has on Linux, macOS
-/// and Windows, and turns a failure into a <see cref="KafkaCompressionLibraryMissingException"/>
+/// and Windows, and turns a failure into a <see cref="DllNotFoundException"/>
 /// that says how to install it.
 /// </summary>
-internal static class NativeCompressionLibrary
+internal static class OldNativeCompressionLibrary
 {
     /// <summary>Loads the first of <paramref name="candidates"/> that the OS loader finds.</summary>
     /// <param name="libraryName">The library's name in messages, e.g. <c>liblz4</c>.</param>
@@ -17,15 +19,14 @@ internal static class NativeCompressionLibrary
     {
         foreach (string candidate in candidates)
         {
-            if (NativeLibrary.TryLoad(candidate, typeof(NativeCompressionLibrary).Assembly, null, out IntPtr handle)
+            if (NativeLibrary.TryLoad(candidate, typeof(OldNativeCompressionLibrary).Assembly, null, out IntPtr handle)
                 || NativeLibrary.TryLoad(candidate, out handle))
             {
                 return handle;
             }
         }
 
-        throw new KafkaCompressionLibraryMissingException(
-            libraryName,
+        throw new DllNotFoundException(
             $"The native library {libraryName} could not be loaded (tried {string.Join(", ", candidates)}). "
             + $"Install it to use this compression codec: {installHint}.");
     }
@@ -38,8 +39,7 @@ internal static class NativeCompressionLibrary
             return address;
         }
 
-        throw new KafkaCompressionLibraryMissingException(
-            libraryName,
+        throw new DllNotFoundException(
             $"The native library {libraryName} was loaded but has no function {symbol}; it is too old. "
             + $"Install a newer version: {installHint}.");
     }

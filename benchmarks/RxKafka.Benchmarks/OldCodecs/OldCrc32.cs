@@ -1,15 +1,17 @@
+// The pre-change baseline (before the managed codecs): kept in the benchmark project only, so that
+// CompressionBenchmarks can measure old against new in one run. Not used by the library or its tests.
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace RxKafka.Protocol;
+namespace RxKafka.Benchmarks.OldCodecs;
 
 /// <summary>
 /// CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), the checksum of legacy messages
 /// (magic 0 and 1) and of the gzip trailer. A slicing-by-8 table implementation: eight bytes per step through eight
 /// 256-entry tables.
 /// </summary>
-internal static class Crc32
+internal static class OldCrc32
 {
     private const uint Polynomial = 0xEDB88320u;
 

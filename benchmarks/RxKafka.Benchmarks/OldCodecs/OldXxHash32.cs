@@ -1,10 +1,12 @@
+// The pre-change baseline (before the managed codecs): kept in the benchmark project only, so that
+// CompressionBenchmarks can measure old against new in one run. Not used by the library or its tests.
 using System.Buffers.Binary;
 using System.Numerics;
 
-namespace RxKafka.Protocol.Compression;
+namespace RxKafka.Benchmarks.OldCodecs;
 
 /// <summary>xxHash32, which the LZ4 frame format uses for its header checksum byte.</summary>
-internal static class XxHash32
+internal static class OldXxHash32
 {
     private const uint Prime1 = 2654435761u;
     private const uint Prime2 = 2246822519u;

@@ -1,12 +1,14 @@
+// The pre-change baseline (before the managed codecs): kept in the benchmark project only, so that
+// CompressionBenchmarks can measure old against new in one run. Not used by the library or its tests.
 using System.Runtime.InteropServices;
 
-namespace RxKafka.Protocol.Compression;
+namespace RxKafka.Benchmarks.OldCodecs;
 
 /// <summary>
 /// The parts of the system's libzstd that Kafka's zstd needs, bound through function pointers on
-/// first use. <see cref="Api"/> throws <see cref="KafkaCompressionLibraryMissingException"/> when it is absent.
+/// first use. <see cref="Api"/> throws <see cref="DllNotFoundException"/> when it is absent.
 /// </summary>
-internal sealed unsafe class ZstdNative
+internal sealed unsafe class OldZstdNative
 {
     public const string LibraryName = "libzstd";
 
@@ -34,7 +36,7 @@ internal sealed unsafe class ZstdNative
     /// <summary>ZSTD_DCtx_setParameter (zstd 1.4 and later); null on older libraries.</summary>
     public readonly delegate* unmanaged[Cdecl]<IntPtr, int, int, nuint> SetDecompressionParameter;
 
-    private ZstdNative(IntPtr library)
+    private OldZstdNative(IntPtr library)
     {
         CompressBound = (delegate* unmanaged[Cdecl]<nuint, nuint>)Export(library, "ZSTD_compressBound");
         CompressBlock = (delegate* unmanaged[Cdecl]<void*, nuint, void*, nuint, int, nuint>)Export(library, "ZSTD_compress");
@@ -44,11 +46,11 @@ internal sealed unsafe class ZstdNative
         InitDStream = (delegate* unmanaged[Cdecl]<IntPtr, nuint>)Export(library, "ZSTD_initDStream");
         DecompressStream = (delegate* unmanaged[Cdecl]<IntPtr, OutBuffer*, InBuffer*, nuint>)Export(library, "ZSTD_decompressStream");
         FreeDStream = (delegate* unmanaged[Cdecl]<IntPtr, nuint>)Export(library, "ZSTD_freeDStream");
-        SetDecompressionParameter = (delegate* unmanaged[Cdecl]<IntPtr, int, int, nuint>)NativeCompressionLibrary.OptionalExport(library, "ZSTD_DCtx_setParameter");
+        SetDecompressionParameter = (delegate* unmanaged[Cdecl]<IntPtr, int, int, nuint>)OldNativeCompressionLibrary.OptionalExport(library, "ZSTD_DCtx_setParameter");
     }
 
     /// <summary>The bound library; loads it on first call, throws if it is missing.</summary>
-    public static ZstdNative Api => Holder.Instance ?? throw Holder.Failure!.Copy();
+    public static OldZstdNative Api => Holder.Instance ?? throw new DllNotFoundException(Holder.Failure!.Message, Holder.Failure);
 
     /// <summary>Whether the library can be loaded (for tests and diagnostics).</summary>
     public static bool IsAvailable => Holder.Instance is not null;
@@ -57,7 +59,7 @@ internal sealed unsafe class ZstdNative
     public string ErrorName(nuint code) => Marshal.PtrToStringUTF8((IntPtr)GetErrorName(code)) ?? $"error {code}";
 
     private static IntPtr Export(IntPtr library, string symbol)
-        => NativeCompressionLibrary.Export(library, LibraryName, InstallHint, symbol);
+        => OldNativeCompressionLibrary.Export(library, LibraryName, InstallHint, symbol);
 
     /// <summary>ZSTD_inBuffer.</summary>
     [StructLayout(LayoutKind.Sequential)]
@@ -80,17 +82,17 @@ internal sealed unsafe class ZstdNative
     /// <summary>Nested so the library is loaded on first use, not when the codec class is touched.</summary>
     private static class Holder
     {
-        public static readonly ZstdNative? Instance;
-        public static readonly KafkaCompressionLibraryMissingException? Failure;
+        public static readonly OldZstdNative? Instance;
+        public static readonly DllNotFoundException? Failure;
 
 #pragma warning disable CA1810 // the static constructor is the point: it runs once, lazily
         static Holder()
         {
             try
             {
-                Instance = new ZstdNative(NativeCompressionLibrary.Load(LibraryName, InstallHint, Candidates));
+                Instance = new OldZstdNative(OldNativeCompressionLibrary.Load(LibraryName, InstallHint, Candidates));
             }
-            catch (KafkaCompressionLibraryMissingException e)
+            catch (DllNotFoundException e)
             {
                 Failure = e;
             }

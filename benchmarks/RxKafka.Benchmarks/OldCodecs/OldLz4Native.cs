@@ -1,12 +1,14 @@
+// The pre-change baseline (before the managed codecs): kept in the benchmark project only, so that
+// CompressionBenchmarks can measure old against new in one run. Not used by the library or its tests.
 using System.Runtime.InteropServices;
 
-namespace RxKafka.Protocol.Compression;
+namespace RxKafka.Benchmarks.OldCodecs;
 
 /// <summary>
 /// The LZ4 frame API of the system's liblz4, bound through function pointers on first use.
-/// <see cref="Api"/> throws <see cref="KafkaCompressionLibraryMissingException"/> when it is absent.
+/// <see cref="Api"/> throws <see cref="DllNotFoundException"/> when it is absent.
 /// </summary>
-internal sealed unsafe class Lz4Native
+internal sealed unsafe class OldLz4Native
 {
     public const string LibraryName = "liblz4";
 
@@ -30,7 +32,7 @@ internal sealed unsafe class Lz4Native
     public readonly delegate* unmanaged[Cdecl]<IntPtr, nuint> FreeDecompressionContext;
     public readonly delegate* unmanaged[Cdecl]<IntPtr, void*, nuint*, void*, nuint*, void*, nuint> DecompressFrame;
 
-    private Lz4Native(IntPtr library)
+    private OldLz4Native(IntPtr library)
     {
         CompressFrameBound = (delegate* unmanaged[Cdecl]<nuint, Preferences*, nuint>)Export(library, "LZ4F_compressFrameBound");
         CompressFrame = (delegate* unmanaged[Cdecl]<void*, nuint, void*, nuint, Preferences*, nuint>)Export(library, "LZ4F_compressFrame");
@@ -42,7 +44,7 @@ internal sealed unsafe class Lz4Native
     }
 
     /// <summary>The bound library; loads it on first call, throws if it is missing.</summary>
-    public static Lz4Native Api => Holder.Instance ?? throw Holder.Failure!.Copy();
+    public static OldLz4Native Api => Holder.Instance ?? throw new DllNotFoundException(Holder.Failure!.Message, Holder.Failure);
 
     /// <summary>Whether the library can be loaded (for tests and diagnostics).</summary>
     public static bool IsAvailable => Holder.Instance is not null;
@@ -51,7 +53,7 @@ internal sealed unsafe class Lz4Native
     public string ErrorName(nuint code) => Marshal.PtrToStringUTF8((IntPtr)GetErrorName(code)) ?? $"error {code}";
 
     private static IntPtr Export(IntPtr library, string symbol)
-        => NativeCompressionLibrary.Export(library, LibraryName, InstallHint, symbol);
+        => OldNativeCompressionLibrary.Export(library, LibraryName, InstallHint, symbol);
 
     /// <summary>LZ4F_preferences_t (with its LZ4F_frameInfo_t), as laid out by lz4 1.8 and later.</summary>
     [StructLayout(LayoutKind.Sequential)]
@@ -75,17 +77,17 @@ internal sealed unsafe class Lz4Native
     /// <summary>Nested so the library is loaded on first use, not when the codec class is touched.</summary>
     private static class Holder
     {
-        public static readonly Lz4Native? Instance;
-        public static readonly KafkaCompressionLibraryMissingException? Failure;
+        public static readonly OldLz4Native? Instance;
+        public static readonly DllNotFoundException? Failure;
 
 #pragma warning disable CA1810 // the static constructor is the point: it runs once, lazily
         static Holder()
         {
             try
             {
-                Instance = new Lz4Native(NativeCompressionLibrary.Load(LibraryName, InstallHint, Candidates));
+                Instance = new OldLz4Native(OldNativeCompressionLibrary.Load(LibraryName, InstallHint, Candidates));
             }
-            catch (KafkaCompressionLibraryMissingException e)
+            catch (DllNotFoundException e)
             {
                 Failure = e;
             }
