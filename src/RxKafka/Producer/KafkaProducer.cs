@@ -270,9 +270,13 @@ public sealed partial class KafkaProducer<TKey, TValue> : IKafkaProducer<TKey, T
 
     // The record's CreateTime: the scheduler's clock. A real-time scheduler's clock is the system
     // clock, read here directly (once per record: Rx's path to it costs several times the read).
+    // The one wall-clock read in the library, allowed past the banned-API list for that reason:
+    // _systemClock is only true when the scheduler's Now is this same clock.
+#pragma warning disable RS0030
     private long NowMs() => _systemClock
         ? (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMillisecond
         : _scheduler.Now.ToUnixTimeMilliseconds();
+#pragma warning restore RS0030
 
     private void Fail(ProducerRecord<TKey, TValue> record, IDeliveryCallback? callback, TopicPartition? partition, Exception error)
     {
