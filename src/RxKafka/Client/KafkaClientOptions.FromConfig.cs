@@ -53,16 +53,36 @@ public sealed partial record KafkaClientOptions
     /// <c>socket.keepalive.enable</c>, <c>socket.nagle.disable</c>, <c>allow.auto.create.topics</c>,
     /// <c>api.version</c>, <c>receive.message.max.bytes</c>, and RxKafka's own
     /// <c>rxkafka.backoff.jitter</c>, <c>rxkafka.connection.setup.timeout.ms</c>, <c>rxkafka.metadata.all.topics</c>,
-    /// <c>rxkafka.connections.by.workload</c>. Other names are ignored (they belong to other layers, such as
-    /// the producer's <c>linger.ms</c> and <c>max.request.size</c>). <c>bootstrap.servers</c> may be left out here and set with <c>with</c>;
-    /// the client requires it.
+    /// <c>rxkafka.connections.by.workload</c>. Names another RxKafka layer reads are passed over (the
+    /// producer's <c>linger.ms</c> and <c>max.request.size</c>, say); any other name is an error naming the
+    /// nearest known one, unless <paramref name="ignoreUnknown"/>. <c>bootstrap.servers</c> may be left out
+    /// here and set with <c>with</c>; the client requires it. A later pair overrides an earlier one of the same name.
+    /// </summary>
+    /// <param name="config">The settings, name and value: a dictionary, or any sequence of pairs.</param>
+    /// <param name="scheduler">The scheduler for every timer; <see cref="DefaultScheduler.Instance"/> when <see langword="null"/>.</param>
+    /// <param name="ignoreUnknown">Whether to pass over names no RxKafka layer reads (settings meant for other clients) instead of failing on them.</param>
+    /// <exception cref="KafkaConfigException">A name is unknown, or a value is malformed, out of range or inconsistent with another; the message names the setting, the value and what is allowed.</exception>
+    public static KafkaClientOptions FromConfig(IEnumerable<KeyValuePair<string, string>> config, IScheduler? scheduler = null, bool ignoreUnknown = false)
+    {
+        var settings = ConfigValues.Collect(config);
+        ConfigNames.CheckKnown(settings.Keys, ignoreUnknown);
+        return Read(settings, scheduler);
+    }
+
+    /// <summary>
+    /// <see cref="FromConfig(IEnumerable{KeyValuePair{string, string}}, IScheduler?, bool)"/> for a dictionary,
+    /// so that <c>FromConfig(new() { ["bootstrap.servers"] = "..." })</c> compiles.
     /// </summary>
     /// <param name="config">The settings, name to value.</param>
     /// <param name="scheduler">The scheduler for every timer; <see cref="DefaultScheduler.Instance"/> when <see langword="null"/>.</param>
-    /// <exception cref="KafkaConfigException">A value is malformed, out of range or inconsistent with another; the message names the setting, the value and what is allowed.</exception>
-    public static KafkaClientOptions FromConfig(IReadOnlyDictionary<string, string> config, IScheduler? scheduler = null)
+    /// <param name="ignoreUnknown">Whether to pass over names no RxKafka layer reads instead of failing on them.</param>
+    /// <exception cref="KafkaConfigException">A name is unknown, or a value is malformed, out of range or inconsistent with another.</exception>
+    public static KafkaClientOptions FromConfig(Dictionary<string, string> config, IScheduler? scheduler = null, bool ignoreUnknown = false)
+        => FromConfig((IEnumerable<KeyValuePair<string, string>>)config, scheduler, ignoreUnknown);
+
+    /// <summary>Reads the client's names from settings whose names were checked by the caller.</summary>
+    internal static KafkaClientOptions Read(IReadOnlyDictionary<string, string> config, IScheduler? scheduler)
     {
-        ArgumentNullException.ThrowIfNull(config);
         var d = Defaults;
         var protocol = ConfigValues.SecurityProtocol(config);
         var options = new KafkaClientOptions
@@ -94,23 +114,6 @@ public sealed partial record KafkaClientOptions
         // Settings that are valid alone but not together (retry.backoff.max.ms below retry.backoff.ms, ...).
         options.ValidateSettings();
         return options;
-    }
-
-    /// <summary>Options from Kafka's config names, given as pairs (a later pair overrides an earlier one of the same name).</summary>
-    /// <param name="config">The settings, name and value.</param>
-    /// <param name="scheduler">The scheduler for every timer; <see cref="DefaultScheduler.Instance"/> when <see langword="null"/>.</param>
-    /// <exception cref="KafkaConfigException">A value is malformed, out of range or inconsistent with another; the message names the setting.</exception>
-    /// <seealso cref="FromConfig(IReadOnlyDictionary{string, string}, IScheduler?)"/>
-    public static KafkaClientOptions FromConfig(IEnumerable<KeyValuePair<string, string>> config, IScheduler? scheduler = null)
-    {
-        ArgumentNullException.ThrowIfNull(config);
-        var settings = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, value) in config)
-        {
-            settings[name] = value;
-        }
-
-        return FromConfig(settings, scheduler);
     }
 
     private static SocketOptions SocketFromConfig(IReadOnlyDictionary<string, string> config, SocketOptions socket) => socket with

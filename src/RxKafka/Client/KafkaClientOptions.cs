@@ -11,7 +11,7 @@ namespace RxKafka.Client;
 /// <summary>
 /// Options of a <c>KafkaClient</c>: where the cluster is, how connections are secured, and the timings
 /// of metadata, requests, retries and reconnects. Immutable; change with <c>with</c>. Defaults are the
-/// Java client's unless a property says otherwise; <see cref="FromConfig(IReadOnlyDictionary{string, string}, IScheduler?)"/>
+/// Java client's unless a property says otherwise; <see cref="FromConfig(IEnumerable{KeyValuePair{string, string}}, IScheduler?, bool)"/>
 /// reads Kafka's own config names.
 /// </summary>
 public sealed partial record KafkaClientOptions
@@ -200,7 +200,7 @@ public sealed partial record KafkaClientOptions
         return SecurityProtocol.UsesTls() ? new TlsTransportFactory(Tls, socket) : new SocketTransportFactory(socket);
     }
 
-    /// <summary>Everything <see cref="Validate"/> checks but the bootstrap servers (which <see cref="FromConfig(IReadOnlyDictionary{string, string}, IScheduler?)"/> does not require).</summary>
+    /// <summary>Everything <see cref="Validate"/> checks but the bootstrap servers (which <see cref="FromConfig(IEnumerable{KeyValuePair{string, string}}, IScheduler?, bool)"/> does not require).</summary>
     internal void ValidateSettings()
     {
         Require(ClientId, ClientIdConfig);

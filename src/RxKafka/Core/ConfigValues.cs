@@ -8,6 +8,19 @@ namespace RxKafka;
 /// </summary>
 internal static class ConfigValues
 {
+    /// <summary>The pairs as a dictionary, name to value; a later pair overrides an earlier one of the same name.</summary>
+    public static Dictionary<string, string> Collect(IEnumerable<KeyValuePair<string, string>> config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in config)
+        {
+            settings[name] = value;
+        }
+
+        return settings;
+    }
+
     /// <summary>The value of <paramref name="name"/>, or <see langword="null"/> when it is absent.</summary>
     public static string? Text(IReadOnlyDictionary<string, string> config, string name) =>
         config.TryGetValue(name, out var text) ? text : null;

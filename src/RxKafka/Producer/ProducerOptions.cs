@@ -94,7 +94,7 @@ public sealed record ProducerOptions
     public bool IsIdempotent => EnableIdempotence ?? (Acks == Acks.All && MaxInFlightRequestsPerConnection <= 5 && Retries > 0);
 
     /// <summary>
-    /// Options from Kafka's config names: the client's (see <see cref="KafkaClientOptions.FromConfig(IReadOnlyDictionary{string, string}, System.Reactive.Concurrency.IScheduler?)"/>)
+    /// Options from Kafka's config names: the client's (see <see cref="KafkaClientOptions.FromConfig(IEnumerable{KeyValuePair{string, string}}, System.Reactive.Concurrency.IScheduler?, bool)"/>)
     /// and <c>acks</c>, <c>linger.ms</c>, <c>batch.size</c>, <c>compression.type</c>, <c>compression.level</c>,
     /// <c>max.in.flight.requests.per.connection</c>, <c>max.request.size</c>, <c>buffer.memory</c>,
     /// <c>max.block.ms</c>, <c>delivery.timeout.ms</c>, <c>retries</c>,
@@ -102,11 +102,31 @@ public sealed record ProducerOptions
     /// refused: transactions are not supported yet. <c>request.timeout.ms</c> is the client's, read into
     /// <see cref="Client"/>.
     /// </summary>
-    /// <exception cref="KafkaConfigException">A value is malformed, out of range, or conflicts with another; the message names the setting.</exception>
-    public static ProducerOptions FromConfig(IReadOnlyDictionary<string, string> config, System.Reactive.Concurrency.IScheduler? scheduler = null)
+    /// <param name="config">The settings, name and value: a dictionary, or any sequence of pairs (a later pair overrides an earlier one).</param>
+    /// <param name="scheduler">The scheduler for every timer; the default scheduler when <see langword="null"/>.</param>
+    /// <param name="ignoreUnknown">Whether to pass over names no RxKafka layer reads (settings meant for other clients) instead of failing on them.</param>
+    /// <exception cref="KafkaConfigException">A name is unknown (the message names the nearest known one), or a value is malformed, out of range, or conflicts with another; the message names the setting.</exception>
+    public static ProducerOptions FromConfig(IEnumerable<KeyValuePair<string, string>> config, System.Reactive.Concurrency.IScheduler? scheduler = null, bool ignoreUnknown = false)
     {
-        ArgumentNullException.ThrowIfNull(config);
-        var options = new ProducerOptions { Client = KafkaClientOptions.FromConfig(config, scheduler) };
+        var settings = ConfigValues.Collect(config);
+        ConfigNames.CheckKnown(settings.Keys, ignoreUnknown);
+        return Read(settings, scheduler);
+    }
+
+    /// <summary>
+    /// <see cref="FromConfig(IEnumerable{KeyValuePair{string, string}}, System.Reactive.Concurrency.IScheduler?, bool)"/> for a
+    /// dictionary, so that <c>FromConfig(new() { ["bootstrap.servers"] = "..." })</c> compiles.
+    /// </summary>
+    /// <param name="config">The settings, name to value.</param>
+    /// <param name="scheduler">The scheduler for every timer; the default scheduler when <see langword="null"/>.</param>
+    /// <param name="ignoreUnknown">Whether to pass over names no RxKafka layer reads instead of failing on them.</param>
+    /// <exception cref="KafkaConfigException">A name is unknown, or a value is malformed, out of range, or conflicts with another.</exception>
+    public static ProducerOptions FromConfig(Dictionary<string, string> config, System.Reactive.Concurrency.IScheduler? scheduler = null, bool ignoreUnknown = false)
+        => FromConfig((IEnumerable<KeyValuePair<string, string>>)config, scheduler, ignoreUnknown);
+
+    private static ProducerOptions Read(IReadOnlyDictionary<string, string> config, System.Reactive.Concurrency.IScheduler? scheduler)
+    {
+        var options = new ProducerOptions { Client = KafkaClientOptions.Read(config, scheduler) };
         if (ConfigValues.Text(config, AcksConfig) is { } acks)
         {
             options = options with
