@@ -36,7 +36,7 @@ public sealed class ConfigNamesTests
     }
 
     [Fact]
-    public void With_ignoreUnknown_names_meant_for_other_clients_are_passed_over_and_the_rest_is_read()
+    public void When_told_to_ignore_unknown_names_those_meant_for_other_clients_are_passed_over_and_the_rest_is_read()
     {
         var options = ProducerOptions.FromConfig(
             new() { ["bootstrap.servers"] = "b:9092", ["schema.registry.url"] = "http://registry", ["linger.ms"] = "7" },
