@@ -1,5 +1,6 @@
 using System.Reactive.Linq;
 using BenchmarkDotNet.Attributes;
+using Microsoft.Reactive.Testing;
 using RxKafka.Client;
 using RxKafka.Cluster;
 using RxKafka.Network;

@@ -1,8 +1,32 @@
+using System.Reactive.Concurrency;
+using System.Reflection;
+using Microsoft.Reactive.Testing;
+
 namespace RxKafka.Testing;
 
-/// <summary><see cref="TimeSpan"/>-based helpers for driving a <see cref="TestScheduler"/> in tests of time-based code.</summary>
+/// <summary>
+/// <see cref="TimeSpan"/>-based and task-based helpers for driving Microsoft.Reactive.Testing's
+/// <see cref="TestScheduler"/> in tests of Kafka code, where timeouts and backoffs are written in
+/// seconds and minutes and a request is a <see cref="Task"/> that completes only as virtual time moves.
+/// </summary>
+/// <remarks>
+/// The real kit does not cover these: its <see cref="TestScheduler"/> advances by and to tick counts
+/// only (<c>AdvanceBy(long)</c>, <c>AdvanceTo(long)</c>), has no <see cref="TimeSpan"/> view of its clock,
+/// and cannot stop at the moment a condition starts to hold, which is what awaiting a task in virtual
+/// time needs. One tick of <see cref="TestScheduler"/> is one <see cref="TimeSpan"/> tick (100 ns).
+/// </remarks>
 public static class TestSchedulerExtensions
 {
+    // VirtualTimeSchedulerBase.GetNext (the next due, not cancelled work item) is protected, and
+    // AdvanceUntil must step from one due time to the next to stop exactly where a condition starts to
+    // hold; stepping tick by tick would take 10^7 steps a virtual second. Bound once, as an open
+    // delegate, so each step is a virtual call and not a reflection invoke.
+    private static readonly Func<VirtualTimeSchedulerBase<long, long>, IScheduledItem<long>?> NextItem =
+        typeof(VirtualTimeSchedulerBase<long, long>)
+            .GetMethod("GetNext", BindingFlags.Instance | BindingFlags.NonPublic, Type.EmptyTypes)
+            ?.CreateDelegate<Func<VirtualTimeSchedulerBase<long, long>, IScheduledItem<long>?>>()
+        ?? throw new MissingMethodException(typeof(VirtualTimeSchedulerBase<long, long>).FullName, "GetNext");
+
     /// <summary>Advances the clock by <paramref name="time"/>, running all work due on the way.</summary>
     /// <param name="scheduler">The scheduler.</param>
     /// <param name="time">How far to advance; must not be negative.</param>
@@ -40,6 +64,42 @@ public static class TestSchedulerExtensions
     {
         ArgumentNullException.ThrowIfNull(scheduler);
         return TimeSpan.FromTicks(scheduler.Clock);
+    }
+
+    /// <summary>
+    /// Advances the clock one due time at a time until <paramref name="condition"/> holds or the clock
+    /// would pass <paramref name="limit"/>: the clock stops at the due time of the work that made the
+    /// condition hold, so what a test asserts next happens at a known time.
+    /// </summary>
+    /// <param name="scheduler">The scheduler.</param>
+    /// <param name="condition">Checked before each step.</param>
+    /// <param name="limit">The absolute virtual time, in ticks, beyond which the clock is not advanced.</param>
+    /// <returns><see langword="true"/> if the condition held; <see langword="false"/> if the limit or the end of scheduled work came first (the clock is then at <paramref name="limit"/>).</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is before the current clock.</exception>
+    public static bool AdvanceUntil(this TestScheduler scheduler, Func<bool> condition, long limit)
+    {
+        ArgumentNullException.ThrowIfNull(scheduler);
+        ArgumentNullException.ThrowIfNull(condition);
+        if (limit < scheduler.Clock)
+        {
+            throw new ArgumentOutOfRangeException(nameof(limit), limit, $"The limit must not be before the current clock ({scheduler.Clock}).");
+        }
+
+        while (!condition())
+        {
+            var next = NextItem(scheduler);
+            if (next is null || next.DueTime > limit)
+            {
+                scheduler.AdvanceTo(limit);
+                return condition();
+            }
+
+            // Never due at or before the clock (TestScheduler moves such work to Clock + 1), so each
+            // step moves the clock on.
+            scheduler.AdvanceTo(next.DueTime);
+        }
+
+        return true;
     }
 
     /// <summary>

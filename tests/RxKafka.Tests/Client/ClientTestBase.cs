@@ -2,6 +2,7 @@
 // before .Result is read, so nothing blocks.
 #pragma warning disable xUnit1031, xUnit1051
 
+using Microsoft.Reactive.Testing;
 using RxKafka.Client;
 using RxKafka.Network;
 using RxKafka.Testing;

@@ -2,6 +2,7 @@
 // nothing blocks; cancellation tokens have no role here.
 #pragma warning disable xUnit1031, xUnit1051
 
+using Microsoft.Reactive.Testing;
 using RxKafka.Client;
 using RxKafka.Cluster;
 using RxKafka.Network;

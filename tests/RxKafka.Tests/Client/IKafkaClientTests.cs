@@ -6,6 +6,7 @@ using System.Reactive.Linq;
 using System.Reactive.Subjects;
 using System.Reactive.Threading.Tasks;
 using System.Reflection;
+using Microsoft.Reactive.Testing;
 using RxKafka.Client;
 using RxKafka.Cluster;
 using RxKafka.Network;

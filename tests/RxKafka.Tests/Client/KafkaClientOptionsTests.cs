@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Reactive.Testing;
 using RxKafka.Client;
 using RxKafka.Network;
 using RxKafka.Network.Sasl;
@@ -12,7 +13,6 @@ using RxKafka.Network.Sasl.Plain;
 using RxKafka.Network.Sasl.Scram;
 using RxKafka.Network.Transports;
 using RxKafka.Reactive;
-using RxKafka.Testing;
 using RxKafka.Tests.Network;
 
 namespace RxKafka.Tests.Client;

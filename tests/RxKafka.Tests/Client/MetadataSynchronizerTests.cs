@@ -1,6 +1,7 @@
 #pragma warning disable xUnit1031, xUnit1051
 
 using System.Reactive.Linq;
+using Microsoft.Reactive.Testing;
 using RxKafka.Cluster;
 using RxKafka.Network;
 using RxKafka.Protocol.Messages;

@@ -1,8 +1,8 @@
 using System.Reactive;
 using System.Reactive.Linq;
+using Microsoft.Reactive.Testing;
 using RxKafka.Cluster;
 using RxKafka.Protocol.Messages;
-using RxKafka.Testing;
 using static RxKafka.Tests.Cluster.Metadata;
 
 namespace RxKafka.Tests.Cluster;

@@ -5,6 +5,7 @@ using System.Collections.Immutable;
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
+using Microsoft.Reactive.Testing;
 using RxKafka.Client;
 using RxKafka.Cluster;
 using RxKafka.Protocol.Messages;

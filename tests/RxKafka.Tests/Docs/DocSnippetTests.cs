@@ -1,6 +1,6 @@
 // Every ```csharp block in docs/*.md is compiled here with Roslyn, against the assemblies this test
-// project runs with (the framework, RxKafka, RxKafka.Testing, System.Reactive, xunit), so the
-// documentation cannot drift from the API. The convention:
+// project runs with (the framework, RxKafka, RxKafka.Testing, System.Reactive,
+// Microsoft.Reactive.Testing, xunit), so the documentation cannot drift from the API. The convention:
 //
 // - A block that declares a type or a namespace is a whole file. It is compiled as it stands, with
 //   only the usings a .NET project and an xunit v3 test project have implicitly (System,
@@ -8,8 +8,9 @@
 //   System.Threading.Tasks, Xunit): it shows its other using directives.
 // - Any other block is a fragment: its statements become the body of an async method, so `await`
 //   works, with the usings of DocSnippets.FragmentUsings too (System.Reactive.Linq,
-//   System.Reactive.Threading.Tasks, RxKafka, RxKafka.Cluster, RxKafka.Network, RxKafka.Protocol,
-//   RxKafka.Protocol.Messages, RxKafka.Testing, RxKafka.Testing.Network, ...). Using directives at the
+//   System.Reactive.Threading.Tasks, Microsoft.Reactive.Testing, RxKafka, RxKafka.Cluster,
+//   RxKafka.Network, RxKafka.Protocol, RxKafka.Protocol.Messages, RxKafka.Testing,
+//   RxKafka.Testing.Network, ...). Using directives at the
 //   top of a fragment are moved out of the method.
 // - Names that a fragment uses without declaring them are the method's parameters, written in an
 //   HTML comment on the line just before the fence, which Markdown does not show:

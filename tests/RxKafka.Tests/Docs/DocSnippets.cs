@@ -39,7 +39,7 @@ internal static partial class DocSnippets
     private static readonly string[] FragmentUsings =
     [
         "System.Net.Security", "System.Reactive", "System.Reactive.Concurrency", "System.Reactive.Linq",
-        "System.Reactive.Threading.Tasks", "RxKafka", "RxKafka.Client", "RxKafka.Cluster", "RxKafka.Network",
+        "System.Reactive.Threading.Tasks", "Microsoft.Reactive.Testing", "RxKafka", "RxKafka.Client", "RxKafka.Cluster", "RxKafka.Network",
         "RxKafka.Network.Transports", "RxKafka.Producer", "RxKafka.Protocol",
         "RxKafka.Protocol.Messages", "RxKafka.Testing", "RxKafka.Testing.Network", "RxKafka.Testing.MockCluster",
         "RxKafka.Testing.Kerberos",
@@ -226,9 +226,10 @@ internal static partial class DocSnippets
     private static ImmutableArray<MetadataReference> LoadReferences()
     {
         // The framework and every assembly this test process may load (RxKafka, RxKafka.Testing,
-        // System.Reactive, xunit, ...): the host's trusted platform assemblies, one per name.
+        // System.Reactive, Microsoft.Reactive.Testing and the facades it is compiled against, xunit, ...):
+        // the host's trusted platform assemblies, one per name.
         var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
-            .Concat([typeof(KafkaClient).Assembly.Location, typeof(RxKafka.Testing.TestScheduler).Assembly.Location])
+            .Concat([typeof(KafkaClient).Assembly.Location, typeof(RxKafka.Testing.Network.ScriptedCluster).Assembly.Location, typeof(Microsoft.Reactive.Testing.TestScheduler).Assembly.Location])
             .Where(p => p.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
             .DistinctBy(p => Path.GetFileName(p), StringComparer.OrdinalIgnoreCase);
         return [.. paths.Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))];

@@ -3,6 +3,7 @@
 
 // doc copy: testing-in-virtual-time.md
 using System.Reactive.Linq;
+using Microsoft.Reactive.Testing;
 using RxKafka;
 using RxKafka.Client;
 using RxKafka.Cluster;

@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Reflection;
+using Microsoft.Reactive.Testing;
 using RxKafka.Client;
 using RxKafka.Network;
 using RxKafka.Network.Transports;
 using RxKafka.Producer;
 using RxKafka.Protocol;
-using RxKafka.Testing;
 
 namespace RxKafka.Tests.Docs;
 

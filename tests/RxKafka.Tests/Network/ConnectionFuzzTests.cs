@@ -2,10 +2,10 @@
 #pragma warning disable xUnit1031, xUnit1051
 
 using System.Buffers;
+using Microsoft.Reactive.Testing;
 using RxKafka.Network;
 using RxKafka.Protocol.Messages;
 using RxKafka.Protocol.Primitives;
-using RxKafka.Testing;
 using RxKafka.Testing.Network;
 
 namespace RxKafka.Tests.Network;

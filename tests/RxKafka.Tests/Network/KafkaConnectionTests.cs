@@ -3,9 +3,9 @@
 #pragma warning disable xUnit1031, xUnit1051
 
 using System.Reactive.Linq;
+using Microsoft.Reactive.Testing;
 using RxKafka.Network;
 using RxKafka.Protocol.Messages;
-using RxKafka.Testing;
 using RxKafka.Testing.Network;
 
 namespace RxKafka.Tests.Network;

@@ -2,11 +2,11 @@
 #pragma warning disable xUnit1031, xUnit1051
 
 using System.Text;
+using Microsoft.Reactive.Testing;
 using RxKafka.Network;
 using RxKafka.Network.Sasl;
 using RxKafka.Network.Sasl.Plain;
 using RxKafka.Protocol.Messages;
-using RxKafka.Testing;
 using RxKafka.Testing.Network;
 
 namespace RxKafka.Tests.Network;

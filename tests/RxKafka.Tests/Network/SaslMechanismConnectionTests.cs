@@ -7,13 +7,13 @@ using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Microsoft.Reactive.Testing;
 using RxKafka.Network;
 using RxKafka.Network.Sasl;
 using RxKafka.Network.Sasl.Gssapi;
 using RxKafka.Network.Sasl.OAuthBearer;
 using RxKafka.Network.Sasl.Scram;
 using RxKafka.Protocol.Messages;
-using RxKafka.Testing;
 using RxKafka.Testing.Network;
 
 namespace RxKafka.Tests.Network;

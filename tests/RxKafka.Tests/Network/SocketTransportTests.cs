@@ -81,7 +81,7 @@ public sealed class SocketTransportTests
         try
         {
             Assert.SkipUnless(await FillAcceptQueueAsync(port, fillers), "The OS never stopped accepting connections to a full accept queue.");
-            var scheduler = new RxKafka.Testing.TestScheduler();
+            var scheduler = new Microsoft.Reactive.Testing.TestScheduler();
             var factory = new SocketTransportFactory(new SocketOptions { ConnectTimeout = TimeSpan.FromHours(1), Scheduler = scheduler });
             var connect = factory.ConnectAsync(new BrokerEndpoint("127.0.0.1", port), Token).AsTask();
             scheduler.AdvanceBy(TimeSpan.FromHours(1).Ticks);

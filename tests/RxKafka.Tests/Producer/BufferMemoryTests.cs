@@ -1,7 +1,7 @@
 #pragma warning disable xUnit1031
 
+using Microsoft.Reactive.Testing;
 using RxKafka.Producer.Engine;
-using RxKafka.Testing;
 
 namespace RxKafka.Tests.Producer;
 

@@ -2,6 +2,7 @@
 
 using System.Reactive.Linq;
 using System.Text;
+using Microsoft.Reactive.Testing;
 using RxKafka.Client;
 using RxKafka.Network;
 using RxKafka.Producer;

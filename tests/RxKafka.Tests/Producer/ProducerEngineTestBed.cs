@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Reactive.Testing;
 using RxKafka.Client;
 using RxKafka.Producer;
 using RxKafka.Producer.Engine;

@@ -1,3 +1,4 @@
+using Microsoft.Reactive.Testing;
 using RxKafka.Producer;
 using RxKafka.Producer.Engine;
 using RxKafka.Protocol.Records;

@@ -1,7 +1,7 @@
 using System.Reactive.Linq;
+using Microsoft.Reactive.Testing;
 using RxKafka.Network;
 using RxKafka.Reactive;
-using RxKafka.Testing;
 
 namespace RxKafka.Tests.Reactive;
 

@@ -1,7 +1,7 @@
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
+using Microsoft.Reactive.Testing;
 using RxKafka.Reactive;
-using RxKafka.Testing;
 
 namespace RxKafka.Tests.Reactive;
 

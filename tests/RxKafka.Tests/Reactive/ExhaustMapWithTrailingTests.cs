@@ -1,6 +1,6 @@
 using System.Reactive.Linq;
+using Microsoft.Reactive.Testing;
 using RxKafka.Reactive;
-using RxKafka.Testing;
 
 namespace RxKafka.Tests.Reactive;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Reactive.Concurrency;
+using Microsoft.Reactive.Testing;
 using RxKafka.Reactive;
-using RxKafka.Testing;
 
 namespace RxKafka.Tests.Reactive;
 

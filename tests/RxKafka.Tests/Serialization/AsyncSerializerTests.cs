@@ -1,6 +1,6 @@
 using System.Buffers;
+using Microsoft.Reactive.Testing;
 using RxKafka.Serialization;
-using RxKafka.Testing;
 using static RxKafka.Tests.Serialization.Serde;
 
 namespace RxKafka.Tests.Serialization;

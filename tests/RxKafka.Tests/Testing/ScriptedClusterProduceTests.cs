@@ -4,6 +4,7 @@
 
 using System.Reactive.Threading.Tasks;
 using System.Text;
+using Microsoft.Reactive.Testing;
 using RxKafka.Cluster;
 using RxKafka.Network;
 using RxKafka.Protocol;

@@ -3,6 +3,7 @@
 #pragma warning disable xUnit1031, xUnit1051
 
 using System.Reactive.Threading.Tasks;
+using Microsoft.Reactive.Testing;
 using RxKafka.Cluster;
 using RxKafka.Network;
 using RxKafka.Protocol.Messages;

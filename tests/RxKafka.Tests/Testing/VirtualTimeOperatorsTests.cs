@@ -1,5 +1,6 @@
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
+using Microsoft.Reactive.Testing;
 using RxKafka.Testing;
 using Xunit;
 

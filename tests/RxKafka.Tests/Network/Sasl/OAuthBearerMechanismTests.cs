@@ -1,9 +1,9 @@
 using System.Text;
 using System.Text.Json;
+using Microsoft.Reactive.Testing;
 using RxKafka.Network.Sasl;
 using RxKafka.Network.Sasl.OAuthBearer;
 using RxKafka.Protocol.Messages;
-using RxKafka.Testing;
 
 namespace RxKafka.Tests.Network.Sasl;
 
