@@ -92,7 +92,8 @@ public sealed partial class KafkaProducer<TKey, TValue>
     /// <summary>
     /// S8: stops new sends (they fail with <see cref="ObjectDisposedException"/>), delivers what is
     /// queued within <paramref name="timeout"/>, fails what is left with an error saying it was not
-    /// delivered, and closes the connections. Nothing acknowledged is lost.
+    /// delivered, and closes the connections. Nothing acknowledged is lost. A timeout of zero does not
+    /// wait on the scheduler at all: only what is delivered without time passing gets through.
     /// </summary>
     /// <returns>How many records could not be delivered.</returns>
     public async Task<int> CloseAsync(TimeSpan timeout)
@@ -103,9 +104,11 @@ public sealed partial class KafkaProducer<TKey, TValue>
         }
 
         var flush = FlushCoreAsync(CancellationToken.None); // not FlushAsync: its completion hops to the thread pool, and virtual time must see this at once
-        var finished = await Task.WhenAny(flush, Observable.Timer(timeout, _scheduler).ToTask()).ConfigureAwait(false);
+        var finished = flush.IsCompleted || timeout <= TimeSpan.Zero
+            ? flush
+            : await Task.WhenAny(flush, Observable.Timer(timeout, _scheduler).ToTask()).ConfigureAwait(false);
         var left = 0;
-        if (finished != flush)
+        if (finished != flush || !flush.IsCompleted)
         {
             foreach (var batch in _accumulator.TakeAll())
             {
@@ -127,8 +130,15 @@ public sealed partial class KafkaProducer<TKey, TValue>
         return left;
     }
 
-    /// <summary>Closes the producer, waiting up to <c>delivery.timeout.ms</c> for what is queued; see <see cref="CloseAsync"/>.</summary>
-    public async ValueTask DisposeAsync() => await CloseAsync(_options.DeliveryTimeout).ConfigureAwait(false);
+    /// <summary>
+    /// Closes the producer, waiting up to <c>delivery.timeout.ms</c> for what is queued; see <see cref="CloseAsync"/>.
+    /// Under a virtual-time scheduler (a TestScheduler) it does not wait: nothing would advance the clock
+    /// while it did (a failed assertion inside <c>await using</c> would hang the test), so what is not
+    /// delivered by then fails at once. To deliver it first, advance the scheduler until
+    /// <see cref="CloseAsync"/> with a timeout completes (<c>TestSchedulerExtensions.AdvanceUntilCompleted</c>).
+    /// </summary>
+    public async ValueTask DisposeAsync() =>
+        await CloseAsync(Reactive.SerialExecutor.IsVirtualTime(_scheduler) ? TimeSpan.Zero : _options.DeliveryTimeout).ConfigureAwait(false);
 
     private void OnBatchDone(ProducerBatch batch, Exception? error)
     {

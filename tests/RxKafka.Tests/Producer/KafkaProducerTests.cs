@@ -366,6 +366,42 @@ public sealed class KafkaProducerTests : ReactiveTest, IAsyncDisposable
     }
 
     [Fact]
+    public async Task S8_in_virtual_time_disposing_a_producer_with_records_pending_completes_without_advancing_the_clock()
+    {
+        // A failed assertion inside `await using` disposes the producer with no one left to advance the
+        // clock: the dispose must not wait on virtual time, or the failure becomes a hung run.
+        var pending = new List<Task<RecordMetadata>>();
+        var clock = _scheduler.Clock;
+        await using (var producer = new KafkaProducer<string?, string?>(Options with { Linger = TimeSpan.FromSeconds(5) }, Serializers.Utf8, Serializers.Utf8))
+        {
+            pending.Add(producer.ProduceAsync("orders", "k", "waits for metadata"));
+            Assert.False(pending[0].IsCompleted);
+        }
+
+        var outcome = await Task.WhenAny(pending[0]).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        Assert.Equal(clock, _scheduler.Clock);
+        Assert.True(outcome.IsFaulted, $"the pending record ended {outcome.Status}");
+    }
+
+    [Fact]
+    public async Task S8_in_virtual_time_disposing_delivers_what_needs_no_time_and_fails_the_rest_at_once()
+    {
+        var producer = Producer(Options with { Linger = TimeSpan.FromSeconds(5) });
+        Complete(producer.ProduceAsync("orders", "warm", "up"), TimeSpan.FromSeconds(6));
+        var lingering = producer.ProduceAsync("orders", "k", "lingers");
+        foreach (var id in _cluster.NodeIds)
+        {
+            _cluster.SetBrokerDown(id);
+        }
+
+        var stuck = producer.ProduceAsync(new ProducerRecord<string?, string?>("orders", "k2", "v") { Partition = 2 });
+        await producer.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        Assert.True(lingering.IsCompleted && stuck.IsCompleted, "a record was left pending");
+        Assert.Contains("not delivered", stuck.Exception!.InnerException!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Code_after_an_awaited_ProduceAsync_or_FlushAsync_never_runs_on_the_thread_that_read_the_answer()
     {
         // Found by the 5,000,000-record benchmark: the code after an awaited flush ran on the connection's
