@@ -103,7 +103,7 @@ public sealed class Debian202ProducerOrderTests : ProducerOrderTests
 }
 
 /// <summary>Against the librdkafka 2.15.1 mock built from source.</summary>
-public sealed class Source2151ProducerOrderTests : ProducerOrderTests
+public sealed class Redist2151ProducerOrderTests : ProducerOrderTests
 {
-    protected override MockBuild Build => MockBuild.Source2151;
+    protected override MockBuild Build => MockBuild.Redist2151;
 }
