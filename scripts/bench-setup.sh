@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the side-by-side producer benchmark (docs/benchmarks.md) needs, idempotently.
 # Nothing here writes inside the repository.
-#  - scripts/setup.sh: librdkafka 2.15.1 built from source (the mock cluster the broker host runs), and
-#    the rest of what the tests need.
+#  - scripts/setup.sh: what the tests need (the mock cluster the broker host runs, librdkafka 2.15.1,
+#    comes with RxKafka.Testing from the librdkafka.redist package).
 #  - The kafkajs peer (benchmarks/Peers/kafkajs): node and npm, and the packages its package.json and
 #    package-lock.json pin (kafkajs 2.2.4, kafkajs-lz4 1.2.1 with its native lz4 module, compiled by
 #    node-gyp against the installed node's headers), installed with `npm ci` into

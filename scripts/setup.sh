@@ -3,14 +3,11 @@
 #  - kafka-python and its codec modules: the peer client for record-batch interop tests.
 #    They belong to Debian's own interpreter, /usr/bin/python3.
 #    python3-xxhash lets kafka-python write and read magic 0 LZ4 (its pre-0.10 header checksum).
-#  - librdkafka1 (Debian, 2.0.2): the first mock-cluster build the integration tests run against.
+#  - librdkafka1 (Debian, 2.0.2): the second mock-cluster build the integration tests run against.
 #    It brings liblz4-1 and libzstd1, which only the benchmarks' old-codec baseline still loads
 #    (the library's codecs are managed: docs/architecture.md#dependencies).
 #  - kcat: the peer command-line client of the producer interop tests (it reads and writes through
 #    Debian's librdkafka 2.0.2, whatever mock build it talks to).
-#  - librdkafka 2.15.1, built from the source the npm package @confluentinc/kafka-javascript@1.10.1
-#    ships in deps/librdkafka: the second mock-cluster build (flexible versions). Built once and
-#    cached outside the repository; skipped when the cached library exists.
 #  - stunnel4 + openssl: a TLS terminator in front of a mock broker, with a test CA, a server
 #    certificate for localhost signed by it, and a second, untrusted self-signed certificate.
 #  - MIT Kerberos (krb5-kdc, krb5-admin-server for kadmin.local, krb5-user for kinit, and
@@ -20,14 +17,14 @@
 #    (RxKafka.Testing.Kerberos) starts krb5kdc on a free loopback port. The system's
 #    /etc/krb5.conf and KDC are never used: everything goes through KRB5_CONFIG / KRB5_KDC_PROFILE.
 #
+# librdkafka 2.15.1, the mock cluster's default build, is no set-up step: it comes with
+# RxKafka.Testing from the NuGet package librdkafka.redist (docs/architecture.md#dependencies).
+#
 # The cache folder is $RXKAFKA_CACHE, default ${XDG_CACHE_HOME:-$HOME/.cache}/rxkafka; the C# harness
 # (RxKafka.Testing.MockCluster.MockLibraries) finds it by the same rule.
 set -euo pipefail
 
-LIBRDKAFKA_VERSION=2.15.1
-KAFKA_JS_PACKAGE=@confluentinc/kafka-javascript@1.10.1
 CACHE="${RXKAFKA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/rxkafka}"
-RDKAFKA_SO="$CACHE/librdkafka-$LIBRDKAFKA_VERSION/librdkafka.so.1"
 TLS_DIR="$CACHE/tls"
 KRB_DIR="$CACHE/kerberos"
 KRB_REALM=RXKAFKA.TEST
@@ -38,35 +35,6 @@ source "$(dirname "$0")/apt-install.sh"
 
 apt_install python3-kafka python3-snappy python3-lz4 python3-zstandard python3-xxhash \
   librdkafka1 kcat stunnel4 openssl krb5-kdc krb5-admin-server krb5-user libgssapi-krb5-2
-
-# librdkafka 2.15.1 from the npm package's source, built once.
-if [ ! -f "$RDKAFKA_SO" ]; then
-  # What configure and make need: a C toolchain, pkg-config, zlib and OpenSSL headers,
-  # Debian's python3 (the linker-script generator), and npm to fetch the package.
-  apt_install build-essential pkg-config zlib1g-dev libssl-dev python3
-  command -v npm >/dev/null || apt_install npm
-  work="$(mktemp -d)"
-  trap 'rm -rf "$work"' EXIT
-  echo "setup: building librdkafka $LIBRDKAFKA_VERSION from $KAFKA_JS_PACKAGE (about a minute)"
-  started=$SECONDS
-  (cd "$work" && npm pack "$KAFKA_JS_PACKAGE" --silent >/dev/null 2>npm.log) \
-    || { cat "$work/npm.log" >&2; echo "setup: npm pack $KAFKA_JS_PACKAGE failed" >&2; exit 1; }
-  tar -xzf "$work"/*.tgz -C "$work" package/deps/librdkafka
-  src="$work/package/deps/librdkafka"
-  got="$(sed -n 's/^#define RD_KAFKA_VERSION 0x\([0-9a-f]*\).*/\1/p' "$src/src/rdkafka.h")"
-  [ "$got" = "020f01ff" ] || { echo "setup: expected librdkafka 2.15.1 in $KAFKA_JS_PACKAGE, found version 0x$got" >&2; exit 1; }
-  (cd "$src" && ./configure --disable-gssapi --disable-curl --disable-zstd --disable-lz4-ext >"$work/configure.log" 2>&1) \
-    || { tail -40 "$work/configure.log" >&2; echo "setup: librdkafka configure failed" >&2; exit 1; }
-  # Only the C shared library: the mock cluster lives there (no C++ wrapper, no static archives).
-  (make -C "$src/src" -j2 librdkafka.so.1 >"$work/make.log" 2>&1) \
-    || { tail -40 "$work/make.log" >&2; echo "setup: librdkafka make failed" >&2; exit 1; }
-  mkdir -p "$(dirname "$RDKAFKA_SO")"
-  # Copy then rename, so an interrupted run never leaves a half-written library that looks cached.
-  cp "$src/src/librdkafka.so.1" "$RDKAFKA_SO.tmp"
-  mv "$RDKAFKA_SO.tmp" "$RDKAFKA_SO"
-  rm -rf "$work"; trap - EXIT
-  echo "setup: built librdkafka $LIBRDKAFKA_VERSION in $((SECONDS - started)) s"
-fi
 
 # Test certificates: a CA, a server certificate for localhost signed by it, an untrusted self-signed one.
 tls_files=(ca.crt ca.key server.crt server.key untrusted.crt untrusted.key)
@@ -174,7 +142,6 @@ EOF
 fi
 
 echo "setup: librdkafka 2.0.2 (Debian): $(dpkg -L librdkafka1 | grep -m1 '/librdkafka\.so\.1$')"
-echo "setup: librdkafka $LIBRDKAFKA_VERSION (source build): $RDKAFKA_SO"
 echo "setup: kcat: $(command -v kcat)"
 echo "setup: stunnel: $(command -v stunnel4)"
 echo "setup: test certificates: $TLS_DIR"

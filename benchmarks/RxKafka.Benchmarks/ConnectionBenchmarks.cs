@@ -22,7 +22,7 @@ public class MockConnectionBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _cluster = MockKafkaCluster.Start(1, MockBuild.Source2151);
+        _cluster = MockKafkaCluster.Start(1, MockBuild.Redist2151);
         var endpoint = BootstrapServers.Parse(_cluster.BootstrapServers)[0];
         _connection = KafkaConnection.ConnectAsync(endpoint, new SocketTransportFactory())
             .GetAwaiter().GetResult();

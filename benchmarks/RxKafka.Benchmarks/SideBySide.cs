@@ -23,7 +23,7 @@ internal static class SideBySide
 
     public static async Task RunAsync()
     {
-        using var cluster = MockKafkaCluster.Start(1, MockBuild.Source2151);
+        using var cluster = MockKafkaCluster.Start(1, MockBuild.Redist2151);
         Console.WriteLine($"librdkafka {cluster.Version} mock at {cluster.BootstrapServers}; Metadata (no topics), one connection");
 
         var (rxSequential, rxPipelined, rxVersion) = await MeasureRxKafkaAsync(cluster.BootstrapServers);

@@ -1,7 +1,7 @@
 // Hosts librdkafka's mock cluster (RxKafka.Testing.MockCluster) in a process of its own, so that a
 // benchmark measures a client's CPU apart from the broker's.
 //
-//   RxKafka.BrokerHost [--build Source2151|Debian202] [--brokers 3] [--partitions 6]
+//   RxKafka.BrokerHost [--build Redist2151|Debian202] [--brokers 3] [--partitions 6]
 //                      [--replication-factor N] [--topic NAME]...
 //
 // Starts the cluster, creates each topic, prints one line "BOOTSTRAP host:port,..." on standard
@@ -15,7 +15,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using RxKafka.Testing.MockCluster;
 
-var build = MockBuild.Source2151;
+var build = MockBuild.Redist2151;
 var brokers = 3;
 var partitions = 6;
 int? replicationFactor = null;
@@ -57,7 +57,7 @@ try
 catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
 {
     Console.Error.WriteLine($"RxKafka.BrokerHost: {e.Message}");
-    Console.Error.WriteLine("usage: RxKafka.BrokerHost [--build Source2151|Debian202] [--brokers 3] [--partitions 6] [--replication-factor N] [--topic NAME]...");
+    Console.Error.WriteLine("usage: RxKafka.BrokerHost [--build Redist2151|Debian202] [--brokers 3] [--partitions 6] [--replication-factor N] [--topic NAME]...");
     return 2;
 }
 

@@ -21,7 +21,7 @@ internal sealed class UsageException(string message) : Exception(message);
 
 /// <summary>The embedded cluster's librdkafka build is not installed: exit code 1 and the fix.</summary>
 internal sealed class MockLibraryMissingException(MockBuild build)
-    : Exception($"{MockLibraries.Describe(build)} is missing at {MockLibraries.LibraryPath(build)}: run scripts/setup.sh to install it");
+    : Exception($"{MockLibraries.Describe(build)} is missing at {MockLibraries.LibraryPath(build)}: {MockLibraries.HowToInstall(build)}");
 
 /// <summary>
 /// Turns a failure into one line on standard error and an exit code. Never a stack trace, unless
@@ -37,7 +37,7 @@ internal static class CliErrors
             UsageException or KafkaConfigException => (ExitCodes.Usage, error.Message),
             KafkaConnectionException => (ExitCodes.Failed, error.Message),
             MockLibraryMissingException => (ExitCodes.Failed, error.Message),
-            DllNotFoundException => (ExitCodes.Failed, $"{error.Message} (run scripts/setup.sh)"),
+            DllNotFoundException => (ExitCodes.Failed, error.Message),
             KafkaException => (ExitCodes.Failed, error.Message),
             _ => (ExitCodes.Failed, $"{error.GetType().Name}: {error.Message}"),
         };

@@ -40,9 +40,9 @@ internal static class DemoCommand
         });
         var build = new Option<string>("--build")
         {
-            Description = "Which librdkafka mock cluster hosts the brokers: source (2.15.1, built by scripts/setup.sh) or debian (2.0.2, Debian's librdkafka1)",
-            DefaultValueFactory = _ => "source",
-        }.AcceptOnlyFromAmong("source", "debian");
+            Description = "Which librdkafka mock cluster hosts the brokers: redist (2.15.1, from the librdkafka.redist package that comes with rxkafka) or debian (2.0.2, Debian's librdkafka1)",
+            DefaultValueFactory = _ => "redist",
+        }.AcceptOnlyFromAmong("redist", "debian");
 
         var command = new Command("demo", "Start an embedded Kafka cluster, connect a client, and watch its metadata change while a script moves leaders, stops a broker, creates a topic and moves a coordinator")
         {
@@ -51,7 +51,7 @@ internal static class DemoCommand
         command.SetAction(Program.Guard((result, ct) => RunAsync(
             result.GetValue(duration),
             result.GetValue(brokers),
-            result.GetValue(build) == "debian" ? MockBuild.Debian202 : MockBuild.Source2151,
+            result.GetValue(build) == "debian" ? MockBuild.Debian202 : MockBuild.Redist2151,
             ConfigPairs.ToDictionary(result.GetValue(CommonOptions.Config) ?? []),
             ct)));
         return command;

@@ -6,8 +6,8 @@ namespace RxKafka.Cli.Commands;
 internal static class EmbeddedCluster
 {
     /// <summary>Starts <paramref name="brokers"/> brokers of <paramref name="build"/>.</summary>
-    /// <exception cref="MockLibraryMissingException">The build is not installed (scripts/setup.sh installs it).</exception>
-    public static MockKafkaCluster Start(int brokers, MockBuild build = MockBuild.Source2151)
+    /// <exception cref="MockLibraryMissingException">The build is not there (the default comes with the tool, from librdkafka.redist).</exception>
+    public static MockKafkaCluster Start(int brokers, MockBuild build = MockBuild.Redist2151)
     {
         if (!File.Exists(MockLibraries.LibraryPath(build)))
         {

@@ -1,6 +1,6 @@
 namespace RxKafka.Cli.Parsing;
 
-/// <summary>The <c>--config key=value</c> settings: Kafka config names handed to <see cref="KafkaClientOptions.FromConfig(IEnumerable{KeyValuePair{string, string}}, System.Reactive.Concurrency.IScheduler?, bool)"/>.</summary>
+/// <summary>The <c>--config key=value</c> settings: Kafka config names handed to <see cref="RxKafka.Client.KafkaClientOptions.FromConfig(IEnumerable{KeyValuePair{string, string}}, System.Reactive.Concurrency.IScheduler?, bool)"/>.</summary>
 internal static class ConfigPairs
 {
     /// <summary>Splits one <c>key=value</c> at its first '='; the value may be empty (e.g. <c>ssl.endpoint.identification.algorithm=</c>).</summary>

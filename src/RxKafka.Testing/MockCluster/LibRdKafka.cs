@@ -120,7 +120,7 @@ internal sealed unsafe class LibRdKafka
         if (!File.Exists(path))
         {
             throw new DllNotFoundException(
-                $"{MockLibraries.Describe(build)} not found at {path}: run scripts/setup.sh to install and build it.");
+                $"{MockLibraries.Describe(build)} not found at {path}: {MockLibraries.HowToInstall(build)}.");
         }
 
         nint handle;
@@ -131,7 +131,7 @@ internal sealed unsafe class LibRdKafka
         catch (Exception e) when (e is DllNotFoundException or BadImageFormatException)
         {
             throw new DllNotFoundException(
-                $"{MockLibraries.Describe(build)} at {path} could not be loaded ({e.Message}): run scripts/setup.sh to reinstall it.", e);
+                $"{MockLibraries.Describe(build)} at {path} could not be loaded ({e.Message}): {MockLibraries.HowToInstall(build)}.", e);
         }
 
         return new LibRdKafka(build, path, handle);
@@ -225,7 +225,7 @@ internal sealed unsafe class LibRdKafka
         if (_brokerSetHostPort == null)
         {
             throw new NotSupportedException(
-                $"{Description} has no rd_kafka_mock_broker_set_host_port (added in librdkafka 2.2): use {MockBuild.Source2151} to advertise another host or port.");
+                $"{Description} has no rd_kafka_mock_broker_set_host_port (added in librdkafka 2.2): use {MockBuild.Redist2151} to advertise another host or port.");
         }
 
         fixed (byte* h = Utf8Z(host))

@@ -17,7 +17,7 @@ namespace RxKafka.Testing.MockCluster;
 /// </remarks>
 /// <example>
 /// <code>
-/// using var cluster = MockKafkaCluster.Start(3, MockBuild.Source2151);
+/// using var cluster = MockKafkaCluster.Start(3);   // librdkafka 2.15.1 from the librdkafka.redist package
 /// cluster.CreateTopic("orders", partitions: 6, replicationFactor: 3);
 /// cluster.SetBrokerDown(2);
 /// // connect to cluster.BootstrapServers ...
@@ -57,12 +57,23 @@ public sealed class MockKafkaCluster : IDisposable
     public string BootstrapServers { get; }
 
     /// <summary>
+    /// Starts a cluster of <paramref name="brokers"/> brokers in librdkafka 2.15.1 from the
+    /// <c>librdkafka.redist</c> package (<see cref="MockBuild.Redist2151"/>), which comes with
+    /// RxKafka.Testing: nothing to install besides the .NET SDK.
+    /// </summary>
+    /// <param name="brokers">How many brokers (1 or more).</param>
+    /// <returns>The running cluster; dispose it to stop the brokers.</returns>
+    /// <exception cref="DllNotFoundException">The package's library for this platform is missing.</exception>
+    /// <exception cref="MockClusterException">librdkafka could not create the handle or the cluster.</exception>
+    public static MockKafkaCluster Start(int brokers) => Start(brokers, MockBuild.Redist2151);
+
+    /// <summary>
     /// Starts a cluster of <paramref name="brokers"/> brokers in <paramref name="build"/>.
     /// </summary>
     /// <param name="brokers">How many brokers (1 or more).</param>
     /// <param name="build">Which librdkafka build hosts it.</param>
     /// <returns>The running cluster; dispose it to stop the brokers.</returns>
-    /// <exception cref="DllNotFoundException">The build's library is missing: run <c>scripts/setup.sh</c>.</exception>
+    /// <exception cref="DllNotFoundException">The build's library is missing (<see cref="MockLibraries.HowToInstall"/> says how to get it).</exception>
     /// <exception cref="MockClusterException">librdkafka could not create the handle or the cluster.</exception>
     public static MockKafkaCluster Start(int brokers, MockBuild build) =>
         Start(brokers, build, MockLibraries.LibraryPath(build));

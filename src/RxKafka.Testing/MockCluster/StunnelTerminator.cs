@@ -13,7 +13,7 @@ namespace RxKafka.Testing.MockCluster;
 /// </summary>
 /// <example>
 /// <code>
-/// using var cluster = MockKafkaCluster.Start(1, MockBuild.Source2151);
+/// using var cluster = MockKafkaCluster.Start(1);
 /// using var tls = StunnelTerminator.StartFor(cluster, brokerId: 1);
 /// // connect with TLS to localhost:tls.Port, trusting tls.Certificates.CaCertificatePath;
 /// // Metadata now advertises broker 1 as localhost:tls.Port.

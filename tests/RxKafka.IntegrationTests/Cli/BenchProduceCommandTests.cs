@@ -11,7 +11,7 @@ public sealed class BenchProduceCommandTests
     [Fact]
     public void On_the_embedded_cluster_20000_records_print_the_rate_and_the_CPU_per_record_including_the_brokers()
     {
-        Prerequisites.RequireLibrary(MockBuild.Source2151);
+        Prerequisites.RequireLibrary(MockBuild.Redist2151);
 
         var run = RxKafkaCli.Run(Deadline, "bench", "produce", "--records", "20000");
 
@@ -34,7 +34,7 @@ public sealed class BenchProduceCommandTests
     {
         // linger.ms=0 sends each new batch inside the Send that opens it: the producer once lost
         // batches answered before that Send returned, and its FlushAsync waited for ever.
-        Prerequisites.RequireLibrary(MockBuild.Source2151);
+        Prerequisites.RequireLibrary(MockBuild.Redist2151);
 
         var run = RxKafkaCli.Run(TimeSpan.FromSeconds(60), "bench", "produce", "--records", "100000", "--linger", "0", "--warmup", "5000");
 
@@ -45,8 +45,8 @@ public sealed class BenchProduceCommandTests
     [Fact]
     public async Task With_b_it_writes_to_the_given_cluster_and_measures_the_client_alone()
     {
-        Prerequisites.RequireLibrary(MockBuild.Source2151);
-        using var cluster = MockKafkaCluster.Start(1, MockBuild.Source2151);
+        Prerequisites.RequireLibrary(MockBuild.Redist2151);
+        using var cluster = MockKafkaCluster.Start(1, MockBuild.Redist2151);
         cluster.CreateTopic("cli-bench", partitions: 4, replicationFactor: 1);
 
         var run = RxKafkaCli.Run(Deadline, "bench", "produce", "-b", cluster.BootstrapServers, "-t", "cli-bench", "--records", "20_000", "--size", "50", "-z", "lz4", "--acks", "all", "--warmup", "0");
@@ -67,8 +67,8 @@ public sealed class BenchProduceCommandTests
     [Fact]
     public void With_b_a_missing_topic_the_broker_cannot_create_is_one_line_saying_what_to_do()
     {
-        Prerequisites.RequireLibrary(MockBuild.Source2151);
-        using var cluster = MockKafkaCluster.Start(1, MockBuild.Source2151);
+        Prerequisites.RequireLibrary(MockBuild.Redist2151);
+        using var cluster = MockKafkaCluster.Start(1, MockBuild.Redist2151);
 
         // librdkafka's mock cluster does not answer CreateTopics.
         var run = RxKafkaCli.Run(Deadline, "bench", "produce", "-b", cluster.BootstrapServers, "-t", "cli-missing", "--records", "10");

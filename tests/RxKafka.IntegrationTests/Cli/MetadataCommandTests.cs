@@ -12,8 +12,8 @@ public sealed class MetadataCommandTests
     [Fact]
     public void Metadata_prints_the_brokers_and_each_partition_of_a_topic_with_its_leader()
     {
-        Prerequisites.RequireLibrary(MockBuild.Source2151);
-        using var cluster = MockKafkaCluster.Start(3, MockBuild.Source2151);
+        Prerequisites.RequireLibrary(MockBuild.Redist2151);
+        using var cluster = MockKafkaCluster.Start(3, MockBuild.Redist2151);
         cluster.CreateTopic("cli-orders", partitions: 4, replicationFactor: 3);
         cluster.SetPartitionLeader("cli-orders", 2, brokerId: 3);
 
@@ -41,8 +41,8 @@ public sealed class MetadataCommandTests
     [Fact]
     public void Metadata_for_named_topics_lists_a_missing_one_with_its_error_and_does_not_create_it()
     {
-        Prerequisites.RequireLibrary(MockBuild.Source2151);
-        using var cluster = MockKafkaCluster.Start(1, MockBuild.Source2151);
+        Prerequisites.RequireLibrary(MockBuild.Redist2151);
+        using var cluster = MockKafkaCluster.Start(1, MockBuild.Redist2151);
         cluster.CreateTopic("cli-present", partitions: 2, replicationFactor: 1);
         cluster.CreateTopic("cli-other", partitions: 1, replicationFactor: 1);
 

@@ -15,8 +15,8 @@ public sealed partial class ProduceCommandTests
     [Fact]
     public async Task Lines_from_standard_input_become_records_keyed_at_the_tab_with_the_headers_on_every_record()
     {
-        Prerequisites.RequireLibrary(MockBuild.Source2151);
-        using var cluster = MockKafkaCluster.Start(3, MockBuild.Source2151);
+        Prerequisites.RequireLibrary(MockBuild.Redist2151);
+        using var cluster = MockKafkaCluster.Start(3, MockBuild.Redist2151);
         cluster.CreateTopic("cli-lines", partitions: 3, replicationFactor: 3);
         const string input = "user-1\tlogged in\nuser-2\tpaid\n\nno key here\nuser-1\tlogged out\n\tan empty key\nuser-3\ta\ttab in the value\n";
 
@@ -40,8 +40,8 @@ public sealed partial class ProduceCommandTests
     [Fact]
     public async Task A_file_with_CRLF_line_ends_and_non_ASCII_text_goes_in_as_UTF8_without_the_CR()
     {
-        Prerequisites.RequireLibrary(MockBuild.Source2151);
-        using var cluster = MockKafkaCluster.Start(1, MockBuild.Source2151);
+        Prerequisites.RequireLibrary(MockBuild.Redist2151);
+        using var cluster = MockKafkaCluster.Start(1, MockBuild.Redist2151);
         cluster.CreateTopic("cli-file", partitions: 2, replicationFactor: 1);
         var file = Path.GetTempFileName();
         try
@@ -67,7 +67,7 @@ public sealed partial class ProduceCommandTests
     [Fact]
     public void Without_b_the_records_go_to_an_embedded_cluster_and_the_output_says_where()
     {
-        Prerequisites.RequireLibrary(MockBuild.Source2151);
+        Prerequisites.RequireLibrary(MockBuild.Redist2151);
 
         var run = RxKafkaCli.RunWithInput(Deadline, "a\t1\nb\t2\nc\t3\na\t4\n", "produce", "-t", "orders", "-K", "\\t", "-H", "source=cli");
 
@@ -85,8 +85,8 @@ public sealed partial class ProduceCommandTests
     [Fact]
     public void Records_the_broker_rejects_exit_with_1_and_print_the_first_errors_one_line_each()
     {
-        Prerequisites.RequireLibrary(MockBuild.Source2151);
-        using var cluster = MockKafkaCluster.Start(1, MockBuild.Source2151);
+        Prerequisites.RequireLibrary(MockBuild.Redist2151);
+        using var cluster = MockKafkaCluster.Start(1, MockBuild.Redist2151);
         cluster.CreateTopic("cli-denied", partitions: 1, replicationFactor: 1);
         cluster.PushRequestErrors(ApiKey.Produce, Enumerable.Repeat(ErrorCode.TopicAuthorizationFailed, 10).ToArray());
 

@@ -11,8 +11,8 @@ public sealed class WatchCommandTests
     [Fact]
     public async Task Watch_prints_a_leader_move_made_while_it_watches_from_its_periodic_metadata_update()
     {
-        Prerequisites.RequireLibrary(MockBuild.Source2151);
-        using var cluster = MockKafkaCluster.Start(3, MockBuild.Source2151);
+        Prerequisites.RequireLibrary(MockBuild.Redist2151);
+        using var cluster = MockKafkaCluster.Start(3, MockBuild.Redist2151);
         cluster.CreateTopic("cli-watched", partitions: 2, replicationFactor: 3);
         cluster.SetPartitionLeader("cli-watched", 0, brokerId: 1);
 

@@ -182,9 +182,9 @@ public sealed class Debian202ClientTests : ClientTests
 }
 
 /// <summary>The client against librdkafka 2.15.1's mock (Metadata v12, flexible versions).</summary>
-public sealed class Source2151ClientTests : ClientTests
+public sealed class Redist2151ClientTests : ClientTests
 {
-    protected override MockBuild Build => MockBuild.Source2151;
+    protected override MockBuild Build => MockBuild.Redist2151;
 
     protected override bool DownBrokersLeaveMetadata => true;
 }

@@ -367,13 +367,13 @@ public abstract class MockClusterTests
     }
 
     [Fact]
-    public void A_missing_library_names_its_path_and_the_setup_script()
+    public void A_missing_library_names_its_path_and_how_to_install_it()
     {
         var missing = Path.Combine(Path.GetTempPath(), "rxkafka-no-such-dir-" + Guid.NewGuid().ToString("N"), "librdkafka.so.1");
 
         var error = Assert.Throws<DllNotFoundException>(() => MockKafkaCluster.Start(1, Build, missing));
 
         Assert.Contains(missing, error.Message);
-        Assert.Contains("scripts/setup.sh", error.Message);
+        Assert.Contains(MockLibraries.HowToInstall(Build), error.Message);
     }
 }

@@ -124,9 +124,9 @@ public sealed class Debian202TlsTerminatorTests : TlsTerminatorTests
     }
 }
 
-public sealed class Source2151TlsTerminatorTests : TlsTerminatorTests
+public sealed class Redist2151TlsTerminatorTests : TlsTerminatorTests
 {
-    protected override MockBuild Build => MockBuild.Source2151;
+    protected override MockBuild Build => MockBuild.Redist2151;
 
     [Fact]
     public void StartFor_makes_Metadata_advertise_the_terminator_and_a_client_can_follow_it()

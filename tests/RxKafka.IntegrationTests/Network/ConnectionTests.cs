@@ -210,9 +210,9 @@ public sealed class Debian202ConnectionTests : ConnectionTests
 }
 
 /// <summary>librdkafka 2.15.1 from source: answers ApiVersions v3+ with error 35 and a body that is not v0.</summary>
-public sealed class Source2151ConnectionTests : ConnectionTests
+public sealed class Redist2151ConnectionTests : ConnectionTests
 {
-    protected override MockBuild Build => MockBuild.Source2151;
+    protected override MockBuild Build => MockBuild.Redist2151;
 
     protected override short ExpectedApiVersionsVersion => 2;
 

@@ -38,7 +38,7 @@ public sealed class NotebookTests(ITestOutputHelper output)
     [Fact(Timeout = 300_000)]
     public async Task Cluster_changes_runs_and_its_queries_see_what_it_made_happen()
     {
-        Prerequisites.RequireLibrary(MockBuild.Source2151);
+        Prerequisites.RequireLibrary(MockBuild.Redist2151);
         var notebook = Load(ClusterChanges);
 
         var run = await NotebookRunner.RunAsync(notebook, new NotebookGlobals(output.WriteLine), CellTimeout, TestContext.Current.CancellationToken);

@@ -233,7 +233,7 @@ public sealed class Debian202ProducerErrorTests : ProducerErrorTests
 }
 
 /// <summary>Record errors through librdkafka 2.15.1's mock.</summary>
-public sealed class Source2151ProducerErrorTests : ProducerErrorTests
+public sealed class Redist2151ProducerErrorTests : ProducerErrorTests
 {
-    protected override MockBuild Build => MockBuild.Source2151;
+    protected override MockBuild Build => MockBuild.Redist2151;
 }

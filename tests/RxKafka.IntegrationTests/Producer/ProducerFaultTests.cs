@@ -265,7 +265,7 @@ public sealed class Debian202ProducerFaultTests : ProducerFaultTests
 }
 
 /// <summary>Faults through librdkafka 2.15.1's mock (a down broker leaves Metadata).</summary>
-public sealed class Source2151ProducerFaultTests : ProducerFaultTests
+public sealed class Redist2151ProducerFaultTests : ProducerFaultTests
 {
-    protected override MockBuild Build => MockBuild.Source2151;
+    protected override MockBuild Build => MockBuild.Redist2151;
 }

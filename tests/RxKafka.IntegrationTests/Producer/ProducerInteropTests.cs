@@ -215,7 +215,7 @@ public sealed class Debian202ProducerInteropTests : ProducerInteropTests
 }
 
 /// <summary>Interop through librdkafka 2.15.1's mock (Produce v10, Fetch v16 with topic ids, flexible versions).</summary>
-public sealed class Source2151ProducerInteropTests : ProducerInteropTests
+public sealed class Redist2151ProducerInteropTests : ProducerInteropTests
 {
-    protected override MockBuild Build => MockBuild.Source2151;
+    protected override MockBuild Build => MockBuild.Redist2151;
 }

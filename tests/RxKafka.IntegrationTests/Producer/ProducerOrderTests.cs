@@ -102,8 +102,8 @@ public sealed class Debian202ProducerOrderTests : ProducerOrderTests
     protected override MockBuild Build => MockBuild.Debian202;
 }
 
-/// <summary>Against the librdkafka 2.15.1 mock built from source.</summary>
-public sealed class Source2151ProducerOrderTests : ProducerOrderTests
+/// <summary>Against the librdkafka 2.15.1 mock from the librdkafka.redist package.</summary>
+public sealed class Redist2151ProducerOrderTests : ProducerOrderTests
 {
-    protected override MockBuild Build => MockBuild.Source2151;
+    protected override MockBuild Build => MockBuild.Redist2151;
 }

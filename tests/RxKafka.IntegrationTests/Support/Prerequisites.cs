@@ -13,7 +13,7 @@ internal static class Prerequisites
 
     public static void RequireLibrary(MockBuild build) =>
         Require(File.Exists(MockLibraries.LibraryPath(build)),
-            $"{MockLibraries.Describe(build)} is missing at {MockLibraries.LibraryPath(build)}: run scripts/setup.sh");
+            $"{MockLibraries.Describe(build)} is missing at {MockLibraries.LibraryPath(build)}: {MockLibraries.HowToInstall(build)}");
 
     public static void RequireTls()
     {

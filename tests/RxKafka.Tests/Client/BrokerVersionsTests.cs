@@ -187,7 +187,7 @@ public sealed class BrokerVersionsTests
         "0:7 1:11 2:5 3:2 8:7 9:5 10:2 11:5 12:3 13:1 14:3 18:2 22:4 24:1 25:1 26:1 28:2";
 
     /// <summary>
-    /// librdkafka 2.15.1 built from source: Produce v10 and Fetch v16 say 3.7. It also offers versions
+    /// librdkafka 2.15.1 (librdkafka.redist, as the source build before it): Produce v10 and Fetch v16 say 3.7. It also offers versions
     /// no Apache release has together with these (Heartbeat v5, ConsumerGroupHeartbeat only v1, share
     /// group APIs v1, ApiVersions only up to v2, OffsetForLeaderEpoch only v2), none of them a probe.
     /// </summary>

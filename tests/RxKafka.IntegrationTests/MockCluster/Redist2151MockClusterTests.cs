@@ -4,10 +4,10 @@ using RxKafka.Testing.MockCluster;
 
 namespace RxKafka.IntegrationTests.MockCluster;
 
-/// <summary>The harness on librdkafka 2.15.1 built from source: flexible versions.</summary>
-public sealed class Source2151MockClusterTests : MockClusterTests
+/// <summary>The harness on librdkafka 2.15.1 from the librdkafka.redist package: flexible versions.</summary>
+public sealed class Redist2151MockClusterTests : MockClusterTests
 {
-    protected override MockBuild Build => MockBuild.Source2151;
+    protected override MockBuild Build => MockBuild.Redist2151;
 
     protected override string ExpectedVersion => "2.15.1";
 
@@ -21,6 +21,26 @@ public sealed class Source2151MockClusterTests : MockClusterTests
         // Observed: Produce 0-10, Fetch 0-16, Metadata 0-12, FindCoordinator 0-3, but ApiVersions only 0-2.
         Assert.Equal((short)2, offered[ApiKey.ApiVersions].Max);
         Assert.Contains(offered, api => api.Key == ApiKey.ShareFetch);
+    }
+
+    [Fact]
+    public void The_library_is_the_librdkafka_redist_package_build_copied_beside_the_test_assembly()
+    {
+        var path = MockLibraries.LibraryPath(Build);
+
+        Assert.True(File.Exists(path), path);
+        Assert.StartsWith(AppContext.BaseDirectory, path);
+        Assert.Contains(Path.Combine("runtimes", RuntimeIdentifierOfPackage(), "native"), path);
+    }
+
+    [Fact]
+    public void Start_without_a_build_runs_the_librdkafka_redist_package_build()
+    {
+        using var cluster = MockKafkaCluster.Start(1);
+
+        Assert.Equal(MockBuild.Redist2151, cluster.Build);
+        Assert.Equal("2.15.1", cluster.Version);
+        Assert.Equal(MockLibraries.LibraryPath(MockBuild.Redist2151), cluster.LibraryPath);
     }
 
     [Fact]
@@ -39,4 +59,8 @@ public sealed class Source2151MockClusterTests : MockClusterTests
         using var direct = ConnectTo(cluster, 2);
         Assert.Contains(ApiKey.Metadata, ApiVersions(direct).Keys);
     }
+
+    private static string RuntimeIdentifierOfPackage() =>
+        (OperatingSystem.IsWindows() ? "win" : OperatingSystem.IsMacOS() ? "osx" : "linux") + "-" +
+        System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
 }
