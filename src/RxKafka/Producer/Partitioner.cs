@@ -12,7 +12,8 @@ namespace RxKafka.Producer;
 /// "Sticky" below is KIP-480's: records go to one partition with a leader until a batch for it
 /// completes, then to another chosen at random. librdkafka moves its sticky partition on a timer
 /// instead (<c>sticky.partitioning.linger.ms</c>); both only spread records that have no key to hash.
-/// A custom <see cref="IPartitioner"/> passed to the producer replaces this setting.
+/// A custom <see cref="IPartitioner"/> passed to the producer is the advanced alternative: it is used
+/// instead, and setting both (this to anything but the default) is a <see cref="KafkaConfigException"/>.
 /// </remarks>
 public enum Partitioner
 {
