@@ -36,7 +36,7 @@ internal static class ConfigNames
         "acks", "linger.ms", "batch.size", "compression.type", "compression.level",
         "max.in.flight.requests.per.connection", "max.request.size", "buffer.memory", "max.block.ms",
         "delivery.timeout.ms", "retries", "enable.idempotence", "transactional.id",
-        "rxkafka.delivery.errors.as.reports",
+        "partitioner", "rxkafka.delivery.errors.as.reports",
     ]);
 
     /// <summary>Every name any layer reads.</summary>

@@ -54,8 +54,8 @@ public sealed partial class KafkaProducer<TKey, TValue> : IKafkaProducer<TKey, T
     /// <param name="options">The producer's options (with the client's in <see cref="ProducerOptions.Client"/>).</param>
     /// <param name="keySerializer">Writes keys.</param>
     /// <param name="valueSerializer">Writes values.</param>
-    /// <param name="partitioner">Chooses partitions; null for <see cref="DefaultPartitioner"/> (murmur2 for keys, as the Java client; sticky for null keys, KIP-480).</param>
-    /// <exception cref="KafkaConfigException">The options are not valid; the message names the setting.</exception>
+    /// <param name="partitioner">Chooses partitions; null for the one <see cref="ProducerOptions.Partitioner"/> names (by default <see cref="DefaultPartitioner"/>: murmur2 for keys, as the Java client; sticky for null keys, KIP-480).</param>
+    /// <exception cref="KafkaConfigException">The options are not valid, or both <paramref name="partitioner"/> and a <see cref="ProducerOptions.Partitioner"/> other than the default are given; the message names the setting.</exception>
     public KafkaProducer(ProducerOptions options, ISerializer<TKey> keySerializer, ISerializer<TValue> valueSerializer, IPartitioner? partitioner = null)
         : this(options, keySerializer, valueSerializer, partitioner, shared: null)
     {
@@ -74,7 +74,7 @@ public sealed partial class KafkaProducer<TKey, TValue> : IKafkaProducer<TKey, T
     /// <param name="options">The producer's options.</param>
     /// <param name="keySerializer">Writes keys.</param>
     /// <param name="valueSerializer">Writes values.</param>
-    /// <param name="partitioner">Chooses partitions; null for <see cref="DefaultPartitioner"/>.</param>
+    /// <param name="partitioner">Chooses partitions; null for the one <see cref="ProducerOptions.Partitioner"/> names.</param>
     /// <exception cref="KafkaConfigException">The options are not valid, or <see cref="ProducerOptions.Client"/> conflicts with the client's options; the message names the setting.</exception>
     public KafkaProducer(KafkaClient client, ProducerOptions options, ISerializer<TKey> keySerializer, ISerializer<TValue> valueSerializer, IPartitioner? partitioner = null)
         : this(options, keySerializer, valueSerializer, partitioner, client ?? throw new ArgumentNullException(nameof(client)))
@@ -92,10 +92,19 @@ public sealed partial class KafkaProducer<TKey, TValue> : IKafkaProducer<TKey, T
         }
 
         options.Validate();
+
+        // Nothing is silently overridden: a custom partitioner and a chosen partitioner setting cannot both apply.
+        if (partitioner is not null && options.Partitioner != ProducerDefaults.Partitioner)
+        {
+            throw new KafkaConfigException(
+                ProducerOptions.PartitionerConfig,
+                $"the producer was given an {nameof(IPartitioner)} ({partitioner.GetType().Name}) and the setting is {options.Partitioner.ToConfigValue()}; pass one or the other");
+        }
+
         _options = options;
         _keySerializer = keySerializer;
         _valueSerializer = valueSerializer;
-        _partitioner = partitioner ?? (options.Client.Random is { } random ? new DefaultPartitioner(random) : new DefaultPartitioner());
+        _partitioner = partitioner ?? Partitioners.Create(options.Partitioner, options.Client.Random);
         _scheduler = options.Client.Scheduler;
         _systemClock = _scheduler is System.Reactive.Concurrency.LocalScheduler;
         _logger = options.Client.LoggerFactory?.CreateLogger("RxKafka.KafkaProducer");

@@ -40,6 +40,9 @@ internal static class ProducerDefaults
     /// <summary><c>retries</c>: <see cref="DeliveryTimeout"/> is the bound.</summary>
     public const int Retries = int.MaxValue;
 
+    /// <summary><c>partitioner</c>: the Java client's default; librdkafka's is consistent_random.</summary>
+    public const Partitioner Partitioner = Producer.Partitioner.Murmur2Random;
+
     /// <summary><c>rxkafka.delivery.errors.as.reports</c>.</summary>
     public const bool DeliveryErrorsAsReports = true;
 }

@@ -26,6 +26,7 @@ public sealed record ProducerOptions
     internal const string EnableIdempotenceConfig = "enable.idempotence";
     internal const string TransactionalIdConfig = "transactional.id";
     internal const string ErrorsAsReportsConfig = "rxkafka.delivery.errors.as.reports";
+    internal const string PartitionerConfig = "partitioner";
 
     /// <summary>
     /// The client the producer runs on: bootstrap servers, security, metadata, <c>request.timeout.ms</c>,
@@ -90,6 +91,15 @@ public sealed record ProducerOptions
     /// </summary>
     public bool DeliveryErrorsAsReports { get; init; } = ProducerDefaults.DeliveryErrorsAsReports;
 
+    /// <summary>
+    /// How a record that names no partition gets one (<c>partitioner</c>, librdkafka's names: murmur2_random,
+    /// murmur2, consistent_random, consistent, fnv1a_random, fnv1a, random; default murmur2_random, the Java
+    /// client's). A keyed record goes where librdkafka puts the same key (see <see cref="Producer.Partitioner"/>).
+    /// An <see cref="Partitioning.IPartitioner"/> passed to the producer replaces this; setting both is a
+    /// <see cref="KafkaConfigException"/>.
+    /// </summary>
+    public Partitioner Partitioner { get; init; } = ProducerDefaults.Partitioner;
+
     /// <summary>Whether this producer is idempotent once <see cref="EnableIdempotence"/> and the other settings are taken together.</summary>
     public bool IsIdempotent => EnableIdempotence ?? (Acks == Acks.All && MaxInFlightRequestsPerConnection <= 5 && Retries > 0);
 
@@ -98,7 +108,7 @@ public sealed record ProducerOptions
     /// and <c>acks</c>, <c>linger.ms</c>, <c>batch.size</c>, <c>compression.type</c>, <c>compression.level</c>,
     /// <c>max.in.flight.requests.per.connection</c>, <c>max.request.size</c>, <c>buffer.memory</c>,
     /// <c>max.block.ms</c>, <c>delivery.timeout.ms</c>, <c>retries</c>,
-    /// <c>enable.idempotence</c>, <c>rxkafka.delivery.errors.as.reports</c>. <c>transactional.id</c> is
+    /// <c>enable.idempotence</c>, <c>partitioner</c>, <c>rxkafka.delivery.errors.as.reports</c>. <c>transactional.id</c> is
     /// refused: transactions are not supported yet. <c>request.timeout.ms</c> is the client's, read into
     /// <see cref="Client"/>.
     /// </summary>
@@ -206,6 +216,11 @@ public sealed record ProducerOptions
             options = options with { EnableIdempotence = idempotence };
         }
 
+        if (ConfigValues.Text(config, PartitionerConfig) is { } partitioner)
+        {
+            options = options with { Partitioner = Partitioners.Parse(partitioner) };
+        }
+
         if (ConfigValues.Boolean(config, ErrorsAsReportsConfig) is { } asReports)
         {
             options = options with { DeliveryErrorsAsReports = asReports };
@@ -310,6 +325,11 @@ public sealed record ProducerOptions
         if (DeliveryTimeout < Linger + Client.RequestTimeout)
         {
             throw new KafkaConfigException(DeliveryTimeoutConfig, $"{DeliveryTimeout.TotalMilliseconds} ms must be at least linger.ms + request.timeout.ms ({(Linger + Client.RequestTimeout).TotalMilliseconds} ms)");
+        }
+
+        if (!Enum.IsDefined(Partitioner))
+        {
+            throw new KafkaConfigException(PartitionerConfig, $"{(int)Partitioner} is not a {nameof(Producer.Partitioner)} value; use one of {string.Join(", ", Partitioners.ConfigValues)}");
         }
 
         if (EnableIdempotence == true)

@@ -111,6 +111,7 @@ public sealed class OptionsDocTests
         double d => d.ToString(CultureInfo.InvariantCulture),
         Acks a => a == Acks.All ? "all" : ((short)a).ToString(CultureInfo.InvariantCulture),
         CompressionType c => c.ToString().ToLowerInvariant(),
+        Partitioner p => p.ToConfigValue(),
         SecurityProtocol p => p.ToConfigValue(),
         System.Collections.ICollection { Count: 0 } => "none",
         _ => null,

@@ -20,7 +20,7 @@ public sealed partial class TestNamingTests
     // method names where a test proves we do what Java's client does.
     private static readonly HashSet<string> OtherNames = new(StringComparer.Ordinal)
     {
-        "Kafka", "Java", "Kerberos", "Polyglot",
+        "Kafka", "Java", "Kerberos", "Polyglot", "Confluent",
         "UtilsTest", "testMurmur2", "getMostSignificantBits", "fromString",
         "IntegerSerializer", "LongSerializer", "ShortSerializer", "DoubleSerializer", "FloatSerializer",
         "StringSerializer", "UUIDSerializer",

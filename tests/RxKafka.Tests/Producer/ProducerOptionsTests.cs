@@ -1,5 +1,7 @@
 using RxKafka.Producer;
+using RxKafka.Producer.Partitioning;
 using RxKafka.Protocol;
+using RxKafka.Serialization;
 
 namespace RxKafka.Tests.Producer;
 
@@ -27,6 +29,7 @@ public sealed class ProducerOptionsTests
         Assert.Equal(int.MaxValue, options.Retries);
         Assert.True(options.IsIdempotent);
         Assert.True(options.DeliveryErrorsAsReports);
+        Assert.Equal(Partitioner.Murmur2Random, options.Partitioner);
     }
 
     [Fact]
@@ -36,7 +39,7 @@ public sealed class ProducerOptionsTests
             ("acks", "1"), ("linger.ms", "0"), ("batch.size", "65536"), ("compression.type", "LZ4"), ("compression.level", "3"),
             ("max.in.flight.requests.per.connection", "10"), ("max.request.size", "2097152"), ("buffer.memory", "67108864"),
             ("max.block.ms", "1000"), ("delivery.timeout.ms", "60000"), ("request.timeout.ms", "20000"), ("retries", "3"),
-            ("enable.idempotence", "false"), ("rxkafka.delivery.errors.as.reports", "false"), ("client.id", "orders"));
+            ("enable.idempotence", "false"), ("rxkafka.delivery.errors.as.reports", "false"), ("client.id", "orders"), ("partitioner", "consistent"));
 
         Assert.Equal(
             (Acks.Leader, TimeSpan.Zero, 65536, CompressionType.Lz4, (int?)3, 10, 2097152, 67108864L),
@@ -45,6 +48,7 @@ public sealed class ProducerOptionsTests
             (TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(20), 3, (bool?)false, false),
             (options.MaxBlock, options.DeliveryTimeout, options.Client.RequestTimeout, options.Retries, options.EnableIdempotence, options.DeliveryErrorsAsReports));
         Assert.False(options.IsIdempotent);
+        Assert.Equal(Partitioner.Consistent, options.Partitioner);
         Assert.Equal("orders", options.Client.ClientId);
         Assert.Equal("broker-1:9092", options.Client.BootstrapServers.Single().ToString());
     }
@@ -67,6 +71,7 @@ public sealed class ProducerOptionsTests
     [InlineData("transactional.id", "tx-1", "transactions are not supported yet")]
     [InlineData("max.request.size", "0", "0 is out of range (1 to 104857600)")]
     [InlineData("max.request.size", "104857601", "104857601 is out of range (1 to 104857600)")]
+    [InlineData("partitioner", "sticky", "'sticky' is not one of murmur2_random, murmur2, consistent_random, consistent, fnv1a_random, fnv1a, random")]
     public void A_bad_value_names_the_setting(string name, string value, string message)
     {
         var error = Assert.Throws<KafkaConfigException>(() => Parse((name, value)));
@@ -99,5 +104,39 @@ public sealed class ProducerOptionsTests
     {
         var error = Assert.Throws<KafkaConfigException>(() => Parse(("buffer.memory", "1000"), ("max.request.size", "2000")));
         Assert.Equal("buffer.memory", error.ConfigName);
+    }
+
+    [Theory]
+    [InlineData("murmur2_random", Partitioner.Murmur2Random)]
+    [InlineData("murmur2", Partitioner.Murmur2)]
+    [InlineData("Consistent_Random", Partitioner.ConsistentRandom)]
+    [InlineData("CONSISTENT", Partitioner.Consistent)]
+    [InlineData(" fnv1a_random ", Partitioner.Fnv1aRandom)]
+    [InlineData("FNV1A", Partitioner.Fnv1a)]
+    [InlineData("random", Partitioner.Random)]
+    public void Partitioner_takes_librdkafkas_names_in_any_case(string value, Partitioner expected)
+    {
+        Assert.Equal(expected, Parse(("partitioner", value)).Partitioner);
+        Assert.Equal(value.Trim().ToLowerInvariant(), expected.ToConfigValue());
+    }
+
+    [Fact]
+    public void A_partitioner_that_is_no_enum_value_names_the_setting()
+    {
+        var error = Assert.Throws<KafkaConfigException>(() => new ProducerOptions { Partitioner = (Partitioner)42 }.Validate());
+        Assert.Equal("partitioner", error.ConfigName);
+    }
+
+    [Fact]
+    public void An_IPartitioner_and_a_partitioner_setting_together_are_an_error_naming_the_setting()
+    {
+        var options = Parse(("partitioner", "fnv1a"));
+
+        var error = Assert.Throws<KafkaConfigException>(() =>
+            new KafkaProducer<string?, string?>(options, Serializers.Utf8, Serializers.Utf8, new RoundRobinPartitioner()));
+
+        Assert.Equal("partitioner", error.ConfigName);
+        Assert.Contains("RoundRobinPartitioner", error.Message);
+        Assert.Contains("fnv1a", error.Message);
     }
 }

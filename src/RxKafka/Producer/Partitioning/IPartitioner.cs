@@ -16,7 +16,8 @@ namespace RxKafka.Producer.Partitioning;
 /// <para>
 /// Built-ins: <see cref="DefaultPartitioner"/> (murmur2 for keyed records as the Java client, sticky
 /// partitioning for the rest, KIP-480), <see cref="UniformStickyPartitioner"/> (sticky for every record,
-/// keys ignored) and <see cref="RoundRobinPartitioner"/> (one record per available partition in turn).
+/// keys ignored) and <see cref="RoundRobinPartitioner"/> (one record per available partition in turn);
+/// librdkafka's partitioners by name through <see cref="ProducerOptions.Partitioner"/>.
 /// </para>
 /// </remarks>
 public interface IPartitioner

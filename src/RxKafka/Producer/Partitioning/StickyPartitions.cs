@@ -14,7 +14,7 @@ internal sealed class StickyPartitions
     private readonly PartitionerTopics<State> _topics = new();
     private readonly Random _random;
 
-    // A Random is not thread-safe; it is used only when the sticky partition changes, which is rare.
+    // A Random other than Random.Shared is not thread-safe; sticky choices are rare, random ones (the random partitioner) are per record.
     private readonly object _gate = new();
 
     public StickyPartitions(Random random)
@@ -29,6 +29,16 @@ internal sealed class StickyPartitions
         var state = _topics.Of(topic);
         var current = Volatile.Read(ref state.Partition);
         return current >= 0 && StillUsable(state, topic, current) ? current : Move(state, topic, current, leaving: -1);
+    }
+
+    /// <summary>
+    /// A partition chosen at random for one record, not sticky (librdkafka's <c>random</c> partitioner):
+    /// among the partitions with a leader, or any when none has one.
+    /// </summary>
+    public int Any(TopicMetadata topic)
+    {
+        var candidates = _topics.Of(topic).IndicesOf(topic).Candidates;
+        return candidates[Next(candidates.Length)];
     }
 
     /// <summary>A batch for <paramref name="previousPartition"/> completed: when it is the sticky partition, move to another.</summary>
@@ -77,6 +87,12 @@ internal sealed class StickyPartitions
 
     private int Next(int below)
     {
+        // Random.Shared is thread-safe, so the default producer's per-record choices take no lock.
+        if (ReferenceEquals(_random, Random.Shared))
+        {
+            return _random.Next(below);
+        }
+
         lock (_gate)
         {
             return _random.Next(below);

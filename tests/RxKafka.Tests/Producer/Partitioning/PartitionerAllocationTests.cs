@@ -9,7 +9,8 @@ public sealed class PartitionerAllocationTests
 {
     private static readonly byte[] Key = "customer-000042"u8.ToArray();
 
-    public static TheoryData<string> Partitioners() => new("default", "uniform-sticky", "round-robin");
+    public static TheoryData<string> Partitioners() =>
+        new("default", "uniform-sticky", "round-robin", "murmur2", "consistent", "consistent_random", "fnv1a", "fnv1a_random", "random");
 
     [Theory]
     [MemberData(nameof(Partitioners))]
@@ -28,7 +29,8 @@ public sealed class PartitionerAllocationTests
             var sum = 0;
             for (var i = 0; i < 20_000; i++)
             {
-                sum += Murmur2.Partition(Key.AsSpan(0, 1 + (i % Key.Length)), 12);
+                var key = Key.AsSpan(0, 1 + (i % Key.Length));
+                sum += Murmur2.Partition(key, 12) + ConsistentHash.Partition(key, 12) + Fnv1a.Partition(key, 12);
             }
 
             return sum;
@@ -38,7 +40,8 @@ public sealed class PartitionerAllocationTests
     {
         "default" => new DefaultPartitioner(new Random(1)),
         "uniform-sticky" => new UniformStickyPartitioner(new Random(1)),
-        _ => new RoundRobinPartitioner(),
+        "round-robin" => new RoundRobinPartitioner(),
+        _ => global::RxKafka.Producer.Partitioners.Create(global::RxKafka.Producer.Partitioners.Parse(name), new Random(1)),
     };
 
     private static void AssertNoAllocation(IPartitioner partitioner, bool keyIsNull) =>
