@@ -103,7 +103,7 @@ public sealed partial class KafkaProducer<TKey, TValue> : IKafkaProducer<TKey, T
         Client = shared ?? new KafkaClient(options.Client);
         _memory = new BufferMemory(options.BufferMemory, options.MaxBlock, _scheduler);
         ProducerInstruments.Register(_memory, options.Client.ClientId);
-        _accumulator = new RecordAccumulator(options, _scheduler, (tp, lingered) => _sender!.OnReady(tp, lingered), (batch, error) => _sender!.FailQueued(batch, error));
+        _accumulator = new RecordAccumulator(options, _scheduler, (tp, lingered) => _sender!.OnReady(tp, lingered), (batch, error) => _sender!.FailQueued(batch, error), Client.FailuresSince);
         _sender = new ProducerSender(Client, options, _accumulator, OnBatchDone, _logger);
         if (_ownsClient || Client.Snapshot.Brokers.Count == 0)
         {

@@ -366,6 +366,41 @@ public sealed class KafkaProducerTests : ReactiveTest, IAsyncDisposable
     }
 
     [Fact]
+    public void A_record_that_waits_past_max_block_ms_for_metadata_names_the_refused_connections()
+    {
+        var options = Options with { MaxBlock = TimeSpan.FromSeconds(2) };
+        foreach (var id in _cluster.NodeIds)
+        {
+            _cluster.SetBrokerDown(id);
+        }
+
+        var producer = Producer(options);
+        var error = Fails<KafkaException>(producer.ProduceAsync("orders", "k", "v"), TimeSpan.FromSeconds(5));
+
+        Assert.StartsWith("topic 'orders' was not in the metadata within max.block.ms (2000 ms); the last attempts failed: ", error.Message);
+        Assert.Contains("connection refused", error.Message);
+        var causes = Assert.IsType<KafkaConnectionException>(error.InnerException);
+        Assert.InRange(causes.BrokerErrors.Count, 1, 3);
+    }
+
+    [Fact]
+    public void Records_that_expire_at_delivery_timeout_ms_name_the_refused_connection_to_their_leader()
+    {
+        var producer = Producer();
+        Complete(producer.ProduceAsync("orders", "warm", "up"));
+        foreach (var id in _cluster.NodeIds)
+        {
+            _cluster.SetBrokerDown(id);
+        }
+
+        var error = Fails<KafkaException>(producer.ProduceAsync(new ProducerRecord<string?, string?>("orders", "k", "v") { Partition = 1 }), TimeSpan.FromSeconds(25));
+
+        // Its last attempt to connect to the leader is the cause, named first, not the backoff after it.
+        Assert.Contains("(delivery.timeout.ms is 20000 ms); the last attempt failed with: Connection to broker broker-2:9092 failed: connection refused", error.Message);
+        Assert.IsAssignableFrom<KafkaConnectionException>(error.InnerException!.InnerException);
+    }
+
+    [Fact]
     public void Code_after_an_awaited_ProduceAsync_or_FlushAsync_never_runs_on_the_thread_that_read_the_answer()
     {
         // Found by the 5,000,000-record benchmark: the code after an awaited flush ran on the connection's
