@@ -12,7 +12,7 @@ public sealed partial class KafkaProducer<TKey, TValue>
     {
         if (Volatile.Read(ref _closed) != 0)
         {
-            Fail(record, callback, null, new ObjectDisposedException(nameof(KafkaProducer<TKey, TValue>), "the producer is closed"));
+            Fail(record, callback, null, Closed());
             return;
         }
 

@@ -366,6 +366,33 @@ public sealed class KafkaProducerTests : ReactiveTest, IAsyncDisposable
     }
 
     [Fact]
+    public void S8_every_face_of_a_disposed_producer_refuses_records_with_ObjectDisposedException()
+    {
+        var producer = Producer();
+        var late = new ProducerRecord<string?, string?>("orders", "late", "v");
+        var live = new System.Reactive.Subjects.Subject<ProducerRecord<string?, string?>>();
+        var reports = _scheduler.CreateObserver<DeliveryReport<string?, string?>>();
+        using var subscription = producer.Produce(live).Subscribe(reports);
+        Assert.True(_scheduler.AdvanceUntilCompleted(producer.DisposeAsync().AsTask(), Second));
+
+        // Send without a callback used to drop the record silently (issue 11); with one, too.
+        Assert.Throws<ObjectDisposedException>(() => producer.Send(late));
+        Assert.Throws<ObjectDisposedException>(() => producer.Send(late, _ => Assert.Fail("no report for a record never taken")));
+        Assert.IsType<ObjectDisposedException>(producer.ProduceAsync(late).Exception!.InnerException);
+
+        // A stream subscribed before: its next record ends it, and the source is let go.
+        live.OnNext(late);
+        Assert.IsType<ObjectDisposedException>(Assert.Single(reports.Messages).Value.Exception);
+        Assert.False(live.HasObservers);
+
+        // A stream subscribed after.
+        var after = _scheduler.CreateObserver<DeliveryReport<string?, string?>>();
+        producer.Produce(Observable.Return(late)).Subscribe(after);
+        Assert.IsType<ObjectDisposedException>(Assert.Single(after.Messages).Value.Exception);
+        Assert.DoesNotContain(_cluster.Log("orders", 0).Concat(_cluster.Log("orders", 1)).Concat(_cluster.Log("orders", 2)), r => r.KeyString == "late");
+    }
+
+    [Fact]
     public void A_record_that_waits_past_max_block_ms_for_metadata_names_the_refused_connections()
     {
         var options = Options with { MaxBlock = TimeSpan.FromSeconds(2) };
