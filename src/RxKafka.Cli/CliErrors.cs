@@ -32,7 +32,7 @@ internal static class CliErrors
     /// <summary>Reports <paramref name="error"/> and returns the exit code it means.</summary>
     public static int Report(Exception error, TextWriter stderr, bool verbose)
     {
-        var (code, message) = error switch
+        var (code, message) = LeadWithCause(error) is { } led ? (ExitCodes.Failed, led) : error switch
         {
             UsageException or KafkaConfigException => (ExitCodes.Usage, error.Message),
             KafkaConnectionException => (ExitCodes.Failed, error.Message),
@@ -48,6 +48,30 @@ internal static class CliErrors
         }
 
         return code;
+    }
+
+    /// <summary>
+    /// A timeout that carries the connection failures behind it (the library's "the last attempts
+    /// failed: ..." inner <see cref="KafkaConnectionException"/>) is told cause first: "connection to
+    /// 127.0.0.1:1 refused ...; so topic 't' is not in the metadata after ...". Null for any other error,
+    /// whose own message already leads with what went wrong.
+    /// </summary>
+    internal static string? LeadWithCause(Exception error)
+    {
+        if (error is KafkaConnectionException or NodeNotReadyException || error.InnerException is not KafkaConnectionException { BrokerErrors.Count: > 0 } causes)
+        {
+            return null;
+        }
+
+        var own = error.Message;
+        var suffix = "; " + causes.Message;
+        if (own.EndsWith(suffix, StringComparison.Ordinal))
+        {
+            own = own[..^suffix.Length];
+        }
+
+        // The most recent failure first: it is the likeliest cause.
+        return string.Join("; ", causes.BrokerErrors.Reverse().Select(e => e.Value.Message)) + "; so " + own;
     }
 
     /// <summary>A message as one line prefixed with the command's name.</summary>

@@ -46,6 +46,7 @@ internal static class BenchCommand
         var batchSize = CommonOptions.WholeNumber(new Option<int?>("--batch-size") { Description = "batch.size in bytes (default: the producer's, 16384)", HelpName = "bytes" }, min: 0);
         var partitions = CommonOptions.WholeNumber(new Option<int>("--partitions") { Description = "Partitions of the topic when it is made here", HelpName = "N", DefaultValueFactory = _ => 6 }, min: 1);
         var warmup = CommonOptions.WholeNumber(new Option<long>("--warmup") { Description = "Records sent and flushed before the measurement (connections, metadata, JIT), not counted", HelpName = "N", DefaultValueFactory = _ => 10_000 }, min: 0);
+        var keepGoing = CommonOptions.KeepGoing();
 
         var produce = new Command(
             "produce",
@@ -55,7 +56,7 @@ internal static class BenchCommand
             + "which does not matter to a producer benchmark (nothing reads them back), but its brokers run in this process and their CPU time "
             + "is counted with the client's; give -b to measure the client alone")
         {
-            bootstrap, topic, records, size, acks, compression, linger, batchSize, partitions, warmup,
+            bootstrap, topic, records, size, acks, compression, linger, batchSize, partitions, warmup, keepGoing,
         };
         produce.SetAction(Program.Guard((result, ct) =>
         {
@@ -74,7 +75,7 @@ internal static class BenchCommand
                 config["batch.size"] = b.ToString(CultureInfo.InvariantCulture);
             }
 
-            var settings = new BenchSettings(result.GetValue(topic)!, result.GetValue(records), result.GetValue(size), result.GetValue(partitions), result.GetValue(warmup));
+            var settings = new BenchSettings(result.GetValue(topic)!, result.GetValue(records), result.GetValue(size), result.GetValue(partitions), result.GetValue(warmup), result.GetValue(keepGoing));
             return ProduceAsync(config, settings, ct);
         }));
 
@@ -106,7 +107,13 @@ internal static class BenchCommand
             if (settings.Warmup > 0)
             {
                 console.WriteLine(Invariant($"warm-up: {settings.Warmup:N0} records (not measured)"));
-                await SendAllAsync(producer, pool, settings.Warmup, cancellationToken);
+                var warmedUp = await SendAllAsync(producer, pool, settings.Warmup, Stop(counter, counter.Failed, settings), cancellationToken);
+                if (counter.Failed > 0)
+                {
+                    // Nothing measured would mean anything.
+                    Console.Error.WriteLine(CliErrors.Line(Invariant($"the warm-up failed: {counter.Failed:N0} of {warmedUp:N0} records were not delivered; nothing measured")));
+                    return ExitCodes.Failed;
+                }
             }
 
             var (deliveredBefore, failedBefore) = (counter.Delivered, counter.Failed);
@@ -115,8 +122,9 @@ internal static class BenchCommand
             var cpuBefore = process.TotalProcessorTime;
             var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
             var clock = Stopwatch.StartNew();
-            var run = SendAllAsync(producer, pool, settings.Records, cancellationToken);
-            await RunProgress.ShowAsync(console, run, () => counter.Done - deliveredBefore - failedBefore, settings.Records, "records delivered");
+            var run = SendAllAsync(producer, pool, settings.Records, Stop(counter, failedBefore, settings), cancellationToken);
+            await RunProgress.ShowAsync(console, run, () => (counter.Delivered - deliveredBefore, counter.Failed - failedBefore), settings.Records);
+            var sent = await run;
             var elapsed = clock.Elapsed;
             process.Refresh();
             var cpu = process.TotalProcessorTime - cpuBefore;
@@ -124,9 +132,21 @@ internal static class BenchCommand
             var delivered = counter.Delivered - deliveredBefore;
             var failed = counter.Failed - failedBefore;
 
+            var notSent = settings.Records - sent;
+            var unreported = sent - delivered - failed;
+            var more = unreported > 0 ? Invariant($", {unreported:N0} unreported") : "";
+            console.WriteLine(Invariant($"{settings.Records:N0} records in {elapsed.TotalSeconds:0.000} s: {delivered:N0} delivered, {failed:N0} failed, {notSent:N0} not sent{more}"));
+            if (failed > 0 || notSent > 0 || unreported > 0)
+            {
+                // A rate over records that were not delivered would flatter a failed run; say what went.
+                console.WriteLine(Invariant($"  no rate: the run failed ({delivered:N0} records delivered in {elapsed.TotalSeconds:0.000} s)"));
+                var why = notSent > 0 ? "; sending stopped at the first failed record (--keep-going sends them all)" : "";
+                Console.Error.WriteLine(CliErrors.Line(Invariant($"{delivered:N0} delivered, {failed:N0} failed, {notSent:N0} not sent of {settings.Records:N0} records{more}{why} (rxkafka produce shows the errors of individual records)")));
+                return ExitCodes.Failed;
+            }
+
             var seconds = Math.Max(elapsed.TotalSeconds, 1e-9);
             var n = (double)settings.Records;
-            console.WriteLine(Invariant($"{settings.Records:N0} records in {elapsed.TotalSeconds:0.000} s: {delivered:N0} delivered, {failed:N0} failed"));
             console.WriteLine(Invariant($"  records/s       {n / seconds,12:N0}"));
             console.WriteLine(Invariant($"  MB/s            {n * settings.Size / seconds / 1e6,12:N1}  of record values (10^6 bytes)"));
             var brokers = cluster is null ? "" : ", embedded brokers included";
@@ -136,14 +156,6 @@ internal static class BenchCommand
                 ? "The brokers run in other processes: the CPU time is the client's alone."
                 : "The embedded brokers run in this process and their CPU time is counted: give -b to measure the client alone.");
 
-            if (failed > 0 || delivered + failed < settings.Records)
-            {
-                var unreported = settings.Records - delivered - failed;
-                var more = unreported > 0 ? Invariant($", {unreported:N0} unreported") : "";
-                Console.Error.WriteLine(CliErrors.Line(Invariant($"{failed:N0} of {settings.Records:N0} records failed{more} (rxkafka produce shows the errors of individual records)")));
-                return ExitCodes.Failed;
-            }
-
             return ExitCodes.Ok;
         }
         finally
@@ -152,27 +164,44 @@ internal static class BenchCommand
         }
     }
 
-    /// <summary>Sends <paramref name="count"/> records from one dedicated thread (Send blocks it when buffer.memory is full), then flushes.</summary>
-    private static async Task SendAllAsync(KafkaProducer<byte[]?, byte[]?> producer, ProducerRecord<byte[]?, byte[]?>[] pool, long count, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends up to <paramref name="count"/> records from one dedicated thread (Send blocks it when
+    /// buffer.memory is full), stopping early when <paramref name="stop"/> says so, then flushes what
+    /// was sent. Returns how many were sent.
+    /// </summary>
+    private static async Task<long> SendAllAsync(KafkaProducer<byte[]?, byte[]?> producer, ProducerRecord<byte[]?, byte[]?>[] pool, long count, Func<bool> stop, CancellationToken cancellationToken)
     {
-        await Task.Factory.StartNew(
+        var sent = await Task.Factory.StartNew(
             () =>
             {
-                for (var i = 0L; i < count; i++)
+                var i = 0L;
+                for (; i < count; i++)
                 {
                     if ((i & 0xFFFF) == 0)
                     {
                         cancellationToken.ThrowIfCancellationRequested();
                     }
 
+                    if (stop())
+                    {
+                        break;
+                    }
+
                     producer.Send(pool[i % pool.Length]);
                 }
+
+                return i;
             },
             cancellationToken,
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default);
         await producer.FlushAsync(cancellationToken);
+        return sent;
     }
+
+    /// <summary>Whether to stop sending: a record failed since <paramref name="failedBefore"/>, unless --keep-going.</summary>
+    private static Func<bool> Stop(DeliveryCounter counter, long failedBefore, BenchSettings settings) =>
+        settings.KeepGoing ? static () => false : () => counter.Failed > failedBefore;
 
     /// <summary>The records to send, in turn: no key, random values made once (seeded: every run sends the same bytes).</summary>
     private static ProducerRecord<byte[]?, byte[]?>[] Records(BenchSettings settings)
@@ -235,5 +264,5 @@ internal static class BenchCommand
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    private sealed record BenchSettings(string Topic, long Records, int Size, int Partitions, long Warmup);
+    private sealed record BenchSettings(string Topic, long Records, int Size, int Partitions, long Warmup, bool KeepGoing);
 }

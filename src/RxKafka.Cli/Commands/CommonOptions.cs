@@ -26,6 +26,19 @@ internal static class CommonOptions
         Recursive = true,
     };
 
+    /// <summary>
+    /// <c>--keep-going</c> (<c>produce</c>, <c>bench produce</c>): send every record even once deliveries fail.
+    /// Without it a command stops handing records to the producer at the first record that fails: the
+    /// producer has already retried that record until <c>delivery.timeout.ms</c> (or its error is not
+    /// retriable), so the brokers are not taking records, and each further record would only wait out
+    /// the same timeout (issue 11: hours for 20,000,000 lines after the broker died).
+    /// </summary>
+    public static Option<bool> KeepGoing() => new("--keep-going")
+    {
+        Description = "Send every record even after deliveries fail (by default the command stops sending at the first failed record, "
+            + "which the producer has already retried until delivery.timeout.ms, lets the records in flight finish, and counts the rest as not sent)",
+    };
+
     /// <summary><c>-b HOST:PORT[,HOST:PORT...]</c>: the bootstrap servers.</summary>
     public static Option<string?> BootstrapServer() => new("--bootstrap-server", "-b")
     {

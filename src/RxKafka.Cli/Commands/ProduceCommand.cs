@@ -63,10 +63,11 @@ internal static class ProduceCommand
                 HelpName = "N",
             },
             min: 0);
+        var keepGoing = CommonOptions.KeepGoing();
 
         var command = new Command("produce", "Write lines of standard input (or a file) to a topic as records, UTF-8, one per line (empty lines are skipped); print how many were delivered")
         {
-            bootstrap, topic, file, separator, headers, partition,
+            bootstrap, topic, file, separator, headers, partition, keepGoing,
         };
         command.SetAction(Program.Guard((result, ct) =>
         {
@@ -77,7 +78,8 @@ internal static class ProduceCommand
                 result.GetValue(file),
                 result.GetValue(separator),
                 result.GetValue(headers) ?? [],
-                result.GetValue(partition));
+                result.GetValue(partition),
+                result.GetValue(keepGoing));
             return RunAsync(config, settings, ct);
         }));
         return command;
@@ -125,6 +127,14 @@ internal static class ProduceCommand
                             continue;
                         }
 
+                        if (!settings.KeepGoing && outcome.Failed > 0)
+                        {
+                            // The producer retried the failed record until delivery.timeout.ms: the brokers
+                            // are not taking records, and each further one would wait out the same timeout.
+                            outcome.NotSent(1 + await CountRecordsLeftAsync(reader, settings, cancellationToken));
+                            break;
+                        }
+
                         var record = new ProducerRecord<string?, string?>(settings.Topic, line.Key, line.Value)
                         {
                             Headers = ProduceLines.ToHeaders(settings.Headers),
@@ -162,6 +172,29 @@ internal static class ProduceCommand
         }
     }
 
+    /// <summary>
+    /// The records the rest of the input holds, to say how many were not sent; -1 for an interactive
+    /// standard input, which has no rest to count (reading it would wait for the user).
+    /// </summary>
+    private static async Task<long> CountRecordsLeftAsync(TextReader reader, ProduceSettings settings, CancellationToken cancellationToken)
+    {
+        if (settings.File is null && !Console.IsInputRedirected)
+        {
+            return -1;
+        }
+
+        var left = 0L;
+        while (await reader.ReadLineAsync(cancellationToken) is { } text)
+        {
+            if (ProduceLines.Parse(text, settings.Separator) is not null)
+            {
+                left++;
+            }
+        }
+
+        return left;
+    }
+
     private static TextReader OpenInput(FileInfo? file) =>
         file is null
             ? new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true)
@@ -195,7 +228,7 @@ internal static class ProduceCommand
         return [.. headers];
     }
 
-    private sealed record ProduceSettings(string Topic, FileInfo? File, string? Separator, IReadOnlyList<Header> Headers, int? Partition);
+    private sealed record ProduceSettings(string Topic, FileInfo? File, string? Separator, IReadOnlyList<Header> Headers, int? Partition, bool KeepGoing);
 
     /// <summary>What became of the records: counts, where they went per partition, the first errors. Reports arrive on the producer's threads.</summary>
     private sealed class Outcome
@@ -206,6 +239,8 @@ internal static class ProduceCommand
         private int _sent;
         private int _delivered;
         private int _failed;
+        private long _notSent;
+        private bool _restUnread;
 
         public int Failed
         {
@@ -219,6 +254,16 @@ internal static class ProduceCommand
         }
 
         public void Sent() => Interlocked.Increment(ref _sent);
+
+        /// <summary>Records not handed to the producer after a failure; 0 or less: an interactive input, whose rest was not read.</summary>
+        public void NotSent(long count)
+        {
+            lock (_gate)
+            {
+                _restUnread = count <= 0;
+                _notSent = Math.Max(count, 1);
+            }
+        }
 
         public void Report(int line, RecordMetadata where, Exception? error)
         {
@@ -249,9 +294,10 @@ internal static class ProduceCommand
             lock (_gate)
             {
                 var lost = _sent - _delivered - _failed;
+                var notSent = _notSent == 0 ? "" : _restUnread ? ", the rest of the input not sent" : string.Create(CultureInfo.InvariantCulture, $", {_notSent:N0} not sent");
                 return string.Create(
                     CultureInfo.InvariantCulture,
-                    $"{_delivered:N0} record{(_delivered == 1 ? "" : "s")} delivered to {topic}, {_failed:N0} failed{(lost > 0 ? $", {lost:N0} unreported" : "")}, in {elapsed.TotalSeconds:0.00} s");
+                    $"{_delivered:N0} record{(_delivered == 1 ? "" : "s")} delivered to {topic}, {_failed:N0} failed{notSent}{(lost > 0 ? $", {lost:N0} unreported" : "")}, in {elapsed.TotalSeconds:0.00} s");
             }
         }
 
@@ -281,6 +327,11 @@ internal static class ProduceCommand
                 if (_failed > _errors.Count)
                 {
                     lines.Add(string.Create(CultureInfo.InvariantCulture, $"... and {_failed - _errors.Count:N0} more record(s) failed"));
+                }
+
+                if (_notSent > 0)
+                {
+                    lines.Add("sending stopped at the first failed record, which the producer had retried until delivery.timeout.ms (--keep-going sends every line)");
                 }
 
                 return lines;

@@ -13,8 +13,11 @@ internal static class RunProgress
     private static readonly TimeSpan BarRefresh = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan LineInterval = TimeSpan.FromSeconds(1);
 
-    /// <summary>Shows <paramref name="done"/> of <paramref name="total"/> <paramref name="what"/> until <paramref name="run"/> ends, then awaits it.</summary>
-    public static async Task ShowAsync(IAnsiConsole console, Task run, Func<long> done, long total, string what)
+    /// <summary>
+    /// Shows how many of <paramref name="total"/> records were delivered and how many failed (apart: a
+    /// failed record is not progress) until <paramref name="run"/> ends, then awaits it.
+    /// </summary>
+    public static async Task ShowAsync(IAnsiConsole console, Task run, Func<(long Delivered, long Failed)> outcome, long total)
     {
         if (console.Profile.Capabilities.Interactive)
         {
@@ -23,13 +26,13 @@ internal static class RunProgress
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
                 .StartAsync(async context =>
                 {
-                    var task = context.AddTask(Describe(0, total, what), maxValue: total);
+                    var task = context.AddTask(Describe(0, 0, total), maxValue: total);
                     while (!run.IsCompleted)
                     {
                         await Task.WhenAny(run, Task.Delay(BarRefresh));
-                        var now = done();
-                        task.Value = now;
-                        task.Description = Describe(now, total, what);
+                        var (delivered, failed) = outcome();
+                        task.Value = delivered;
+                        task.Description = Describe(delivered, failed, total);
                     }
                 });
         }
@@ -41,7 +44,8 @@ internal static class RunProgress
                 await Task.WhenAny(run, Task.Delay(LineInterval));
                 if (!run.IsCompleted)
                 {
-                    console.WriteLine(Line(done(), total, what, clock.Elapsed));
+                    var (delivered, failed) = outcome();
+                    console.WriteLine(Line(delivered, failed, total, clock.Elapsed));
                 }
             }
         }
@@ -49,10 +53,12 @@ internal static class RunProgress
         await run;
     }
 
-    /// <summary>"  312,000 of 1,000,000 records delivered (31%) after 1.0 s".</summary>
-    public static string Line(long done, long total, string what, TimeSpan elapsed) =>
-        string.Create(CultureInfo.InvariantCulture, $"  {done:N0} of {total:N0} {what} ({(total == 0 ? 100 : 100.0 * done / total):0}%) after {elapsed.TotalSeconds:0.0} s");
+    /// <summary>"  312,000 of 1,000,000 records delivered (31%), 0 failed, after 1.0 s".</summary>
+    public static string Line(long delivered, long failed, long total, TimeSpan elapsed) =>
+        string.Create(CultureInfo.InvariantCulture, $"  {delivered:N0} of {total:N0} records delivered ({Percent(delivered, total):0}%), {failed:N0} failed, after {elapsed.TotalSeconds:0.0} s");
 
-    private static string Describe(long done, long total, string what) =>
-        Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{done:N0} of {total:N0} {what}"));
+    private static double Percent(long part, long total) => total == 0 ? 100 : 100.0 * part / total;
+
+    private static string Describe(long delivered, long failed, long total) =>
+        Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{delivered:N0} of {total:N0} records delivered, {failed:N0} failed"));
 }

@@ -25,6 +25,7 @@ internal sealed class ConnectionPool : IAsyncDisposable
     private readonly IScheduler _scheduler;
     private readonly ILogger? _logger;
     private readonly Action<BrokerNode, ConnectionGroup, ConnectionState> _closed;
+    private readonly RecentFailures? _failures;
     private readonly object _gate = new();
     private readonly Dictionary<(int NodeId, ConnectionGroup Group), Entry> _entries = new();
     private readonly Dictionary<BrokerEndpoint, ReconnectState> _reconnects = new();
@@ -36,14 +37,17 @@ internal sealed class ConnectionPool : IAsyncDisposable
     /// <param name="random">Jitter source.</param>
     /// <param name="logger">Where to log, or null.</param>
     /// <param name="closed">Told when a pooled connection closes (K5 decides from the reason).</param>
+    /// <param name="failures">Where failed connection attempts are noted, for the timeouts that name them; or null.</param>
     public ConnectionPool(
         IKafkaTransportFactory transports,
         ConnectionOptions connectionOptions,
         BackoffOptions reconnect,
         Random random,
         ILogger? logger,
-        Action<BrokerNode, ConnectionGroup, ConnectionState> closed)
+        Action<BrokerNode, ConnectionGroup, ConnectionState> closed,
+        RecentFailures? failures = null)
     {
+        _failures = failures;
         _transports = transports;
         _connectionOptions = connectionOptions;
         _reconnect = reconnect;
@@ -94,10 +98,13 @@ internal sealed class ConnectionPool : IAsyncDisposable
 
             if (_reconnects.TryGetValue(node.Endpoint, out var reconnect) && reconnect.NotBefore > _scheduler.Now)
             {
+                // The failure that started the backoff is the cause and leads the message; the backoff
+                // only says why it was not tried again (issue 11: "rxkafka produce" led with the backoff).
                 var wait = reconnect.NotBefore - _scheduler.Now;
+                var cause = reconnect.LastError?.Message ?? $"Broker {node} could not be connected to";
                 return Observable.Throw<KafkaConnection>(new NodeNotReadyException(
                     node.NodeId,
-                    $"Broker {node} is in its reconnect backoff for another {wait.TotalMilliseconds:0} ms after: {reconnect.LastError?.Message}",
+                    $"{cause} (broker {node} is not tried again for another {wait.TotalMilliseconds:0} ms: reconnect backoff)",
                     reconnect.LastError));
             }
 
@@ -277,6 +284,7 @@ internal sealed class ConnectionPool : IAsyncDisposable
             reconnect.LastError = error;
         }
 
+        _failures?.Add(entry.Node.Endpoint.ToString(), error);
         ClientInstruments.ConnectionFailures.Add(1, new KeyValuePair<string, object?>("group", entry.Group.ToString()));
         _logger?.LogDebug(error, "Could not connect to broker {Broker} ({Group})", entry.Node, entry.Group);
         entry.Ready.OnError(error);

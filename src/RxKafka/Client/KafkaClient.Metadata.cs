@@ -51,7 +51,10 @@ public sealed partial class KafkaClient
     /// otherwise the topic is tracked and updates are forced, a retry backoff apart, until it is known
     /// (a broker that auto-creates topics creates it), until the broker says the client may not
     /// describe it (<see cref="TopicAuthorizationException"/>), or until the request timeout passes
-    /// (<see cref="UnknownTopicOrPartitionException"/>). Cold: each subscription waits anew.
+    /// (<see cref="UnknownTopicOrPartitionException"/>). When connections or metadata updates failed
+    /// during the wait (refused, TLS, SASL), that exception's message names the last few distinct
+    /// failures and its <see cref="Exception.InnerException"/> is a <see cref="KafkaConnectionException"/>
+    /// listing them in <see cref="KafkaConnectionException.BrokerErrors"/>. Cold: each subscription waits anew.
     /// </summary>
     public IObservable<TopicMetadata> WaitForTopic(string topic)
     {
@@ -64,6 +67,7 @@ public sealed partial class KafkaClient
                 return known;
             }
 
+            var started = _scheduler.Now;
             AddTopics(topic);
             var found = _view.Snapshots
                 .Select(snapshot => CheckTopic(snapshot, topic))
@@ -81,11 +85,26 @@ public sealed partial class KafkaClient
                 .Take(1)
                 .Timeout(
                     Options.RequestTimeout,
-                    Observable.Defer(() => Observable.Throw<TopicMetadata>(new UnknownTopicOrPartitionException(
-                        $"Topic '{topic}' is not in the cluster metadata after {Options.RequestTimeout.TotalMilliseconds:0} ms (request.timeout.ms)"
-                        + (_view.Current.TopicErrors.TryGetValue(topic, out var error) ? $"; the broker says {error}" : "")))),
+                    Observable.Defer(() => Observable.Throw<TopicMetadata>(TopicNotKnown(topic, started))),
                     _scheduler);
         });
+    }
+
+    /// <summary>
+    /// The connection and metadata failures since <paramref name="since"/> (the last few distinct
+    /// ones), as a <see cref="KafkaConnectionException"/> listing them in
+    /// <see cref="KafkaConnectionException.BrokerErrors"/>; null when there were none. A timeout
+    /// carries this as its inner exception and names it in its message.
+    /// </summary>
+    internal KafkaConnectionException? FailuresSince(DateTimeOffset since) => _failures.Since(since);
+
+    // K8's timeout: what was waited for, what the broker said of the topic, and what failed meanwhile.
+    private UnknownTopicOrPartitionException TopicNotKnown(string topic, DateTimeOffset started)
+    {
+        var causes = _failures.Since(started);
+        var message = $"Topic '{topic}' is not in the cluster metadata after {Options.RequestTimeout.TotalMilliseconds:0} ms (request.timeout.ms)"
+            + (_view.Current.TopicErrors.TryGetValue(topic, out var error) ? $"; the broker says {error}" : "");
+        return new UnknownTopicOrPartitionException(RecentFailures.Append(message, causes), causes);
     }
 
     /// <summary>Awaits <see cref="WaitForTopic"/>.</summary>
@@ -194,6 +213,7 @@ public sealed partial class KafkaClient
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 failures.Add(new(node.Endpoint.ToString(), e));
+                _failures.Add(node.Endpoint.ToString(), e);
             }
         }
 

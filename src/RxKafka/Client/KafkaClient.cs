@@ -28,6 +28,7 @@ public sealed partial class KafkaClient : IKafkaClient
     private readonly IScheduler _scheduler;
     private readonly ClusterView _view;
     private readonly ConnectionPool _pool;
+    private readonly RecentFailures _failures;
     private readonly MetadataSynchronizer _synchronizer;
     private readonly Random _random;
     private readonly ILogger? _logger;
@@ -52,13 +53,15 @@ public sealed partial class KafkaClient : IKafkaClient
         _logger = options.LoggerFactory?.CreateLogger("RxKafka.KafkaClient");
         _configuredVersion = string.Equals(options.ApiVersion, KafkaClientOptions.AutoApiVersion, StringComparison.OrdinalIgnoreCase) ? null : KafkaVersion.Parse(options.ApiVersion);
         _view = new ClusterView(ClusterSnapshot.FromBootstrap(options.BootstrapServers));
+        _failures = new RecentFailures(_scheduler);
         _pool = new ConnectionPool(
             options.CreateTransportFactory(),
             options.ToConnectionOptions(),
             options.ReconnectBackoffOptions,
             _random,
             _logger,
-            OnConnectionClosed);
+            OnConnectionClosed,
+            _failures);
         _synchronizer = new MetadataSynchronizer(UpdateMetadata, options.MetadataMaxAge, new Backoff(options.RetryBackoffOptions, _random), _scheduler);
         ClientInstruments.Register(this);
     }

@@ -90,7 +90,9 @@ public sealed partial class KafkaProducer<TKey, TValue>
     }
 
     /// <summary>
-    /// S8: stops new sends (they fail with <see cref="ObjectDisposedException"/>), delivers what is
+    /// S8: stops new sends (<see cref="Send"/> throws <see cref="ObjectDisposedException"/>, the task of
+    /// <see cref="ProduceAsync(ProducerRecord{TKey, TValue}, CancellationToken)"/> fails with it and
+    /// <see cref="Produce"/>'s stream ends with it), delivers what is
     /// queued within <paramref name="timeout"/>, fails what is left with an error saying it was not
     /// delivered, and closes the connections. Nothing acknowledged is lost. A timeout of zero does not
     /// wait on the scheduler at all: only what is delivered without time passing gets through.

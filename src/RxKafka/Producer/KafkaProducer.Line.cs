@@ -1,5 +1,6 @@
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
+using RxKafka.Client;
 using RxKafka.Producer.Engine;
 
 namespace RxKafka.Producer;
@@ -11,7 +12,7 @@ public sealed partial class KafkaProducer<TKey, TValue>
     {
         if (Volatile.Read(ref _closed) != 0)
         {
-            Fail(record, callback, null, new ObjectDisposedException(nameof(KafkaProducer<TKey, TValue>), "the producer is closed"));
+            Fail(record, callback, null, Closed());
             return;
         }
 
@@ -105,6 +106,7 @@ public sealed partial class KafkaProducer<TKey, TValue>
     private async Task PlaceAsync(Waiting waiting)
     {
         var (record, callback) = (waiting.Record, waiting.Callback);
+        var started = _scheduler.Now;
         try
         {
             var need = waiting.Need ?? TryProduce(record, callback);
@@ -133,7 +135,10 @@ public sealed partial class KafkaProducer<TKey, TValue>
         }
         catch (TimeoutException)
         {
-            Fail(record, callback, null, new KafkaException(RxKafka.ErrorCode.None, $"topic '{record.Topic}' was not in the metadata within max.block.ms ({_options.MaxBlock.TotalMilliseconds:0} ms)"));
+            // What failed meanwhile (a refused connection, TLS, SASL) is the likely reason: say it.
+            var causes = Client.FailuresSince(started);
+            var message = $"topic '{record.Topic}' was not in the metadata within max.block.ms ({_options.MaxBlock.TotalMilliseconds:0} ms)";
+            Fail(record, callback, null, new KafkaException(RxKafka.ErrorCode.None, RecentFailures.Append(message, causes), causes));
             RecordLeftSlowPath();
         }
         catch (Exception e)

@@ -13,13 +13,21 @@ public sealed partial class KafkaProducer<TKey, TValue>
     /// <see cref="ProducerOptions.DeliveryErrorsAsReports"/> off, ends the stream with
     /// <c>OnError</c>. When buffer memory is full the source's <c>OnNext</c> waits (up to
     /// <c>max.block.ms</c>): the producer holds back a source that runs ahead of the brokers. Cold:
-    /// each subscription produces the records it sees.
+    /// each subscription produces the records it sees. Subscribing to a closed producer, or a record
+    /// arriving after it was closed, ends the stream with <see cref="ObjectDisposedException"/> (and
+    /// unsubscribes from the source).
     /// </summary>
     public IObservable<DeliveryReport<TKey, TValue>> Produce(IObservable<ProducerRecord<TKey, TValue>> records)
     {
         ArgumentNullException.ThrowIfNull(records);
         return Observable.Create<DeliveryReport<TKey, TValue>>(observer =>
         {
+            if (Volatile.Read(ref _closed) != 0)
+            {
+                observer.OnError(Closed());
+                return Disposable.Empty;
+            }
+
             var gate = new object();
             var outstanding = 0;
             var sourceDone = false;
@@ -66,6 +74,16 @@ public sealed partial class KafkaProducer<TKey, TValue>
                     {
                         if (stopped)
                         {
+                            return;
+                        }
+
+                        if (Volatile.Read(ref _closed) != 0)
+                        {
+                            // The producer is gone: end the stream rather than report the record as a
+                            // delivery failure, and stop the source, which would only meet the same.
+                            stopped = true;
+                            source.Dispose();
+                            observer.OnError(Closed());
                             return;
                         }
 

@@ -112,7 +112,7 @@ public sealed partial class KafkaProducer<TKey, TValue> : IKafkaProducer<TKey, T
         Client = shared ?? new KafkaClient(options.Client);
         _memory = new BufferMemory(options.BufferMemory, options.MaxBlock, _scheduler);
         ProducerInstruments.Register(_memory, options.Client.ClientId);
-        _accumulator = new RecordAccumulator(options, _scheduler, (tp, lingered) => _sender!.OnReady(tp, lingered), (batch, error) => _sender!.FailQueued(batch, error));
+        _accumulator = new RecordAccumulator(options, _scheduler, (tp, lingered) => _sender!.OnReady(tp, lingered), (batch, error) => _sender!.FailQueued(batch, error), Client.FailuresSince);
         _sender = new ProducerSender(Client, options, _accumulator, OnBatchDone, _logger);
         if (_ownsClient || Client.Snapshot.Brokers.Count == 0)
         {
@@ -138,6 +138,7 @@ public sealed partial class KafkaProducer<TKey, TValue> : IKafkaProducer<TKey, T
     /// record over <c>max.request.size</c>. Waits for buffer memory and for an unknown topic's
     /// metadata up to <c>max.block.ms</c>. Code after the await runs on the thread pool, never on the
     /// thread that reads the broker's answers.
+    /// Once the producer is closed (or closing) the task fails with <see cref="ObjectDisposedException"/>.
     /// </summary>
     public Task<RecordMetadata> ProduceAsync(ProducerRecord<TKey, TValue> record, CancellationToken cancellationToken = default)
     {
@@ -158,11 +159,24 @@ public sealed partial class KafkaProducer<TKey, TValue> : IKafkaProducer<TKey, T
     /// later callbacks). When buffer memory is full the call
     /// blocks, up to <c>max.block.ms</c>, as the Java client's send does.
     /// </summary>
+    /// <exception cref="ObjectDisposedException">The producer is closed (or closing): the record was not sent.</exception>
     public void Send(ProducerRecord<TKey, TValue> record, Action<DeliveryReport<TKey, TValue>>? onDelivery = null)
     {
         ArgumentNullException.ThrowIfNull(record);
+        ThrowIfClosed();
         Start(record, onDelivery is null ? null : new ReportCallback(record, onDelivery), CancellationToken.None, block: true);
     }
+
+    // A record handed to a closed producer would go nowhere: with Send and no callback, silently (issue 11).
+    private void ThrowIfClosed()
+    {
+        if (Volatile.Read(ref _closed) != 0)
+        {
+            throw Closed();
+        }
+    }
+
+    private static ObjectDisposedException Closed() => new(nameof(KafkaProducer<TKey, TValue>), "the producer is closed: records can no longer be sent");
 
     /// <summary>Serializes, partitions and appends the record; or says what it waits for (metadata, memory). Fails the record itself for its own errors.</summary>
     private Need? TryProduce(ProducerRecord<TKey, TValue> record, IDeliveryCallback? callback, int reserved = 0)

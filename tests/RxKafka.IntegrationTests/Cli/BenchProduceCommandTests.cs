@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using RxKafka.IntegrationTests.Support;
 using RxKafka.Testing.MockCluster;
 
@@ -28,6 +29,39 @@ public sealed class BenchProduceCommandTests
         Assert.Equal("", run.StandardError);
         Assert.DoesNotContain('\u001b', output);
     }
+
+    [Fact]
+    public async Task When_the_broker_dies_mid_run_it_stops_sending_counts_delivered_failed_and_not_sent_and_prints_no_rate()
+    {
+        // Issue 11: the progress line counted failed records as delivered, a failed run printed records/s,
+        // and the run took (records left ÷ what buffer.memory holds) × delivery.timeout.ms to give up:
+        // here 20,000,000 × 100 bytes ÷ 2 MB × 4 s, over an hour.
+        Prerequisites.RequireLibrary(MockBuild.Redist2151);
+        using var cluster = MockKafkaCluster.Start(1, MockBuild.Redist2151);
+        cluster.CreateTopic("cli-bench-dies", partitions: 2, replicationFactor: 1);
+        using var child = RxKafkaCli.Start([
+            "bench", "produce", "-b", cluster.BootstrapServers, "-t", "cli-bench-dies", "--records", "20_000_000", "--warmup", "0",
+            "--config", "buffer.memory=2000000", "--config", "request.timeout.ms=2000", "--config", "delivery.timeout.ms=4000"]);
+
+        await child.WaitForLineAsync(line => Regex.IsMatch(line, @"^\s+[1-9][\d,]* of 20,000,000 records delivered"), TimeSpan.FromSeconds(30));
+        cluster.SetBrokerDown(1);
+        var run = child.WaitForExit(TimeSpan.FromSeconds(60));
+
+        Assert.True(run.ExitCode == 1, $"exit code {run.ExitCode}{(run.TimedOut ? " (killed after 60 s)" : "")}:\n{run.Output}");
+        var counts = Regex.Match(run.StandardOutput, @"20,000,000 records in [\d.]+ s: ([\d,]+) delivered, ([\d,]+) failed, ([\d,]+) not sent");
+        Assert.True(counts.Success, run.Output);
+        var (delivered, failed, notSent) = (Count(counts.Groups[1]), Count(counts.Groups[2]), Count(counts.Groups[3]));
+        Assert.True(failed > 0 && notSent > 0, run.Output);
+        Assert.Equal(20_000_000, delivered + failed + notSent);
+        Assert.DoesNotContain("records/s", run.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("no rate: the run failed", run.StandardOutput, StringComparison.Ordinal);
+        // Progress never counts a failed record as delivered.
+        var progress = Regex.Matches(run.StandardOutput, @"^\s+([\d,]+) of 20,000,000 records delivered \(\d+%\), ([\d,]+) failed", RegexOptions.Multiline);
+        Assert.All(progress, p => Assert.True(Count(p.Groups[1]) <= delivered, $"progress {p.Value} above the {delivered:N0} delivered"));
+        CliAssert.OneErrorLine(run with { StandardOutput = "" }, "not sent of 20,000,000 records");
+    }
+
+    private static long Count(Group group) => long.Parse(group.Value.Replace(",", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
     public void With_linger_0_the_final_flush_completes()

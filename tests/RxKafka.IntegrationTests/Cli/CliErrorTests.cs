@@ -62,6 +62,41 @@ public sealed class CliErrorTests
         CliAssert.OneErrorLine(run, "unable to bootstrap from 127.0.0.1:1");
     }
 
+    public static TheoryData<string[]> EveryCommandThatConnects => new()
+    {
+        { ["metadata"] },
+        { ["watch", "--duration", "30s"] },
+        { ["produce", "-t", "t"] },
+        { ["bench", "produce", "--records", "10"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(EveryCommandThatConnects))]
+    public void A_closed_port_is_named_as_a_refused_connection_first_by_every_command(string[] command)
+    {
+        // Issue 11: produce led with "Broker -1 is in its reconnect backoff for another 21 ms" when its
+        // bootstrap met the backoff of the producer's own first attempt; the refused connection is the cause.
+        var port = ClosedPort();
+        var run = RxKafkaCli.RunWithInput(Deadline, "never read\n", [.. command, "-b", $"127.0.0.1:{port}"]);
+
+        Assert.True(run.ExitCode == 1, $"exit code {run.ExitCode}:\n{run.Output}");
+        CliAssert.OneErrorLine(run, $"Connection to broker 127.0.0.1:{port} failed: connection refused");
+        var line = run.StandardError.Trim();
+        var refused = line.IndexOf("connection refused", StringComparison.Ordinal);
+        var backoff = line.IndexOf("backoff", StringComparison.Ordinal);
+        Assert.True(backoff < 0 || refused < backoff, $"the backoff is named before the refused connection: {line}");
+    }
+
+    /// <summary>A loopback port nothing listens on: one the OS just gave out and took back.</summary>
+    private static int ClosedPort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
     [Fact]
     public void Verbose_adds_the_stack_trace()
     {

@@ -38,6 +38,42 @@ public sealed partial class ProduceCommandTests
     }
 
     [Fact]
+    public async Task When_the_broker_dies_mid_run_produce_stops_sending_and_counts_delivered_failed_and_not_sent()
+    {
+        // Issue 11: after the broker died, produce waited (lines left ÷ what buffer.memory holds) ×
+        // delivery.timeout.ms: here about 3,000,000 × 30 bytes ÷ 2 MB × 4 s, some 3 minutes.
+        Prerequisites.RequireLibrary(MockBuild.Redist2151);
+        using var cluster = MockKafkaCluster.Start(1, MockBuild.Redist2151);
+        cluster.CreateTopic("cli-dies", partitions: 1, replicationFactor: 1);
+        var file = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllLinesAsync(file, Enumerable.Range(0, 3_000_000).Select(i => $"line {i} of the input"), TestContext.Current.CancellationToken);
+            using var child = RxKafkaCli.Start([
+                "produce", "-b", cluster.BootstrapServers, "-t", "cli-dies", "--file", file,
+                "--config", "buffer.memory=2000000", "--config", "request.timeout.ms=2000", "--config", "delivery.timeout.ms=4000"]);
+
+            await TopicReader.WaitForFirstRecordAsync(cluster.BootstrapServers, "cli-dies", TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+            cluster.SetBrokerDown(1);
+            var run = child.WaitForExit(TimeSpan.FromSeconds(60));
+
+            Assert.True(run.ExitCode == 1, $"exit code {run.ExitCode}{(run.TimedOut ? " (killed after 60 s)" : "")}:\n{run.Output}");
+            var counts = Regex.Match(run.StandardOutput, @"^([\d,]+) records? delivered to cli-dies, ([\d,]+) failed, ([\d,]+) not sent, in [\d.]+ s", RegexOptions.Multiline);
+            Assert.True(counts.Success, run.Output);
+            var (delivered, failed, notSent) = (Count(counts.Groups[1]), Count(counts.Groups[2]), Count(counts.Groups[3]));
+            Assert.True(failed > 0 && notSent > 0, run.Output);
+            Assert.Equal(3_000_000, delivered + failed + notSent);
+            Assert.Contains("sending stopped at the first failed record", run.StandardError, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private static long Count(Group group) => long.Parse(group.Value.Replace(",", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
     public async Task A_file_with_CRLF_line_ends_and_non_ASCII_text_goes_in_as_UTF8_without_the_CR()
     {
         Prerequisites.RequireLibrary(MockBuild.Redist2151);

@@ -63,4 +63,28 @@ internal static class TopicReader
 
         return records;
     }
+
+    /// <summary>Waits until partition 0 of <paramref name="topic"/> has a record (its high watermark is above 0).</summary>
+    public static async Task WaitForFirstRecordAsync(string bootstrapServers, string topic, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        await using var client = await KafkaClient.ConnectAsync(bootstrapServers, cancellationToken);
+        var metadata = await client.WaitForTopicAsync(topic, cancellationToken);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        while (true)
+        {
+            var request = new FetchRequest { MaxWaitMs = 100, MinBytes = 1, MaxBytes = 1024 };
+            request.Topics.Add(new FetchRequest.FetchTopic
+            {
+                Topic = topic,
+                TopicId = metadata.TopicId,
+                Partitions = { new FetchRequest.FetchPartition { Partition = 0, FetchOffset = 0, PartitionMaxBytes = 1024 } },
+            });
+            var response = await client.SendToLeaderAsync(new TopicPartition(topic, 0), request, deadline.Token);
+            if (response.Responses.Single().Partitions.Single().HighWatermark > 0)
+            {
+                return;
+            }
+        }
+    }
 }

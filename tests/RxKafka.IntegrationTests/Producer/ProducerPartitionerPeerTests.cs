@@ -34,8 +34,8 @@ public sealed class ProducerPartitionerPeerTests
     [MemberData(nameof(Settings))]
     public async Task Every_key_lands_on_the_partition_Confluent_Kafka_picks_with_the_same_partitioner(string setting)
     {
-        Prerequisites.RequireLibrary(MockBuild.Source2151);
-        using var cluster = MockKafkaCluster.Start(3, MockBuild.Source2151);
+        Prerequisites.RequireLibrary(MockBuild.Redist2151);
+        using var cluster = MockKafkaCluster.Start(3, MockBuild.Redist2151);
         var keys = Keys();
         var fromConfluent = $"confluent-{setting}".Replace('_', '-');
         var fromRxKafka = $"rxkafka-{setting}".Replace('_', '-');

@@ -126,6 +126,22 @@ public sealed class ConnectionPoolTests : ReactiveTest, IAsyncDisposable
     }
 
     [Fact]
+    public void S1_a_broker_in_its_reconnect_backoff_is_reported_with_the_failure_that_started_it_first()
+    {
+        _cluster.SetBrokerDown(1);
+        var refused = Get(1);
+        _scheduler.AdvanceBy(Tick);
+
+        var during = Get(1);
+
+        // Issue 11: "rxkafka produce" led with the backoff; the refused connection is the cause.
+        var error = Assert.IsType<NodeNotReadyException>(during.Error);
+        Assert.StartsWith(refused.Error!.Message, error.Message);
+        Assert.Contains("connection refused", error.Message);
+        Assert.Contains("reconnect backoff", error.Message);
+    }
+
+    [Fact]
     public void S1_after_a_failed_connect_the_broker_is_not_tried_again_before_its_reconnect_backoff()
     {
         _scheduler.AdvanceBy(TimeSpan.FromSeconds(1));

@@ -416,6 +416,42 @@ public sealed class KafkaClientTests : ClientTestBase
         Assert.Contains("UnknownTopicOrPartition", error.Message);
     }
 
+    [Fact]
+    public void K8_a_wait_that_times_out_names_the_last_distinct_connection_failures_and_carries_them()
+    {
+        var client = Bootstrapped(Options with { RequestTimeout = TimeSpan.FromSeconds(3) });
+        foreach (var id in Cluster.NodeIds)
+        {
+            Cluster.SetBrokerDown(id);
+        }
+
+        var error = Fails<UnknownTopicOrPartitionException>(client.WaitForTopicAsync("missing"), TimeSpan.FromSeconds(10));
+
+        // Every broker refused, many times over: each is named once, within the bound.
+        var causes = Assert.IsType<KafkaConnectionException>(error.InnerException);
+        Assert.Equal(["broker-1:9092", "broker-2:9092", "broker-3:9092"], causes.BrokerErrors.Select(e => e.Key).Order());
+        Assert.All(causes.BrokerErrors, e => Assert.Contains("connection refused", e.Value.Message));
+        Assert.Contains("after 3000 ms (request.timeout.ms); the last attempts failed: ", error.Message);
+        Assert.Equal(3, System.Text.RegularExpressions.Regex.Count(error.Message, "connection refused"));
+        Assert.IsType<AggregateException>(causes.InnerException);
+    }
+
+    [Fact]
+    public void K8_a_wait_names_only_the_failures_that_happened_while_it_waited()
+    {
+        Cluster.AutoCreateTopics = false;
+        var client = Bootstrapped(Options with { RequestTimeout = TimeSpan.FromSeconds(3) });
+        Cluster.SetBrokerDown(2);
+        Fails<NodeNotReadyException>(client.SendAsync(2, new DescribeClusterRequest()), Second);
+        Cluster.SetBrokerUp(2);
+        Scheduler.AdvanceBy(Second);
+
+        var error = Fails<UnknownTopicOrPartitionException>(client.WaitForTopicAsync("missing"), TimeSpan.FromSeconds(10));
+
+        Assert.Null(error.InnerException);
+        Assert.DoesNotContain("refused", error.Message);
+    }
+
     // ---------------------------------------------------------------- K9 sends
 
     [Fact]

@@ -402,6 +402,68 @@ public sealed class KafkaProducerTests : ReactiveTest, IAsyncDisposable
     }
 
     [Fact]
+    public void S8_every_face_of_a_disposed_producer_refuses_records_with_ObjectDisposedException()
+    {
+        var producer = Producer();
+        var late = new ProducerRecord<string?, string?>("orders", "late", "v");
+        var live = new System.Reactive.Subjects.Subject<ProducerRecord<string?, string?>>();
+        var reports = _scheduler.CreateObserver<DeliveryReport<string?, string?>>();
+        using var subscription = producer.Produce(live).Subscribe(reports);
+        Assert.True(_scheduler.AdvanceUntilCompleted(producer.DisposeAsync().AsTask(), Second));
+
+        // Send without a callback used to drop the record silently (issue 11); with one, too.
+        Assert.Throws<ObjectDisposedException>(() => producer.Send(late));
+        Assert.Throws<ObjectDisposedException>(() => producer.Send(late, _ => Assert.Fail("no report for a record never taken")));
+        Assert.IsType<ObjectDisposedException>(producer.ProduceAsync(late).Exception!.InnerException);
+
+        // A stream subscribed before: its next record ends it, and the source is let go.
+        live.OnNext(late);
+        Assert.IsType<ObjectDisposedException>(Assert.Single(reports.Messages).Value.Exception);
+        Assert.False(live.HasObservers);
+
+        // A stream subscribed after.
+        var after = _scheduler.CreateObserver<DeliveryReport<string?, string?>>();
+        producer.Produce(Observable.Return(late)).Subscribe(after);
+        Assert.IsType<ObjectDisposedException>(Assert.Single(after.Messages).Value.Exception);
+        Assert.DoesNotContain(_cluster.Log("orders", 0).Concat(_cluster.Log("orders", 1)).Concat(_cluster.Log("orders", 2)), r => r.KeyString == "late");
+    }
+
+    [Fact]
+    public void A_record_that_waits_past_max_block_ms_for_metadata_names_the_refused_connections()
+    {
+        var options = Options with { MaxBlock = TimeSpan.FromSeconds(2) };
+        foreach (var id in _cluster.NodeIds)
+        {
+            _cluster.SetBrokerDown(id);
+        }
+
+        var producer = Producer(options);
+        var error = Fails<KafkaException>(producer.ProduceAsync("orders", "k", "v"), TimeSpan.FromSeconds(5));
+
+        Assert.StartsWith("topic 'orders' was not in the metadata within max.block.ms (2000 ms); the last attempts failed: ", error.Message);
+        Assert.Contains("connection refused", error.Message);
+        var causes = Assert.IsType<KafkaConnectionException>(error.InnerException);
+        Assert.InRange(causes.BrokerErrors.Count, 1, 3);
+    }
+
+    [Fact]
+    public void Records_that_expire_at_delivery_timeout_ms_name_the_refused_connection_to_their_leader()
+    {
+        var producer = Producer();
+        Complete(producer.ProduceAsync("orders", "warm", "up"));
+        foreach (var id in _cluster.NodeIds)
+        {
+            _cluster.SetBrokerDown(id);
+        }
+
+        var error = Fails<KafkaException>(producer.ProduceAsync(new ProducerRecord<string?, string?>("orders", "k", "v") { Partition = 1 }), TimeSpan.FromSeconds(25));
+
+        // Its last attempt to connect to the leader is the cause, named first, not the backoff after it.
+        Assert.Contains("(delivery.timeout.ms is 20000 ms); the last attempt failed with: Connection to broker broker-2:9092 failed: connection refused", error.Message);
+        Assert.IsAssignableFrom<KafkaConnectionException>(error.InnerException!.InnerException);
+    }
+
+    [Fact]
     public void Code_after_an_awaited_ProduceAsync_or_FlushAsync_never_runs_on_the_thread_that_read_the_answer()
     {
         // Found by the 5,000,000-record benchmark: the code after an awaited flush ran on the connection's

@@ -18,6 +18,12 @@ public static class ErrorDoc
         sb.Append("Exceptions come in a few **families**. Catch a family and look at `ErrorCode` for the detail; a handful of ");
         sb.Append("**specific types** exist where a caller reacts differently (listed below with why). A code this version of ");
         sb.Append("RxKafka does not know (a newer broker) becomes a plain `KafkaException` named `UNKNOWN_ERROR_CODE_n`, not retriable.\n\n");
+        sb.Append("A wait that times out says why it waited in vain. When connections or metadata updates failed during the ");
+        sb.Append("wait (refused, TLS, SASL), the timeout exception (`UnknownTopicOrPartitionException` from `WaitForTopic`, the ");
+        sb.Append("`KafkaException` of a record that waited `max.block.ms` for metadata or expired at `delivery.timeout.ms`) ");
+        sb.Append("ends its message with \"the last attempts failed: ...\" and names the last three distinct failures; its ");
+        sb.Append("`InnerException` is a `KafkaConnectionException` whose `BrokerErrors` lists each broker (\"host:port\") with its ");
+        sb.Append("exception. A broker in its reconnect backoff is reported with the failure that started the backoff first.\n\n");
         sb.Append("<!-- snippet: KafkaProducer<string, string> producer -->\n");
         sb.Append("```csharp\n");
         sb.Append("try\n{\n    await producer.ProduceAsync(\"orders\", \"key\", \"value\");\n}\n");

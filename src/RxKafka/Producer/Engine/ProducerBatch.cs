@@ -90,9 +90,15 @@ internal sealed class ProducerBatch : IDisposable
         ExpiryTimer = null;
     }
 
-    /// <summary>The error of a batch whose delivery.timeout.ms passed (in its queue, or before a send or a retry).</summary>
-    public KafkaException DeliveryTimedOut(DateTimeOffset now, TimeSpan deliveryTimeout) =>
-        new(RxKafka.ErrorCode.RequestTimedOut, $"Expiring {Count} record(s) for {Partition}: {(now - CreatedAt).TotalMilliseconds:0} ms has passed since the batch was created (delivery.timeout.ms is {deliveryTimeout.TotalMilliseconds:0} ms)");
+    /// <summary>
+    /// The error of a batch whose delivery.timeout.ms passed (in its queue, or before a send or a retry);
+    /// <paramref name="causes"/>, the connection failures since the batch was made, are named and inner.
+    /// </summary>
+    public KafkaException DeliveryTimedOut(DateTimeOffset now, TimeSpan deliveryTimeout, KafkaConnectionException? causes = null) =>
+        new(
+            RxKafka.ErrorCode.RequestTimedOut,
+            Client.RecentFailures.Append($"Expiring {Count} record(s) for {Partition}: {(now - CreatedAt).TotalMilliseconds:0} ms has passed since the batch was created (delivery.timeout.ms is {deliveryTimeout.TotalMilliseconds:0} ms)", causes),
+            causes);
 
     /// <summary>Whether the batch's bytes are final (built once, then sent as is on every retry).</summary>
     public bool IsBuilt => !_built.IsEmpty;

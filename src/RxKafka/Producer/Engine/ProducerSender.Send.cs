@@ -203,7 +203,8 @@ internal sealed partial class ProducerSender
 
         if (now + backoff - batch.CreatedAt >= _options.DeliveryTimeout)
         {
-            Fail(batch, new KafkaException(error, $"{DeliveryTimedOut(batch, now + backoff).Message}; the last attempt failed with: {exception.Message}", exception));
+            // The last attempt's error is the cause here: the client's recent failures would repeat it.
+            Fail(batch, new KafkaException(error, $"{batch.DeliveryTimedOut(now + backoff, _options.DeliveryTimeout).Message}; the last attempt failed with: {exception.Message}", exception));
             return;
         }
 
@@ -298,7 +299,7 @@ internal sealed partial class ProducerSender
     /// <summary>Fails a batch the accumulator gives up (delivery timeout, shutdown).</summary>
     public void FailQueued(ProducerBatch batch, Exception error) => Fail(batch, error);
 
-    private KafkaException DeliveryTimedOut(ProducerBatch batch, DateTimeOffset now) => batch.DeliveryTimedOut(now, _options.DeliveryTimeout);
+    private KafkaException DeliveryTimedOut(ProducerBatch batch, DateTimeOffset now) => batch.DeliveryTimedOut(now, _options.DeliveryTimeout, _client.FailuresSince(batch.CreatedAt));
 
     private TimeSpan RetryBackoff(int attempts)
     {

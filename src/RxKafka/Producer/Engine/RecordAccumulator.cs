@@ -19,6 +19,7 @@ internal sealed class RecordAccumulator : IDisposable
     private readonly Action<TopicPartition, bool> _ready;
     private readonly ConcurrentDictionary<TopicPartition, PartitionQueue> _queues = new();
     private readonly Action<ProducerBatch, Exception> _expired;
+    private readonly Func<DateTimeOffset, KafkaConnectionException?>? _failuresSince;
     private readonly System.Buffers.ArrayPool<byte> _buffers;
     private TopicPartition[] _partitionArray = [];
     private long _nextBatchId;
@@ -32,8 +33,10 @@ internal sealed class RecordAccumulator : IDisposable
     /// it (library work on a pool thread, where the sink's pass may run at once instead of being handed off).
     /// </param>
     /// <param name="expired">Given a batch still queued when its delivery timeout passed (taken out of the queue), with the error for its records.</param>
-    public RecordAccumulator(ProducerOptions options, IScheduler scheduler, Action<TopicPartition, bool> ready, Action<ProducerBatch, Exception>? expired = null)
+    /// <param name="failuresSince">The client's connection failures since a time, named by an expired batch's error; or null.</param>
+    public RecordAccumulator(ProducerOptions options, IScheduler scheduler, Action<TopicPartition, bool> ready, Action<ProducerBatch, Exception>? expired = null, Func<DateTimeOffset, KafkaConnectionException?>? failuresSince = null)
     {
+        _failuresSince = failuresSince;
         _options = options;
         _scheduler = scheduler;
         _ready = ready;
@@ -429,7 +432,7 @@ internal sealed class RecordAccumulator : IDisposable
                 if (removed)
                 {
                     s.Batch.IsClosed = true;
-                    s.Accumulator._expired(s.Batch, s.Batch.DeliveryTimedOut(scheduler.Now, s.Accumulator._options.DeliveryTimeout));
+                    s.Accumulator._expired(s.Batch, s.Batch.DeliveryTimedOut(scheduler.Now, s.Accumulator._options.DeliveryTimeout, s.Accumulator._failuresSince?.Invoke(s.Batch.CreatedAt)));
                 }
 
                 return Disposable.Empty;
