@@ -1,74 +1,149 @@
+using System.Diagnostics;
 using System.Text.Json;
-using RxKafka.IntegrationTests.Support;
-using RxKafka.Testing.MockCluster;
+using System.Text.RegularExpressions;
+using Microsoft.DotNet.Interactive.Documents;
+using RxKafka.IntegrationTests.Packaging;
 
 namespace RxKafka.IntegrationTests.Notebooks;
 
 /// <summary>
-/// The notebooks of samples/notebooks, run cell by cell as Polyglot's C# kernel would (see
-/// <see cref="NotebookRunner"/>), so a notebook that stops compiling or working against this commit fails CI.
+/// Every notebook of samples/notebooks, run cell by cell in Polyglot's own C# kernel (tests/RxKafka.NotebookRunner,
+/// in a process of its own) against the packages of the <see cref="LocalFeed"/>, so a notebook that
+/// stops working against this commit fails CI. The executed copies, with their outputs, are written to
+/// artifacts/notebooks/ in the test's output folder.
 /// </summary>
-public sealed class NotebookTests(ITestOutputHelper output)
+[Collection(PackagingCollection.Name)]
+public sealed partial class NotebookTests(LocalFeed feed, ITestOutputHelper output)
 {
-    private const string ClusterChanges = "cluster-changes.ipynb";
+    /// <summary>The notebooks, copied by the test project to notebooks/ in its output folder.</summary>
+    public static TheoryData<string> Notebooks =>
+        [.. Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "notebooks"), "*.ipynb").Select(path => Path.GetFileName(path)!).Order()];
 
-    // Every wait in the notebook has its own 20 s timeout; this only catches a cell that hangs outside one.
-    private static readonly TimeSpan CellTimeout = TimeSpan.FromSeconds(60);
+    /// <summary>Where the executed copies go.</summary>
+    public static string ExecutedDirectory => Path.Combine(AppContext.BaseDirectory, "artifacts", "notebooks");
+
+    // The runner's own cell timeouts (8 minutes for a cell that restores packages, 2 for the others) end a hang first.
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(14);
+
+    /// <summary>The runner, built beside its project: tests/RxKafka.NotebookRunner/bin/&lt;configuration&gt;/net10.0/.</summary>
+    private static string NotebookRunnerPath
+    {
+        get
+        {
+            var framework = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+            var configuration = framework.Parent!.Name;
+            return Path.Combine(LocalFeed.RepositoryRoot, "tests", "RxKafka.NotebookRunner", "bin", configuration, framework.Name, "RxKafka.NotebookRunner.dll");
+        }
+    }
+
+    /// <summary>What each notebook's <c>summary</c> variable must say once it has run: that its queries saw what it made happen.</summary>
+    private static readonly Dictionary<string, string> Expectations = new()
+    {
+        ["cluster-changes.ipynb"] = """
+            summary.LeaderMovesByTopic.GetValueOrDefault("orders") >= 3 && summary.LeaderMovesByTopic.GetValueOrDefault("audit") >= 1
+            && summary.BrokersGone.Contains(2) && summary.NewTopics.Contains("payments") && summary.Changes >= 6
+            """,
+        ["producing.ipynb"] = "summary.Delivered > 0 && summary.Failed == 0",
+        ["testing-in-virtual-time.ipynb"] = """
+            summary.LeaderMoveTick == TimeSpan.FromMinutes(5).Ticks + 1 && summary.Batches == 1 && summary.Acknowledged.SequenceEqual(new long[] { 0, 1, 2 })
+            """,
+    };
 
     [Fact]
-    public void Cluster_changes_is_a_Polyglot_CSharp_notebook_saved_without_outputs()
+    public void There_are_the_three_notebooks_the_README_describes()
     {
-        var notebook = Load(ClusterChanges);
+        Assert.Equal(["cluster-changes.ipynb", "producing.ipynb", "testing-in-virtual-time.ipynb"], Notebooks.Select(row => row.Data));
+    }
 
-        Assert.Equal(".net-csharp", PolyglotNotebook.TryGetPath(notebook.Root, "metadata", "kernelspec", "name")?.GetString());
-        Assert.Contains(notebook.Cells, cell => cell.Kind == "markdown");
-        Assert.All(notebook.CodeCells, cell => Assert.Equal("csharp", cell.Language));
-        foreach (var cell in notebook.Root.GetProperty("cells").EnumerateArray().Where(c => c.GetProperty("cell_type").GetString() == "code"))
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    public void A_notebook_is_a_Polyglot_CSharp_notebook_saved_without_outputs_that_pins_its_packages(string name)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "notebooks", name);
+        using var json = JsonDocument.Parse(File.ReadAllText(path));
+        Assert.Equal(".net-csharp", json.RootElement.GetProperty("metadata").GetProperty("kernelspec").GetProperty("name").GetString());
+        foreach (var cell in json.RootElement.GetProperty("cells").EnumerateArray().Where(c => c.GetProperty("cell_type").GetString() == "code"))
         {
             // Outputs come from running it; committed ones would go stale.
             Assert.Equal(0, cell.GetProperty("outputs").GetArrayLength());
             Assert.Equal(JsonValueKind.Null, cell.GetProperty("execution_count").ValueKind);
         }
 
-        // What a user with the published packages writes.
-        var packages = notebook.CodeCells.SelectMany(c => c.Source.Split('\n')).Where(l => l.StartsWith("#r ", StringComparison.Ordinal)).ToArray();
-        Assert.Equal(["#r \"nuget: RxKafka\"", "#r \"nuget: RxKafka.Testing\"", "#r \"nuget: System.Reactive\""], packages);
+        var document = NotebookKernelDocuments.Read(path);
+        Assert.Contains(document.Elements, cell => cell.KernelName == "markdown");
+        Assert.All(document.Elements.Where(cell => cell.KernelName != "markdown"), cell => Assert.Equal("csharp", cell.KernelName));
+        var packages = document.Elements.SelectMany(cell => PackageReference().Matches(cell.Contents)).ToList();
+        Assert.Contains(packages, p => p.Groups["id"].Value == "RxKafka.Testing");
+        // Every package has its version, and the RxKafka ones all the same: the one the test swaps for the feed's.
+        Assert.All(packages, p => Assert.True(p.Groups["version"].Success, $"{name}: {p.Value} names no version"));
+        Assert.Single(packages.Where(IsRxKafka).Select(p => p.Groups["version"].Value).Distinct());
     }
 
-    [Fact(Timeout = 300_000)]
-    public async Task Cluster_changes_runs_and_its_queries_see_what_it_made_happen()
+    [Theory(Timeout = 900_000)]
+    [MemberData(nameof(Notebooks))]
+    public void A_notebook_runs_cell_by_cell_in_the_Polyglot_CSharp_kernel_against_the_local_feed(string name)
     {
-        Prerequisites.RequireLibrary(MockBuild.Redist2151);
-        var notebook = Load(ClusterChanges);
+        var document = NotebookKernelDocuments.Read(Path.Combine(AppContext.BaseDirectory, "notebooks", name));
+        ForLocalFeed(document);
+        var prepared = Path.Combine(feed.Root, "notebooks", name);
+        NotebookKernelDocuments.Write(document, prepared);
+        var executed = Path.Combine(ExecutedDirectory, name);
+        const string location = "typeof(RxKafka.Client.KafkaClient).Assembly.Location";
 
-        var run = await NotebookRunner.RunAsync(notebook, new NotebookGlobals(output.WriteLine), CellTimeout, TestContext.Current.CancellationToken);
+        var clock = Stopwatch.StartNew();
+        var run = LocalFeed.Dotnet(feed.Root, RunTimeout, null, NotebookRunnerPath, prepared, executed, "summary", Expectations[name], location);
 
-        Assert.NotEmpty(run.Displayed);
-        Assert.All(run.Displayed, shown => Assert.False(string.IsNullOrWhiteSpace(shown.Text), $"cell {shown.Cell} displayed nothing readable"));
-        // The last partitions table lists the topic the notebook created.
-        Assert.Contains(run.Displayed, shown => shown.Text.Contains("payments", StringComparison.Ordinal) && shown.Text.Contains("Isr", StringComparison.Ordinal));
-
-        // The notebook moves every partition of "orders" (3) and one of "audit", takes broker 2 down
-        // and creates "payments"; its summary holds what its queries collected.
-        var summary = run.GetVariable("summary")!;
-        var leaderMoves = Property<Dictionary<string, int>>(summary, "LeaderMovesByTopic");
-        Assert.True(leaderMoves.GetValueOrDefault("orders") >= 3, $"leader moves seen: {Describe(leaderMoves)}");
-        Assert.True(leaderMoves.GetValueOrDefault("audit") >= 1, $"leader moves seen: {Describe(leaderMoves)}");
-        Assert.Contains(2, Property<int[]>(summary, "BrokersGone"));
-        Assert.Contains("payments", Property<string[]>(summary, "NewTopics"));
-        Assert.True(Property<int>(summary, "Changes") >= 6);
+        output.WriteLine(run.Output);
+        output.WriteLine($"{name}: {clock.Elapsed.TotalSeconds:0.0} s in the kernel's process; executed copy: {executed}");
+        Assert.True(run.ExitCode == 0, $"{name} did not run ({run.ExitCode}{(run.TimedOut ? ", timed out" : "")}): "
+            + (run.StandardOutput.Split('\n').LastOrDefault(line => line.StartsWith("failed: ", StringComparison.Ordinal)) ?? run.Output));
+        Assert.True(File.Exists(executed), $"no executed copy at {executed}");
+        Assert.True(Evaluated(run.StandardOutput, Expectations[name]) == "True", $"{name}: {Expectations[name]} does not hold for {Evaluated(run.StandardOutput, "summary")}");
+        // The cells ran the packed assemblies of this run, not a copy built beside the tests or an older package.
+        Assert.Contains(Path.Combine("rxkafka", feed.Version), Evaluated(run.StandardOutput, location), StringComparison.OrdinalIgnoreCase);
     }
 
-    private static PolyglotNotebook Load(string name) =>
-        // The test project copies samples/notebooks/*.ipynb to notebooks/ in its output folder.
-        PolyglotNotebook.Load(Path.Combine(AppContext.BaseDirectory, "notebooks", name));
+    /// <summary>
+    /// Points <paramref name="document"/> at the local feed: the version the notebook pins for the RxKafka
+    /// packages becomes the feed's (a new one each run, so no cache holds a stale copy), and
+    /// <c>#i "nuget: &lt;feed&gt;"</c> goes in front of the first <c>#r "nuget: ..."</c> line, as a reader
+    /// trying a local build would write it. Other packages keep their pinned versions and come from the
+    /// machine's configured registry.
+    /// </summary>
+    private void ForLocalFeed(InteractiveDocument document)
+    {
+        var restoreCell = -1;
+        for (var index = 0; index < document.Elements.Count; index++)
+        {
+            var cell = document.Elements[index];
+            if (cell.KernelName != "csharp" || !PackageReference().IsMatch(cell.Contents))
+            {
+                continue;
+            }
 
-    // The summary is an anonymous object compiled in the script: read it by name.
-    private static T Property<T>(object value, string name) =>
-        value.GetType().GetProperty(name)?.GetValue(value) is T typed
-            ? typed
-            : throw new InvalidOperationException($"the notebook's summary has no {typeof(T).Name} property '{name}'");
+            var contents = PackageReference().Replace(cell.Contents,
+                p => IsRxKafka(p) ? $"#r \"nuget: {p.Groups["id"].Value}, {feed.Version}\"" : p.Value);
+            if (restoreCell < 0)
+            {
+                contents = $"#i \"nuget: {feed.FeedDirectory}\"\n" + contents;
+                restoreCell = index;
+            }
 
-    private static string Describe(Dictionary<string, int> counts) =>
-        counts.Count == 0 ? "none" : string.Join(", ", counts.Select(c => $"{c.Key}: {c.Value}"));
+            cell.Contents = contents;
+        }
+
+        Assert.True(restoreCell >= 0, "the notebook has no #r \"nuget: ...\" line");
+    }
+
+    /// <summary>What the runner printed for <paramref name="expression"/>, or "" when it printed nothing.</summary>
+    private static string Evaluated(string runnerOutput, string expression)
+    {
+        var prefix = $"=> {expression.ReplaceLineEndings(" ")} = ";
+        return runnerOutput.Split('\n').FirstOrDefault(line => line.StartsWith(prefix, StringComparison.Ordinal))?[prefix.Length..].Trim() ?? "";
+    }
+
+    private static bool IsRxKafka(Match reference) => LocalFeed.PackageIds.Contains(reference.Groups["id"].Value);
+
+    [GeneratedRegex("""^#r\s+"nuget:\s*(?<id>[^,"\s]+)\s*(,\s*(?<version>[^"\s]+))?\s*"[ \t]*$""", RegexOptions.Multiline)]
+    private static partial Regex PackageReference();
 }

@@ -7,9 +7,12 @@ using RxKafka.IntegrationTests.Support;
 
 namespace RxKafka.IntegrationTests.Packaging;
 
-/// <summary>One at a time and alone: packing builds the libraries again, which would slow the timed tests beside it.</summary>
+/// <summary>
+/// One at a time and alone: packing builds the libraries again, which would slow the timed tests beside it.
+/// The packaging and notebook tests share one <see cref="LocalFeed"/>, so the packages are packed once a run.
+/// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class PackagingCollection
+public sealed class PackagingCollection : ICollectionFixture<LocalFeed>
 {
     public const string Name = "Packaging";
 }
@@ -20,7 +23,7 @@ public sealed class PackagingCollection
 /// from it and run. Shells out to dotnet, so the deadlines are generous.
 /// </summary>
 [Collection(PackagingCollection.Name)]
-public sealed class PackageTests(LocalFeed feed, ITestOutputHelper output) : IClassFixture<LocalFeed>
+public sealed class PackageTests(LocalFeed feed, ITestOutputHelper output)
 {
     private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(8);
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(2);
