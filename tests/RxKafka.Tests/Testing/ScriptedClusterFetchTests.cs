@@ -461,4 +461,12 @@ public sealed class ScriptedClusterFetchTests : ReactiveTest
         _scheduler.AdvanceBy(TimeSpan.FromSeconds(6));
         Assert.True(waiting.IsFaulted);
     }
+
+    [Fact]
+    public void ServeTcp_refuses_a_cluster_on_virtual_time_which_nothing_would_advance()
+    {
+        var refused = Assert.Throws<InvalidOperationException>(() => _cluster.ServeTcp());
+
+        Assert.Contains("DefaultScheduler", refused.Message);
+    }
 }
