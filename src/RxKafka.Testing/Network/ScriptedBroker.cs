@@ -48,6 +48,13 @@ public abstract record BrokerReply
     internal sealed record DisconnectReply(TimeSpan Delay) : BrokerReply;
 
     internal sealed record RawReply(byte[] Bytes, TimeSpan Delay) : BrokerReply;
+
+    /// <summary>
+    /// An answer decided later (a Fetch that waits for data): the broker calls <see cref="Start"/> with the
+    /// delay it adds to replies and a callback that writes the response at once, in request order. The
+    /// callback takes the broker's lock: call it with no other lock held (from scheduled work).
+    /// </summary>
+    internal sealed record DeferredReply(Action<TimeSpan, Action<KafkaResponse>> Start, TimeSpan Delay) : BrokerReply;
 }
 
 /// <summary>The scripted broker's answer to one raw SASL token (the exchange after SaslHandshake v0, which has no Kafka framing).</summary>
@@ -341,7 +348,23 @@ public sealed class ScriptedBroker : IKafkaTransportFactory
                         slot.Due = true;
                         while (queue.Count > 0 && queue.Peek().Due)
                         {
-                            queue.Dequeue().Write();
+                            queue.Dequeue().Write!();
+                        }
+                    }));
+                    break;
+                }
+            case BrokerReply.DeferredReply deferred:
+                {
+                    var queue = _ordered.TryGetValue(pipe, out var q) ? q : _ordered[pipe] = new Queue<Slot>();
+                    var slot = new Slot(null);
+                    queue.Enqueue(slot);
+                    deferred.Start(deferred.Delay + ResponseDelay, response => Locked(() =>
+                    {
+                        slot.Write = () => WriteResponse(pipe.Output, request, response, request.Header.CorrelationId);
+                        slot.Due = true;
+                        while (queue.Count > 0 && queue.Peek().Due)
+                        {
+                            queue.Dequeue().Write!();
                         }
                     }));
                     break;
@@ -385,11 +408,11 @@ public sealed class ScriptedBroker : IKafkaTransportFactory
         }
     }
 
-    private sealed class Slot(Action write)
+    private sealed class Slot(Action? write)
     {
         public bool Due { get; set; }
 
-        public Action Write { get; } = write;
+        public Action? Write { get; set; } = write;
     }
 
     private static void Close(IDuplexPipe pipe)

@@ -14,11 +14,11 @@ public sealed partial class ScriptedCluster
     /// <summary>
     /// Queues errors for the next requests of <paramref name="apiKey"/> to any broker, one request each, in
     /// order: each of those requests is answered with its error in every place the API has one (every partition
-    /// of a Produce, every topic of a Metadata, every key of a FindCoordinator, the InitProducerId) and changes
-    /// nothing; <see cref="ErrorCode.None"/> lets one request through to the default answer. The errors are
+    /// of a Produce, a Fetch or a ListOffsets, every topic of a Metadata, every key of a FindCoordinator, the
+    /// InitProducerId; a fetch-session error is the Fetch response's own, v7+) and changes nothing; <see cref="ErrorCode.None"/> lets one request through to the default answer. The errors are
     /// answered as given, at any version. A <see cref="Handler"/> that answers a request leaves the queue alone.
     /// </summary>
-    /// <param name="apiKey">Produce, InitProducerId, Metadata or FindCoordinator: the APIs the cluster answers.</param>
+    /// <param name="apiKey">Produce, InitProducerId, Metadata, FindCoordinator, Fetch or ListOffsets: the APIs the cluster answers.</param>
     /// <param name="errors">The errors, in the order the requests get them.</param>
     /// <exception cref="ArgumentException">The cluster has no default answer for <paramref name="apiKey"/>.</exception>
     public void PushRequestErrors(ApiKey apiKey, params ErrorCode[] errors) => Push(AnyBroker, apiKey, errors);
@@ -29,7 +29,7 @@ public sealed partial class ScriptedCluster
     /// queue is used before the any-broker queue.
     /// </summary>
     /// <param name="nodeId">The broker's node id.</param>
-    /// <param name="apiKey">Produce, InitProducerId, Metadata or FindCoordinator: the APIs the cluster answers.</param>
+    /// <param name="apiKey">Produce, InitProducerId, Metadata, FindCoordinator, Fetch or ListOffsets: the APIs the cluster answers.</param>
     /// <param name="errors">The errors, in the order the requests get them.</param>
     /// <exception cref="ArgumentException">The cluster has no such broker, or no default answer for <paramref name="apiKey"/>.</exception>
     public void PushRequestErrors(int nodeId, ApiKey apiKey, params ErrorCode[] errors)
@@ -66,12 +66,15 @@ public sealed partial class ScriptedCluster
                 FindCoordinatorRequest find => BrokerReply.Respond(AnswerFindCoordinator(find, request.Version)),
                 ProduceRequest produce => AnswerProduce(nodeId, produce, request.Version, request.ReceivedAt),
                 InitProducerIdRequest init => BrokerReply.Respond(AnswerInitProducerId(nodeId, init, request.Version)),
+                FetchRequest fetch => AnswerFetch(nodeId, fetch, request.Version, request.ReceivedAt),
+                ListOffsetsRequest list => BrokerReply.Respond(AnswerListOffsets(nodeId, list, request.Version)),
                 _ => BrokerReply.Silence,
             };
         return reply switch
         {
             BrokerReply.ResponseReply response when delay > TimeSpan.Zero => response with { Delay = response.Delay + delay },
             BrokerReply.DisconnectReply disconnect when delay > TimeSpan.Zero => disconnect with { Delay = disconnect.Delay + delay },
+            BrokerReply.DeferredReply deferred when delay > TimeSpan.Zero => deferred with { Delay = deferred.Delay + delay },
             _ => reply,
         };
     }
@@ -79,7 +82,7 @@ public sealed partial class ScriptedCluster
     private void Push(int nodeId, ApiKey apiKey, ErrorCode[] errors)
     {
         ArgumentNullException.ThrowIfNull(errors);
-        if (apiKey is not (ApiKey.Produce or ApiKey.InitProducerId or ApiKey.Metadata or ApiKey.FindCoordinator))
+        if (apiKey is not (ApiKey.Produce or ApiKey.InitProducerId or ApiKey.Metadata or ApiKey.FindCoordinator or ApiKey.Fetch or ApiKey.ListOffsets))
         {
             throw new ArgumentException($"The scripted cluster has no default answer for {apiKey} to put errors in; answer it with an error from the Handler instead.", nameof(apiKey));
         }
@@ -126,8 +129,31 @@ public sealed partial class ScriptedCluster
         InitProducerIdRequest => BrokerReply.Respond(new InitProducerIdResponse { ErrorCode = (short)error, ProducerId = -1, ProducerEpoch = -1 }),
         FindCoordinatorRequest find => BrokerReply.Respond(FindCoordinatorError(find, request.Version, error)),
         MetadataRequest metadata => BrokerReply.Respond(MetadataError(metadata, request.Version, error)),
+        FetchRequest fetch => BrokerReply.Respond(FetchError(fetch, request.Version, error)),
+        ListOffsetsRequest list => BrokerReply.Respond(new ListOffsetsResponse
+        {
+            Topics = list.Topics.Select(t => new ListOffsetsResponse.ListOffsetsTopicResponse
+            {
+                Name = t.Name,
+                Partitions = t.Partitions.Select(p => OffsetError(p.PartitionIndex, error)).ToList(),
+            }).ToList(),
+        }),
         _ => BrokerReply.Silence,
     };
+
+    // A session error is the response's own (v7+), with no partitions; any other is every partition's.
+    private static FetchResponse FetchError(FetchRequest request, short version, ErrorCode error) =>
+        error is (ErrorCode.FetchSessionIdNotFound or ErrorCode.InvalidFetchSessionEpoch or ErrorCode.FetchSessionTopicIdError) && version >= 7
+            ? new FetchResponse { ErrorCode = (short)error }
+            : new FetchResponse
+            {
+                Responses = request.Topics.Select(t => new FetchResponse.FetchableTopicResponse
+                {
+                    Topic = t.Topic,
+                    TopicId = t.TopicId,
+                    Partitions = t.Partitions.Select(p => Failed(new FetchTarget(t.Topic, t.TopicId, p.Partition), error).Data).ToList(),
+                }).ToList(),
+            };
 
     private static FindCoordinatorResponse FindCoordinatorError(FindCoordinatorRequest request, short version, ErrorCode error) => version >= 4
         ? new FindCoordinatorResponse

@@ -161,6 +161,9 @@ public sealed partial class ScriptedCluster
                 .Where(b => b is not null && (b.IsUp || !DownBrokersLeaveMetadata))
                 .Select(b => new NodeEndpoint { NodeId = b!.NodeId, Host = b.Endpoint.Host, Port = b.Endpoint.Port, Rack = b.Rack })
                 .ToList();
+
+            // Fetches waiting for data may have it now.
+            WakeFetchesLocked();
         }
 
         if (request.Acks == 0)
@@ -214,7 +217,7 @@ public sealed partial class ScriptedCluster
             return Failed(data.Index, decoded, decoded == ErrorCode.InvalidRecord ? log.LogStartOffset : -1, message);
         }
 
-        var result = log.Append(batches, nodeId, now, AnswerDuplicateSequenceNumber, AcceptAnySequenceFromUnknownProducers);
+        var result = log.Append(batches, nodeId, partition.LeaderEpoch, now, AnswerDuplicateSequenceNumber, AcceptAnySequenceFromUnknownProducers);
         if (result.Error != ErrorCode.None)
         {
             // Producer-state errors carry the log start offset (Produce v5+), so that a producer can tell

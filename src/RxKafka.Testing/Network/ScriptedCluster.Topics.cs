@@ -90,6 +90,7 @@ public sealed partial class ScriptedCluster
         {
             GetTopic(name);
             _topics.Remove(name);
+            WakeFetchesLocked();
         }
     }
 
@@ -212,6 +213,8 @@ public sealed partial class ScriptedCluster
             {
                 _topicErrors[topic] = error;
             }
+
+            WakeFetchesLocked();
         }
     }
 
@@ -263,6 +266,7 @@ public sealed partial class ScriptedCluster
             }
 
             state.Partitions[partition] = update(state.Partitions[partition]);
+            WakeFetchesLocked(); // a fetch waiting on the partition may now have an error to report
         }
     }
 

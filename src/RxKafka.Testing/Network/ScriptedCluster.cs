@@ -8,7 +8,7 @@ namespace RxKafka.Testing.Network;
 /// A multi-broker Kafka cluster in memory, for tests in virtual time. Each broker is a
 /// <see cref="ScriptedBroker"/>; as an <see cref="IKafkaTransportFactory"/> the cluster routes each
 /// connection to the broker listening on the endpoint, and the brokers answer Metadata, FindCoordinator,
-/// Produce and InitProducerId from a cluster model the test changes as it goes (move a leader, add a topic,
+/// Produce, InitProducerId, Fetch and ListOffsets from a cluster model the test changes as it goes (move a leader, add a topic,
 /// take a broker down), then advances the scheduler to watch the client react and reads the partitions' logs
 /// (<see cref="Log"/>, <see cref="Batches"/>) to see exactly what was written.
 /// </summary>
@@ -24,8 +24,8 @@ namespace RxKafka.Testing.Network;
 /// Each request first goes to <see cref="Handler"/> (except ApiVersions, which the broker answers itself:
 /// see <see cref="SetApiVersion"/> and <see cref="ScriptedBroker.ApiVersionsOverride"/>); when it returns
 /// null, the next error queued with <see cref="PushRequestErrors(ApiKey, ErrorCode[])"/> answers it, else
-/// Metadata, FindCoordinator, Produce and InitProducerId get the default answer from the model at the
-/// request's version (<see cref="DefaultReply"/>), and every other API gets no answer.
+/// Metadata, FindCoordinator, Produce, InitProducerId, Fetch and ListOffsets get the default answer from the
+/// model at the request's version (<see cref="DefaultReply"/>), and every other API gets no answer.
 /// </para>
 /// <para>
 /// A Produce (v0-11) is checked as a partition leader checks it: a topic error
@@ -47,6 +47,16 @@ namespace RxKafka.Testing.Network;
 /// (<see cref="Coordinator"/>; NOT_COORDINATOR elsewhere): each InitProducerId bumps the epoch, one naming an
 /// older producer id or epoch is PRODUCER_FENCED (INVALID_PRODUCER_EPOCH before v4). Transactions themselves
 /// (AddPartitionsToTxn, EndTxn, markers) are not modelled.
+/// </para>
+/// <para>
+/// Fetch (v0-17) reads the logs as a leader does: whole batches from the one holding the fetch offset, with
+/// Kafka's byte limits (KIP-74), the high watermark at the log end offset and the last stable offset at the
+/// high watermark; OFFSET_OUT_OF_RANGE, NOT_LEADER_OR_FOLLOWER (v12+ with the current leader), FENCED and
+/// UNKNOWN_LEADER_EPOCH, UNKNOWN_TOPIC_OR_PARTITION and (v13+) UNKNOWN_TOPIC_ID. A fetch with too little to
+/// return waits on the scheduler until an append gives it <c>min_bytes</c> or <c>max_wait_ms</c> passes. Fetch
+/// sessions (KIP-227) are kept per broker in a bounded cache (<see cref="FetchSessionCacheSlots"/>).
+/// ListOffsets (v0-10) answers the earliest, latest and max-timestamp offsets and the first offset at or after
+/// a time. <see cref="ServeTcp"/> serves the cluster on loopback TCP for other clients.
 /// </para>
 /// <para>
 /// The cluster owns each broker's <see cref="ScriptedBroker.Handler"/>, <see cref="ScriptedBroker.ApiVersionsOverride"/>

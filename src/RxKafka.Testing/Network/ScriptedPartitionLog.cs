@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 
 namespace RxKafka.Testing.Network;
 
@@ -25,6 +26,10 @@ internal sealed class ScriptedPartitionLog
     private readonly List<ScriptedRecord> _records = new();
     private readonly Dictionary<long, ProducerEntry> _producers = new();
 
+    // Each batch as a Fetch serves it: the bytes received with the base offset (or a legacy message's
+    // offset) and the partition leader epoch the leader assigned, which lie outside the CRC.
+    private readonly List<(byte[] Bytes, int LeaderEpoch)> _served = new();
+
     /// <summary>The first offset still in the log (nothing is ever deleted here: 0).</summary>
     public long LogStartOffset { get; private set; }
 
@@ -49,7 +54,7 @@ internal sealed class ScriptedPartitionLog
     /// with DUPLICATE_SEQUENCE_NUMBER when <paramref name="duplicateIsError"/>. A producer the partition has no
     /// state for starts at sequence 0, unless <paramref name="anySequenceFromUnknown"/> (Kafka 2.5+).
     /// </summary>
-    public AppendResult Append(IReadOnlyList<ProducedBatch> batches, int nodeId, DateTimeOffset now, bool duplicateIsError, bool anySequenceFromUnknown)
+    public AppendResult Append(IReadOnlyList<ProducedBatch> batches, int nodeId, int leaderEpoch, DateTimeOffset now, bool duplicateIsError, bool anySequenceFromUnknown)
     {
         var updated = new Dictionary<long, ProducerEntry>();
         var next = LogEndOffset;
@@ -88,7 +93,7 @@ internal sealed class ScriptedPartitionLog
         var baseOffset = batches.Count == 0 ? -1 : LogEndOffset;
         foreach (var batch in batches)
         {
-            AppendBatch(batch, nodeId, now);
+            AppendBatch(batch, nodeId, leaderEpoch, now);
         }
 
         return new AppendResult(ErrorCode.None, baseOffset, -1);
@@ -117,7 +122,7 @@ internal sealed class ScriptedPartitionLog
         return batch.BaseSequence == AddToSequence(entry.LastSequence, 1) ? ErrorCode.None : ErrorCode.OutOfOrderSequenceNumber;
     }
 
-    private void AppendBatch(ProducedBatch batch, int nodeId, DateTimeOffset now)
+    private void AppendBatch(ProducedBatch batch, int nodeId, int leaderEpoch, DateTimeOffset now)
     {
         var baseOffset = LogEndOffset;
         var records = new ScriptedRecord[batch.Records.Count];
@@ -142,7 +147,53 @@ internal sealed class ScriptedPartitionLog
             now,
             records));
         _records.AddRange(records);
+        _served.Add((Served(batch, baseOffset, baseOffset + records.Length - 1, leaderEpoch), leaderEpoch));
         LogEndOffset += records.Length;
+    }
+
+    /// <summary>The index of the batch that holds <paramref name="offset"/> (or the first after it), or the batch count when none does.</summary>
+    public int BatchIndexOf(long offset)
+    {
+        var (low, high) = (0, _batches.Count);
+        while (low < high)
+        {
+            var middle = (low + high) / 2;
+            if (_batches[middle].LastOffset < offset)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        return low;
+    }
+
+    /// <summary>Batch <paramref name="index"/> as a Fetch returns it: its assigned offsets and leader epoch written in.</summary>
+    public byte[] ServedBytes(int index) => _served[index].Bytes;
+
+    /// <summary>The leader epoch of the leader that appended batch <paramref name="index"/>.</summary>
+    public int LeaderEpochOf(int index) => _served[index].LeaderEpoch;
+
+    // A record batch gets its base offset and partition leader epoch; a legacy message its offset (a
+    // compressed wrapper the offset of its last inner message). Neither is covered by the CRC. (The inner
+    // messages of a magic 0 wrapper keep the offsets the producer gave them, which Kafka would rewrite.)
+    private static byte[] Served(ProducedBatch batch, long baseOffset, long lastOffset, int leaderEpoch)
+    {
+        var bytes = (byte[])batch.Bytes.Clone();
+        if (batch.Magic >= 2)
+        {
+            BinaryPrimitives.WriteInt64BigEndian(bytes, baseOffset);
+            BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(RxKafka.Protocol.Records.RecordBatch.PartitionLeaderEpochOffset), leaderEpoch);
+        }
+        else
+        {
+            BinaryPrimitives.WriteInt64BigEndian(bytes, lastOffset);
+        }
+
+        return bytes;
     }
 
     /// <summary>Where a retained batch of a producer went.</summary>

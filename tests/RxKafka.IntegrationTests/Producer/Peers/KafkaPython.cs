@@ -22,6 +22,17 @@ internal static class KafkaPython
     public static IReadOnlyList<PeerRecord> Consume(string bootstrap, string topic) =>
         Run("consume", bootstrap, topic).Select(Parse).ToList();
 
+    /// <summary>KafkaConsumer.offsets_for_times for each timestamp on one partition: the offset and record timestamp found, or null.</summary>
+    public static IReadOnlyList<(long Timestamp, long? Offset, long? RecordTimestamp)> OffsetsForTimes(string bootstrap, string topic, int partition, params long[] timestamps) =>
+        Run(["offsets_for_times", bootstrap, topic, partition.ToString(System.Globalization.CultureInfo.InvariantCulture), .. timestamps.Select(t => t.ToString(System.Globalization.CultureInfo.InvariantCulture))])
+            .Select(line =>
+            {
+                var e = line.RootElement;
+                long? Get(string name) => e.GetProperty(name).ValueKind == JsonValueKind.Null ? null : e.GetProperty(name).GetInt64();
+                return (e.GetProperty("timestamp").GetInt64(), Get("offset"), Get("record_timestamp"));
+            })
+            .ToList();
+
     /// <summary>
     /// Produces <paramref name="records"/> (their partitions and timestamps as given) with
     /// <paramref name="codec"/>, one batch per partition; returns each record with the offset it

@@ -8,6 +8,10 @@
       produces the records in FILE (a JSON list) with compression CODEC (none, gzip, snappy, lz4, zstd)
       in one batch per partition, and prints one JSON object per record with where it was written.
 
+  kafka_python_peer.py offsets_for_times BOOTSTRAP TOPIC PARTITION TIMESTAMP...
+      prints, for each TIMESTAMP, {"timestamp": asked, "offset": int|null, "record_timestamp": int|null}:
+      KafkaConsumer.offsets_for_times (ListOffsets v1+) on that partition.
+
 A record in JSON: {"partition": int, "offset": int, "key": hex|null, "value": hex|null,
 "headers": [[name, hex|null], ...], "timestamp": ms}. Exit status 2 means kafka-python or a codec
 module is missing.
@@ -80,12 +84,25 @@ def produce(bootstrap, topic, codec, path):
     producer.close()
 
 
+def offsets_for_times(bootstrap, topic, partition, timestamps):
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
+                             client_id="kafka-python-peer", request_timeout_ms=30000)
+    tp = TopicPartition(topic, partition)
+    for ts in timestamps:
+        found = consumer.offsets_for_times({tp: ts})[tp]
+        print(json.dumps({"timestamp": ts, "offset": None if found is None else found.offset,
+                          "record_timestamp": None if found is None else found.timestamp}))
+    consumer.close()
+
+
 def main():
     command = sys.argv[1]
     if command == "consume":
         consume(sys.argv[2], sys.argv[3])
     elif command == "produce":
         produce(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5])
+    elif command == "offsets_for_times":
+        offsets_for_times(sys.argv[2], sys.argv[3], int(sys.argv[4]), [int(t) for t in sys.argv[5:]])
     else:
         raise SystemExit("unknown command %s" % command)
 
