@@ -1,19 +1,18 @@
 using System.Reactive.Concurrency;
 using System.Reflection;
-using Microsoft.Reactive.Testing;
 
 namespace RxKafka.Testing;
 
 /// <summary>
 /// <see cref="TimeSpan"/>-based and task-based helpers for driving Microsoft.Reactive.Testing's
-/// <see cref="TestScheduler"/> in tests of Kafka code, where timeouts and backoffs are written in
+/// <c>TestScheduler</c> in tests of Kafka code, where timeouts and backoffs are written in
 /// seconds and minutes and a request is a <see cref="Task"/> that completes only as virtual time moves.
 /// </summary>
 /// <remarks>
-/// The real kit does not cover these: its <see cref="TestScheduler"/> advances by and to tick counts
+/// The real kit does not cover these: its <c>TestScheduler</c> advances by and to tick counts
 /// only (<c>AdvanceBy(long)</c>, <c>AdvanceTo(long)</c>), has no <see cref="TimeSpan"/> view of its clock,
 /// and cannot stop at the moment a condition starts to hold, which is what awaiting a task in virtual
-/// time needs. One tick of <see cref="TestScheduler"/> is one <see cref="TimeSpan"/> tick (100 ns).
+/// time needs. One tick of <c>TestScheduler</c> is one <see cref="TimeSpan"/> tick (100 ns).
 /// </remarks>
 public static class TestSchedulerExtensions
 {
@@ -31,7 +30,7 @@ public static class TestSchedulerExtensions
     /// <param name="scheduler">The scheduler.</param>
     /// <param name="time">How far to advance; must not be negative.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="time"/> is negative.</exception>
-    public static void AdvanceBy(this TestScheduler scheduler, TimeSpan time)
+    public static void AdvanceBy(this VirtualTimeScheduler<long, long> scheduler, TimeSpan time)
     {
         ArgumentNullException.ThrowIfNull(scheduler);
         scheduler.AdvanceBy(time.Ticks);
@@ -41,17 +40,17 @@ public static class TestSchedulerExtensions
     /// <param name="scheduler">The scheduler.</param>
     /// <param name="time">The absolute time since tick 0; must not be before the current clock.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="time"/> is before the current clock.</exception>
-    public static void AdvanceTo(this TestScheduler scheduler, TimeSpan time)
+    public static void AdvanceTo(this VirtualTimeScheduler<long, long> scheduler, TimeSpan time)
     {
         ArgumentNullException.ThrowIfNull(scheduler);
         scheduler.AdvanceTo(time.Ticks);
     }
 
-    /// <summary>Advances the clock to the point in time <paramref name="time"/> (<see cref="TestScheduler"/>'s <c>Now</c> scale: tick 0 is <see cref="DateTimeOffset.MinValue"/>).</summary>
+    /// <summary>Advances the clock to the point in time <paramref name="time"/> (<c>TestScheduler</c>'s <c>Now</c> scale: tick 0 is <see cref="DateTimeOffset.MinValue"/>).</summary>
     /// <param name="scheduler">The scheduler.</param>
     /// <param name="time">The point in time; must not be before <c>scheduler.Now</c>.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="time"/> is before the current clock.</exception>
-    public static void AdvanceTo(this TestScheduler scheduler, DateTimeOffset time)
+    public static void AdvanceTo(this VirtualTimeScheduler<long, long> scheduler, DateTimeOffset time)
     {
         ArgumentNullException.ThrowIfNull(scheduler);
         scheduler.AdvanceTo(time.UtcTicks);
@@ -60,7 +59,7 @@ public static class TestSchedulerExtensions
     /// <summary>Gets the elapsed virtual time since tick 0 as a <see cref="TimeSpan"/>.</summary>
     /// <param name="scheduler">The scheduler.</param>
     /// <returns><c>TimeSpan.FromTicks(scheduler.Clock)</c>.</returns>
-    public static TimeSpan Elapsed(this TestScheduler scheduler)
+    public static TimeSpan Elapsed(this VirtualTimeScheduler<long, long> scheduler)
     {
         ArgumentNullException.ThrowIfNull(scheduler);
         return TimeSpan.FromTicks(scheduler.Clock);
@@ -76,7 +75,7 @@ public static class TestSchedulerExtensions
     /// <param name="limit">The absolute virtual time, in ticks, beyond which the clock is not advanced.</param>
     /// <returns><see langword="true"/> if the condition held; <see langword="false"/> if the limit or the end of scheduled work came first (the clock is then at <paramref name="limit"/>).</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is before the current clock.</exception>
-    public static bool AdvanceUntil(this TestScheduler scheduler, Func<bool> condition, long limit)
+    public static bool AdvanceUntil(this VirtualTimeScheduler<long, long> scheduler, Func<bool> condition, long limit)
     {
         ArgumentNullException.ThrowIfNull(scheduler);
         ArgumentNullException.ThrowIfNull(condition);
@@ -112,7 +111,7 @@ public static class TestSchedulerExtensions
     /// <param name="timeout">The virtual-time budget, measured from the current clock.</param>
     /// <returns><see langword="true"/> if the task completed (in any state) within the budget.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative.</exception>
-    public static bool AdvanceUntilCompleted(this TestScheduler scheduler, Task task, TimeSpan timeout)
+    public static bool AdvanceUntilCompleted(this VirtualTimeScheduler<long, long> scheduler, Task task, TimeSpan timeout)
     {
         ArgumentNullException.ThrowIfNull(scheduler);
         ArgumentNullException.ThrowIfNull(task);

@@ -17,7 +17,7 @@ namespace RxKafka.Testing.Network;
 /// Brokers have node ids 1 to N and listen on <c>broker-{id}:9092</c>. Every reply is scheduled on the
 /// scheduler given to the constructor, <see cref="ResponseDelay"/> plus the broker's round-trip time
 /// (<see cref="SetBrokerRtt"/>) after the request arrives; with no delay, one tick later on a
-/// <see cref="Microsoft.Reactive.Testing.TestScheduler"/>. Nothing reads the wall clock or draws random numbers: the same script
+/// <c>TestScheduler</c> (Microsoft.Reactive.Testing). Nothing reads the wall clock or draws random numbers: the same script
 /// gives the same bytes at the same virtual times.
 /// </para>
 /// <para>
@@ -77,7 +77,7 @@ public sealed partial class ScriptedCluster : IKafkaTransportFactory
     private TimeSpan _responseDelay;
 
     /// <summary>Creates a cluster of <paramref name="brokers"/> brokers, node ids 1 to <paramref name="brokers"/>, each listening on <c>broker-{id}:9092</c>.</summary>
-    /// <param name="scheduler">Where every reply is scheduled (a <see cref="Microsoft.Reactive.Testing.TestScheduler"/> in virtual-time tests).</param>
+    /// <param name="scheduler">Where every reply is scheduled (a <c>TestScheduler</c> (Microsoft.Reactive.Testing) in virtual-time tests).</param>
     /// <param name="brokers">How many brokers to start with; more can be added with <see cref="AddBroker"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="brokers"/> is negative.</exception>
     public ScriptedCluster(IScheduler scheduler, int brokers = 3)
@@ -114,7 +114,7 @@ public sealed partial class ScriptedCluster : IKafkaTransportFactory
 
     /// <summary>
     /// How long every broker takes to answer (on top of any delay a <see cref="Handler"/> reply asks for);
-    /// zero by default, which on a <see cref="Microsoft.Reactive.Testing.TestScheduler"/> means one tick. A broker's round-trip time
+    /// zero by default, which on a <c>TestScheduler</c> (Microsoft.Reactive.Testing) means one tick. A broker's round-trip time
     /// (<see cref="SetBrokerRtt"/>) adds to it.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
