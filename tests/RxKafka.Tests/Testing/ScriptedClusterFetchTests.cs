@@ -16,35 +16,8 @@ using static RxKafka.Protocol.Messages.FetchResponse;
 namespace RxKafka.Tests.Testing;
 
 /// <summary>The scripted cluster's Fetch (reads, byte limits, waits on the scheduler, sessions) and ListOffsets, in virtual time.</summary>
-public sealed class ScriptedClusterFetchTests : ReactiveTest
+public sealed class ScriptedClusterFetchTests : ScriptedClusterTestBed
 {
-    private const long Time0 = 1_700_000_000_000;
-    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(1);
-    private readonly TestScheduler _scheduler = new();
-    private readonly ScriptedCluster _cluster;
-
-    public ScriptedClusterFetchTests()
-    {
-        _cluster = new ScriptedCluster(_scheduler);
-        _cluster.CreateTopic("t", partitions: 3); // leaders 1, 2, 3
-    }
-
-    private KafkaConnection Connect(int nodeId = 1)
-    {
-        var task = KafkaConnection.ConnectAsync(_cluster.Endpoint(nodeId), _cluster, new ConnectionOptions { Scheduler = _scheduler });
-        Assert.True(_scheduler.AdvanceUntilCompleted(task, Budget), $"connecting to broker {nodeId} did not finish");
-        return task.Result;
-    }
-
-    private TResponse Ask<TResponse>(KafkaConnection connection, KafkaRequest<TResponse> request, short version)
-        where TResponse : KafkaResponse
-    {
-        var task = connection.Send(request, version).ToTask();
-        Assert.True(_scheduler.AdvanceUntilCompleted(task, Budget), $"{request.ApiKey} v{version} got no answer");
-        Assert.True(task.IsCompletedSuccessfully, $"{request.ApiKey} v{version} failed: {task.Exception?.InnerException?.Message}");
-        return task.Result;
-    }
-
     // A batch of values with timestamps Time0 + the given offsets (Time0, Time0 + 1, ... by default).
     private static byte[] Values(string[] values, long[]? times = null, CompressionType compression = CompressionType.None)
     {
@@ -59,7 +32,7 @@ public sealed class ScriptedClusterFetchTests : ReactiveTest
 
     private void Produce(int partition, byte[] batch)
     {
-        var leader = _cluster.Partitions("t")[partition].LeaderId;
+        var leader = Cluster.Partitions("t")[partition].LeaderId;
         var response = Ask(Connect(leader), new ProduceRequest { Acks = -1, TimeoutMs = 1000, TopicData = [new() { Name = "t", PartitionData = [new() { Index = partition, Records = batch }] }] }, 9);
         Assert.Equal(0, response.Responses[0].PartitionResponses[0].ErrorCode);
     }
@@ -71,7 +44,7 @@ public sealed class ScriptedClusterFetchTests : ReactiveTest
         MaxBytes = 1 << 20,
         SessionId = 0,
         SessionEpoch = -1,
-        Topics = [new() { Topic = "t", TopicId = _cluster.TopicId("t"), Partitions = partitions.Select(p => new FetchRequest.FetchPartition { Partition = p.Partition, FetchOffset = p.Offset, PartitionMaxBytes = 1 << 20 }).ToList() }],
+        Topics = [new() { Topic = "t", TopicId = Cluster.TopicId("t"), Partitions = partitions.Select(p => new FetchRequest.FetchPartition { Partition = p.Partition, FetchOffset = p.Offset, PartitionMaxBytes = 1 << 20 }).ToList() }],
     };
 
     private static FetchRequest Waiting(FetchRequest request, int maxWaitMs)
@@ -118,19 +91,19 @@ public sealed class ScriptedClusterFetchTests : ReactiveTest
 
         Assert.Equal(((short)0, 5L, 5L, version >= 5 ? 0L : -1L), (data.ErrorCode, data.HighWatermark, data.LastStableOffset, data.LogStartOffset));
         Assert.Equal(["0:a", "1:b", "2:c", "3:d", "4:e"], Read(data)); // the client skips offset 0 itself
-        Assert.Equal(_cluster.Batches("t", 0)[0].Bytes.Length + _cluster.Batches("t", 0)[1].Bytes.Length, data.Records!.Value.Length);
+        Assert.Equal(Cluster.Batches("t", 0)[0].Bytes.Length + Cluster.Batches("t", 0)[1].Bytes.Length, data.Records!.Value.Length);
         Assert.Equal(["3:d", "4:e"], Read(Only(Ask(connection, Fetch((0, 4)), version))));
         var atEnd = Only(Ask(connection, Fetch((0, 5)), version));
         Assert.Equal((0, 5L), (atEnd.Records!.Value.Length, atEnd.HighWatermark));
         var response = Ask(connection, Fetch((0, 1)), version);
-        Assert.Equal(version >= 13 ? ("", _cluster.TopicId("t")) : ("t", Guid.Empty), (response.Responses[0].Topic, response.Responses[0].TopicId));
+        Assert.Equal(version >= 13 ? ("", Cluster.TopicId("t")) : ("t", Guid.Empty), (response.Responses[0].Topic, response.Responses[0].TopicId));
     }
 
     [Fact]
     public void The_batches_served_carry_their_assigned_base_offset_and_leader_epoch()
     {
         Produce(0, Values(["a"]));
-        _cluster.SetPartitionLeader("t", 0, 1); // epoch 1
+        Cluster.SetPartitionLeader("t", 0, 1); // epoch 1
         Produce(0, Values(["b", "c"]));
 
         var data = Only(Ask(Connect(1), Fetch((0, 0)), 12));
@@ -138,7 +111,7 @@ public sealed class ScriptedClusterFetchTests : ReactiveTest
         using var reader = new RecordBatchReader(data.Records!.Value);
         var batches = reader.Select(b => (b.BaseOffset, b.PartitionLeaderEpoch)).ToArray();
         Assert.Equal([(0L, 0), (1L, 1)], batches);
-        Assert.Equal(0L, System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(_cluster.Batches("t", 0)[1].Bytes.Span)); // stored as received
+        Assert.Equal(0L, System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(Cluster.Batches("t", 0)[1].Bytes.Span)); // stored as received
     }
 
     [Fact]
@@ -147,7 +120,7 @@ public sealed class ScriptedClusterFetchTests : ReactiveTest
         Produce(0, Values(["a"]));
         Produce(0, Values(["b"]));
         Produce(1, Values(["x"]));
-        var size = _cluster.Batches("t", 0)[0].Bytes.Length;
+        var size = Cluster.Batches("t", 0)[0].Bytes.Length;
         var connection = Connect(1);
 
         var two = Fetch((0, 0));
@@ -164,7 +137,7 @@ public sealed class ScriptedClusterFetchTests : ReactiveTest
         Assert.Equal(1, old.Records!.Value.Length);
 
         // max_bytes spans partitions: once used up, later partitions return nothing (but their offsets).
-        _cluster.SetPartitionLeader("t", 1, 1);
+        Cluster.SetPartitionLeader("t", 1, 1);
         var both = Fetch((0, 0), (1, 0));
         both.MaxBytes = size;
         var answer = Assert.Single(Ask(connection, both, 12).Responses).Partitions;
@@ -194,7 +167,7 @@ public sealed class ScriptedClusterFetchTests : ReactiveTest
     {
         Produce(0, Values(["a"]));
         var onOne = Connect(1);
-        _cluster.SetPartitionLeader("t", 0, 2); // epoch 1
+        Cluster.SetPartitionLeader("t", 0, 2); // epoch 1
 
         var response = Ask(onOne, Fetch((0, 0)), version);
 
@@ -208,7 +181,7 @@ public sealed class ScriptedClusterFetchTests : ReactiveTest
     [Fact]
     public void A_current_leader_epoch_older_than_the_partitions_is_FENCED_and_a_newer_one_UNKNOWN_LEADER_EPOCH()
     {
-        _cluster.SetPartitionLeader("t", 0, 1); // epoch 1
+        Cluster.SetPartitionLeader("t", 0, 1); // epoch 1
         var connection = Connect(1);
         FetchRequest At(int epoch)
         {
@@ -247,15 +220,15 @@ public sealed class ScriptedClusterFetchTests : ReactiveTest
         var request = Fetch((0, 0));
         request.MaxWaitMs = 500;
         var fetch = consumer.Send(request, 12).ToTask();
-        _scheduler.AdvanceBy(TimeSpan.FromMilliseconds(100));
+        Scheduler.AdvanceBy(TimeSpan.FromMilliseconds(100));
         Assert.False(fetch.IsCompleted);
 
-        var producedAt = _scheduler.Clock;
+        var producedAt = Scheduler.Clock;
         var produce = producer.Send(new ProduceRequest { Acks = 1, TimeoutMs = 1000, TopicData = [new() { Name = "t", PartitionData = [new() { Index = 0, Records = Values(["late"]) }] }] }, 9).ToTask();
-        _scheduler.AdvanceBy(1);
+        Scheduler.AdvanceBy(1);
 
         Assert.True(fetch.IsCompletedSuccessfully && produce.IsCompletedSuccessfully);
-        Assert.Equal(producedAt + 1, _scheduler.Clock); // answered with the Produce, one tick after the append
+        Assert.Equal(producedAt + 1, Scheduler.Clock); // answered with the Produce, one tick after the append
         Assert.Equal(["0:late"], Read(Only(fetch.Result)));
     }
 
@@ -268,10 +241,10 @@ public sealed class ScriptedClusterFetchTests : ReactiveTest
         Produce(1, Values(["elsewhere"])); // another partition, another leader: wakes nothing here
 
         var fetch = consumer.Send(request, 12).ToTask();
-        var arrived = _cluster.Requests[^1].Request.ReceivedAt.UtcTicks;
-        _scheduler.AdvanceTo(arrived + TimeSpan.FromMilliseconds(500).Ticks - 1);
+        var arrived = Cluster.Requests[^1].Request.ReceivedAt.UtcTicks;
+        Scheduler.AdvanceTo(arrived + TimeSpan.FromMilliseconds(500).Ticks - 1);
         Assert.False(fetch.IsCompleted);
-        _scheduler.AdvanceBy(1);
+        Scheduler.AdvanceBy(1);
 
         Assert.True(fetch.IsCompletedSuccessfully);
         var data = Only(fetch.Result);
@@ -287,17 +260,17 @@ public sealed class ScriptedClusterFetchTests : ReactiveTest
         var fetch = consumer.Send(request, 12).ToTask();
 
         Produce(0, Values(["small"]));
-        _scheduler.AdvanceBy(1);
+        Scheduler.AdvanceBy(1);
         Assert.False(fetch.IsCompleted); // fewer than 200 bytes
         Produce(0, Values([new string('x', 200)]));
-        _scheduler.AdvanceBy(1);
+        Scheduler.AdvanceBy(1);
         Assert.True(fetch.IsCompletedSuccessfully);
         Assert.Equal(2, Read(Only(fetch.Result)).Length);
 
         var moved = consumer.Send(Waiting(Fetch((0, 2)), 10_000), 12).ToTask();
-        _scheduler.AdvanceBy(1);
-        _cluster.SetPartitionLeader("t", 0, 2);
-        _scheduler.AdvanceBy(1);
+        Scheduler.AdvanceBy(1);
+        Cluster.SetPartitionLeader("t", 0, 2);
+        Scheduler.AdvanceBy(1);
         Assert.True(moved.IsCompletedSuccessfully);
         Assert.Equal((short)ErrorCode.NotLeaderOrFollower, Only(moved.Result).ErrorCode);
     }
@@ -307,7 +280,7 @@ public sealed class ScriptedClusterFetchTests : ReactiveTest
     [Fact]
     public void A_session_answers_full_then_only_what_changed_and_forgets_partitions_as_told()
     {
-        _cluster.SetPartitionLeader("t", 1, 1);
+        Cluster.SetPartitionLeader("t", 1, 1);
         Produce(0, Values(["a"]));
         var connection = Connect(1);
 
@@ -317,7 +290,7 @@ public sealed class ScriptedClusterFetchTests : ReactiveTest
         var session = full.SessionId;
         Assert.True(session > 0);
         Assert.Equal([0, 1], full.Responses[0].Partitions.Select(p => p.PartitionIndex));
-        Assert.Equal([session], _cluster.FetchSessionIds(1));
+        Assert.Equal([session], Cluster.FetchSessionIds(1));
 
         // The client moved on past "a" and nothing else changed: an incremental fetch answers no partitions.
         FetchRequest Next(int epoch, params (int Partition, long Offset)[] changed)
@@ -356,24 +329,24 @@ public sealed class ScriptedClusterFetchTests : ReactiveTest
 
         // The final epoch closes it.
         Ask(connection, Next(-1, (0, 0)), 12);
-        Assert.Empty(_cluster.FetchSessionIds(1));
+        Assert.Empty(Cluster.FetchSessionIds(1));
     }
 
     [Fact]
     public void A_full_session_cache_answers_without_a_session_until_one_is_idle_long_enough_to_evict()
     {
-        _cluster.FetchSessionCacheSlots = 1;
+        Cluster.FetchSessionCacheSlots = 1;
         var connection = Connect(1);
         var open = Fetch((0, 0));
         open.SessionEpoch = 0;
 
         var first = Ask(connection, open, 12).SessionId;
         Assert.Equal(0, Ask(connection, open, 12).SessionId);
-        _scheduler.AdvanceBy(_cluster.FetchSessionEvictionIdle);
+        Scheduler.AdvanceBy(Cluster.FetchSessionEvictionIdle);
         var second = Ask(connection, open, 12).SessionId;
 
         Assert.True(first > 0 && second > first);
-        Assert.Equal([second], _cluster.FetchSessionIds(1));
+        Assert.Equal([second], Cluster.FetchSessionIds(1));
     }
 
     // ------------------------------------------------------------------ ListOffsets
@@ -430,7 +403,7 @@ public sealed class ScriptedClusterFetchTests : ReactiveTest
     public void ListOffsets_checks_the_leader_the_epoch_and_the_partition_as_a_leader_does()
     {
         Produce(0, Values(["a"]));
-        _cluster.SetPartitionLeader("t", 0, 1); // epoch 1
+        Cluster.SetPartitionLeader("t", 0, 1); // epoch 1
         var onOne = Connect(1);
 
         Assert.Equal((short)ErrorCode.NotLeaderOrFollower, ListOffset(Connect(2), -1).ErrorCode);
@@ -446,8 +419,8 @@ public sealed class ScriptedClusterFetchTests : ReactiveTest
     public void Pushed_errors_and_a_down_broker_apply_to_Fetch_and_ListOffsets()
     {
         var connection = Connect(1);
-        _cluster.PushRequestErrors(ApiKey.Fetch, ErrorCode.NotLeaderOrFollower, ErrorCode.FetchSessionIdNotFound);
-        _cluster.PushRequestErrors(ApiKey.ListOffsets, ErrorCode.KafkaStorageError);
+        Cluster.PushRequestErrors(ApiKey.Fetch, ErrorCode.NotLeaderOrFollower, ErrorCode.FetchSessionIdNotFound);
+        Cluster.PushRequestErrors(ApiKey.ListOffsets, ErrorCode.KafkaStorageError);
 
         Assert.Equal((short)ErrorCode.NotLeaderOrFollower, Only(Ask(connection, Fetch((0, 0)), 12)).ErrorCode);
         var session = Ask(connection, Fetch((0, 0)), 12);
@@ -456,16 +429,16 @@ public sealed class ScriptedClusterFetchTests : ReactiveTest
         Assert.Equal((short)ErrorCode.KafkaStorageError, ListOffset(connection, -1).ErrorCode);
 
         var waiting = connection.Send(Waiting(Fetch((0, 0)), 5_000), 12).ToTask();
-        _scheduler.AdvanceBy(1);
-        _cluster.SetBrokerDown(1);
-        _scheduler.AdvanceBy(TimeSpan.FromSeconds(6));
+        Scheduler.AdvanceBy(1);
+        Cluster.SetBrokerDown(1);
+        Scheduler.AdvanceBy(TimeSpan.FromSeconds(6));
         Assert.True(waiting.IsFaulted);
     }
 
     [Fact]
     public void ServeTcp_refuses_a_cluster_on_virtual_time_which_nothing_would_advance()
     {
-        var refused = Assert.Throws<InvalidOperationException>(() => _cluster.ServeTcp());
+        var refused = Assert.Throws<InvalidOperationException>(() => Cluster.ServeTcp());
 
         Assert.Contains("DefaultScheduler", refused.Message);
     }

@@ -17,35 +17,8 @@ using static RxKafka.Protocol.Messages.ProduceResponse;
 namespace RxKafka.Tests.Testing;
 
 /// <summary>The scripted cluster's Produce and InitProducerId: the partition logs, a leader's checks, idempotent sequences and queued errors, in virtual time.</summary>
-public sealed class ScriptedClusterProduceTests : ReactiveTest
+public sealed class ScriptedClusterProduceTests : ScriptedClusterTestBed
 {
-    private const long Time0 = 1_700_000_000_000;
-    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(1);
-    private readonly TestScheduler _scheduler = new();
-    private readonly ScriptedCluster _cluster;
-
-    public ScriptedClusterProduceTests()
-    {
-        _cluster = new ScriptedCluster(_scheduler);
-        _cluster.CreateTopic("t", partitions: 3); // leaders 1, 2, 3
-    }
-
-    private KafkaConnection Connect(int nodeId = 1)
-    {
-        var task = KafkaConnection.ConnectAsync(_cluster.Endpoint(nodeId), _cluster, new ConnectionOptions { Scheduler = _scheduler });
-        Assert.True(_scheduler.AdvanceUntilCompleted(task, Budget), $"connecting to broker {nodeId} did not finish");
-        return task.Result;
-    }
-
-    private TResponse Ask<TResponse>(KafkaConnection connection, KafkaRequest<TResponse> request, short version)
-        where TResponse : KafkaResponse
-    {
-        var task = connection.Send(request, version).ToTask();
-        Assert.True(_scheduler.AdvanceUntilCompleted(task, Budget), $"{request.ApiKey} v{version} got no answer");
-        Assert.True(task.IsCompletedSuccessfully, $"{request.ApiKey} v{version} failed: {task.Exception?.InnerException?.Message}");
-        return task.Result;
-    }
-
     private static ProduceRequest Request(string topic, int partition, byte[] records, short acks = -1) => new()
     {
         Acks = acks,
@@ -88,7 +61,7 @@ public sealed class ScriptedClusterProduceTests : ReactiveTest
 
     private static (ErrorCode Error, long BaseOffset) Outcome(PartitionProduceResponse answer) => ((ErrorCode)answer.ErrorCode, answer.BaseOffset);
 
-    private string[] LoggedValues(int partition = 0) => _cluster.Log("t", partition).Select(r => $"{r.Offset}:{r.ValueString}").ToArray();
+    private string[] LoggedValues(int partition = 0) => Cluster.Log("t", partition).Select(r => $"{r.Offset}:{r.ValueString}").ToArray();
 
     // ------------------------------------------------------------------ appending
 
@@ -105,7 +78,7 @@ public sealed class ScriptedClusterProduceTests : ReactiveTest
 
         Assert.Equal((ErrorCode.None, 0L, -1L, 0L), ((ErrorCode)a.ErrorCode, a.BaseOffset, a.LogAppendTimeMs, a.LogStartOffset));
         Assert.Equal((ErrorCode.None, 3L), Outcome(b));
-        var log = _cluster.Log("t", 0);
+        var log = Cluster.Log("t", 0);
         Assert.Equal(
             [(0L, "k1", "v1", Time0), (1, null, "v2", Time0 + 1), (2, "k3", null, Time0 + 2), (3, null, "v4", Time0), (4, null, "v5", Time0 + 1)],
             log.Select(r => (r.Offset, r.KeyString, r.ValueString, r.Timestamp)));
@@ -113,16 +86,16 @@ public sealed class ScriptedClusterProduceTests : ReactiveTest
         Assert.Empty(log[3].Headers);
         Assert.All(log, r => Assert.Equal((-1L, (short)-1, -1), (r.ProducerId, r.ProducerEpoch, r.Sequence)));
 
-        var batches = _cluster.Batches("t", 0);
+        var batches = Cluster.Batches("t", 0);
         Assert.Equal([(0L, 2L), (3L, 4L)], batches.Select(x => (x.BaseOffset, x.LastOffset)));
         Assert.Equal(first, batches[0].Bytes.ToArray()); // as received
         Assert.Equal(second, batches[1].Bytes.ToArray());
         Assert.Equal((1, (byte)2, CompressionType.None), (batches[0].NodeId, batches[0].Magic, batches[0].Compression));
-        Assert.Equal(5, _cluster.LogEndOffset("t", 0));
-        Assert.Equal(0, _cluster.LogStartOffset("t", 0));
-        Assert.Empty(_cluster.Log("t", 1));
-        Assert.Throws<ArgumentException>(() => _cluster.Log("t", 3));
-        Assert.Throws<ArgumentException>(() => _cluster.Log("nope", 0));
+        Assert.Equal(5, Cluster.LogEndOffset("t", 0));
+        Assert.Equal(0, Cluster.LogStartOffset("t", 0));
+        Assert.Empty(Cluster.Log("t", 1));
+        Assert.Throws<ArgumentException>(() => Cluster.Log("t", 3));
+        Assert.Throws<ArgumentException>(() => Cluster.Log("nope", 0));
     }
 
     [Theory]
@@ -141,8 +114,8 @@ public sealed class ScriptedClusterProduceTests : ReactiveTest
         Assert.Equal(version >= 5 ? 0 : -1, answer.LogStartOffset); // v5+
         Assert.Null(answer.ErrorMessage);
         Assert.Equal(["0:x", "1:a", "2:b"], LoggedValues(1));
-        Assert.Equal(compression, _cluster.Batches("t", 1)[1].Compression);
-        Assert.Equal(version, _cluster.Requests[^1].Request.Version);
+        Assert.Equal(compression, Cluster.Batches("t", 1)[1].Compression);
+        Assert.Equal(version, Cluster.Requests[^1].Request.Version);
     }
 
     [Theory]
@@ -165,9 +138,9 @@ public sealed class ScriptedClusterProduceTests : ReactiveTest
         Assert.Equal((ErrorCode.None, 2L), Outcome(Produce(connection, compressed, version)));
 
         Assert.Equal(["0:a", "1:b", "2:c", "3:d"], LoggedValues());
-        Assert.Equal(magic == 0 ? [-1L, -1, -1, -1] : [Time0, Time0 + 1, Time0 + 2, Time0 + 3], _cluster.Log("t", 0).Select(r => r.Timestamp));
-        Assert.Equal("k", _cluster.Log("t", 0)[0].KeyString);
-        Assert.Equal([magic, magic, magic], _cluster.Batches("t", 0).Select(b => b.Magic)); // two messages, then one wrapper
+        Assert.Equal(magic == 0 ? [-1L, -1, -1, -1] : [Time0, Time0 + 1, Time0 + 2, Time0 + 3], Cluster.Log("t", 0).Select(r => r.Timestamp));
+        Assert.Equal("k", Cluster.Log("t", 0)[0].KeyString);
+        Assert.Equal([magic, magic, magic], Cluster.Batches("t", 0).Select(b => b.Magic)); // two messages, then one wrapper
     }
 
     [Fact]
@@ -185,7 +158,7 @@ public sealed class ScriptedClusterProduceTests : ReactiveTest
         Assert.Contains("exactly one", twoBatches.ErrorMessage);
         Assert.Equal(ErrorCode.InvalidRecord, (ErrorCode)Produce(connection, legacy.Build().ToArray(), 3).ErrorCode);
         Assert.Equal(ErrorCode.UnsupportedCompressionType, (ErrorCode)Produce(connection, zstd, 6).ErrorCode);
-        Assert.Empty(_cluster.Log("t", 0));
+        Assert.Empty(Cluster.Log("t", 0));
         Assert.Equal(ErrorCode.None, (ErrorCode)Produce(connection, zstd, 7).ErrorCode);
         Assert.Equal(ErrorCode.None, (ErrorCode)Produce(connection, two, 2).ErrorCode); // before v3 a partition may carry several
         Assert.Equal(["0:z", "1:a", "2:b"], LoggedValues());
@@ -199,11 +172,11 @@ public sealed class ScriptedClusterProduceTests : ReactiveTest
     [InlineData(11)]
     public void After_a_leader_move_the_old_leader_answers_NOT_LEADER_OR_FOLLOWER_naming_the_new_one_from_v10(short version)
     {
-        _cluster.SetBrokerRack(2, "rack-2");
+        Cluster.SetBrokerRack(2, "rack-2");
         var onOne = Connect(1);
         Assert.Equal(ErrorCode.None, (ErrorCode)Produce(onOne, Values("a"), version).ErrorCode);
 
-        _cluster.SetPartitionLeader("t", 0, 2); // leader epoch 1
+        Cluster.SetPartitionLeader("t", 0, 2); // leader epoch 1
         var response = Ask(onOne, Request("t", 0, Values("b")), version);
 
         var answer = response.Responses[0].PartitionResponses[0];
@@ -222,10 +195,10 @@ public sealed class ScriptedClusterProduceTests : ReactiveTest
 
         Assert.Equal((ErrorCode.None, 1L), Outcome(Produce(Connect(2), Values("c"), version)));
         Assert.Equal(["0:a", "1:c"], LoggedValues());
-        Assert.Equal([1, 2], _cluster.Batches("t", 0).Select(b => b.NodeId));
+        Assert.Equal([1, 2], Cluster.Batches("t", 0).Select(b => b.NodeId));
 
         // No leader at all: still NOT_LEADER_OR_FOLLOWER, and no endpoint to name.
-        _cluster.SetPartitionLeader("t", 0, -1);
+        Cluster.SetPartitionLeader("t", 0, -1);
         var leaderless = Ask(onOne, Request("t", 0, Values("d")), version);
         Assert.Equal(ErrorCode.NotLeaderOrFollower, (ErrorCode)leaderless.Responses[0].PartitionResponses[0].ErrorCode);
         Assert.Empty(leaderless.NodeEndpoints);
@@ -236,7 +209,7 @@ public sealed class ScriptedClusterProduceTests : ReactiveTest
     {
         var connection = Connect();
         var sent = connection.SendAsync(Request("t", 0, Values("quiet"), acks: 0));
-        _scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
+        Scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
 
         Assert.True(sent.IsCompletedSuccessfully); // complete once written: nothing comes back
         Assert.Empty(sent.Result.Responses);
@@ -245,7 +218,7 @@ public sealed class ScriptedClusterProduceTests : ReactiveTest
 
         // With nothing to answer, a broker tells the producer of an error by closing the connection.
         _ = connection.SendAsync(Request("missing", 0, Values("lost"), acks: 0));
-        _scheduler.AdvanceBy(1);
+        Scheduler.AdvanceBy(1);
         Assert.Equal((ConnectionStatus.Closed, CloseReason.ConnectionBroken), (connection.CurrentState.Status, connection.CurrentState.Reason));
 
         Assert.Equal(ErrorCode.InvalidRequiredAcks, (ErrorCode)Ask(Connect(), Request("t", 0, Values("x"), acks: 2), 9).Responses[0].PartitionResponses[0].ErrorCode);
@@ -271,7 +244,7 @@ public sealed class ScriptedClusterProduceTests : ReactiveTest
         Assert.Equal(
             [("missing", 0, ErrorCode.UnknownTopicOrPartition), ("t", 7, ErrorCode.UnknownTopicOrPartition), ("t", 0, ErrorCode.None)],
             response.Responses.SelectMany(t => t.PartitionResponses.Select(p => (t.Name, p.Index, (ErrorCode)p.ErrorCode))));
-        Assert.Equal(["t"], _cluster.TopicNames);
+        Assert.Equal(["t"], Cluster.TopicNames);
         Assert.Equal(["0:c"], LoggedValues());
     }
 
@@ -280,19 +253,19 @@ public sealed class ScriptedClusterProduceTests : ReactiveTest
     {
         var connection = Connect();
         var batch = Values(new string('x', 200));
-        Assert.Equal(ScriptedCluster.DefaultMaxMessageBytes, _cluster.MaxMessageBytes);
+        Assert.Equal(ScriptedCluster.DefaultMaxMessageBytes, Cluster.MaxMessageBytes);
 
-        _cluster.SetMaxMessageBytes("t", batch.Length - 1);
+        Cluster.SetMaxMessageBytes("t", batch.Length - 1);
         Assert.Equal((ErrorCode.MessageTooLarge, -1L), Outcome(Produce(connection, batch)));
-        Assert.Empty(_cluster.Log("t", 0));
+        Assert.Empty(Cluster.Log("t", 0));
 
-        _cluster.SetMaxMessageBytes("t", batch.Length); // the limit counts the whole batch, offset and length included
+        Cluster.SetMaxMessageBytes("t", batch.Length); // the limit counts the whole batch, offset and length included
         Assert.Equal((ErrorCode.None, 0L), Outcome(Produce(connection, batch)));
 
-        _cluster.SetMaxMessageBytes("t", -1);
-        _cluster.MaxMessageBytes = 100;
+        Cluster.SetMaxMessageBytes("t", -1);
+        Cluster.MaxMessageBytes = 100;
         Assert.Equal(ErrorCode.MessageTooLarge, (ErrorCode)Produce(connection, batch).ErrorCode);
-        Assert.Throws<ArgumentException>(() => _cluster.SetMaxMessageBytes("nope", 10));
+        Assert.Throws<ArgumentException>(() => Cluster.SetMaxMessageBytes("nope", 10));
     }
 
     [Fact]
@@ -311,21 +284,21 @@ public sealed class ScriptedClusterProduceTests : ReactiveTest
         Assert.Equal((ErrorCode.InvalidRecord, 0L), ((ErrorCode)invalid.ErrorCode, invalid.LogStartOffset));
         Assert.Contains("control", invalid.ErrorMessage);
         Assert.Equal(ErrorCode.InvalidRecord, (ErrorCode)Produce(connection, Batch([(null, "a")], producerId: 1000, epoch: 0, sequence: -1)).ErrorCode);
-        Assert.Empty(_cluster.Log("t", 0));
+        Assert.Empty(Cluster.Log("t", 0));
     }
 
     [Fact]
     public void A_topic_set_TOPIC_AUTHORIZATION_FAILED_refuses_Produce_too_whether_it_exists_or_not()
     {
         var connection = Connect();
-        _cluster.SetTopicError("t", ErrorCode.TopicAuthorizationFailed);
-        _cluster.SetTopicError("hidden", ErrorCode.TopicAuthorizationFailed);
+        Cluster.SetTopicError("t", ErrorCode.TopicAuthorizationFailed);
+        Cluster.SetTopicError("hidden", ErrorCode.TopicAuthorizationFailed);
 
         Assert.Equal((ErrorCode.TopicAuthorizationFailed, -1L), Outcome(Produce(connection, Values("a"))));
         Assert.Equal(ErrorCode.TopicAuthorizationFailed, (ErrorCode)Produce(connection, Values("a"), topic: "hidden").ErrorCode);
-        Assert.Empty(_cluster.Log("t", 0));
+        Assert.Empty(Cluster.Log("t", 0));
 
-        _cluster.SetTopicError("t", ErrorCode.None);
+        Cluster.SetTopicError("t", ErrorCode.None);
         Assert.Equal(ErrorCode.None, (ErrorCode)Produce(connection, Values("a")).ErrorCode);
     }
 
@@ -346,8 +319,8 @@ public sealed class ScriptedClusterProduceTests : ReactiveTest
 
         Assert.Equal(
             ["0:s0 1000/0/0", "1:s1 1000/0/1", "2:s2 1000/0/2", "3:s3 1000/0/3", "4:s4 1000/0/4", "5:plain -1/-1/-1", "6:s0 1001/0/0"],
-            _cluster.Log("t", 0).Select(r => $"{r.Offset}:{r.ValueString} {r.ProducerId}/{r.ProducerEpoch}/{r.Sequence}"));
-        Assert.Equal([(0, 2), (3, 4), (-1, -1), (0, 0)], _cluster.Batches("t", 0).Select(b => (b.BaseSequence, b.LastSequence)));
+            Cluster.Log("t", 0).Select(r => $"{r.Offset}:{r.ValueString} {r.ProducerId}/{r.ProducerEpoch}/{r.Sequence}"));
+        Assert.Equal([(0, 2), (3, 4), (-1, -1), (0, 0)], Cluster.Batches("t", 0).Select(b => (b.BaseSequence, b.LastSequence)));
     }
 
     [Fact]
@@ -363,16 +336,16 @@ public sealed class ScriptedClusterProduceTests : ReactiveTest
 
         // Kafka answers a duplicate with its cached batch: the base offset, and its max timestamp as the append time.
         Assert.Equal((ErrorCode.None, 4L, Time0 + 1, 0L), ((ErrorCode)retry.ErrorCode, retry.BaseOffset, retry.LogAppendTimeMs, retry.LogStartOffset));
-        Assert.Equal(12, _cluster.Log("t", 0).Count);
-        Assert.Equal(12, _cluster.Log("t", 0).Select(r => r.Sequence).Distinct().Count());
+        Assert.Equal(12, Cluster.Log("t", 0).Count);
+        Assert.Equal(12, Cluster.Log("t", 0).Select(r => r.Sequence).Distinct().Count());
 
         // The first batch is no longer among the last five: its retry is out of order. So is a partial overlap.
         Assert.Equal(ErrorCode.OutOfOrderSequenceNumber, (ErrorCode)Produce(connection, Sequenced(1000, 0, 0, 2)).ErrorCode);
         Assert.Equal(ErrorCode.OutOfOrderSequenceNumber, (ErrorCode)Produce(connection, Sequenced(1000, 0, 10, 3)).ErrorCode);
 
-        _cluster.AnswerDuplicateSequenceNumber = true;
+        Cluster.AnswerDuplicateSequenceNumber = true;
         Assert.Equal((ErrorCode.DuplicateSequenceNumber, -1L), Outcome(Produce(connection, Sequenced(1000, 0, 10, 2))));
-        Assert.Equal(12, _cluster.LogEndOffset("t", 0));
+        Assert.Equal(12, Cluster.LogEndOffset("t", 0));
     }
 
     [Fact]
@@ -395,7 +368,7 @@ public sealed class ScriptedClusterProduceTests : ReactiveTest
         Produce(onOne, Sequenced(1000, 0, 0, 2));
         Produce(Connect(2), Sequenced(1000, 0, 0, 1), partition: 1);
 
-        _cluster.ForgetProducer(1000);
+        Cluster.ForgetProducer(1000);
 
         var unknown = Produce(onOne, Sequenced(1000, 0, 2, 1));
         Assert.Equal((ErrorCode.UnknownProducerId, 0L), ((ErrorCode)unknown.ErrorCode, unknown.LogStartOffset));
@@ -404,7 +377,7 @@ public sealed class ScriptedClusterProduceTests : ReactiveTest
         Assert.Equal(["0:s0", "1:s1", "2:s0"], LoggedValues());
 
         // Current brokers (KIP-360) accept any sequence from a producer they have no state for.
-        _cluster.AcceptAnySequenceFromUnknownProducers = true;
+        Cluster.AcceptAnySequenceFromUnknownProducers = true;
         Assert.Equal(ErrorCode.None, (ErrorCode)Produce(Connect(3), Sequenced(1000, 1, 5, 1), partition: 2).ErrorCode);
     }
 
@@ -424,13 +397,13 @@ public sealed class ScriptedClusterProduceTests : ReactiveTest
     [Fact]
     public void Sequences_wrap_from_int_MaxValue_to_0_as_Kafka_wraps_them()
     {
-        _cluster.AcceptAnySequenceFromUnknownProducers = true;
+        Cluster.AcceptAnySequenceFromUnknownProducers = true;
         var connection = Connect();
 
         Produce(connection, Sequenced(1000, 0, int.MaxValue - 1, 3));
 
-        Assert.Equal([int.MaxValue - 1, int.MaxValue, 0], _cluster.Log("t", 0).Select(r => r.Sequence));
-        Assert.Equal(0, _cluster.Batches("t", 0)[0].LastSequence);
+        Assert.Equal([int.MaxValue - 1, int.MaxValue, 0], Cluster.Log("t", 0).Select(r => r.Sequence));
+        Assert.Equal(0, Cluster.Batches("t", 0)[0].LastSequence);
         Assert.Equal(ErrorCode.OutOfOrderSequenceNumber, (ErrorCode)Produce(connection, Sequenced(1000, 0, 0, 1)).ErrorCode);
         Assert.Equal(ErrorCode.None, (ErrorCode)Produce(connection, Sequenced(1000, 0, 1, 1)).ErrorCode);
 
@@ -442,7 +415,7 @@ public sealed class ScriptedClusterProduceTests : ReactiveTest
     public void Producer_state_survives_a_leader_move_so_a_retry_to_the_new_leader_is_a_duplicate()
     {
         Produce(Connect(1), Sequenced(1000, 0, 0, 2));
-        _cluster.SetPartitionLeader("t", 0, 3);
+        Cluster.SetPartitionLeader("t", 0, 3);
         var onThree = Connect(3);
 
         Assert.Equal((ErrorCode.None, 0L), Outcome(Produce(onThree, Sequenced(1000, 0, 0, 2))));
@@ -455,7 +428,7 @@ public sealed class ScriptedClusterProduceTests : ReactiveTest
     [Fact]
     public void An_epoch_bump_through_InitProducerId_fences_the_old_epoch_and_resets_sequences()
     {
-        var coordinator = _cluster.Coordinator(CoordinatorType.Transaction, "tx");
+        var coordinator = Cluster.Coordinator(CoordinatorType.Transaction, "tx");
         var onCoordinator = Connect(coordinator);
         var first = InitProducerId(onCoordinator, 3, "tx");
         Assert.Equal((0, 1000L, (short)0), ((int)first.ErrorCode, first.ProducerId, first.ProducerEpoch));
@@ -465,11 +438,11 @@ public sealed class ScriptedClusterProduceTests : ReactiveTest
         // KIP-360: the producer names its id and epoch and gets the next epoch of the same id.
         var bumped = InitProducerId(onCoordinator, 3, "tx", 1000, 0);
         Assert.Equal((0, 1000L, (short)1), ((int)bumped.ErrorCode, bumped.ProducerId, bumped.ProducerEpoch));
-        Assert.Equal((1000L, (short)1), _cluster.TransactionalProducerId("tx"));
+        Assert.Equal((1000L, (short)1), Cluster.TransactionalProducerId("tx"));
 
         Assert.Equal(ErrorCode.None, (ErrorCode)Produce(onLeader, Sequenced(1000, 1, 0, 1)).ErrorCode);
         Assert.Equal(ErrorCode.InvalidProducerEpoch, (ErrorCode)Produce(onLeader, Sequenced(1000, 0, 3, 1)).ErrorCode);
-        Assert.Equal(["0:s0 1000/0/0", "1:s1 1000/0/1", "2:s2 1000/0/2", "3:s0 1000/1/0"], _cluster.Log("t", 0).Select(r => $"{r.Offset}:{r.ValueString} {r.ProducerId}/{r.ProducerEpoch}/{r.Sequence}"));
+        Assert.Equal(["0:s0 1000/0/0", "1:s1 1000/0/1", "2:s2 1000/0/2", "3:s0 1000/1/0"], Cluster.Log("t", 0).Select(r => $"{r.Offset}:{r.ValueString} {r.ProducerId}/{r.ProducerEpoch}/{r.Sequence}"));
 
         // A retry of that bump (its answer lost) gets epoch 1 again; a producer still at epoch 0 after the next bump is fenced.
         Assert.Equal((short)1, InitProducerId(onCoordinator, 3, "tx", 1000, 0).ProducerEpoch);
@@ -498,16 +471,16 @@ public sealed class ScriptedClusterProduceTests : ReactiveTest
     [Fact]
     public void InitProducerId_with_a_transactional_id_checks_the_coordinator_the_id_and_the_timeout()
     {
-        var coordinator = _cluster.Coordinator(CoordinatorType.Transaction, "tx");
-        var elsewhere = _cluster.NodeIds.First(id => id != coordinator);
-        _cluster.TransactionMaxTimeoutMs = 60_000;
+        var coordinator = Cluster.Coordinator(CoordinatorType.Transaction, "tx");
+        var elsewhere = Cluster.NodeIds.First(id => id != coordinator);
+        Cluster.TransactionMaxTimeoutMs = 60_000;
 
         Assert.Equal((short)ErrorCode.NotCoordinator, InitProducerId(Connect(elsewhere), 5, "tx").ErrorCode);
         var onCoordinator = Connect(coordinator);
         Assert.Equal((short)ErrorCode.InvalidRequest, InitProducerId(onCoordinator, 5, "").ErrorCode);
         Assert.Equal((short)ErrorCode.InvalidTransactionTimeout, InitProducerId(onCoordinator, 5, "tx", timeoutMs: 60_001).ErrorCode);
         Assert.Equal((short)ErrorCode.InvalidTransactionTimeout, InitProducerId(onCoordinator, 5, "tx", timeoutMs: 0).ErrorCode);
-        Assert.Null(_cluster.TransactionalProducerId("tx"));
+        Assert.Null(Cluster.TransactionalProducerId("tx"));
         Assert.Equal((short)0, InitProducerId(onCoordinator, 5, "tx", timeoutMs: 60_000).ErrorCode);
     }
 
@@ -517,7 +490,7 @@ public sealed class ScriptedClusterProduceTests : ReactiveTest
     public void Pushed_errors_answer_the_next_requests_in_order_and_None_lets_one_through()
     {
         var connection = Connect();
-        _cluster.PushRequestErrors(ApiKey.Produce, ErrorCode.NotLeaderOrFollower, ErrorCode.None, ErrorCode.RequestTimedOut);
+        Cluster.PushRequestErrors(ApiKey.Produce, ErrorCode.NotLeaderOrFollower, ErrorCode.None, ErrorCode.RequestTimedOut);
 
         var outcomes = Enumerable.Range(0, 4).Select(n => Outcome(Produce(connection, Values($"v{n}")))).ToArray();
 
@@ -525,7 +498,7 @@ public sealed class ScriptedClusterProduceTests : ReactiveTest
         Assert.Equal(["0:v1", "1:v3"], LoggedValues());
 
         // Every partition of the request gets the error.
-        _cluster.PushRequestErrors(ApiKey.Produce, ErrorCode.KafkaStorageError);
+        Cluster.PushRequestErrors(ApiKey.Produce, ErrorCode.KafkaStorageError);
         var request = Request("t", 0, Values("a"));
         request.TopicData[0].PartitionData.Add(new() { Index = 1, Records = Values("b") });
         Assert.Equal([(short)ErrorCode.KafkaStorageError, (short)ErrorCode.KafkaStorageError], Ask(connection, request, 9).Responses[0].PartitionResponses.Select(p => p.ErrorCode));
@@ -534,8 +507,8 @@ public sealed class ScriptedClusterProduceTests : ReactiveTest
     [Fact]
     public void A_brokers_own_pushed_errors_come_before_those_for_any_broker()
     {
-        _cluster.PushRequestErrors(ApiKey.InitProducerId, ErrorCode.CoordinatorLoadInProgress);
-        _cluster.PushRequestErrors(2, ApiKey.InitProducerId, ErrorCode.NotCoordinator);
+        Cluster.PushRequestErrors(ApiKey.InitProducerId, ErrorCode.CoordinatorLoadInProgress);
+        Cluster.PushRequestErrors(2, ApiKey.InitProducerId, ErrorCode.NotCoordinator);
         var onOne = Connect(1);
         var onTwo = Connect(2);
 
@@ -544,23 +517,23 @@ public sealed class ScriptedClusterProduceTests : ReactiveTest
         var granted = InitProducerId(onOne);
         Assert.Equal((0, 1000L), ((int)granted.ErrorCode, granted.ProducerId)); // the failed ones took no id
 
-        _cluster.PushRequestErrors(ApiKey.Metadata, ErrorCode.TopicAuthorizationFailed);
-        _cluster.PushRequestErrors(ApiKey.FindCoordinator, ErrorCode.CoordinatorNotAvailable);
+        Cluster.PushRequestErrors(ApiKey.Metadata, ErrorCode.TopicAuthorizationFailed);
+        Cluster.PushRequestErrors(ApiKey.FindCoordinator, ErrorCode.CoordinatorNotAvailable);
         var metadata = Ask(onOne, new MetadataRequest { Topics = [new() { Name = "t" }] }, 12);
         Assert.Equal(((short)ErrorCode.TopicAuthorizationFailed, 0, 3), (metadata.Topics[0].ErrorCode, metadata.Topics[0].Partitions.Count, metadata.Brokers.Count));
         var find = Ask(onOne, new FindCoordinatorRequest { Key = "g" }, 3);
         Assert.Equal(((short)ErrorCode.CoordinatorNotAvailable, -1), (find.ErrorCode, find.NodeId));
         Assert.Equal(3, Ask(onOne, new MetadataRequest { Topics = [new() { Name = "t" }] }, 12).Topics[0].Partitions.Count);
 
-        Assert.Throws<ArgumentException>(() => _cluster.PushRequestErrors(ApiKey.Heartbeat, ErrorCode.None));
-        Assert.Throws<ArgumentException>(() => _cluster.PushRequestErrors(9, ApiKey.Produce, ErrorCode.None));
+        Assert.Throws<ArgumentException>(() => Cluster.PushRequestErrors(ApiKey.Heartbeat, ErrorCode.None));
+        Assert.Throws<ArgumentException>(() => Cluster.PushRequestErrors(9, ApiKey.Produce, ErrorCode.None));
     }
 
     [Fact]
     public void A_handler_can_drop_the_connection_after_the_append_and_the_retry_is_a_duplicate()
     {
         var first = true;
-        _cluster.Handler = (nodeId, request) =>
+        Cluster.Handler = (nodeId, request) =>
         {
             if (request.Request is not ProduceRequest || !first)
             {
@@ -568,35 +541,35 @@ public sealed class ScriptedClusterProduceTests : ReactiveTest
             }
 
             first = false;
-            _cluster.DefaultReply(nodeId, request); // appended; the answer is lost with the connection
+            Cluster.DefaultReply(nodeId, request); // appended; the answer is lost with the connection
             return BrokerReply.Disconnect();
         };
         var connection = Connect();
         var lost = connection.SendAsync(Request("t", 0, Sequenced(1000, 0, 0, 2)));
-        _scheduler.AdvanceBy(1);
+        Scheduler.AdvanceBy(1);
         Assert.True(lost.IsFaulted);
         Assert.Equal(["0:s0", "1:s1"], LoggedValues());
 
         Assert.Equal((ErrorCode.None, 0L), Outcome(Produce(Connect(), Sequenced(1000, 0, 0, 2))));
-        Assert.Equal(2, _cluster.LogEndOffset("t", 0));
+        Assert.Equal(2, Cluster.LogEndOffset("t", 0));
     }
 
     [Fact]
     public void Produce_answers_land_after_the_response_delay_the_rtt_and_a_handlers_extra_delay()
     {
         var connection = Connect();
-        _cluster.ResponseDelay = TimeSpan.FromMilliseconds(2);
-        _cluster.SetBrokerRtt(1, TimeSpan.FromMilliseconds(3));
-        _cluster.Handler = (nodeId, request) => request.Request is ProduceRequest ? _cluster.DefaultReply(nodeId, request, TimeSpan.FromMilliseconds(5)) : null;
-        var sentAt = _scheduler.Clock;
+        Cluster.ResponseDelay = TimeSpan.FromMilliseconds(2);
+        Cluster.SetBrokerRtt(1, TimeSpan.FromMilliseconds(3));
+        Cluster.Handler = (nodeId, request) => request.Request is ProduceRequest ? Cluster.DefaultReply(nodeId, request, TimeSpan.FromMilliseconds(5)) : null;
+        var sentAt = Scheduler.Clock;
 
         var answer = connection.SendAsync(Request("t", 0, Values("slow")));
-        _scheduler.AdvanceTo(sentAt + TimeSpan.FromMilliseconds(10).Ticks - 1);
+        Scheduler.AdvanceTo(sentAt + TimeSpan.FromMilliseconds(10).Ticks - 1);
 
         Assert.False(answer.IsCompleted);
         Assert.Equal(["0:slow"], LoggedValues()); // appended when it arrived
-        Assert.Equal(new DateTimeOffset(sentAt, TimeSpan.Zero), _cluster.Batches("t", 0)[0].AppendedAt);
-        _scheduler.AdvanceBy(1);
+        Assert.Equal(new DateTimeOffset(sentAt, TimeSpan.Zero), Cluster.Batches("t", 0)[0].AppendedAt);
+        Scheduler.AdvanceBy(1);
         Assert.True(answer.IsCompletedSuccessfully);
     }
 }
