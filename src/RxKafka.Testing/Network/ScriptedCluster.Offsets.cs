@@ -45,6 +45,18 @@ public sealed partial class ScriptedCluster
         }
     }
 
+    // A deleted topic's committed offsets go with it, as Kafka's coordinator drops them (onPartitionsDeleted).
+    private void ForgetCommittedOffsetsLocked(string topic)
+    {
+        foreach (var offsets in _offsets.Values)
+        {
+            foreach (var key in offsets.Keys.Where(k => k.Topic == topic).ToList())
+            {
+                offsets.Remove(key);
+            }
+        }
+    }
+
     private OffsetCommitResponse AnswerOffsetCommit(int nodeId, OffsetCommitRequest request, short version, DateTimeOffset now)
     {
         lock (_gate)

@@ -105,7 +105,7 @@ public sealed class ScriptedClusterOffsetsTests : ScriptedClusterTestBed
     }
 
     [Fact]
-    public void V8_fetches_several_groups_at_once_and_a_group_coordinated_elsewhere_is_NOT_COORDINATOR()
+    public void An_OffsetFetch_from_v8_asks_for_several_groups_and_a_group_coordinated_elsewhere_is_NOT_COORDINATOR()
     {
         var connection = Connect(1);
         Ask(connection, Commit("g", ("t", 0, 1)), 9);
@@ -210,6 +210,18 @@ public sealed class ScriptedClusterOffsetsTests : ScriptedClusterTestBed
         var response = Ask(connection, Fetch("g", null), version);
 
         Assert.Equal(["a-1:11:-1:m11:0", "t-0:10:-1:m10:0", "t-2:20:-1:m20:0"], Offsets(response));
+    }
+
+    [Fact]
+    public void Deleting_a_topic_drops_the_offsets_committed_for_it()
+    {
+        Cluster.CreateTopic("a", partitions: 1);
+        Ask(Connect(1), Commit("g", ("a", 0, 3), ("t", 0, 4)), 9);
+
+        Cluster.DeleteTopic("a");
+
+        Assert.Null(Cluster.CommittedOffset("g", "a", 0));
+        Assert.Equal(4, Cluster.CommittedOffset("g", "t", 0)!.Offset);
     }
 
     [Fact]
