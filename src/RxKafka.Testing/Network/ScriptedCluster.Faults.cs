@@ -14,11 +14,12 @@ public sealed partial class ScriptedCluster
     /// <summary>
     /// Queues errors for the next requests of <paramref name="apiKey"/> to any broker, one request each, in
     /// order: each of those requests is answered with its error in every place the API has one (every partition
-    /// of a Produce, a Fetch or a ListOffsets, every topic of a Metadata, every key of a FindCoordinator, the
-    /// InitProducerId; a fetch-session error is the Fetch response's own, v7+) and changes nothing; <see cref="ErrorCode.None"/> lets one request through to the default answer. The errors are
+    /// of a Produce, a Fetch, a ListOffsets or an OffsetCommit, every topic of a Metadata, every key of a
+    /// FindCoordinator, the InitProducerId, the group of an OffsetFetch (every partition asked for before v2);
+    /// a fetch-session error is the Fetch response's own, v7+) and changes nothing; <see cref="ErrorCode.None"/> lets one request through to the default answer. The errors are
     /// answered as given, at any version. A <see cref="Handler"/> that answers a request leaves the queue alone.
     /// </summary>
-    /// <param name="apiKey">Produce, InitProducerId, Metadata, FindCoordinator, Fetch or ListOffsets: the APIs the cluster answers.</param>
+    /// <param name="apiKey">Produce, InitProducerId, Metadata, FindCoordinator, Fetch, ListOffsets, OffsetCommit or OffsetFetch: the APIs the cluster answers.</param>
     /// <param name="errors">The errors, in the order the requests get them.</param>
     /// <exception cref="ArgumentException">The cluster has no default answer for <paramref name="apiKey"/>.</exception>
     public void PushRequestErrors(ApiKey apiKey, params ErrorCode[] errors) => Push(AnyBroker, apiKey, errors);
@@ -29,7 +30,7 @@ public sealed partial class ScriptedCluster
     /// queue is used before the any-broker queue.
     /// </summary>
     /// <param name="nodeId">The broker's node id.</param>
-    /// <param name="apiKey">Produce, InitProducerId, Metadata, FindCoordinator, Fetch or ListOffsets: the APIs the cluster answers.</param>
+    /// <param name="apiKey">Produce, InitProducerId, Metadata, FindCoordinator, Fetch, ListOffsets, OffsetCommit or OffsetFetch: the APIs the cluster answers.</param>
     /// <param name="errors">The errors, in the order the requests get them.</param>
     /// <exception cref="ArgumentException">The cluster has no such broker, or no default answer for <paramref name="apiKey"/>.</exception>
     public void PushRequestErrors(int nodeId, ApiKey apiKey, params ErrorCode[] errors)
@@ -68,6 +69,8 @@ public sealed partial class ScriptedCluster
                 InitProducerIdRequest init => BrokerReply.Respond(AnswerInitProducerId(nodeId, init, request.Version)),
                 FetchRequest fetch => AnswerFetch(nodeId, fetch, request.Version, request.ReceivedAt),
                 ListOffsetsRequest list => BrokerReply.Respond(AnswerListOffsets(nodeId, list, request.Version)),
+                OffsetCommitRequest commit => BrokerReply.Respond(AnswerOffsetCommit(nodeId, commit, request.Version, request.ReceivedAt)),
+                OffsetFetchRequest fetchOffsets => BrokerReply.Respond(AnswerOffsetFetch(nodeId, fetchOffsets, request.Version)),
                 _ => BrokerReply.Silence,
             };
         return reply switch
@@ -82,7 +85,7 @@ public sealed partial class ScriptedCluster
     private void Push(int nodeId, ApiKey apiKey, ErrorCode[] errors)
     {
         ArgumentNullException.ThrowIfNull(errors);
-        if (apiKey is not (ApiKey.Produce or ApiKey.InitProducerId or ApiKey.Metadata or ApiKey.FindCoordinator or ApiKey.Fetch or ApiKey.ListOffsets))
+        if (apiKey is not (ApiKey.Produce or ApiKey.InitProducerId or ApiKey.Metadata or ApiKey.FindCoordinator or ApiKey.Fetch or ApiKey.ListOffsets or ApiKey.OffsetCommit or ApiKey.OffsetFetch))
         {
             throw new ArgumentException($"The scripted cluster has no default answer for {apiKey} to put errors in; answer it with an error from the Handler instead.", nameof(apiKey));
         }
@@ -138,6 +141,8 @@ public sealed partial class ScriptedCluster
                 Partitions = t.Partitions.Select(p => OffsetError(p.PartitionIndex, error)).ToList(),
             }).ToList(),
         }),
+        OffsetCommitRequest commit => BrokerReply.Respond(OffsetCommitError(commit, error)),
+        OffsetFetchRequest fetchOffsets => BrokerReply.Respond(OffsetFetchError(fetchOffsets, request.Version, error)),
         _ => BrokerReply.Silence,
     };
 

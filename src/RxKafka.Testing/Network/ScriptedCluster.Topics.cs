@@ -81,7 +81,7 @@ public sealed partial class ScriptedCluster
         }
     }
 
-    /// <summary>Deletes a topic: Metadata no longer reports it (a topic error set for its name stays).</summary>
+    /// <summary>Deletes a topic: Metadata no longer reports it (a topic error set for its name stays), and the offsets groups committed for it are dropped.</summary>
     /// <param name="name">The topic's name.</param>
     /// <exception cref="ArgumentException">The cluster has no such topic.</exception>
     public void DeleteTopic(string name)
@@ -90,6 +90,7 @@ public sealed partial class ScriptedCluster
         {
             GetTopic(name);
             _topics.Remove(name);
+            ForgetCommittedOffsetsLocked(name);
             WakeFetchesLocked();
         }
     }

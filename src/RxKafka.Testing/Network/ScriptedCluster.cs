@@ -8,7 +8,7 @@ namespace RxKafka.Testing.Network;
 /// A multi-broker Kafka cluster in memory, for tests in virtual time. Each broker is a
 /// <see cref="ScriptedBroker"/>; as an <see cref="IKafkaTransportFactory"/> the cluster routes each
 /// connection to the broker listening on the endpoint, and the brokers answer Metadata, FindCoordinator,
-/// Produce, InitProducerId, Fetch and ListOffsets from a cluster model the test changes as it goes (move a leader, add a topic,
+/// Produce, InitProducerId, Fetch, ListOffsets, OffsetCommit and OffsetFetch from a cluster model the test changes as it goes (move a leader, add a topic,
 /// take a broker down), then advances the scheduler to watch the client react and reads the partitions' logs
 /// (<see cref="Log"/>, <see cref="Batches"/>) to see exactly what was written.
 /// </summary>
@@ -24,7 +24,7 @@ namespace RxKafka.Testing.Network;
 /// Each request first goes to <see cref="Handler"/> (except ApiVersions, which the broker answers itself:
 /// see <see cref="SetApiVersion"/> and <see cref="ScriptedBroker.ApiVersionsOverride"/>); when it returns
 /// null, the next error queued with <see cref="PushRequestErrors(ApiKey, ErrorCode[])"/> answers it, else
-/// Metadata, FindCoordinator, Produce, InitProducerId, Fetch and ListOffsets get the default answer from the
+/// Metadata, FindCoordinator, Produce, InitProducerId, Fetch, ListOffsets, OffsetCommit and OffsetFetch get the default answer from the
 /// model at the request's version (<see cref="DefaultReply"/>), and every other API gets no answer.
 /// </para>
 /// <para>
@@ -56,7 +56,8 @@ namespace RxKafka.Testing.Network;
 /// return waits on the scheduler until an append gives it <c>min_bytes</c> or <c>max_wait_ms</c> passes. Fetch
 /// sessions (KIP-227) are kept per broker in a bounded cache (<see cref="FetchSessionCacheSlots"/>).
 /// ListOffsets (v0-10) answers the earliest, latest and max-timestamp offsets and the first offset at or after
-/// a time. <see cref="ServeTcp"/> serves the cluster on loopback TCP for other clients.
+/// a time. OffsetCommit and OffsetFetch (v0-9) keep each group's committed offsets at its group coordinator
+/// (<see cref="CommittedOffset"/>). <see cref="ServeTcp"/> serves the cluster on loopback TCP for other clients.
 /// </para>
 /// <para>
 /// The cluster owns each broker's <see cref="ScriptedBroker.Handler"/>, <see cref="ScriptedBroker.ApiVersionsOverride"/>

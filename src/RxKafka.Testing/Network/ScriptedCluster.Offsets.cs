@@ -1,0 +1,253 @@
+using RxKafka.Cluster;
+using RxKafka.Protocol.Messages;
+
+namespace RxKafka.Testing.Network;
+
+// OffsetCommit and OffsetFetch at any version 0-9: the offsets groups commit, kept by each group's coordinator
+// as Kafka's group coordinator keeps them in __consumer_offsets. Group membership is not modelled yet, so every
+// group is empty and only standalone commits (generation -1) are accepted; CheckCommitter is where the
+// generation and member checks go.
+public sealed partial class ScriptedCluster
+{
+    /// <summary>Kafka's default <c>offset.metadata.max.bytes</c>: the longest metadata string a commit may carry.</summary>
+    public const int DefaultOffsetMetadataMaxBytes = 4096;
+
+    // Per group, per (topic, partition), ordinal order, so that a fetch of everything is deterministic.
+    private readonly Dictionary<string, SortedDictionary<(string Topic, int Partition), ScriptedCommittedOffset>> _offsets = new(StringComparer.Ordinal);
+    private int _offsetMetadataMaxBytes = DefaultOffsetMetadataMaxBytes;
+
+    /// <summary>
+    /// The longest metadata string OffsetCommit accepts (Kafka's <c>offset.metadata.max.bytes</c>, counted in
+    /// UTF-16 code units as Kafka counts a Java string's length); a longer one is OFFSET_METADATA_TOO_LARGE.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public int OffsetMetadataMaxBytes
+    {
+        get => _offsetMetadataMaxBytes;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _offsetMetadataMaxBytes = value;
+        }
+    }
+
+    /// <summary>The offset <paramref name="group"/> committed for a partition, or null if it committed none.</summary>
+    /// <param name="group">The group id.</param>
+    /// <param name="topic">The topic's name.</param>
+    /// <param name="partition">The partition's index.</param>
+    public ScriptedCommittedOffset? CommittedOffset(string group, string topic, int partition)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        ArgumentNullException.ThrowIfNull(topic);
+        lock (_gate)
+        {
+            return _offsets.TryGetValue(group, out var offsets) && offsets.TryGetValue((topic, partition), out var committed) ? committed : null;
+        }
+    }
+
+    // A deleted topic's committed offsets go with it, as Kafka's coordinator drops them (onPartitionsDeleted).
+    private void ForgetCommittedOffsetsLocked(string topic)
+    {
+        foreach (var offsets in _offsets.Values)
+        {
+            foreach (var key in offsets.Keys.Where(k => k.Topic == topic).ToList())
+            {
+                offsets.Remove(key);
+            }
+        }
+    }
+
+    private OffsetCommitResponse AnswerOffsetCommit(int nodeId, OffsetCommitRequest request, short version, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            // Kafka's order: the topics first (authorization, existence), then the group: its id, its coordinator,
+            // the committer; then each partition's metadata size.
+            var groupError = request.GroupId.Length == 0 ? ErrorCode.InvalidGroupId
+                : Coordinator(CoordinatorType.Group, request.GroupId) != nodeId ? ErrorCode.NotCoordinator
+                : CheckCommitter(request, version);
+            return new OffsetCommitResponse
+            {
+                Topics = request.Topics.Select(t => new OffsetCommitResponse.OffsetCommitResponseTopic
+                {
+                    Name = t.Name,
+                    Partitions = t.Partitions.Select(p => new OffsetCommitResponse.OffsetCommitResponsePartition
+                    {
+                        PartitionIndex = p.PartitionIndex,
+                        ErrorCode = (short)Commit(request.GroupId, t.Name, p, groupError, version, now),
+                    }).ToList(),
+                }).ToList(),
+            };
+        }
+    }
+
+    // Who may commit. With no group membership modelled, a group never has members: a standalone commit
+    // (generation -1, as a consumer with a manual assignment or the admin client sends) is accepted, as Kafka
+    // accepts it for an empty group. A generation of 0 or more names a member: Kafka answers ILLEGAL_GENERATION
+    // when the group does not exist and UNKNOWN_MEMBER_ID when it exists without that member. When groups get
+    // members, the member id, generation and group instance id checks (UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION,
+    // FENCED_INSTANCE_ID, REBALANCE_IN_PROGRESS) go here.
+    private ErrorCode CheckCommitter(OffsetCommitRequest request, short version)
+    {
+        var generation = version >= 1 ? request.GenerationIdOrMemberEpoch : -1;
+        if (generation < 0)
+        {
+            return ErrorCode.None;
+        }
+
+        return _offsets.ContainsKey(request.GroupId) ? ErrorCode.UnknownMemberId : ErrorCode.IllegalGeneration;
+    }
+
+    private ErrorCode Commit(string group, string topicName, OffsetCommitRequest.OffsetCommitRequestPartition wanted, ErrorCode groupError, short version, DateTimeOffset now)
+    {
+        if (_topicErrors.TryGetValue(topicName, out var topicError))
+        {
+            return topicError;
+        }
+
+        if (!_topics.TryGetValue(topicName, out var topic) || (uint)wanted.PartitionIndex >= (uint)topic.Partitions.Count)
+        {
+            return ErrorCode.UnknownTopicOrPartition;
+        }
+
+        if (groupError != ErrorCode.None)
+        {
+            return groupError;
+        }
+
+        if (wanted.CommittedMetadata is { } metadata && metadata.Length > _offsetMetadataMaxBytes)
+        {
+            return ErrorCode.OffsetMetadataTooLarge;
+        }
+
+        // v1 may name the commit time; -1 (and every other version) is the coordinator's now.
+        var committedAt = version == 1 && wanted.CommitTimestamp != -1 ? DateTimeOffset.FromUnixTimeMilliseconds(wanted.CommitTimestamp) : now;
+        var offsets = _offsets.TryGetValue(group, out var held) ? held : _offsets[group] = new();
+        offsets[(topicName, wanted.PartitionIndex)] = new ScriptedCommittedOffset(
+            wanted.CommittedOffset,
+            version >= 6 ? wanted.CommittedLeaderEpoch : -1,
+            wanted.CommittedMetadata ?? "",
+            committedAt);
+        return ErrorCode.None;
+    }
+
+    private OffsetFetchResponse AnswerOffsetFetch(int nodeId, OffsetFetchRequest request, short version)
+    {
+        lock (_gate)
+        {
+            if (version >= 8)
+            {
+                return new OffsetFetchResponse
+                {
+                    Groups = request.Groups.Select(g =>
+                    {
+                        var wanted = g.Topics?.Select(t => (t.Name, Partitions: (IReadOnlyList<int>)t.PartitionIndexes)).ToList();
+                        var error = FetchGroupError(nodeId, g.GroupId);
+                        return new OffsetFetchResponse.OffsetFetchResponseGroup
+                        {
+                            GroupId = g.GroupId,
+                            ErrorCode = (short)error,
+                            Topics = error != ErrorCode.None ? [] : Fetched(g.GroupId, wanted)
+                                .Select(t => new OffsetFetchResponse.OffsetFetchResponseTopics
+                                {
+                                    Name = t.Topic,
+                                    Partitions = t.Partitions.Select(p => new OffsetFetchResponse.OffsetFetchResponsePartitions
+                                    {
+                                        PartitionIndex = p.Partition,
+                                        CommittedOffset = p.Offset,
+                                        CommittedLeaderEpoch = p.LeaderEpoch,
+                                        Metadata = p.Metadata,
+                                        ErrorCode = (short)p.Error,
+                                    }).ToList(),
+                                }).ToList(),
+                        };
+                    }).ToList(),
+                };
+            }
+
+            // v0-v1 carry a group error in every partition asked for; v2-v7 in the response's own error code.
+            var topics = request.Topics?.Select(t => (t.Name, Partitions: (IReadOnlyList<int>)t.PartitionIndexes)).ToList();
+            var groupError = FetchGroupError(nodeId, request.GroupId);
+            if (groupError != ErrorCode.None && version >= 2)
+            {
+                return new OffsetFetchResponse { ErrorCode = (short)groupError };
+            }
+
+            var fetched = groupError == ErrorCode.None
+                ? Fetched(request.GroupId, topics)
+                : (topics ?? []).Select(t => (Topic: t.Name, Partitions: t.Partitions.Select(p => Uncommitted(p, groupError)).ToList())).ToList();
+            return new OffsetFetchResponse
+            {
+                Topics = fetched.Select(t => new OffsetFetchResponse.OffsetFetchResponseTopic
+                {
+                    Name = t.Topic,
+                    Partitions = t.Partitions.Select(p => new OffsetFetchResponse.OffsetFetchResponsePartition
+                    {
+                        PartitionIndex = p.Partition,
+                        CommittedOffset = p.Offset,
+                        CommittedLeaderEpoch = version >= 5 ? p.LeaderEpoch : -1,
+                        Metadata = p.Metadata,
+                        ErrorCode = (short)p.Error,
+                    }).ToList(),
+                }).ToList(),
+            };
+        }
+    }
+
+    // Kafka's group checks for a fetch: the id, then the coordinator. require_stable (v7+) waits for pending
+    // transactional commits, and there are none here (transactions are not modelled), so it changes nothing.
+    // When groups get members, v9's member id and epoch checks (KIP-848) go here.
+    private ErrorCode FetchGroupError(int nodeId, string group) =>
+        group.Length == 0 ? ErrorCode.InvalidGroupId
+        : Coordinator(CoordinatorType.Group, group) != nodeId ? ErrorCode.NotCoordinator
+        : ErrorCode.None;
+
+    // The committed offsets asked for (null: every partition the group committed, in ordinal order); a partition
+    // with none, of a topic or group that does not exist too, is offset -1 with no error, as Kafka answers it.
+    private List<(string Topic, List<FetchedOffset> Partitions)> Fetched(string group, List<(string Name, IReadOnlyList<int> Partitions)>? wanted)
+    {
+        _offsets.TryGetValue(group, out var offsets);
+        if (wanted is null)
+        {
+            return (offsets ?? new()).GroupBy(o => o.Key.Topic, StringComparer.Ordinal)
+                .Select(t => (t.Key, t.Select(o => Held(o.Key.Partition, o.Value)).ToList()))
+                .ToList();
+        }
+
+        return wanted.Select(t => (t.Name, t.Partitions.Select(p =>
+            _topicErrors.TryGetValue(t.Name, out var topicError) ? Uncommitted(p, topicError)
+            : offsets is not null && offsets.TryGetValue((t.Name, p), out var committed) ? Held(p, committed)
+            : Uncommitted(p, ErrorCode.None)).ToList())).ToList();
+    }
+
+    private static FetchedOffset Held(int partition, ScriptedCommittedOffset committed) =>
+        new(partition, committed.Offset, committed.LeaderEpoch, committed.Metadata, ErrorCode.None);
+
+    private static FetchedOffset Uncommitted(int partition, ErrorCode error) => new(partition, -1, -1, "", error);
+
+    private static OffsetCommitResponse OffsetCommitError(OffsetCommitRequest request, ErrorCode error) => new()
+    {
+        Topics = request.Topics.Select(t => new OffsetCommitResponse.OffsetCommitResponseTopic
+        {
+            Name = t.Name,
+            Partitions = t.Partitions.Select(p => new OffsetCommitResponse.OffsetCommitResponsePartition { PartitionIndex = p.PartitionIndex, ErrorCode = (short)error }).ToList(),
+        }).ToList(),
+    };
+
+    // The group's error, where the version has one: every group (v8+), the response (v2-v7), every partition (v0-v1).
+    private static OffsetFetchResponse OffsetFetchError(OffsetFetchRequest request, short version, ErrorCode error) => version switch
+    {
+        >= 8 => new OffsetFetchResponse { Groups = request.Groups.Select(g => new OffsetFetchResponse.OffsetFetchResponseGroup { GroupId = g.GroupId, ErrorCode = (short)error }).ToList() },
+        >= 2 => new OffsetFetchResponse { ErrorCode = (short)error },
+        _ => new OffsetFetchResponse
+        {
+            Topics = (request.Topics ?? []).Select(t => new OffsetFetchResponse.OffsetFetchResponseTopic
+            {
+                Name = t.Name,
+                Partitions = t.PartitionIndexes.Select(p => new OffsetFetchResponse.OffsetFetchResponsePartition { PartitionIndex = p, CommittedOffset = -1, Metadata = "", ErrorCode = (short)error }).ToList(),
+            }).ToList(),
+        },
+    };
+
+    private readonly record struct FetchedOffset(int Partition, long Offset, int LeaderEpoch, string Metadata, ErrorCode Error);
+}
