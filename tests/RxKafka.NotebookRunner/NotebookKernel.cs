@@ -2,7 +2,6 @@ using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.CSharp;
 using Microsoft.DotNet.Interactive.Documents;
-using Microsoft.DotNet.Interactive.Documents.Jupyter;
 using Microsoft.DotNet.Interactive.Events;
 using Microsoft.DotNet.Interactive.Formatting;
 using Microsoft.DotNet.Interactive.PackageManagement;
@@ -24,9 +23,6 @@ internal sealed record FailedCell(string Notebook, int Index, string FirstLine, 
 /// </summary>
 internal sealed class NotebookKernel : IDisposable
 {
-    /// <summary>The kernels a .NET (C#) Polyglot notebook names.</summary>
-    public static readonly KernelInfoCollection KernelInfos = [new Microsoft.DotNet.Interactive.Documents.KernelInfo("csharp", "C#", ["cs", "C#", "c#"])];
-
     private readonly CompositeKernel _kernel;
     private readonly CSharpKernel _csharp;
     private int _executionCount;
@@ -48,21 +44,6 @@ internal sealed class NotebookKernel : IDisposable
             .UseKernelHelpers();
         _kernel = new CompositeKernel { _csharp };
         _kernel.DefaultKernelName = _csharp.Name;
-    }
-
-    /// <summary>Reads an .ipynb as Polyglot does.</summary>
-    public static InteractiveDocument Read(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Notebook.Read(stream, KernelInfos);
-    }
-
-    /// <summary>Writes <paramref name="document"/> (with whatever outputs its cells hold) as an .ipynb.</summary>
-    public static void Write(InteractiveDocument document, string path)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        using var stream = File.Create(path);
-        Notebook.Write(document, stream, KernelInfos);
     }
 
     /// <summary>

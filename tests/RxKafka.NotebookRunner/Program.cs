@@ -21,7 +21,7 @@ var cellTimeout = TimeSpan.FromMinutes(2);
 
 var (input, executed) = (args[0], args[1]);
 var name = Path.GetFileName(input);
-var document = NotebookKernel.Read(input);
+var document = NotebookDocuments.Read(input);
 var clock = Stopwatch.StartNew();
 using var kernel = new NotebookKernel();
 var failed = await kernel.RunAsync(
@@ -30,7 +30,7 @@ var failed = await kernel.RunAsync(
     index => document.Elements[index].Contents.Contains("#r \"nuget:", StringComparison.Ordinal) ? restoreTimeout : cellTimeout,
     Console.WriteLine,
     CancellationToken.None);
-NotebookKernel.Write(document, executed);
+NotebookDocuments.Write(document, executed);
 Console.WriteLine($"{name}: ran in {clock.Elapsed.TotalSeconds:0.0} s; executed copy: {executed}");
 if (failed is not null)
 {

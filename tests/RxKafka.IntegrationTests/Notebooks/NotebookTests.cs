@@ -4,6 +4,8 @@ using System.Text.RegularExpressions;
 using Microsoft.DotNet.Interactive.Documents;
 using RxKafka.IntegrationTests.Packaging;
 
+using RxKafka.NotebookRunner;
+
 namespace RxKafka.IntegrationTests.Notebooks;
 
 /// <summary>
@@ -69,7 +71,7 @@ public sealed partial class NotebookTests(LocalFeed feed, ITestOutputHelper outp
             Assert.Equal(JsonValueKind.Null, cell.GetProperty("execution_count").ValueKind);
         }
 
-        var document = NotebookKernelDocuments.Read(path);
+        var document = NotebookDocuments.Read(path);
         Assert.Contains(document.Elements, cell => cell.KernelName == "markdown");
         Assert.All(document.Elements.Where(cell => cell.KernelName != "markdown"), cell => Assert.Equal("csharp", cell.KernelName));
         var packages = document.Elements.SelectMany(cell => PackageReference().Matches(cell.Contents)).ToList();
@@ -83,10 +85,10 @@ public sealed partial class NotebookTests(LocalFeed feed, ITestOutputHelper outp
     [MemberData(nameof(Notebooks))]
     public void A_notebook_runs_cell_by_cell_in_the_Polyglot_CSharp_kernel_against_the_local_feed(string name)
     {
-        var document = NotebookKernelDocuments.Read(Path.Combine(AppContext.BaseDirectory, "notebooks", name));
+        var document = NotebookDocuments.Read(Path.Combine(AppContext.BaseDirectory, "notebooks", name));
         ForLocalFeed(document);
         var prepared = Path.Combine(feed.Root, "notebooks", name);
-        NotebookKernelDocuments.Write(document, prepared);
+        NotebookDocuments.Write(document, prepared);
         var executed = Path.Combine(ExecutedDirectory, name);
         const string location = "typeof(RxKafka.Client.KafkaClient).Assembly.Location";
 
