@@ -39,8 +39,16 @@ internal static class ConfigNames
         "partitioner", "rxkafka.delivery.errors.as.reports",
     ]);
 
+    /// <summary>What <c>ConsumerOptions.FromConfig</c> reads besides the client's names.</summary>
+    public static readonly FrozenSet<string> Consumer = FrozenSet.ToFrozenSet(
+    [
+        "group.id", "fetch.min.bytes", "fetch.max.bytes", "max.partition.fetch.bytes", "fetch.max.wait.ms",
+        "fetch.wait.max.ms", "auto.offset.reset", "isolation.level", "check.crcs", "enable.partition.eof",
+        "queued.max.messages.kbytes", "enable.auto.commit", "auto.commit.interval.ms", "client.rack",
+    ]);
+
     /// <summary>Every name any layer reads.</summary>
-    public static readonly FrozenSet<string> All = FrozenSet.ToFrozenSet(Client.Concat(Producer));
+    public static readonly FrozenSet<string> All = FrozenSet.ToFrozenSet(Client.Concat(Producer).Concat(Consumer));
 
     /// <summary>
     /// Throws for the first name no layer reads, unless <paramref name="ignoreUnknown"/>: a misspelt

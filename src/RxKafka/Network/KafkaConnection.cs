@@ -208,9 +208,14 @@ public sealed partial class KafkaConnection : IAsyncDisposable
     /// </summary>
     internal Task<TResponse> SendHandingOverAsync<TResponse>(KafkaRequest<TResponse> request)
         where TResponse : KafkaResponse
+        => SendHandingOverAsync(request, version: null);
+
+    /// <summary><see cref="SendHandingOverAsync{TResponse}(KafkaRequest{TResponse})"/> at <paramref name="version"/> (null: the negotiated one), for an engine that picks it (a fetch without topic ids stays at v12).</summary>
+    internal Task<TResponse> SendHandingOverAsync<TResponse>(KafkaRequest<TResponse> request, short? version)
+        where TResponse : KafkaResponse
     {
         ArgumentNullException.ThrowIfNull(request);
-        return StartAsync(request, version: null, requireReady: true, CancellationToken.None, inlineContinuations: true);
+        return StartAsync(request, version, requireReady: true, CancellationToken.None, inlineContinuations: true);
     }
 
     // The pending request completes the task itself, with no Defer, Select, AsyncSubject and ToTask

@@ -1,0 +1,166 @@
+using System.Buffers.Binary;
+using RxKafka.Protocol.Records;
+
+namespace RxKafka.Consumer.Engine;
+
+/// <summary>
+/// Reads the records of fetched chunks for one delivering face, on that face's thread: decompression and
+/// CRC checks happen here, never on a connection's read loop. It skips what Kafka's consumers skip:
+/// control batches, records before the fetch offset (a compressed batch starts before it), and under
+/// read_committed the batches of aborted transactions (T2), from the response's aborted-transaction list
+/// and the abort markers as they pass.
+/// </summary>
+internal sealed class ChunkReader : IDisposable
+{
+    private readonly RecordBatchReader _reader;
+    private readonly bool _readCommitted;
+    private readonly PriorityQueue<long, long> _abortedStarts = new();
+    private readonly HashSet<long> _abortedProducers = [];
+    private FetchedChunk? _chunk;
+    private RecordBatch _batch;
+    private RecordBatch.Enumerator _records;
+    private bool _inBatch;
+    private int _batchStart;
+
+    public ChunkReader(ConsumerOptions options)
+    {
+        _reader = new RecordBatchReader(ReadOnlyMemory<byte>.Empty, options.CheckCrcs);
+        _readCommitted = options.IsolationLevel == IsolationLevel.ReadCommitted;
+    }
+
+    /// <summary>Starts reading <paramref name="chunk"/>'s records.</summary>
+    public void Start(FetchedChunk chunk)
+    {
+        _chunk = chunk;
+        _reader.Reset(chunk.Records);
+        _inBatch = false;
+        _abortedStarts.Clear();
+        _abortedProducers.Clear();
+        if (_readCommitted && chunk.AbortedTransactions is { } aborted)
+        {
+            foreach (var transaction in aborted)
+            {
+                _abortedStarts.Enqueue(transaction.ProducerId, transaction.FirstOffset);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The next record to deliver, with its batch (valid until the next call); false at the chunk's end.
+    /// </summary>
+    /// <exception cref="ConsumeException">A batch failed its CRC or is malformed: names the partition, the batch's offset and where the next batch starts.</exception>
+    public bool TryRead(out Record record, out RecordBatch batch)
+    {
+        var chunk = _chunk!;
+        while (true)
+        {
+            if (_inBatch)
+            {
+                if (NextRecord())
+                {
+                    record = _records.Current;
+                    if (record.Offset < chunk.FetchOffset)
+                    {
+                        continue;
+                    }
+
+                    batch = _batch;
+                    return true;
+                }
+
+                _inBatch = false;
+            }
+
+            _batchStart = _reader.Position;
+            try
+            {
+                if (!_reader.TryReadBatch(out _batch))
+                {
+                    record = default;
+                    batch = default;
+                    return false;
+                }
+            }
+            catch (KafkaProtocolException e)
+            {
+                throw Corrupt(e);
+            }
+
+            if (_batch.LastOffset < chunk.FetchOffset)
+            {
+                continue;
+            }
+
+            if (_batch.IsControl)
+            {
+                OnControl();
+                continue;
+            }
+
+            if (_readCommitted && _batch.IsTransactional && IsAborted())
+            {
+                continue;
+            }
+
+            _records = _batch.GetEnumerator();
+            _inBatch = true;
+        }
+    }
+
+    public void Dispose() => _reader.Dispose();
+
+    private bool NextRecord()
+    {
+        try
+        {
+            return _records.MoveNext();
+        }
+        catch (KafkaProtocolException e)
+        {
+            throw Corrupt(e);
+        }
+    }
+
+    // A transactional batch is aborted when its producer has an aborted transaction starting at or before the
+    // batch's end that no abort marker has closed yet (Kafka's own consumer reads the list the same way).
+    private bool IsAborted()
+    {
+        while (_abortedStarts.TryPeek(out var producerId, out var firstOffset) && firstOffset <= _batch.LastOffset)
+        {
+            _abortedStarts.Dequeue();
+            _abortedProducers.Add(producerId);
+        }
+
+        return _abortedProducers.Contains(_batch.ProducerId);
+    }
+
+    private void OnControl()
+    {
+        if (!_readCommitted)
+        {
+            return;
+        }
+
+        foreach (var record in _batch)
+        {
+            if (ControlRecord.TryParse(record, out var control) && control.Type == ControlRecordType.Abort)
+            {
+                _abortedProducers.Remove(_batch.ProducerId);
+            }
+        }
+    }
+
+    private ConsumeException Corrupt(KafkaProtocolException e)
+    {
+        var chunk = _chunk!;
+        var at = chunk.Records.Span[_batchStart..];
+        var offset = at.Length >= 8 ? BinaryPrimitives.ReadInt64BigEndian(at) : chunk.FetchOffset;
+        long? next = BatchHeaders.TryNext(at, out var n, out _, out _) ? n : null;
+        return new ConsumeException(
+            new TopicPartitionOffset(chunk.State.Partition, Math.Max(offset, chunk.FetchOffset)),
+            ErrorCode.CorruptMessage,
+            $"the record batch at offset {offset} cannot be read ({e.Message}){(next is { } skip ? $"; seek to {skip} to skip it" : "")}",
+            e,
+            next);
+    }
+}

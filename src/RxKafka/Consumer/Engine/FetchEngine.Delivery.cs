@@ -1,0 +1,153 @@
+using RxKafka.Reactive;
+
+namespace RxKafka.Consumer.Engine;
+
+// The faces' side: taking fetched chunks, giving them back, waiting for more.
+internal sealed partial class FetchEngine
+{
+    /// <summary>Told, outside the gate, when a partition gets a chunk to deliver (the per-partition face listens).</summary>
+    public Action<PartitionState>? ChunkArrived { get; set; }
+
+    /// <summary>The next chunk to deliver, round-robin across partitions; stale chunks are dropped on the way.</summary>
+    public bool TryTake(out FetchedChunk chunk)
+    {
+        lock (_gate)
+        {
+            while (_ready.TryDequeue(out var state))
+            {
+                state.Queued = false;
+                if (TakeFrom(state, out chunk))
+                {
+                    return true;
+                }
+            }
+        }
+
+        chunk = null!;
+        return false;
+    }
+
+    /// <summary>The next chunk of <paramref name="state"/>'s partition, for a face that delivers partitions separately.</summary>
+    public bool TryTake(PartitionState state, out FetchedChunk chunk)
+    {
+        lock (_gate)
+        {
+            return TakeFrom(state, out chunk);
+        }
+    }
+
+    /// <summary>
+    /// Gives a taken chunk back. <paramref name="stoppedAt"/> null: it was read to its end, and the position
+    /// moves past it (control batches and aborted transactions at its end included). Otherwise the face
+    /// stopped early (an exception, a disposed enumerator) and the partition goes back to
+    /// <paramref name="stoppedAt"/>, the first offset not handed over: the rest is fetched again, never lost.
+    /// </summary>
+    public void Release(FetchedChunk chunk, long? stoppedAt = null)
+    {
+        bool wake;
+        lock (_gate)
+        {
+            var state = chunk.State;
+            var wasFull = IsOverBound(state);
+            Interlocked.Add(ref _bufferedBytes, -chunk.Size);
+            state.BufferedBytes -= chunk.Size;
+            if (state.Version == chunk.Version && !state.Revoked)
+            {
+                if (stoppedAt is { } at)
+                {
+                    SetPosition(state, at, state.Lookup);
+                }
+                else if (chunk.NextOffset > Volatile.Read(ref state.Delivered))
+                {
+                    Volatile.Write(ref state.Delivered, chunk.NextOffset);
+                    Volatile.Write(ref state.Processed, chunk.NextOffset);
+                }
+
+                if (state.Chunks.Count > 0 && !state.Paused && !state.Queued)
+                {
+                    state.Queued = true;
+                    _ready.Enqueue(state);
+                }
+            }
+
+            wake = stoppedAt is not null || (wasFull && !IsOverBound(state));
+        }
+
+        if (wake)
+        {
+            WakeAll();
+        }
+    }
+
+    /// <summary>Completes when there may be a chunk to take (or the engine is disposed).</summary>
+    public Task WaitAsync(CancellationToken cancellationToken)
+    {
+        Task task;
+        lock (_gate)
+        {
+            if (_ready.Count > 0 || _disposed)
+            {
+                return Task.CompletedTask;
+            }
+
+            task = _available.Task;
+        }
+
+        return cancellationToken.CanBeCanceled ? task.WaitAsync(cancellationToken) : task;
+    }
+
+    // Under the gate: appends a chunk to its partition and makes the partition ready.
+    private void Enqueue(PartitionState state, FetchedChunk chunk)
+    {
+        state.Chunks.Enqueue(chunk);
+        state.BufferedBytes += chunk.Size;
+        Interlocked.Add(ref _bufferedBytes, chunk.Size);
+        if (!state.Paused && !state.Queued)
+        {
+            state.Queued = true;
+            _ready.Enqueue(state);
+        }
+    }
+
+    // Outside the gate: wakes whoever waits for chunks.
+    private void Signal()
+    {
+        TaskCompletionSource signal;
+        lock (_gate)
+        {
+            signal = _available;
+            _available = NewSignal(Scheduler);
+        }
+
+        signal.TrySetResult();
+    }
+
+    private bool TakeFrom(PartitionState state, out FetchedChunk chunk)
+    {
+        while (!state.Paused && state.Chunks.TryPeek(out chunk!))
+        {
+            if (chunk.Version == state.Version && !state.Revoked)
+            {
+                state.Chunks.Dequeue();
+                return true;
+            }
+
+            // Stale: a seek or a reset came after it was fetched.
+            state.Chunks.Dequeue();
+            state.BufferedBytes -= chunk.Size;
+            Interlocked.Add(ref _bufferedBytes, -chunk.Size);
+        }
+
+        chunk = null!;
+        return false;
+    }
+
+    // Under the gate: whether the prefetch bound keeps this partition (or every partition) from being fetched.
+    private bool IsOverBound(PartitionState state) =>
+        state.BufferedBytes >= Options.MaxPartitionFetchBytes || Interlocked.Read(ref _bufferedBytes) >= Options.PrefetchMaxBytes;
+
+    // Continuations of a wait run on the thread pool, never on the sink's executor that signalled, except in
+    // virtual time, where a test's thread advancing the clock must see them at the tick they happen.
+    private static TaskCompletionSource NewSignal(System.Reactive.Concurrency.IScheduler scheduler) =>
+        new(SerialExecutor.IsVirtualTime(scheduler) ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously);
+}

@@ -1,0 +1,43 @@
+using RxKafka.Protocol.Messages;
+
+namespace RxKafka.Consumer.Engine;
+
+/// <summary>
+/// What one fetch response brought for one partition, waiting for the application: the raw batches (read,
+/// decompressed and CRC-checked only when delivered, off the I/O loop), or the end-of-partition notice, or a
+/// failure to report.
+/// </summary>
+internal sealed class FetchedChunk
+{
+    public required PartitionState State { get; init; }
+
+    /// <summary>The partition's version when the fetch was sent: the chunk is stale once it differs.</summary>
+    public required int Version { get; init; }
+
+    /// <summary>The offset the fetch asked for: records before it (in a batch that starts earlier) are skipped.</summary>
+    public required long FetchOffset { get; init; }
+
+    /// <summary>One past the last whole batch: where the position goes once the chunk is read.</summary>
+    public long NextOffset { get; init; }
+
+    public ReadOnlyMemory<byte> Records { get; init; }
+
+    /// <summary>Aborted transactions in the fetched range (read_committed), by first offset; null when none.</summary>
+    public List<FetchResponse.AbortedTransaction>? AbortedTransactions { get; init; }
+
+    public long HighWatermark { get; init; } = -1;
+
+    /// <summary>The end-of-partition notice rather than records.</summary>
+    public bool IsEof { get; init; }
+
+    /// <summary>A failure to hand to the application, rather than records.</summary>
+    public ConsumeException? Error { get; init; }
+
+    /// <summary>Bytes this chunk counts against the prefetch bound.</summary>
+    public int Size => Records.Length;
+
+    /// <summary>Whether nothing has invalidated the chunk since it was fetched (read without the gate: a hint to stop early; <c>Release</c> decides).</summary>
+    public bool IsCurrent => Volatile.Read(ref State.Version) == Version;
+
+    public override string ToString() => IsEof ? $"{State.Partition} eof" : Error is not null ? $"{State.Partition} error {Error.Message}" : $"{State.Partition} {FetchOffset}..{NextOffset} ({Size} B)";
+}

@@ -1,0 +1,120 @@
+namespace RxKafka.Consumer;
+
+/// <summary>
+/// What an application does with a Kafka consumer: choose partitions, move positions, and read records
+/// through one of three faces. <see cref="KafkaConsumer{TKey, TValue}"/> is the one that talks to Kafka;
+/// code that takes this interface can be given a fake in its own tests.
+/// </summary>
+/// <typeparam name="TKey">The keys' type.</typeparam>
+/// <typeparam name="TValue">The values' type.</typeparam>
+public interface IKafkaConsumer<TKey, TValue> : IAsyncDisposable
+{
+    /// <summary>The partitions assigned now.</summary>
+    IReadOnlyList<TopicPartition> Assignment { get; }
+
+    /// <summary>The partitions paused now.</summary>
+    IReadOnlyList<TopicPartition> Paused { get; }
+
+    /// <summary>
+    /// Records of the assigned partitions, pulled (R1): fetching runs ahead by at most the prefetch bound, so
+    /// an enumeration that pauses holds fetching too. Asking for the next record marks the previous one
+    /// processed (what a commit commits). A record or partition that cannot be read ends the enumeration with
+    /// a <see cref="ConsumeException"/> naming it; the position stays there, and a new enumeration (after a
+    /// <see cref="Seek"/> past it, to skip it) goes on.
+    /// </summary>
+    /// <param name="cancellationToken">Ends the enumeration (with <see cref="OperationCanceledException"/> while it waits for records).</param>
+    /// <exception cref="InvalidOperationException">Another face is reading this consumer.</exception>
+    IAsyncEnumerable<ConsumeResult<TKey, TValue>> ConsumeAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// <see cref="ConsumeAsync"/> in batches: the records of one fetched chunk of one partition at a time, at most
+    /// <paramref name="maxBatchSize"/> each, in offset order. Asking for the next batch marks the previous one processed.
+    /// </summary>
+    /// <param name="maxBatchSize">The most records in one batch.</param>
+    /// <param name="cancellationToken">Ends the enumeration.</param>
+    /// <exception cref="InvalidOperationException">Another face is reading this consumer.</exception>
+    IAsyncEnumerable<IReadOnlyList<ConsumeResult<TKey, TValue>>> ConsumeBatchesAsync(int maxBatchSize = 10_000, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records of the assigned partitions, pushed (R1), on the scheduler, one observer call at a time. The
+    /// backpressure is the prefetch bound (R2): while <c>OnNext</c> runs no further record is delivered,
+    /// fetched records wait up to the bound, and fetching pauses per partition at it. A record marks processed
+    /// when its <c>OnNext</c> returns. A record or partition that cannot be read ends the stream with a
+    /// <see cref="ConsumeException"/>; completes when the consumer is disposed. One subscription at a time.
+    /// </summary>
+    IObservable<ConsumeResult<TKey, TValue>> Consume();
+
+    /// <summary>
+    /// One observable per partition (R1), emitted when the partition first has records: each delivers its
+    /// partition's records in order on a loop of its own, so partitions are processed concurrently. A group
+    /// completes when its partition is revoked (<see cref="IncrementalUnassign"/>, <see cref="Unassign"/>)
+    /// and fails alone when its partition fails. One subscription at a time.
+    /// </summary>
+    IObservable<System.Reactive.Linq.IGroupedObservable<TopicPartition, ConsumeResult<TKey, TValue>>> ConsumePartitions();
+
+    /// <summary>Reads exactly these partitions, each from its committed offset (with a <c>group.id</c>) else <c>auto.offset.reset</c> (R3).</summary>
+    /// <param name="partitions">The partitions.</param>
+    void Assign(IEnumerable<TopicPartition> partitions);
+
+    /// <summary>Reads exactly these partitions, each from the given offset (R3).</summary>
+    /// <param name="partitions">The partitions and their starting offsets.</param>
+    void Assign(IEnumerable<TopicPartitionOffset> partitions);
+
+    /// <summary>Adds partitions to the assignment, each from its committed offset, else <c>auto.offset.reset</c>.</summary>
+    /// <param name="partitions">The partitions.</param>
+    void IncrementalAssign(IEnumerable<TopicPartition> partitions);
+
+    /// <summary>Removes partitions from the assignment; what was fetched for them and not delivered is dropped.</summary>
+    /// <param name="partitions">The partitions.</param>
+    void IncrementalUnassign(IEnumerable<TopicPartition> partitions);
+
+    /// <summary>Removes every partition.</summary>
+    void Unassign();
+
+    /// <summary>Moves a partition's position (R3): the next record delivered from it is at <see cref="TopicPartitionOffset.Offset"/>.</summary>
+    /// <param name="position">The partition and the offset.</param>
+    /// <exception cref="InvalidOperationException">The partition is not assigned.</exception>
+    void Seek(TopicPartitionOffset position);
+
+    /// <summary>Moves partitions to the start of their logs (R3).</summary>
+    /// <param name="partitions">The partitions.</param>
+    void SeekToBeginning(IEnumerable<TopicPartition> partitions);
+
+    /// <summary>Moves partitions to the end of their logs (the last stable offset under read_committed) (R3).</summary>
+    /// <param name="partitions">The partitions.</param>
+    void SeekToEnd(IEnumerable<TopicPartition> partitions);
+
+    /// <summary>Moves partitions to their first record at or after <paramref name="timestamp"/> (ListOffsets), or to the end when there is none (R3).</summary>
+    /// <param name="partitions">The partitions.</param>
+    /// <param name="timestamp">The time.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    Task SeekAsync(IEnumerable<TopicPartition> partitions, DateTimeOffset timestamp, CancellationToken cancellationToken = default);
+
+    /// <summary>The offset of each partition's first record at or after its time (ListOffsets); null when there is none.</summary>
+    /// <param name="query">The partitions and times.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    Task<IReadOnlyDictionary<TopicPartition, long?>> OffsetsForTimesAsync(IEnumerable<(TopicPartition Partition, DateTimeOffset Timestamp)> query, CancellationToken cancellationToken = default);
+
+    /// <summary>The partition's log start and end offsets, asked of its leader now.</summary>
+    /// <param name="partition">The partition.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    Task<(long Low, long High)> QueryWatermarkOffsetsAsync(TopicPartition partition, CancellationToken cancellationToken = default);
+
+    /// <summary>The partition's log start offset and high watermark as the last fetch reported them; -1 when unknown.</summary>
+    /// <param name="partition">The partition.</param>
+    (long Low, long High) GetWatermarkOffsets(TopicPartition partition);
+
+    /// <summary>Stops fetching and delivering partitions until <see cref="Resume"/> (R3); records already fetched wait.</summary>
+    /// <param name="partitions">The partitions.</param>
+    /// <exception cref="InvalidOperationException">A partition is not assigned.</exception>
+    void Pause(IEnumerable<TopicPartition> partitions);
+
+    /// <summary>Fetches and delivers paused partitions again.</summary>
+    /// <param name="partitions">The partitions.</param>
+    /// <exception cref="InvalidOperationException">A partition is not assigned.</exception>
+    void Resume(IEnumerable<TopicPartition> partitions);
+
+    /// <summary>The partition's position: the offset of the next record to be delivered; null when not assigned or not known yet.</summary>
+    /// <param name="partition">The partition.</param>
+    long? Position(TopicPartition partition);
+}

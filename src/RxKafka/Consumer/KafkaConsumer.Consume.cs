@@ -1,0 +1,127 @@
+using System.Runtime.CompilerServices;
+using RxKafka.Consumer.Engine;
+using RxKafka.Serialization;
+
+namespace RxKafka.Consumer;
+
+// The pull faces: records, or batches of them, as IAsyncEnumerable (R1).
+public sealed partial class KafkaConsumer<TKey, TValue>
+{
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<ConsumeResult<TKey, TValue>> ConsumeAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var lease = BeginReading();
+        using var reader = new ChunkReader(Options);
+        var scratch = new Headers();
+        while (Volatile.Read(ref _disposed) == 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!_engine.TryTake(out var chunk))
+            {
+                await _engine.WaitAsync(cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            var next = chunk.FetchOffset;
+            var completed = false;
+            try
+            {
+                if (chunk.Error is { } error)
+                {
+                    completed = true;
+                    throw error;
+                }
+
+                if (chunk.IsEof)
+                {
+                    completed = true;
+                    yield return EndOfPartition(chunk);
+                    continue;
+                }
+
+                reader.Start(chunk);
+                while (chunk.IsCurrent && reader.TryRead(out var record, out var batch))
+                {
+                    var result = Materialize(chunk, record, batch, scratch);
+                    next = record.Offset + 1;
+                    Volatile.Write(ref chunk.State.Delivered, next);
+                    yield return result;
+
+                    // Asking for the next record says the application is done with this one (R9).
+                    Volatile.Write(ref chunk.State.Processed, next);
+                }
+
+                completed = true;
+            }
+            finally
+            {
+                _engine.Release(chunk, completed ? null : next);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<IReadOnlyList<ConsumeResult<TKey, TValue>>> ConsumeBatchesAsync(int maxBatchSize = 10_000, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
+        using var lease = BeginReading();
+        using var reader = new ChunkReader(Options);
+        var scratch = new Headers();
+        while (Volatile.Read(ref _disposed) == 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!_engine.TryTake(out var chunk))
+            {
+                await _engine.WaitAsync(cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            var next = chunk.FetchOffset;
+            var completed = false;
+            try
+            {
+                if (chunk.Error is { } error)
+                {
+                    completed = true;
+                    throw error;
+                }
+
+                if (chunk.IsEof)
+                {
+                    completed = true;
+                    yield return [EndOfPartition(chunk)];
+                    continue;
+                }
+
+                reader.Start(chunk);
+                var batch = new List<ConsumeResult<TKey, TValue>>();
+                while (chunk.IsCurrent && reader.TryRead(out var record, out var recordBatch))
+                {
+                    batch.Add(Materialize(chunk, record, recordBatch, scratch));
+                    if (batch.Count == maxBatchSize)
+                    {
+                        next = batch[^1].Offset + 1;
+                        Volatile.Write(ref chunk.State.Delivered, next);
+                        yield return batch;
+                        Volatile.Write(ref chunk.State.Processed, next);
+                        batch = [];
+                    }
+                }
+
+                if (batch.Count > 0)
+                {
+                    next = batch[^1].Offset + 1;
+                    Volatile.Write(ref chunk.State.Delivered, next);
+                    yield return batch;
+                    Volatile.Write(ref chunk.State.Processed, next);
+                }
+
+                completed = true;
+            }
+            finally
+            {
+                _engine.Release(chunk, completed ? null : next);
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using RxKafka.Consumer.Engine;
+using RxKafka.Protocol.Records;
+using RxKafka.Serialization;
+
+namespace RxKafka.Consumer;
+
+// Turning fetched records into ConsumeResults: the one place every face deserializes.
+public sealed partial class KafkaConsumer<TKey, TValue>
+{
+    /// <summary>
+    /// Deserializes one record. A deserializer that throws becomes a <see cref="ConsumeException"/> naming the
+    /// record's partition and offset; the partition's position stays at that record, so nothing is lost.
+    /// </summary>
+    private ConsumeResult<TKey, TValue> Materialize(FetchedChunk chunk, in Record record, in RecordBatch batch, Headers scratch)
+    {
+        var partition = chunk.State.Partition;
+        Headers? headers = null;
+        if (record.Headers.Count > 0)
+        {
+            headers = new Headers();
+            foreach (var header in record.Headers)
+            {
+                headers.Add(header.Key, header.IsValueNull ? null : header.Value.ToArray());
+            }
+        }
+        else
+        {
+            // A record without headers gets none allocated: the deserializers see an empty scratch list.
+            scratch.Clear();
+        }
+
+        var component = MessageComponentType.Key;
+        try
+        {
+            var key = _keyDeserializer.Deserialize(record.Key.Span, record.IsKeyNull, new SerializationContext(partition.Topic, component, headers ?? scratch));
+            component = MessageComponentType.Value;
+            var value = _valueDeserializer.Deserialize(record.Value.Span, record.IsValueNull, new SerializationContext(partition.Topic, component, headers ?? scratch));
+            return new ConsumeResult<TKey, TValue>
+            {
+                TopicPartition = partition,
+                Offset = record.Offset,
+                Key = key,
+                Value = value,
+                Headers = headers!,
+                Timestamp = DateTimeOffset.FromUnixTimeMilliseconds(record.Timestamp),
+                TimestampType = record.TimestampType,
+                LeaderEpoch = batch.Magic >= 2 && batch.PartitionLeaderEpoch >= 0 ? batch.PartitionLeaderEpoch : null,
+            };
+        }
+        catch (Exception e)
+        {
+            throw new ConsumeException(
+                new TopicPartitionOffset(partition, record.Offset),
+                ErrorCode.None,
+                $"the {(component == MessageComponentType.Key ? "key" : "value")} deserializer failed: {e.Message} (the position stays at this record; seek to {record.Offset + 1} to skip it)",
+                e,
+                record.Offset + 1);
+        }
+    }
+
+    private static ConsumeResult<TKey, TValue> EndOfPartition(FetchedChunk chunk) =>
+        new() { TopicPartition = chunk.State.Partition, Offset = chunk.NextOffset, IsPartitionEof = true };
+}
