@@ -1,26 +1,33 @@
 namespace RxKafka.Consumer.Assignment;
 
 /// <summary>
-/// The sticky assignors' algorithm (KIP-54's goals, our own code): every member first keeps the partitions it
-/// owned and still subscribes to; the partitions nobody keeps go, those with the fewest candidate members first,
-/// to the candidate with the fewest partitions; then, while some member has at least two partitions more than a
-/// member that could take one of them, one moves (a partition placed in this round before one the member kept).
-/// Each move lowers the sum of squared assignment sizes, so the loop ends; it ends balanced: no member could take
-/// a partition from a member with two more. With equal subscriptions that means sizes differ by at most one, and
-/// the partitions that move are as few as that balance allows.
+/// The sticky assignors' algorithm (KIP-54's goals, our own code). Every member first keeps the partitions it owned
+/// and still subscribes to; the partitions nobody keeps go, those with the fewest candidate members first, to the
+/// candidate with the fewest partitions. Then the assignment is balanced by shifting partitions along chains: when a
+/// member has at least two partitions more than a member it can reach (a hands one partition to a member that can
+/// take it, which hands one on, ... to the last), one partition moves along each link of the chain. Chains that
+/// move no kept partition are used up first; then the chain moving the fewest kept partitions is taken; each link
+/// moves a partition placed in this round before a kept one.
 /// </summary>
-internal sealed class StickyBalancer
+/// <remarks>
+/// Each shift lowers the sum of squared assignment sizes, so balancing ends; it ends when no chain is left, which
+/// is when that sum is the least any assignment of these subscriptions can have (a semi-matching without
+/// cost-reducing paths is optimal: Harvey, Ladner, Lovász and Tamir, 2003). So with equal subscriptions sizes differ
+/// by at most one, and whatever the subscriptions the result depends only on the sizes balance allows: a member
+/// given the partitions it was assigned, minus some that were held back, gets them all back (cooperative-sticky
+/// settles in two rounds), and an assignment fed back in comes out unchanged.
+/// </remarks>
+internal sealed partial class StickyBalancer
 {
     private readonly List<string> _members;
     private readonly Dictionary<string, List<int>> _candidates = new(StringComparer.Ordinal);
     private readonly List<HashSet<TopicPartition>> _assigned;
-    private readonly List<HashSet<TopicPartition>> _kept;
+    private readonly Dictionary<TopicPartition, int> _previousOwner = [];
 
     private StickyBalancer(List<string> members)
     {
         _members = members;
         _assigned = [.. members.Select(_ => new HashSet<TopicPartition>())];
-        _kept = [.. members.Select(_ => new HashSet<TopicPartition>())];
     }
 
     /// <summary>
@@ -52,7 +59,11 @@ internal sealed class StickyBalancer
         }
 
         balancer.KeepAndPlace(partitionsPerTopic, owners);
-        balancer.Balance();
+        // Chains that move no kept partition first, from any member: only when none is left may a kept one move.
+        while (balancer.TryShiftAlongChain(keptMoves: 0) || balancer.TryShiftAlongChain(keptMoves: int.MaxValue))
+        {
+        }
+
         var result = new Dictionary<string, List<TopicPartition>>(StringComparer.Ordinal);
         for (var m = 0; m < members.Count; m++)
         {
@@ -61,6 +72,9 @@ internal sealed class StickyBalancer
 
         return result;
     }
+
+    private bool IsKept(int member, TopicPartition partition) =>
+        _previousOwner.TryGetValue(partition, out var owner) && owner == member;
 
     private void KeepAndPlace(IReadOnlyDictionary<string, int> partitionsPerTopic, IReadOnlyDictionary<TopicPartition, string> owners)
     {
@@ -74,7 +88,7 @@ internal sealed class StickyBalancer
                 if (owners.TryGetValue(partition, out var owner) && index.TryGetValue(owner, out var m) && _candidates[topic].Contains(m))
                 {
                     _assigned[m].Add(partition);
-                    _kept[m].Add(partition);
+                    _previousOwner[partition] = m;
                 }
                 else
                 {
@@ -86,59 +100,8 @@ internal sealed class StickyBalancer
         // The most constrained partitions first, so that they still find room with one of their few candidates.
         foreach (var partition in unplaced.OrderBy(p => _candidates[p.Topic].Count).ThenBy(p => p, PartitionOrder.Instance))
         {
-            _assigned[Emptiest(_candidates[partition.Topic])].Add(partition);
+            var emptiest = _candidates[partition.Topic].MinBy(m => _assigned[m].Count);
+            _assigned[emptiest].Add(partition);
         }
-    }
-
-    private void Balance()
-    {
-        while (TryMoveOne())
-        {
-        }
-    }
-
-    private bool TryMoveOne()
-    {
-        var donors = Enumerable.Range(0, _members.Count).OrderByDescending(m => _assigned[m].Count).ThenBy(m => m);
-        var fewest = _assigned.Min(a => a.Count);
-        foreach (var donor in donors)
-        {
-            if (_assigned[donor].Count - fewest < 2)
-            {
-                // Donors come largest first: no later one can give either.
-                return false;
-            }
-
-            // Partitions placed in this round move before those the member kept: stickiness.
-            var movable = _assigned[donor]
-                .OrderBy(p => _kept[donor].Contains(p))
-                .ThenBy(p => p, PartitionOrder.Instance);
-            foreach (var partition in movable)
-            {
-                var receiver = Emptiest(_candidates[partition.Topic]);
-                if (_assigned[donor].Count - _assigned[receiver].Count >= 2)
-                {
-                    _assigned[donor].Remove(partition);
-                    _assigned[receiver].Add(partition);
-                    return true;
-                }
-            }
-        }
-
-        return false;
-    }
-
-    private int Emptiest(List<int> candidates)
-    {
-        var best = candidates[0];
-        foreach (var m in candidates)
-        {
-            if (_assigned[m].Count < _assigned[best].Count)
-            {
-                best = m;
-            }
-        }
-
-        return best;
     }
 }
