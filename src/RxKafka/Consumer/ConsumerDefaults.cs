@@ -14,6 +14,13 @@ internal static class ConsumerDefaults
     public const bool CheckCrcs = true;
     public const bool EnablePartitionEof = false;
 
+    public static readonly TimeSpan SessionTimeout = TimeSpan.FromSeconds(45);
+    public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(3);
+    public static readonly TimeSpan MaxPollInterval = TimeSpan.FromMinutes(5);
+
+    // Java's default since Kafka 3.0: range first (every member understands it), cooperative-sticky for the upgrade.
+    public const string PartitionAssignmentStrategy = "range,cooperative-sticky";
+
     // librdkafka's queued.max.messages.kbytes: 64 MiB of fetched records held for the application at most.
     public const long PrefetchMaxBytes = 64L * 1024 * 1024;
 }

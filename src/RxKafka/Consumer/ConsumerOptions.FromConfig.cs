@@ -20,6 +20,12 @@ public sealed partial record ConsumerOptions
     internal const string EnableAutoCommitConfig = "enable.auto.commit";
     internal const string AutoCommitIntervalConfig = "auto.commit.interval.ms";
     internal const string ClientRackConfig = "client.rack";
+    internal const string GroupInstanceIdConfig = "group.instance.id";
+    internal const string SessionTimeoutConfig = "session.timeout.ms";
+    internal const string HeartbeatIntervalConfig = "heartbeat.interval.ms";
+    internal const string MaxPollIntervalConfig = "max.poll.interval.ms";
+    internal const string AssignmentStrategyConfig = "partition.assignment.strategy";
+    internal const string GroupProtocolConfig = "group.protocol";
 
     /// <summary>
     /// Options from Kafka's config names: the client's (see <see cref="KafkaClientOptions.FromConfig(IEnumerable{KeyValuePair{string, string}}, IScheduler?, bool)"/>)
@@ -27,7 +33,8 @@ public sealed partial record ConsumerOptions
     /// <c>fetch.max.wait.ms</c> (or librdkafka's <c>fetch.wait.max.ms</c>), <c>auto.offset.reset</c>
     /// (earliest, latest, none; librdkafka's smallest, beginning, largest, end and error too),
     /// <c>isolation.level</c>, <c>check.crcs</c>, <c>enable.partition.eof</c>, <c>queued.max.messages.kbytes</c>,
-    /// <c>enable.auto.commit</c>, <c>auto.commit.interval.ms</c>, <c>client.rack</c>.
+    /// <c>enable.auto.commit</c>, <c>auto.commit.interval.ms</c>, <c>client.rack</c>, <c>group.instance.id</c>,
+    /// <c>session.timeout.ms</c>, <c>heartbeat.interval.ms</c>, <c>max.poll.interval.ms</c>, <c>partition.assignment.strategy</c>, <c>group.protocol</c>.
     /// </summary>
     /// <param name="config">The settings, name and value: a dictionary, or any sequence of pairs (a later pair overrides an earlier one).</param>
     /// <param name="scheduler">The scheduler for every timer; the default scheduler when <see langword="null"/>.</param>
@@ -141,6 +148,44 @@ public sealed partial record ConsumerOptions
         if (ConfigValues.Text(config, ClientRackConfig) is { } rack)
         {
             options = options with { ClientRack = rack };
+        }
+
+        if (ConfigValues.Text(config, GroupInstanceIdConfig) is { } instance)
+        {
+            options = options with { GroupInstanceId = instance.Length == 0 ? null : instance };
+        }
+
+        if (ConfigValues.Milliseconds(config, SessionTimeoutConfig, allowInfinite: false) is { } session)
+        {
+            options = options with { SessionTimeout = session };
+        }
+
+        if (ConfigValues.Milliseconds(config, HeartbeatIntervalConfig, allowInfinite: false) is { } heartbeat)
+        {
+            options = options with { HeartbeatInterval = heartbeat };
+        }
+
+        if (ConfigValues.Milliseconds(config, MaxPollIntervalConfig, allowInfinite: false) is { } maxPoll)
+        {
+            options = options with { MaxPollInterval = maxPoll };
+        }
+
+        if (ConfigValues.Text(config, AssignmentStrategyConfig) is { } strategy)
+        {
+            options = options with { PartitionAssignmentStrategy = strategy };
+        }
+
+        if (ConfigValues.Text(config, GroupProtocolConfig) is { } protocol)
+        {
+            options = options with
+            {
+                GroupProtocol = protocol.Trim().ToLowerInvariant() switch
+                {
+                    "classic" => GroupProtocol.Classic,
+                    "consumer" => GroupProtocol.Consumer,
+                    _ => throw new KafkaConfigException(GroupProtocolConfig, $"'{protocol}' is not one of classic, consumer"),
+                },
+            };
         }
 
         return options;

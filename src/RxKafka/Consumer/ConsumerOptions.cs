@@ -70,6 +70,35 @@ public sealed partial record ConsumerOptions
     /// <summary>The rack this consumer runs in (<c>client.rack</c>), sent with fetches so a broker can name a replica in the same rack (KIP-392); empty for none.</summary>
     public string ClientRack { get; init; } = "";
 
+    /// <summary>
+    /// The static member id (<c>group.instance.id</c>, KIP-345): a member that restarts with the same id within
+    /// <see cref="SessionTimeout"/> gets its partitions back without a rebalance (R6). Null for a dynamic member.
+    /// </summary>
+    public string? GroupInstanceId { get; init; }
+
+    /// <summary>How long the group coordinator waits for a heartbeat before it drops the member (<c>session.timeout.ms</c>, default 45 s).</summary>
+    public TimeSpan SessionTimeout { get; init; } = ConsumerDefaults.SessionTimeout;
+
+    /// <summary>How often the member heartbeats to the coordinator (<c>heartbeat.interval.ms</c>, default 3 s; under a third of the session timeout).</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = ConsumerDefaults.HeartbeatInterval;
+
+    /// <summary>
+    /// The longest the application may hold records without taking more (<c>max.poll.interval.ms</c>, default
+    /// 5 min): past it a dynamic member leaves the group so its partitions go to others, and rejoins when
+    /// the application reads again. Also the rebalance timeout the member sends in JoinGroup.
+    /// </summary>
+    public TimeSpan MaxPollInterval { get; init; } = ConsumerDefaults.MaxPollInterval;
+
+    /// <summary>
+    /// The assignors offered in JoinGroup, most preferred first (<c>partition.assignment.strategy</c>: range,
+    /// roundrobin, sticky, cooperative-sticky or Java's class names; default <c>range,cooperative-sticky</c>).
+    /// The member rebalances cooperatively (KIP-429) only when every one listed is cooperative.
+    /// </summary>
+    public string PartitionAssignmentStrategy { get; init; } = ConsumerDefaults.PartitionAssignmentStrategy;
+
+    /// <summary>The group protocol (<c>group.protocol</c>: classic, the default, or consumer for KIP-848).</summary>
+    public GroupProtocol GroupProtocol { get; init; } = GroupProtocol.Classic;
+
     internal void Validate()
     {
         Check(FetchMinBytes >= 0, "fetch.min.bytes", FetchMinBytes, "must be 0 or more");
@@ -81,6 +110,12 @@ public sealed partial record ConsumerOptions
         Check(GroupId is null || GroupId.Length > 0, "group.id", GroupId, "must not be empty (leave it unset for no group)");
         Check(Enum.IsDefined(AutoOffsetReset), "auto.offset.reset", AutoOffsetReset, "is not a known value");
         Check(Enum.IsDefined(IsolationLevel), "isolation.level", IsolationLevel, "is not a known value");
+        Check(GroupInstanceId is null || GroupInstanceId.Length > 0, "group.instance.id", GroupInstanceId, "must not be empty (leave it unset for a dynamic member)");
+        Check(SessionTimeout > TimeSpan.Zero, "session.timeout.ms", SessionTimeout, "must be positive");
+        Check(HeartbeatInterval > TimeSpan.Zero && HeartbeatInterval < SessionTimeout, "heartbeat.interval.ms", HeartbeatInterval, $"must be positive and below session.timeout.ms ({SessionTimeout.TotalMilliseconds} ms)");
+        Check(MaxPollInterval > TimeSpan.Zero && MaxPollInterval.TotalMilliseconds <= int.MaxValue, "max.poll.interval.ms", MaxPollInterval, "must be positive");
+        Check(Enum.IsDefined(GroupProtocol), "group.protocol", GroupProtocol, "is not a known value");
+        _ = Assignment.AssignmentStrategies.Parse(PartitionAssignmentStrategy);
 
         static void Check(bool ok, string name, object? value, string what)
         {

@@ -52,6 +52,47 @@ public interface IKafkaConsumer<TKey, TValue> : IAsyncDisposable
     /// </summary>
     IObservable<System.Reactive.Linq.IGroupedObservable<TopicPartition, ConsumeResult<TKey, TValue>>> ConsumePartitions();
 
+    /// <summary>
+    /// Joins the consumer group (<c>group.id</c>) for these topics: the group's assignor shares their partitions
+    /// among its members, and each assigned partition is read from the group's committed offset, else
+    /// <c>auto.offset.reset</c> (R5). Partition changes are announced on <see cref="Rebalances"/>.
+    /// </summary>
+    /// <param name="topics">The topics.</param>
+    /// <exception cref="InvalidOperationException">No <c>group.id</c>, or the consumer already subscribed or assigned.</exception>
+    void Subscribe(IEnumerable<string> topics);
+
+    /// <summary>
+    /// <see cref="Subscribe(IEnumerable{string})"/> for every topic whose name matches <paramref name="pattern"/>,
+    /// matched against the cluster's metadata as it changes (client-side): a new matching topic rejoins the group.
+    /// </summary>
+    /// <param name="pattern">The pattern topic names must match.</param>
+    /// <exception cref="InvalidOperationException">No <c>group.id</c>, or the consumer already subscribed or assigned.</exception>
+    void Subscribe(System.Text.RegularExpressions.Regex pattern);
+
+    /// <summary>
+    /// Partitions assigned, revoked and lost as the group rebalances (R8). A <see cref="PartitionsRevoked"/>
+    /// observer may <see cref="PartitionsRevoked.Defer"/> the revocation until its work is done (commit on revoke).
+    /// Observers run on the group's own loop, never on a read loop.
+    /// </summary>
+    IObservable<RebalanceEvent> Rebalances { get; }
+
+    /// <summary>Commits what was processed of every assigned partition (R9): for each, the offset after the last record the application is done with.</summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <exception cref="CommitFailedException">The group moved on, or the coordinator refused; names the partitions.</exception>
+    /// <exception cref="InvalidOperationException">No <c>group.id</c>.</exception>
+    Task CommitAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Commits these offsets (each the next offset to read) to the group.</summary>
+    /// <param name="offsets">The partitions and offsets.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <exception cref="CommitFailedException">The group moved on, or the coordinator refused; names the partitions.</exception>
+    Task CommitAsync(IEnumerable<TopicPartitionOffset> offsets, CancellationToken cancellationToken = default);
+
+    /// <summary>The group's committed offsets for these partitions (OffsetFetch); null where none.</summary>
+    /// <param name="partitions">The partitions.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    Task<IReadOnlyDictionary<TopicPartition, long?>> CommittedAsync(IEnumerable<TopicPartition> partitions, CancellationToken cancellationToken = default);
+
     /// <summary>Reads exactly these partitions, each from its committed offset (with a <c>group.id</c>) else <c>auto.offset.reset</c> (R3).</summary>
     /// <param name="partitions">The partitions.</param>
     void Assign(IEnumerable<TopicPartition> partitions);

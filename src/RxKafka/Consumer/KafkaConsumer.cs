@@ -204,6 +204,7 @@ public sealed partial class KafkaConsumer<TKey, TValue> : IKafkaConsumer<TKey, T
             return;
         }
 
+        await CloseGroupAsync().ConfigureAwait(false);
         await _engine.DisposeAsync().ConfigureAwait(false);
         if (_ownsClient)
         {

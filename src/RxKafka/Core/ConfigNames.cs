@@ -45,6 +45,8 @@ internal static class ConfigNames
         "group.id", "fetch.min.bytes", "fetch.max.bytes", "max.partition.fetch.bytes", "fetch.max.wait.ms",
         "fetch.wait.max.ms", "auto.offset.reset", "isolation.level", "check.crcs", "enable.partition.eof",
         "queued.max.messages.kbytes", "enable.auto.commit", "auto.commit.interval.ms", "client.rack",
+        "group.instance.id", "session.timeout.ms", "heartbeat.interval.ms", "max.poll.interval.ms",
+        "partition.assignment.strategy", "group.protocol",
     ]);
 
     /// <summary>Every name any layer reads.</summary>

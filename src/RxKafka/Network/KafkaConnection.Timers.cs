@@ -18,14 +18,17 @@ public sealed partial class KafkaConnection
     private RequestTimedOutException? _timedOut;
     private int _timedOutCorrelationId;
 
-    private readonly record struct Deadline(DateTimeOffset Due, int CorrelationId, ApiKey Api, short Version);
+    private readonly record struct Deadline(DateTimeOffset Due, int CorrelationId, ApiKey Api, short Version, TimeSpan Timeout);
 
     // A request expecting an answer was written at `now`.
     private void Track(PendingRequest pending, DateTimeOffset now)
     {
         _lastActivity = now;
-        _deadlines.Enqueue(new Deadline(now + _options.RequestTimeout, pending.CorrelationId, pending.Request.ApiKey, pending.Version));
-        _requestTimer ??= ScheduleRequestTimer(_options.RequestTimeout);
+        // A broker answers a connection's requests in order, so a request behind a longer-waiting one (a
+        // JoinGroup) cannot be answered before it: the queue's oldest deadline stays the one that matters.
+        var timeout = pending.Request.LongerTimeout is { } longer && longer > _options.RequestTimeout ? longer : _options.RequestTimeout;
+        _deadlines.Enqueue(new Deadline(now + timeout, pending.CorrelationId, pending.Request.ApiKey, pending.Version, timeout));
+        _requestTimer ??= ScheduleRequestTimer(timeout);
     }
 
     // The oldest request in flight was answered or failed.
@@ -62,7 +65,7 @@ public sealed partial class KafkaConnection
 
             // C6: the request fails with RequestTimedOut and the connection closes with ConnectionTimeout
             // (the state says Closed before the request's failure is observed); the close fails the others.
-            error = new RequestTimedOutException($"{oldest.Api} v{oldest.Version} request (correlation id {oldest.CorrelationId}) to {Broker} got no response within {_options.RequestTimeout}");
+            error = new RequestTimedOutException($"{oldest.Api} v{oldest.Version} request (correlation id {oldest.CorrelationId}) to {Broker} got no response within {oldest.Timeout}");
             _timedOut = error;
             _timedOutCorrelationId = oldest.CorrelationId;
         }

@@ -8,9 +8,41 @@ internal sealed partial class FetchEngine
     /// <summary>Told, outside the gate, when a partition gets a chunk to deliver (the per-partition face listens).</summary>
     public Action<PartitionState>? ChunkArrived { get; set; }
 
+    private int _outstanding;
+    private DateTimeOffset _lastActivity;
+    private Exception? _fatal;
+
+    /// <summary>The error that ended the consumer's group membership for good (fenced, not authorized), or null.</summary>
+    public Exception? Fatal => Volatile.Read(ref _fatal);
+
+    /// <summary>Ends every face with <paramref name="error"/> at its next take.</summary>
+    public void SetFatal(Exception error)
+    {
+        Volatile.Write(ref _fatal, error);
+        Signal();
+    }
+
+    /// <summary>
+    /// Whether the application has held taken records for longer than <paramref name="limit"/> without taking or
+    /// giving back any (Kafka's <c>max.poll.interval.ms</c>); a face waiting for records is not stuck.
+    /// </summary>
+    public bool IsStuck(TimeSpan limit)
+    {
+        lock (_gate)
+        {
+            return _outstanding > 0 && Scheduler.Now - _lastActivity > limit;
+        }
+    }
+
     /// <summary>The next chunk to deliver, round-robin across partitions; stale chunks are dropped on the way.</summary>
+    /// <exception cref="KafkaException">The consumer's membership ended for good (<see cref="Fatal"/>).</exception>
     public bool TryTake(out FetchedChunk chunk)
     {
+        if (Fatal is { } fatal)
+        {
+            throw fatal;
+        }
+
         lock (_gate)
         {
             while (_ready.TryDequeue(out var state))
@@ -30,6 +62,11 @@ internal sealed partial class FetchEngine
     /// <summary>The next chunk of <paramref name="state"/>'s partition, for a face that delivers partitions separately.</summary>
     public bool TryTake(PartitionState state, out FetchedChunk chunk)
     {
+        if (Fatal is { } fatal)
+        {
+            throw fatal;
+        }
+
         lock (_gate)
         {
             return TakeFrom(state, out chunk);
@@ -51,6 +88,8 @@ internal sealed partial class FetchEngine
             var wasFull = IsOverBound(state);
             Interlocked.Add(ref _bufferedBytes, -chunk.Size);
             state.BufferedBytes -= chunk.Size;
+            _outstanding--;
+            _lastActivity = Scheduler.Now;
             if (state.Version == chunk.Version && !state.Revoked)
             {
                 if (stoppedAt is { } at)
@@ -85,7 +124,8 @@ internal sealed partial class FetchEngine
         Task task;
         lock (_gate)
         {
-            if (_ready.Count > 0 || _disposed)
+            _lastActivity = Scheduler.Now;
+            if (_ready.Count > 0 || _disposed || Fatal is not null)
             {
                 return Task.CompletedTask;
             }
@@ -129,6 +169,8 @@ internal sealed partial class FetchEngine
             if (chunk.Version == state.Version && !state.Revoked)
             {
                 state.Chunks.Dequeue();
+                _outstanding++;
+                _lastActivity = Scheduler.Now;
                 return true;
             }
 
@@ -148,6 +190,6 @@ internal sealed partial class FetchEngine
 
     // Continuations of a wait run on the thread pool, never on the sink's executor that signalled, except in
     // virtual time, where a test's thread advancing the clock must see them at the tick they happen.
-    private static TaskCompletionSource NewSignal(System.Reactive.Concurrency.IScheduler scheduler) =>
+    internal static TaskCompletionSource NewSignal(System.Reactive.Concurrency.IScheduler scheduler) =>
         new(SerialExecutor.IsVirtualTime(scheduler) ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously);
 }

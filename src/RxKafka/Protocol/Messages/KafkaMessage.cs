@@ -109,6 +109,13 @@ public abstract class KafkaRequest : KafkaMessage
     /// <summary>Creates an empty response of the matching type, ready to be read.</summary>
     public abstract KafkaResponse CreateResponse();
 
+    /// <summary>
+    /// How long this request may wait for its answer when that is longer than the connection's request
+    /// timeout: a JoinGroup waits out the group's rebalance (Kafka's consumers allow the rebalance timeout
+    /// plus 5 s). Null: the connection's request timeout.
+    /// </summary>
+    internal TimeSpan? LongerTimeout { get; set; }
+
     /// <summary>The request header version that goes with <paramref name="version"/> of this request.</summary>
     public short RequestHeaderVersion(short version) => KafkaApis.Get(ApiKey).RequestHeaderVersion(version);
 
