@@ -8,7 +8,7 @@ namespace RxKafka.Tests.Testing;
 public sealed class ScriptedClusterGroupsJoinTests : ScriptedClusterGroupsTestBed
 {
     [Fact]
-    public void Three_members_join_and_sync_and_each_gets_what_the_leader_assigned_it() // R5
+    public void R5_Three_members_join_and_sync_and_each_gets_what_the_leader_assigned_it()
     {
         var connections = new[] { Client("a"), Client("b"), Client("c") };
 
@@ -156,7 +156,7 @@ public sealed class ScriptedClusterGroupsJoinTests : ScriptedClusterGroupsTestBe
     }
 
     [Fact]
-    public void The_rebalance_timeout_removes_a_member_that_did_not_rejoin()
+    public void R5_The_rebalance_timeout_removes_a_member_that_did_not_rejoin()
     {
         var members = StableGroup(["a", "b"]);
         var rebalanceStart = Scheduler.Clock;

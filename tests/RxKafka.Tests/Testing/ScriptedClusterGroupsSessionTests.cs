@@ -7,7 +7,7 @@ namespace RxKafka.Tests.Testing;
 public sealed class ScriptedClusterGroupsSessionTests : ScriptedClusterGroupsTestBed
 {
     [Fact]
-    public void A_member_that_stops_heartbeating_is_removed_exactly_one_session_timeout_after_its_last_heartbeat() // R5
+    public void R5_A_member_that_stops_heartbeating_is_removed_exactly_one_session_timeout_after_its_last_heartbeat()
     {
         var members = StableGroup(["a", "b"]);
         var lastBeat = Scheduler.Clock;
@@ -88,7 +88,7 @@ public sealed class ScriptedClusterGroupsSessionTests : ScriptedClusterGroupsTes
     [Theory]
     [InlineData(5)]
     [InlineData(9)]
-    public void A_static_member_restarting_within_its_session_timeout_gets_its_assignment_back_without_a_rebalance(short version) // R6
+    public void R6_A_static_member_restarting_within_its_session_timeout_gets_its_assignment_back_without_a_rebalance(short version)
     {
         var members = StableGroup(["a", "b"], ["static-a", "static-b"]);
         AdvanceMs(SessionMs / 2);
@@ -111,7 +111,7 @@ public sealed class ScriptedClusterGroupsSessionTests : ScriptedClusterGroupsTes
     }
 
     [Fact]
-    public void A_static_leader_restarting_learns_it_leads_with_skip_assignment_from_v9_and_the_old_leader_id_before() // R6
+    public void R6_A_static_leader_restarting_learns_it_leads_with_skip_assignment_from_v9_and_the_old_leader_id_before()
     {
         StableGroup(["a", "b"], ["static-a", "static-b"]);
 
@@ -126,7 +126,7 @@ public sealed class ScriptedClusterGroupsSessionTests : ScriptedClusterGroupsTes
     }
 
     [Fact]
-    public void A_static_member_gone_past_its_session_timeout_is_removed_and_the_group_rebalances() // R6
+    public void R6_A_static_member_gone_past_its_session_timeout_is_removed_and_the_group_rebalances()
     {
         var members = StableGroup(["a", "b"], ["static-a", "static-b"]);
         var synced = Scheduler.Clock;
@@ -173,7 +173,7 @@ public sealed class ScriptedClusterGroupsSessionTests : ScriptedClusterGroupsTes
     }
 
     [Fact]
-    public void A_static_member_rejoining_while_the_group_completes_a_rebalance_starts_another() // R6
+    public void R6_A_static_member_rejoining_while_the_group_completes_a_rebalance_starts_another()
     {
         var members = StableGroup(["a", "b"], ["static-a", "static-b"]);
         var rejoins = new[] { Send(members[0].Connection, Join(members[0].Id, "static-a"), 5), Send(members[1].Connection, Join(members[1].Id, "static-b"), 5) };

@@ -77,7 +77,7 @@ public sealed class ScriptedClusterGroupsSyncAndCommitTests : ScriptedClusterGro
     }
 
     [Fact]
-    public void Commits_are_checked_against_the_members_and_generation_of_the_group() // R5
+    public void R5_Commits_are_checked_against_the_members_and_generation_of_the_group()
     {
         var members = StableGroup(["a", "b"], [null, "static-b"]);
         var (a, b) = (members[0], members[1]);
