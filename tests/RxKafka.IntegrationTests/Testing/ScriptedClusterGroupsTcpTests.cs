@@ -49,8 +49,9 @@ public sealed class ScriptedClusterGroupsTcpTests
             await SplitEvenly(cluster, group, members, 90, consumed);
             Assert.True(cluster.DescribeGroup(group)!.GenerationId > generation);
 
-            // d joins: three members again.
+            // d joins: three members again, and d reads what is written to its partitions from then on.
             members.Add(new ConfluentGroupMember("d", server.BootstrapServers, group, topic, assignor, consumed));
+            await SplitEvenly(cluster, group, members, 90, consumed);
             await ProduceAsync(server.BootstrapServers, topic, 90, 30);
             await SplitEvenly(cluster, group, members, 120, consumed);
             Assert.Contains(consumed, c => c.Member == "d");
