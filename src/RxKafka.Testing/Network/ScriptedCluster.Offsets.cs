@@ -4,9 +4,8 @@ using RxKafka.Protocol.Messages;
 namespace RxKafka.Testing.Network;
 
 // OffsetCommit and OffsetFetch at any version 0-9: the offsets groups commit, kept by each group's coordinator
-// as Kafka's group coordinator keeps them in __consumer_offsets. Group membership is not modelled yet, so every
-// group is empty and only standalone commits (generation -1) are accepted; CheckCommitter is where the
-// generation and member checks go.
+// as Kafka's group coordinator keeps them in __consumer_offsets. Commits are checked against the group's
+// generation and members (CheckCommitter; membership is in ScriptedCluster.Groups.cs).
 public sealed partial class ScriptedCluster
 {
     /// <summary>Kafka's default <c>offset.metadata.max.bytes</c>: the longest metadata string a commit may carry.</summary>
@@ -63,9 +62,12 @@ public sealed partial class ScriptedCluster
         {
             // Kafka's order: the topics first (authorization, existence), then the group: its id, its coordinator,
             // the committer; then each partition's metadata size.
-            var groupError = request.GroupId.Length == 0 ? ErrorCode.InvalidGroupId
-                : Coordinator(CoordinatorType.Group, request.GroupId) != nodeId ? ErrorCode.NotCoordinator
-                : CheckCommitter(request, version);
+            var groupError = GroupRequestError(nodeId, request.GroupId);
+            if (groupError == ErrorCode.None)
+            {
+                groupError = CheckCommitter(request, version);
+            }
+
             return new OffsetCommitResponse
             {
                 Topics = request.Topics.Select(t => new OffsetCommitResponse.OffsetCommitResponseTopic
@@ -81,21 +83,52 @@ public sealed partial class ScriptedCluster
         }
     }
 
-    // Who may commit. With no group membership modelled, a group never has members: a standalone commit
-    // (generation -1, as a consumer with a manual assignment or the admin client sends) is accepted, as Kafka
-    // accepts it for an empty group. A generation of 0 or more names a member: Kafka answers ILLEGAL_GENERATION
-    // when the group does not exist and UNKNOWN_MEMBER_ID when it exists without that member. When groups get
-    // members, the member id, generation and group instance id checks (UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION,
-    // FENCED_INSTANCE_ID, REBALANCE_IN_PROGRESS) go here.
+    // Who may commit, as Kafka's group coordinator decides it. A standalone commit (generation -1, no member: a
+    // consumer with a manual assignment, or the admin client) is accepted while the group is empty and creates
+    // it if need be. Anything naming a generation, a member or an instance must be a member of the current
+    // generation (UNKNOWN_MEMBER_ID, FENCED_INSTANCE_ID for a replaced static member, ILLEGAL_GENERATION), and
+    // not while the group waits for its assignment (REBALANCE_IN_PROGRESS). A generation for a group that does
+    // not exist is ILLEGAL_GENERATION, GROUP_ID_NOT_FOUND from v9.
     private ErrorCode CheckCommitter(OffsetCommitRequest request, short version)
     {
         var generation = version >= 1 ? request.GenerationIdOrMemberEpoch : -1;
-        if (generation < 0)
+        var memberId = version >= 1 ? request.MemberId : "";
+        var instanceId = version >= 7 ? request.GroupInstanceId : null;
+        if (!_groups.TryGetValue(request.GroupId, out var group))
+        {
+            if (generation >= 0)
+            {
+                return version >= 9 ? ErrorCode.GroupIdNotFound : ErrorCode.IllegalGeneration;
+            }
+
+            _groups[request.GroupId] = new ScriptedClassicGroup(request.GroupId);
+            return ErrorCode.None;
+        }
+
+        if (generation < 0 && group.State == ScriptedGroupState.Empty)
         {
             return ErrorCode.None;
         }
 
-        return _offsets.ContainsKey(request.GroupId) ? ErrorCode.UnknownMemberId : ErrorCode.IllegalGeneration;
+        if (generation >= 0 || memberId.Length > 0 || instanceId is not null)
+        {
+            var error = ValidateMember(group, memberId, instanceId);
+            if (error != ErrorCode.None)
+            {
+                return error;
+            }
+
+            if (generation != group.GenerationId)
+            {
+                return ErrorCode.IllegalGeneration;
+            }
+        }
+        else if (group.State != ScriptedGroupState.Empty)
+        {
+            return ErrorCode.UnknownMemberId;
+        }
+
+        return group.State == ScriptedGroupState.CompletingRebalance ? ErrorCode.RebalanceInProgress : ErrorCode.None;
     }
 
     private ErrorCode Commit(string group, string topicName, OffsetCommitRequest.OffsetCommitRequestPartition wanted, ErrorCode groupError, short version, DateTimeOffset now)
@@ -196,11 +229,8 @@ public sealed partial class ScriptedCluster
 
     // Kafka's group checks for a fetch: the id, then the coordinator. require_stable (v7+) waits for pending
     // transactional commits, and there are none here (transactions are not modelled), so it changes nothing.
-    // When groups get members, v9's member id and epoch checks (KIP-848) go here.
-    private ErrorCode FetchGroupError(int nodeId, string group) =>
-        group.Length == 0 ? ErrorCode.InvalidGroupId
-        : Coordinator(CoordinatorType.Group, group) != nodeId ? ErrorCode.NotCoordinator
-        : ErrorCode.None;
+    // v9's member id and epoch (KIP-848) are not checked for classic groups, as Kafka does not check them.
+    private ErrorCode FetchGroupError(int nodeId, string group) => GroupRequestError(nodeId, group);
 
     // The committed offsets asked for (null: every partition the group committed, in ordinal order); a partition
     // with none, of a topic or group that does not exist too, is offset -1 with no error, as Kafka answers it.

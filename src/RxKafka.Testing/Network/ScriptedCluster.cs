@@ -8,7 +8,8 @@ namespace RxKafka.Testing.Network;
 /// A multi-broker Kafka cluster in memory, for tests in virtual time. Each broker is a
 /// <see cref="ScriptedBroker"/>; as an <see cref="IKafkaTransportFactory"/> the cluster routes each
 /// connection to the broker listening on the endpoint, and the brokers answer Metadata, FindCoordinator,
-/// Produce, InitProducerId, Fetch, ListOffsets, OffsetCommit and OffsetFetch from a cluster model the test changes as it goes (move a leader, add a topic,
+/// Produce, InitProducerId, Fetch, ListOffsets, OffsetCommit, OffsetFetch and the classic group APIs (JoinGroup,
+/// SyncGroup, Heartbeat, LeaveGroup, DescribeGroups, ListGroups) from a cluster model the test changes as it goes (move a leader, add a topic,
 /// take a broker down), then advances the scheduler to watch the client react and reads the partitions' logs
 /// (<see cref="Log"/>, <see cref="Batches"/>) to see exactly what was written.
 /// </summary>
@@ -24,7 +25,7 @@ namespace RxKafka.Testing.Network;
 /// Each request first goes to <see cref="Handler"/> (except ApiVersions, which the broker answers itself:
 /// see <see cref="SetApiVersion"/> and <see cref="ScriptedBroker.ApiVersionsOverride"/>); when it returns
 /// null, the next error queued with <see cref="PushRequestErrors(ApiKey, ErrorCode[])"/> answers it, else
-/// Metadata, FindCoordinator, Produce, InitProducerId, Fetch, ListOffsets, OffsetCommit and OffsetFetch get the default answer from the
+/// Metadata, FindCoordinator, Produce, InitProducerId, Fetch, ListOffsets, OffsetCommit, OffsetFetch and the group APIs get the default answer from the
 /// model at the request's version (<see cref="DefaultReply"/>), and every other API gets no answer.
 /// </para>
 /// <para>
@@ -58,6 +59,19 @@ namespace RxKafka.Testing.Network;
 /// ListOffsets (v0-10) answers the earliest, latest and max-timestamp offsets and the first offset at or after
 /// a time. OffsetCommit and OffsetFetch (v0-9) keep each group's committed offsets at its group coordinator
 /// (<see cref="CommittedOffset"/>). <see cref="ServeTcp"/> serves the cluster on loopback TCP for other clients.
+/// </para>
+/// <para>
+/// Classic consumer groups are kept by each group's coordinator as Kafka's group coordinator keeps them
+/// (NOT_COORDINATOR elsewhere): JoinGroup (v0-9), SyncGroup (v0-5), Heartbeat (v0-4) and LeaveGroup (v0-5) run
+/// the Empty → PreparingRebalance → CompletingRebalance → Stable state machine on the scheduler, with
+/// MEMBER_ID_REQUIRED (v4+, KIP-394) and deterministic member ids (<c>{client.id}-{n}</c>), the protocol the
+/// members' votes choose, held JoinGroup and SyncGroup answers, the rebalance timeout, session expiry,
+/// <see cref="GroupInitialRebalanceDelay"/>, and static membership (KIP-345): a static member that restarts within
+/// its session timeout takes its place back without a rebalance, its old member id fenced. OffsetCommit is
+/// checked against the generation and member. DescribeGroups (v0-5) and ListGroups (v0-5, state and type filters)
+/// describe them; <see cref="DescribeGroup"/>, <see cref="ExpireMember"/>, <see cref="RebalanceGroup"/> and
+/// <see cref="MoveGroupCoordinator"/> let a test read and steer them. KIP-848 groups (ConsumerGroupHeartbeat)
+/// are not modelled.
 /// </para>
 /// <para>
 /// The cluster owns each broker's <see cref="ScriptedBroker.Handler"/>, <see cref="ScriptedBroker.ApiVersionsOverride"/>

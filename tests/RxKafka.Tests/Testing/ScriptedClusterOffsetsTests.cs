@@ -176,13 +176,14 @@ public sealed class ScriptedClusterOffsetsTests : ScriptedClusterTestBed
     }
 
     [Fact]
-    public void A_commit_naming_a_generation_is_ILLEGAL_GENERATION_for_a_new_group_and_UNKNOWN_MEMBER_ID_once_it_exists()
+    public void A_commit_naming_a_generation_is_ILLEGAL_GENERATION_for_a_new_group_GROUP_ID_NOT_FOUND_from_v9_and_UNKNOWN_MEMBER_ID_once_it_exists()
     {
         var connection = Connect(1);
         var member = Commit("g", ("t", 0, 9));
         (member.GenerationIdOrMemberEpoch, member.MemberId) = (1, "member-1");
 
-        Assert.Equal([(short)ErrorCode.IllegalGeneration], Errors(Ask(connection, member, 9)));
+        Assert.Equal([(short)ErrorCode.IllegalGeneration], Errors(Ask(connection, member, 8)));
+        Assert.Equal([(short)ErrorCode.GroupIdNotFound], Errors(Ask(connection, member, 9)));
         Ask(connection, Commit("g", ("t", 1, 1)), 9);
         Assert.Equal([(short)ErrorCode.UnknownMemberId], Errors(Ask(connection, member, 9)));
         Assert.Null(Cluster.CommittedOffset("g", "t", 0));
