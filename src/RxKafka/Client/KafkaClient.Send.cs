@@ -58,6 +58,18 @@ public sealed partial class KafkaClient
     }
 
     /// <summary>
+    /// Sends the request <paramref name="build"/> makes for the version the broker's connection negotiated, for
+    /// requests whose fields differ by version (OffsetFetch names one group before v8 and a list from v8).
+    /// </summary>
+    internal async Task<TResponse> SendVersionedAsync<TResponse>(int nodeId, ApiKey apiKey, Func<short, KafkaRequest<TResponse>> build, CancellationToken cancellationToken = default)
+        where TResponse : KafkaResponse
+    {
+        var connection = await GetConnectionAsync(nodeId, ConnectionGroups.For(apiKey, Options.SeparateConnectionsByWorkload), cancellationToken).ConfigureAwait(false);
+        var version = connection.ApiVersions!.Pick(apiKey, connection.Broker);
+        return await connection.SendAtVersionAsync(build(version), version, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Sends <paramref name="request"/> to the leader of <paramref name="partition"/>, as the current
     /// snapshot knows it.
     /// </summary>

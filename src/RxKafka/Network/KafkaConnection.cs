@@ -192,6 +192,14 @@ public sealed partial class KafkaConnection : IAsyncDisposable
         return Observable.Defer(() => Start(request, version, requireReady: true).Result.Select(r => (TResponse)r));
     }
 
+    /// <summary>Sends <paramref name="request"/> at <paramref name="version"/> (null: the negotiated one): for callers that build a request by version.</summary>
+    internal Task<TResponse> SendAtVersionAsync<TResponse>(KafkaRequest<TResponse> request, short? version, CancellationToken cancellationToken)
+        where TResponse : KafkaResponse
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return StartAsync(request, version, requireReady: true, cancellationToken);
+    }
+
     /// <summary>Sends <paramref name="request"/> and awaits its response; see <see cref="Send{TResponse}(KafkaRequest{TResponse})"/>.</summary>
     public Task<TResponse> SendAsync<TResponse>(KafkaRequest<TResponse> request, CancellationToken cancellationToken = default)
         where TResponse : KafkaResponse

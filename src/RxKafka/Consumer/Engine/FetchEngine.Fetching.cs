@@ -332,7 +332,8 @@ internal sealed partial class FetchEngine
         var snapshot = Client.Snapshot;
         foreach (var broker in snapshot.GetBrokers())
         {
-            if (!_disposed)
+            // Bootstrap entries (negative ids) lead nothing.
+            if (!_disposed && broker.NodeId >= 0)
             {
                 _sinks.GetOrAdd(broker.NodeId, static (id, engine) => new FetchSink(engine, id), this).Wake();
             }

@@ -78,19 +78,26 @@ internal sealed partial class FetchEngine
     {
         var group = Options.GroupId ?? throw new InvalidOperationException("Committed offsets belong to a consumer group: set group.id");
         var coordinator = await Client.FindCoordinatorAsync(CoordinatorType.Group, group, cancellationToken).ConfigureAwait(false);
-        var request = new OffsetFetchRequest { GroupId = group, Topics = [], RequireStable = true };
-        var requestGroup = new OffsetFetchRequest.OffsetFetchRequestGroup { GroupId = group, Topics = [] };
-        request.Groups.Add(requestGroup);
-        foreach (var topic in partitions.GroupBy(p => p.Topic))
-        {
-            request.Topics!.Add(new OffsetFetchRequest.OffsetFetchRequestTopic { Name = topic.Key, PartitionIndexes = topic.Select(p => p.Partition).ToList() });
-            requestGroup.Topics!.Add(new OffsetFetchRequest.OffsetFetchRequestTopics { Name = topic.Key, PartitionIndexes = topic.Select(p => p.Partition).ToList() });
-        }
+        var byTopic = partitions.GroupBy(p => p.Topic).ToList();
+
+        // One group by name before v8, a list of groups from v8; require_stable (v7+) waits out pending transactional commits.
+        OffsetFetchRequest Build(short version) => version >= 8
+            ? new OffsetFetchRequest
+            {
+                RequireStable = true,
+                Groups = [new OffsetFetchRequest.OffsetFetchRequestGroup { GroupId = group, Topics = byTopic.Select(t => new OffsetFetchRequest.OffsetFetchRequestTopics { Name = t.Key, PartitionIndexes = t.Select(p => p.Partition).ToList() }).ToList() }],
+            }
+            : new OffsetFetchRequest
+            {
+                GroupId = group,
+                RequireStable = version >= 7,
+                Topics = byTopic.Select(t => new OffsetFetchRequest.OffsetFetchRequestTopic { Name = t.Key, PartitionIndexes = t.Select(p => p.Partition).ToList() }).ToList(),
+            };
 
         OffsetFetchResponse response;
         try
         {
-            response = await Client.SendAsync(coordinator.NodeId, request, cancellationToken).ConfigureAwait(false);
+            response = await Client.SendVersionedAsync(coordinator.NodeId, ApiKey.OffsetFetch, Build, cancellationToken).ConfigureAwait(false);
         }
         catch (KafkaException e) when (e.ErrorCode is ErrorCode.NotCoordinator or ErrorCode.CoordinatorNotAvailable)
         {
@@ -166,25 +173,31 @@ internal sealed partial class FetchEngine
                 throw new InvalidMetadataException(ErrorCode.LeaderNotAvailable, $"No leader known for {string.Join(", ", leader.Select(p => p.Partition))}");
             }
 
-            var request = new ListOffsetsRequest { ReplicaId = -1, IsolationLevel = (sbyte)Options.IsolationLevel };
-            foreach (var topic in leader.GroupBy(p => p.Partition.Topic))
+            ListOffsetsRequest Build(short version)
             {
-                var t = new ListOffsetsRequest.ListOffsetsTopic { Name = topic.Key };
-                foreach (var (partition, timestamp) in topic)
+                // isolation_level from v2, current_leader_epoch from v4: each only where the version has it.
+                var request = new ListOffsetsRequest { ReplicaId = -1, IsolationLevel = version >= 2 ? (sbyte)Options.IsolationLevel : (sbyte)0 };
+                foreach (var topic in leader.GroupBy(p => p.Partition.Topic))
                 {
-                    t.Partitions.Add(new ListOffsetsRequest.ListOffsetsPartition
+                    var t = new ListOffsetsRequest.ListOffsetsTopic { Name = topic.Key };
+                    foreach (var (partition, timestamp) in topic)
                     {
-                        PartitionIndex = partition.Partition,
-                        Timestamp = timestamp,
-                        CurrentLeaderEpoch = snapshot.GetPartition(partition)?.LeaderEpoch ?? -1,
-                        MaxNumOffsets = 1,
-                    });
+                        t.Partitions.Add(new ListOffsetsRequest.ListOffsetsPartition
+                        {
+                            PartitionIndex = partition.Partition,
+                            Timestamp = timestamp,
+                            CurrentLeaderEpoch = version >= 4 ? snapshot.GetPartition(partition)?.LeaderEpoch ?? -1 : -1,
+                            MaxNumOffsets = 1,
+                        });
+                    }
+
+                    request.Topics.Add(t);
                 }
 
-                request.Topics.Add(t);
+                return request;
             }
 
-            return await Client.SendAsync(leader.Key, request, cancellationToken).ConfigureAwait(false);
+            return await Client.SendVersionedAsync(leader.Key, ApiKey.ListOffsets, Build, cancellationToken).ConfigureAwait(false);
         })).ConfigureAwait(false);
         foreach (var response in answers)
         {

@@ -20,8 +20,9 @@ internal sealed class FetchSession
     public int Id => _id;
 
     /// <summary>Fills <paramref name="request"/> for <paramref name="targets"/>: session id and epoch, the partitions to send and the ones to forget.</summary>
-    public void Build(FetchRequest request, List<FetchTarget> targets, int partitionMaxBytes, bool useTopicIds, bool sessions)
+    public void Build(FetchRequest request, List<FetchTarget> targets, int partitionMaxBytes, bool useTopicIds, short version)
     {
+        var sessions = version >= 7;
         if (!sessions || useTopicIds != _topicIds)
         {
             Reset();
@@ -37,7 +38,11 @@ internal sealed class FetchSession
         {
             var partition = target.State.Partition;
             wanted.Add(partition);
-            var state = (target.FetchOffset, target.LeaderEpoch, target.LastFetchedEpoch, target.TopicId);
+            // Each field only from the version that has it: the generated writer refuses a set field a version lacks.
+            var leaderEpoch = version >= 9 ? target.LeaderEpoch : -1;
+            var lastFetchedEpoch = version >= 12 ? target.LastFetchedEpoch : -1;
+            var topicId = useTopicIds ? target.TopicId : Guid.Empty;
+            var state = (target.FetchOffset, leaderEpoch, lastFetchedEpoch, topicId);
             if (!full && _sent.TryGetValue(partition, out var previous) && previous == state)
             {
                 continue;
@@ -46,7 +51,7 @@ internal sealed class FetchSession
             _sent[partition] = state;
             if (!topics.TryGetValue(partition.Topic, out var topic))
             {
-                topic = new FetchRequest.FetchTopic { Topic = partition.Topic, TopicId = target.TopicId };
+                topic = new FetchRequest.FetchTopic { Topic = useTopicIds ? "" : partition.Topic, TopicId = topicId };
                 topics.Add(partition.Topic, topic);
                 request.Topics.Add(topic);
             }
@@ -55,8 +60,8 @@ internal sealed class FetchSession
             {
                 Partition = partition.Partition,
                 FetchOffset = target.FetchOffset,
-                CurrentLeaderEpoch = target.LeaderEpoch,
-                LastFetchedEpoch = target.LastFetchedEpoch,
+                CurrentLeaderEpoch = leaderEpoch,
+                LastFetchedEpoch = lastFetchedEpoch,
                 LogStartOffset = -1,
                 PartitionMaxBytes = partitionMaxBytes,
             });
@@ -75,7 +80,7 @@ internal sealed class FetchSession
             _sent.Remove(partition);
             if (!forgotten.TryGetValue(partition.Topic, out var topic))
             {
-                topic = new FetchRequest.ForgottenTopic { Topic = partition.Topic, TopicId = topicId };
+                topic = new FetchRequest.ForgottenTopic { Topic = useTopicIds ? "" : partition.Topic, TopicId = topicId };
                 forgotten.Add(partition.Topic, topic);
                 request.ForgottenTopicsData.Add(topic);
             }

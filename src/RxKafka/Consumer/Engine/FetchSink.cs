@@ -97,11 +97,11 @@ internal sealed class FetchSink : IAsyncDisposable
             ReplicaId = -1,
             MaxWaitMs = (int)options.FetchMaxWait.TotalMilliseconds,
             MinBytes = options.FetchMinBytes,
-            MaxBytes = options.FetchMaxBytes,
-            IsolationLevel = (sbyte)options.IsolationLevel,
-            RackId = options.ClientRack,
+            MaxBytes = version >= 3 ? options.FetchMaxBytes : int.MaxValue,
+            IsolationLevel = version >= 4 ? (sbyte)options.IsolationLevel : (sbyte)0,
+            RackId = version >= 11 ? options.ClientRack : "",
         };
-        _session.Build(request, targets, options.MaxPartitionFetchBytes, useTopicIds, sessions: version >= 7);
+        _session.Build(request, targets, options.MaxPartitionFetchBytes, useTopicIds, version);
         _inFlight = true;
         connection.SendHandingOverAsync(request, version).ContinueWith(_onAnswer, new Request(targets, useTopicIds), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }

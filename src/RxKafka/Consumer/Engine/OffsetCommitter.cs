@@ -62,36 +62,42 @@ internal sealed class OffsetCommitter
         try
         {
             var identity = _identity();
-            var request = new OffsetCommitRequest
+            OffsetCommitRequest Build(short version)
             {
-                GroupId = group,
-                GenerationIdOrMemberEpoch = identity.GenerationId,
-                MemberId = identity.MemberId,
-                GroupInstanceId = identity.GroupInstanceId,
-                RetentionTimeMs = -1,
-            };
-            foreach (var topic in offsets.GroupBy(o => o.Topic))
-            {
-                var t = new OffsetCommitRequest.OffsetCommitRequestTopic { Name = topic.Key };
-                foreach (var offset in topic)
+                // generation and member from v1, group.instance.id from v7, leader epochs from v6.
+                var request = new OffsetCommitRequest
                 {
-                    t.Partitions.Add(new OffsetCommitRequest.OffsetCommitRequestPartition
+                    GroupId = group,
+                    GenerationIdOrMemberEpoch = version >= 1 ? identity.GenerationId : -1,
+                    MemberId = version >= 1 ? identity.MemberId : "",
+                    GroupInstanceId = version >= 7 ? identity.GroupInstanceId : null,
+                    RetentionTimeMs = -1,
+                };
+                foreach (var topic in offsets.GroupBy(o => o.Topic))
+                {
+                    var t = new OffsetCommitRequest.OffsetCommitRequestTopic { Name = topic.Key };
+                    foreach (var offset in topic)
                     {
-                        PartitionIndex = offset.Partition,
-                        CommittedOffset = offset.Offset,
-                        CommittedLeaderEpoch = _engine.Find(offset.TopicPartition)?.PositionEpoch ?? -1,
-                        CommittedMetadata = "",
-                    });
+                        t.Partitions.Add(new OffsetCommitRequest.OffsetCommitRequestPartition
+                        {
+                            PartitionIndex = offset.Partition,
+                            CommittedOffset = offset.Offset,
+                            CommittedLeaderEpoch = version >= 6 ? _engine.Find(offset.TopicPartition)?.PositionEpoch ?? -1 : -1,
+                            CommittedMetadata = "",
+                        });
+                    }
+
+                    request.Topics.Add(t);
                 }
 
-                request.Topics.Add(t);
+                return request;
             }
 
             var coordinator = await client.FindCoordinatorAsync(CoordinatorType.Group, group, cancellationToken).ConfigureAwait(false);
             OffsetCommitResponse response;
             try
             {
-                response = await client.SendAsync(coordinator.NodeId, request, cancellationToken).ConfigureAwait(false);
+                response = await client.SendVersionedAsync(coordinator.NodeId, ApiKey.OffsetCommit, Build, cancellationToken).ConfigureAwait(false);
             }
             catch (KafkaException e) when (e.ErrorCode is ErrorCode.NotCoordinator or ErrorCode.CoordinatorNotAvailable)
             {

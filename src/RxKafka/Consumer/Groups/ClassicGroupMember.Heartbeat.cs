@@ -52,12 +52,12 @@ internal sealed partial class ClassicGroupMember
             try
             {
                 var coordinator = await _engine.Client.FindCoordinatorAsync(CoordinatorType.Group, Group, _stop.Token).ConfigureAwait(false);
-                var answer = await _engine.Client.SendAsync(coordinator.NodeId, new HeartbeatRequest
+                var answer = await _engine.Client.SendVersionedAsync(coordinator.NodeId, ApiKey.Heartbeat, version => new HeartbeatRequest
                 {
                     GroupId = Group,
                     GenerationId = generation,
                     MemberId = memberId,
-                    GroupInstanceId = _options.GroupInstanceId,
+                    GroupInstanceId = version >= 3 ? _options.GroupInstanceId : null,
                 }, _stop.Token).ConfigureAwait(false);
                 lastAnswered = _engine.Scheduler.Now;
                 var error = (ErrorCode)answer.ErrorCode;
@@ -132,12 +132,13 @@ internal sealed partial class ClassicGroupMember
         try
         {
             var coordinator = await _engine.Client.FindCoordinatorAsync(CoordinatorType.Group, Group).ConfigureAwait(false);
-            await _engine.Client.SendAsync(coordinator.NodeId, new LeaveGroupRequest
-            {
-                GroupId = Group,
-                MemberId = memberId,
-                Members = [new LeaveGroupRequest.MemberIdentity { MemberId = memberId, GroupInstanceId = _options.GroupInstanceId, Reason = reason }],
-            }).ConfigureAwait(false);
+            await _engine.Client.SendVersionedAsync(coordinator.NodeId, ApiKey.LeaveGroup, version => version >= 3
+                ? new LeaveGroupRequest
+                {
+                    GroupId = Group,
+                    Members = [new LeaveGroupRequest.MemberIdentity { MemberId = memberId, GroupInstanceId = _options.GroupInstanceId, Reason = version >= 5 ? reason : null }],
+                }
+                : new LeaveGroupRequest { GroupId = Group, MemberId = memberId }).ConfigureAwait(false);
         }
         catch (Exception e) when (e is KafkaException or OperationCanceledException)
         {

@@ -78,17 +78,7 @@ internal sealed partial class ClassicGroupMember
             owned = _owned;
         }
 
-        var join = new JoinGroupRequest
-        {
-            GroupId = Group,
-            SessionTimeoutMs = (int)_options.SessionTimeout.TotalMilliseconds,
-            RebalanceTimeoutMs = (int)_options.MaxPollInterval.TotalMilliseconds,
-            MemberId = memberId,
-            GroupInstanceId = _options.GroupInstanceId,
-            ProtocolType = ProtocolType,
-            Reason = "rxkafka: (re)joining",
-            LongerTimeout = _options.MaxPollInterval + TimeSpan.FromSeconds(5),
-        };
+        var protocols = new List<JoinGroupRequest.JoinGroupRequestProtocol>();
         var sorted = topics.Order(StringComparer.Ordinal).ToList();
         foreach (var assignor in _strategies.Assignors)
         {
@@ -100,10 +90,29 @@ internal sealed partial class ClassicGroupMember
                 _strategies.Protocol == RebalanceProtocol.Cooperative ? owned : [],
                 generation,
                 _options.ClientRack.Length > 0 ? _options.ClientRack : null);
-            join.Protocols.Add(new JoinGroupRequest.JoinGroupRequestProtocol { Name = assignor.Name, Metadata = ConsumerProtocol.EncodeSubscription(subscription) });
+            protocols.Add(new JoinGroupRequest.JoinGroupRequestProtocol { Name = assignor.Name, Metadata = ConsumerProtocol.EncodeSubscription(subscription) });
         }
 
-        var joined = await client.SendAsync(coordinator.NodeId, join, _stop.Token).ConfigureAwait(false);
+        var joined = await client.SendVersionedAsync(coordinator.NodeId, ApiKey.JoinGroup, version =>
+        {
+            if (_options.GroupInstanceId is not null && version < 5)
+            {
+                throw new KafkaException(ErrorCode.UnsupportedVersion, $"group.instance.id needs JoinGroup v5 (Kafka 2.3+); the coordinator offers v{version}");
+            }
+
+            return new JoinGroupRequest
+            {
+                GroupId = Group,
+                SessionTimeoutMs = (int)_options.SessionTimeout.TotalMilliseconds,
+                RebalanceTimeoutMs = version >= 1 ? (int)_options.MaxPollInterval.TotalMilliseconds : -1,
+                MemberId = memberId,
+                GroupInstanceId = version >= 5 ? _options.GroupInstanceId : null,
+                ProtocolType = ProtocolType,
+                Protocols = protocols,
+                Reason = version >= 8 ? "rxkafka: (re)joining" : null,
+                LongerTimeout = _options.MaxPollInterval + TimeSpan.FromSeconds(5),
+            };
+        }, _stop.Token).ConfigureAwait(false);
         var error = (ErrorCode)joined.ErrorCode;
         switch (error)
         {
@@ -139,24 +148,25 @@ internal sealed partial class ClassicGroupMember
 
         var leader = joined.Leader == joined.MemberId;
         Log.Joined(Group, joined.GenerationId, joined.MemberId, leader, joined.ProtocolName);
-        var sync = new SyncGroupRequest
-        {
-            GroupId = Group,
-            GenerationId = joined.GenerationId,
-            MemberId = joined.MemberId,
-            GroupInstanceId = _options.GroupInstanceId,
-            ProtocolType = ProtocolType,
-            ProtocolName = joined.ProtocolName,
-        };
+        var assignments = new List<SyncGroupRequest.SyncGroupRequestAssignment>();
         if (leader && !joined.SkipAssignment)
         {
             foreach (var (member, assignment) in await AssignAsync(joined).ConfigureAwait(false))
             {
-                sync.Assignments.Add(new SyncGroupRequest.SyncGroupRequestAssignment { MemberId = member, Assignment = ConsumerProtocol.EncodeAssignment(assignment) });
+                assignments.Add(new SyncGroupRequest.SyncGroupRequestAssignment { MemberId = member, Assignment = ConsumerProtocol.EncodeAssignment(assignment) });
             }
         }
 
-        var synced = await client.SendAsync(coordinator.NodeId, sync, _stop.Token).ConfigureAwait(false);
+        var synced = await client.SendVersionedAsync(coordinator.NodeId, ApiKey.SyncGroup, version => new SyncGroupRequest
+        {
+            GroupId = Group,
+            GenerationId = joined.GenerationId,
+            MemberId = joined.MemberId,
+            GroupInstanceId = version >= 3 ? _options.GroupInstanceId : null,
+            ProtocolType = version >= 5 ? ProtocolType : null,
+            ProtocolName = version >= 5 ? joined.ProtocolName : null,
+            Assignments = assignments,
+        }, _stop.Token).ConfigureAwait(false);
         error = (ErrorCode)synced.ErrorCode;
         switch (error)
         {
