@@ -20,6 +20,7 @@ public sealed class LayeringTests
         ["Client"] = ["Protocol", "Network", "Cluster"],
         ["Serialization"] = [],
         ["Producer"] = ["Protocol", "Network", "Cluster", "Client", "Serialization"],
+        ["Consumer"] = ["Protocol", "Network", "Cluster", "Client", "Serialization"],
     };
 
     [Fact]

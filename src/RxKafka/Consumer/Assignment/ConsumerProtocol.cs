@@ -62,7 +62,7 @@ internal static class ConsumerProtocol
         return new MemberSubscription(
             memberId,
             groupInstanceId,
-            message.Topics,
+            message.Topics.AsReadOnly(),
             message.UserData ?? ReadOnlyMemory<byte>.Empty,
             owned,
             version >= 2 ? message.GenerationId : MemberSubscription.NoGeneration,
@@ -132,7 +132,7 @@ internal static class ConsumerProtocol
         return readAs;
     }
 
-    private static List<TopicPartition> Flatten(IEnumerable<(string Topic, List<int> Partitions)> topics, string memberId, string what, short version)
+    private static IReadOnlyList<TopicPartition> Flatten(IEnumerable<(string Topic, List<int> Partitions)> topics, string memberId, string what, short version)
     {
         var result = new List<TopicPartition>();
         foreach (var (topic, partitions) in topics)
@@ -148,7 +148,7 @@ internal static class ConsumerProtocol
             }
         }
 
-        return result;
+        return result.AsReadOnly();
     }
 
     // Topics in the order they first appear, each topic's partitions in the order given: the wire groups by topic.

@@ -9,6 +9,11 @@ internal sealed partial class StickyBalancer
     /// </summary>
     private bool TryShiftAlongChain(int keptMoves)
     {
+        if (_members.Count == 0)
+        {
+            return false;
+        }
+
         var fewest = _assigned.Min(a => a.Count);
         var sources = Enumerable.Range(0, _members.Count).OrderByDescending(m => _assigned[m].Count).ThenBy(m => m);
         foreach (var source in sources)

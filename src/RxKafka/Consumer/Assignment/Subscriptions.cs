@@ -41,7 +41,7 @@ internal static class Subscriptions
         {
             var list = partitions.TryGetValue(memberId, out var assigned) ? assigned : [];
             list.Sort(PartitionOrder.Instance);
-            result[memberId] = new MemberAssignment(list, ReadOnlyMemory<byte>.Empty);
+            result[memberId] = new MemberAssignment(list.AsReadOnly(), ReadOnlyMemory<byte>.Empty);
         }
 
         return result;

@@ -36,6 +36,17 @@ public sealed class AssignorPropertyTests
 
     [Theory]
     [MemberData(nameof(Every))]
+    public void An_empty_group_gets_an_empty_assignment_and_a_group_without_topics_gets_nothing(string name)
+    {
+        var assignor = Create(name);
+
+        Assert.Empty(assignor.Assign(AssignorTestData.Topics(("t", 3)), AssignorTestData.Members()));
+        var result = assignor.Assign(AssignorTestData.Topics(), AssignorTestData.Members(MemberSubscription.Of("a", "t")));
+        Assert.Empty(Assert.Single(result).Value.Partitions);
+    }
+
+    [Theory]
+    [MemberData(nameof(Every))]
     public void R5_the_assignment_does_not_depend_on_the_order_members_are_listed_in(string name)
     {
         var assignor = Create(name);

@@ -15,7 +15,7 @@ public sealed class RangeAndRoundRobinAssignorTests
     private static readonly RoundRobinAssignor RoundRobin = new();
 
     [Fact]
-    public void R5_range_gives_each_member_a_run_of_every_topic_as_the_RangeAssignor_Javadoc_shows()
+    public void R5_range_gives_each_member_a_run_of_every_topic_as_the_Java_docs_of_RangeAssignor_show()
     {
         // Two members, two topics of three partitions: C0 gets t0p0, t0p1, t1p0, t1p1; C1 gets t0p2, t1p2.
         var result = Range.Assign(Topics(("t0", 3), ("t1", 3)), Members(MemberSubscription.Of("C0", "t0", "t1"), MemberSubscription.Of("C1", "t0", "t1")));
@@ -78,7 +78,7 @@ public sealed class RangeAndRoundRobinAssignorTests
     }
 
     [Fact]
-    public void R5_round_robin_deals_partitions_in_turn_as_the_RoundRobinAssignor_Javadoc_shows()
+    public void R5_round_robin_deals_partitions_in_turn_as_the_Java_docs_of_RoundRobinAssignor_show()
     {
         // Two members, two topics of three partitions: C0 gets t0p0, t0p2, t1p1; C1 gets t0p1, t1p0, t1p2.
         var result = RoundRobin.Assign(Topics(("t0", 3), ("t1", 3)), Members(MemberSubscription.Of("C0", "t0", "t1"), MemberSubscription.Of("C1", "t0", "t1")));
@@ -88,7 +88,7 @@ public sealed class RangeAndRoundRobinAssignorTests
     }
 
     [Fact]
-    public void R5_round_robin_skips_members_not_subscribed_as_the_RoundRobinAssignor_Javadoc_shows()
+    public void R5_round_robin_skips_members_not_subscribed_as_the_Java_docs_of_RoundRobinAssignor_show()
     {
         // t0, t1, t2 with 1, 2, 3 partitions; C0 subscribes to t0, C1 to t0 and t1, C2 to all three:
         // C0 gets t0p0, C1 t1p0, C2 t1p1, t2p0, t2p1, t2p2.
