@@ -9,7 +9,7 @@ namespace RxKafka.Testing.Network;
 /// <see cref="ScriptedBroker"/>; as an <see cref="IKafkaTransportFactory"/> the cluster routes each
 /// connection to the broker listening on the endpoint, and the brokers answer Metadata, FindCoordinator,
 /// Produce, InitProducerId, Fetch, ListOffsets, OffsetCommit, OffsetFetch and the classic group APIs (JoinGroup,
-/// SyncGroup, Heartbeat, LeaveGroup, DescribeGroups, ListGroups) from a cluster model the test changes as it goes (move a leader, add a topic,
+/// SyncGroup, Heartbeat, LeaveGroup, DescribeGroups, ListGroups, DeleteGroups) from a cluster model the test changes as it goes (move a leader, add a topic,
 /// take a broker down), then advances the scheduler to watch the client react and reads the partitions' logs
 /// (<see cref="Log"/>, <see cref="Batches"/>) to see exactly what was written.
 /// </summary>
@@ -69,7 +69,7 @@ namespace RxKafka.Testing.Network;
 /// <see cref="GroupInitialRebalanceDelay"/>, and static membership (KIP-345): a static member that restarts within
 /// its session timeout takes its place back without a rebalance, its old member id fenced. OffsetCommit is
 /// checked against the generation and member. DescribeGroups (v0-5) and ListGroups (v0-5, state and type filters)
-/// describe them; <see cref="DescribeGroup"/>, <see cref="ExpireMember"/>, <see cref="RebalanceGroup"/> and
+/// describe them, and DeleteGroups (v0-2) deletes an empty one with its offsets (NON_EMPTY_GROUP otherwise); <see cref="DescribeGroup"/>, <see cref="ExpireMember"/>, <see cref="RebalanceGroup"/> and
 /// <see cref="MoveGroupCoordinator"/> let a test read and steer them. KIP-848 groups (ConsumerGroupHeartbeat)
 /// are not modelled.
 /// </para>

@@ -7,6 +7,7 @@ using RxKafka.IntegrationTests.Producer.Peers;
 using RxKafka.IntegrationTests.Support;
 using RxKafka.Testing.MockCluster;
 using RxKafka.Testing.Network;
+using ProtocolApiKey = RxKafka.Protocol.Messages.ApiKey;
 
 namespace RxKafka.IntegrationTests.Testing;
 
@@ -83,6 +84,29 @@ public sealed class ScriptedClusterGroupsTcpTests
         TestContext.Current.TestOutputHelper?.WriteLine($"scripted: a saw {scripted.OtherMemberRebalances} rebalances, b [{string.Join(",", scripted.Before)}] -> [{string.Join(",", scripted.After)}], generation {scripted.GenerationBefore} -> {scripted.GenerationAfter}");
         TestContext.Current.TestOutputHelper?.WriteLine($"librdkafka mock: a saw {onMock.OtherMemberRebalances} rebalances, b [{string.Join(",", onMock.Before)}] -> [{string.Join(",", onMock.After)}]");
         Assert.True(onMock.OtherMemberRebalances > 0, $"a saw no rebalance on librdkafka's mock\n{onMock.Log}");
+    }
+
+    [Fact]
+    public async Task R5_kafka_python_joins_a_group_reads_every_record_commits_at_the_log_end_and_leaves()
+    {
+        Prerequisites.RequireKafkaPython();
+        var cluster = new ScriptedCluster(DefaultScheduler.Instance);
+        cluster.CreateTopic("python", partitions: 3);
+        await using var server = cluster.ServeTcp();
+        await ProduceAsync(server.BootstrapServers, "python", 0, 30);
+
+        var (assignment, records) = KafkaPython.ConsumeInGroup(server.BootstrapServers, "python", "python-group", 30);
+
+        Assert.Equal([0, 1, 2], assignment);
+        Assert.Equal(30, records);
+        Assert.All(Enumerable.Range(0, 3), p => Assert.Equal(cluster.Log("python", p).Count, cluster.CommittedOffset("python-group", "python", p)?.Offset));
+        var group = cluster.DescribeGroup("python-group")!;
+        // It left: the group is empty again, a generation after its last one (kafka-python's leader may rejoin
+        // once when it first sees the topic's metadata, so that is one or two generations of its own).
+        Assert.Equal(ScriptedGroupState.Empty, group.State);
+        Assert.InRange(group.GenerationId, 2, 3);
+        var joins = cluster.Requests.Where(r => r.Request.ApiKey == ProtocolApiKey.JoinGroup).Select(r => r.Request.Version).Distinct().ToList();
+        TestContext.Current.TestOutputHelper?.WriteLine($"kafka-python sent JoinGroup v{string.Join(", v", joins)}; the group ended at generation {group.GenerationId}");
     }
 
     // Two static members a and b of one group; b closes (a static member sends no LeaveGroup) and a new process

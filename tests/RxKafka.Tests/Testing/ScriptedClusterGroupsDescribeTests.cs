@@ -88,6 +88,36 @@ public sealed class ScriptedClusterGroupsDescribeTests : ScriptedClusterGroupsTe
         }
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    public void DeleteGroups_deletes_an_empty_group_with_its_offsets_and_refuses_one_with_members(short version)
+    {
+        var members = StableGroup(["a"]);
+        Cluster.SetCoordinator(CoordinatorType.Group, "idle", 1);
+        Cluster.SetCoordinator(CoordinatorType.Group, "elsewhere", 2);
+        var admin = Client("admin");
+        var commit = new OffsetCommitRequest { GroupId = "idle", GenerationIdOrMemberEpoch = -1, Topics = [new() { Name = "t", Partitions = [new() { PartitionIndex = 0, CommittedOffset = 5 }] }] };
+        Ask(admin, commit, 8);
+
+        var results = Ask(admin, new DeleteGroupsRequest { GroupsNames = [G, "idle", "unknown", "elsewhere", ""] }, version).Results;
+
+        Assert.Equal(
+            [ErrorCode.NonEmptyGroup, ErrorCode.None, ErrorCode.NotCoordinator, ErrorCode.NotCoordinator, ErrorCode.InvalidGroupId],
+            results.Select(r => Error(r.ErrorCode)));
+        Assert.Null(Cluster.DescribeGroup("idle"));
+        Assert.Null(Cluster.CommittedOffset("idle", "t", 0));
+        Assert.Equal("Dead", Ask(admin, new DescribeGroupsRequest { Groups = ["idle"] }, 5).Groups[0].GroupState);
+
+        // Once its last member left, the group can go too; a group never seen is GROUP_ID_NOT_FOUND.
+        Ask(members[0].Connection, new LeaveGroupRequest { GroupId = G, MemberId = members[0].Id }, 1);
+        Cluster.SetCoordinator(CoordinatorType.Group, "unknown", 1);
+        Assert.Equal(
+            [ErrorCode.None, ErrorCode.GroupIdNotFound],
+            Ask(admin, new DeleteGroupsRequest { GroupsNames = [G, "unknown"] }, version).Results.Select(r => Error(r.ErrorCode)));
+        Assert.Equal([], Cluster.GroupIds);
+    }
+
     [Fact]
     public void Moving_the_coordinator_answers_held_joins_NOT_COORDINATOR_and_the_new_one_carries_on()
     {

@@ -156,7 +156,7 @@ public sealed class ScriptedClusterGroupsJoinTests : ScriptedClusterGroupsTestBe
     }
 
     [Fact]
-    public void R5_The_rebalance_timeout_removes_a_member_that_did_not_rejoin()
+    public void R5_the_rebalance_timeout_removes_a_member_that_did_not_rejoin()
     {
         var members = StableGroup(["a", "b"]);
         var rebalanceStart = Scheduler.Clock;

@@ -36,10 +36,7 @@ public sealed class ScriptedClusterGroupsSyncAndCommitTests : ScriptedClusterGro
     [Fact]
     public void A_rebalance_while_followers_wait_for_the_leader_answers_them_REBALANCE_IN_PROGRESS()
     {
-        var connections = new[] { Client("a"), Client("b") };
-        var joins = connections.Select(c => Send(c, Join(), 3)).ToArray();
-        Settle(null, joins);
-        var follower = new Member(connections[1], Done(joins[1]).MemberId, 1, null);
+        var follower = Joined("a", "b")[1];
         var waiting = Send(follower.Connection, Sync(follower), 3);
         AdvanceMs(100);
 
@@ -53,15 +50,13 @@ public sealed class ScriptedClusterGroupsSyncAndCommitTests : ScriptedClusterGro
     [Fact]
     public void A_member_that_never_syncs_within_the_rebalance_timeout_is_removed()
     {
-        var connections = new[] { Client("a"), Client("b") };
-        var joins = connections.Select(c => Send(c, Join(), 3)).ToArray();
-        Settle(null, joins);
-        var leader = new Member(connections[0], Done(joins[0]).MemberId, 1, null);
+        var joined = Joined("a", "b");
+        var leader = joined[0];
         var synced = Send(leader.Connection, Sync(leader, (leader, [1])), 3);
         Settle(null, synced);
 
         // b got its join answer but never sends SyncGroup; both heartbeat, which does not help b.
-        var b = new Member(connections[1], Done(joins[1]).MemberId, 1, null);
+        var b = joined[1];
         var start = Scheduler.Clock;
         for (var at = 5_000; at < RebalanceMs; at += 5_000)
         {
@@ -77,7 +72,7 @@ public sealed class ScriptedClusterGroupsSyncAndCommitTests : ScriptedClusterGro
     }
 
     [Fact]
-    public void R5_Commits_are_checked_against_the_members_and_generation_of_the_group()
+    public void R5_commits_are_checked_against_the_members_and_generation_of_the_group()
     {
         var members = StableGroup(["a", "b"], [null, "static-b"]);
         var (a, b) = (members[0], members[1]);
@@ -126,6 +121,15 @@ public sealed class ScriptedClusterGroupsSyncAndCommitTests : ScriptedClusterGro
         Assert.Equal([ErrorCode.GroupAuthorizationFailed, ErrorCode.GroupAuthorizationFailed], Ask(connection, new DescribeGroupsRequest { Groups = [G, "h"] }, 5).Groups.Select(g => Error(g.ErrorCode)));
         Assert.Equal(ErrorCode.CoordinatorNotAvailable, Error(Ask(connection, new ListGroupsRequest(), 4).ErrorCode));
         Assert.Equal(ErrorCode.MemberIdRequired, Error(Ask(connection, Join(), 5).ErrorCode));
+    }
+
+    // Members that joined generation 1 together (JoinGroup v3) and have not synced.
+    private Member[] Joined(params string[] clientIds)
+    {
+        var connections = clientIds.Select(c => Client(c)).ToArray();
+        var joins = connections.Select(c => Send(c, Join(), 3)).ToArray();
+        Settle(null, joins);
+        return joins.Select((j, i) => new Member(connections[i], Done(j).MemberId, Done(j).GenerationId, null)).ToArray();
     }
 
     private ErrorCode CommitAs(Member member, short version)

@@ -525,7 +525,7 @@ public sealed class ScriptedClusterProduceTests : ScriptedClusterTestBed
         Assert.Equal(((short)ErrorCode.CoordinatorNotAvailable, -1), (find.ErrorCode, find.NodeId));
         Assert.Equal(3, Ask(onOne, new MetadataRequest { Topics = [new() { Name = "t" }] }, 12).Topics[0].Partitions.Count);
 
-        Assert.Throws<ArgumentException>(() => Cluster.PushRequestErrors(ApiKey.Heartbeat, ErrorCode.None));
+        Assert.Throws<ArgumentException>(() => Cluster.PushRequestErrors(ApiKey.DescribeCluster, ErrorCode.None));
         Assert.Throws<ArgumentException>(() => Cluster.PushRequestErrors(9, ApiKey.Produce, ErrorCode.None));
     }
 

@@ -469,9 +469,9 @@ public sealed class ScriptedClusterTests : ReactiveTest
         Assert.Equal([(2, ApiKey.Metadata), (1, ApiKey.Metadata)], seen); // ApiVersions does not go through it
 
         // An API with no default answer gets none.
-        var heartbeat = onOne.SendAsync(new HeartbeatRequest { GroupId = "g", MemberId = "m" });
+        var describeCluster = onOne.SendAsync(new DescribeClusterRequest());
         _scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
-        Assert.False(heartbeat.IsCompleted);
+        Assert.False(describeCluster.IsCompleted);
 
         // Silence and a disconnect for Metadata too.
         _cluster.Handler = (_, request) => request.Request is MetadataRequest ? BrokerReply.Silence : null;

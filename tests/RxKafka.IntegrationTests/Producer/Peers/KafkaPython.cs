@@ -34,6 +34,16 @@ internal static class KafkaPython
             .ToList();
 
     /// <summary>
+    /// Joins <paramref name="group"/> subscribed to <paramref name="topic"/>, reads <paramref name="count"/>
+    /// records committing after each poll, and leaves: the partitions it was assigned and how many records it read.
+    /// </summary>
+    public static (int[] Assignment, int Records) ConsumeInGroup(string bootstrap, string topic, string group, int count)
+    {
+        var e = Run("group", bootstrap, topic, group, count.ToString(System.Globalization.CultureInfo.InvariantCulture)).Single().RootElement;
+        return ([.. e.GetProperty("assignment").EnumerateArray().Select(p => p.GetInt32())], e.GetProperty("records").GetInt32());
+    }
+
+    /// <summary>
     /// Produces <paramref name="records"/> (their partitions and timestamps as given) with
     /// <paramref name="codec"/>, one batch per partition; returns each record with the offset it
     /// was written at. kafka-python's producer refuses null header values (KafkaProducer.send asserts

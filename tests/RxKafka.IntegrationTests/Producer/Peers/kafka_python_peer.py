@@ -12,6 +12,11 @@
       prints, for each TIMESTAMP, {"timestamp": asked, "offset": int|null, "record_timestamp": int|null}:
       KafkaConsumer.offsets_for_times (ListOffsets v1+) on that partition.
 
+  kafka_python_peer.py group BOOTSTRAP TOPIC GROUP COUNT
+      subscribes to TOPIC as a member of GROUP, reads COUNT records from the committed offsets (or the
+      beginning), committing after each poll, then leaves the group and prints
+      {"assignment": [partition, ...], "records": int}.
+
 A record in JSON: {"partition": int, "offset": int, "key": hex|null, "value": hex|null,
 "headers": [[name, hex|null], ...], "timestamp": ms}. Exit status 2 means kafka-python or a codec
 module is missing.
@@ -95,6 +100,23 @@ def offsets_for_times(bootstrap, topic, partition, timestamps):
     consumer.close()
 
 
+def group(bootstrap, topic, group_id, count):
+    consumer = KafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=group_id, enable_auto_commit=False,
+                             auto_offset_reset="earliest", client_id="kafka-python-group",
+                             session_timeout_ms=10000, heartbeat_interval_ms=1000, request_timeout_ms=30000)
+    deadline = time.monotonic() + DEADLINE_S
+    read = 0
+    while read < count:
+        if time.monotonic() > deadline:
+            raise SystemExit("kafka-python: read %d of %d records of %s in group %s within %d s" % (read, count, topic, group_id, DEADLINE_S))
+        for tp, messages in consumer.poll(timeout_ms=200).items():
+            read += len(messages)
+        consumer.commit()
+    assignment = sorted(tp.partition for tp in consumer.assignment())
+    consumer.close()
+    print(json.dumps({"assignment": assignment, "records": read}))
+
+
 def main():
     command = sys.argv[1]
     if command == "consume":
@@ -103,6 +125,8 @@ def main():
         produce(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5])
     elif command == "offsets_for_times":
         offsets_for_times(sys.argv[2], sys.argv[3], int(sys.argv[4]), [int(t) for t in sys.argv[5:]])
+    elif command == "group":
+        group(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]))
     else:
         raise SystemExit("unknown command %s" % command)
 
