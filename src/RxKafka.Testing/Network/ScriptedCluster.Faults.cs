@@ -15,11 +15,12 @@ public sealed partial class ScriptedCluster
     /// Queues errors for the next requests of <paramref name="apiKey"/> to any broker, one request each, in
     /// order: each of those requests is answered with its error in every place the API has one (every partition
     /// of a Produce, a Fetch, a ListOffsets or an OffsetCommit, every topic of a Metadata, every key of a
-    /// FindCoordinator, the InitProducerId, the group of an OffsetFetch (every partition asked for before v2);
+    /// FindCoordinator, the InitProducerId, the group of an OffsetFetch (every partition asked for before v2),
+    /// every partition of an AddPartitionsToTxn or a TxnOffsetCommit, the AddOffsetsToTxn or EndTxn;
     /// a fetch-session error is the Fetch response's own, v7+) and changes nothing; <see cref="ErrorCode.None"/> lets one request through to the default answer. The errors are
     /// answered as given, at any version. A <see cref="Handler"/> that answers a request leaves the queue alone.
     /// </summary>
-    /// <param name="apiKey">Produce, InitProducerId, Metadata, FindCoordinator, Fetch, ListOffsets, OffsetCommit or OffsetFetch: the APIs the cluster answers.</param>
+    /// <param name="apiKey">Produce, InitProducerId, Metadata, FindCoordinator, Fetch, ListOffsets, OffsetCommit, OffsetFetch, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn or TxnOffsetCommit: the APIs the cluster answers.</param>
     /// <param name="errors">The errors, in the order the requests get them.</param>
     /// <exception cref="ArgumentException">The cluster has no default answer for <paramref name="apiKey"/>.</exception>
     public void PushRequestErrors(ApiKey apiKey, params ErrorCode[] errors) => Push(AnyBroker, apiKey, errors);
@@ -30,7 +31,7 @@ public sealed partial class ScriptedCluster
     /// queue is used before the any-broker queue.
     /// </summary>
     /// <param name="nodeId">The broker's node id.</param>
-    /// <param name="apiKey">Produce, InitProducerId, Metadata, FindCoordinator, Fetch, ListOffsets, OffsetCommit or OffsetFetch: the APIs the cluster answers.</param>
+    /// <param name="apiKey">Produce, InitProducerId, Metadata, FindCoordinator, Fetch, ListOffsets, OffsetCommit, OffsetFetch, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn or TxnOffsetCommit: the APIs the cluster answers.</param>
     /// <param name="errors">The errors, in the order the requests get them.</param>
     /// <exception cref="ArgumentException">The cluster has no such broker, or no default answer for <paramref name="apiKey"/>.</exception>
     public void PushRequestErrors(int nodeId, ApiKey apiKey, params ErrorCode[] errors)
@@ -71,7 +72,7 @@ public sealed partial class ScriptedCluster
                 ListOffsetsRequest list => BrokerReply.Respond(AnswerListOffsets(nodeId, list, request.Version)),
                 OffsetCommitRequest commit => BrokerReply.Respond(AnswerOffsetCommit(nodeId, commit, request.Version, request.ReceivedAt)),
                 OffsetFetchRequest fetchOffsets => BrokerReply.Respond(AnswerOffsetFetch(nodeId, fetchOffsets, request.Version)),
-                _ => BrokerReply.Silence,
+                _ => TransactionReply(nodeId, request) ?? BrokerReply.Silence,
             };
         return reply switch
         {
@@ -85,7 +86,8 @@ public sealed partial class ScriptedCluster
     private void Push(int nodeId, ApiKey apiKey, ErrorCode[] errors)
     {
         ArgumentNullException.ThrowIfNull(errors);
-        if (apiKey is not (ApiKey.Produce or ApiKey.InitProducerId or ApiKey.Metadata or ApiKey.FindCoordinator or ApiKey.Fetch or ApiKey.ListOffsets or ApiKey.OffsetCommit or ApiKey.OffsetFetch))
+        if (apiKey is not (ApiKey.Produce or ApiKey.InitProducerId or ApiKey.Metadata or ApiKey.FindCoordinator or ApiKey.Fetch or ApiKey.ListOffsets or ApiKey.OffsetCommit or ApiKey.OffsetFetch
+            or ApiKey.AddPartitionsToTxn or ApiKey.AddOffsetsToTxn or ApiKey.EndTxn or ApiKey.TxnOffsetCommit))
         {
             throw new ArgumentException($"The scripted cluster has no default answer for {apiKey} to put errors in; answer it with an error from the Handler instead.", nameof(apiKey));
         }
@@ -143,7 +145,7 @@ public sealed partial class ScriptedCluster
         }),
         OffsetCommitRequest commit => BrokerReply.Respond(OffsetCommitError(commit, error)),
         OffsetFetchRequest fetchOffsets => BrokerReply.Respond(OffsetFetchError(fetchOffsets, request.Version, error)),
-        _ => BrokerReply.Silence,
+        _ => TransactionErrorReply(request, error) ?? BrokerReply.Silence,
     };
 
     // A session error is the response's own (v7+), with no partitions; any other is every partition's.

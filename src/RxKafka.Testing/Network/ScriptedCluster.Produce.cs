@@ -217,6 +217,16 @@ public sealed partial class ScriptedCluster
             return Failed(data.Index, decoded, decoded == ErrorCode.InvalidRecord ? log.LogStartOffset : -1, message);
         }
 
+        // A transactional batch goes only to a partition added to its producer's open transaction.
+        foreach (var batch in batches.Where(b => b.IsTransactional))
+        {
+            var transactional = CheckTransactionalBatch(batch, new TopicPartition(topicName, data.Index));
+            if (transactional != ErrorCode.None)
+            {
+                return Failed(data.Index, transactional, log.LogStartOffset);
+            }
+        }
+
         var result = log.Append(batches, nodeId, partition.LeaderEpoch, now, AnswerDuplicateSequenceNumber, AcceptAnySequenceFromUnknownProducers);
         if (result.Error != ErrorCode.None)
         {
