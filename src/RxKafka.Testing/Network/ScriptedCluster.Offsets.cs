@@ -194,8 +194,8 @@ public sealed partial class ScriptedCluster
         }
     }
 
-    // Kafka's group checks for a fetch: the id, then the coordinator. require_stable (v7+) waits for pending
-    // transactional commits, and there are none here (transactions are not modelled), so it changes nothing.
+    // Kafka's group checks for a fetch: the id, then the coordinator. require_stable (v7+) would answer
+    // UNSTABLE_OFFSET_COMMIT while transactional offsets are pending (ScriptedCluster.TxnOffsetCommit.cs); not modelled.
     // When groups get members, v9's member id and epoch checks (KIP-848) go here.
     private ErrorCode FetchGroupError(int nodeId, string group) =>
         group.Length == 0 ? ErrorCode.InvalidGroupId
