@@ -20,9 +20,8 @@ public sealed class ScriptedClusterTransactionsTcpTests
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    // T1 T2
     [Fact]
-    public async Task Confluent_reads_committed_records_only_with_read_committed_and_all_of_them_with_read_uncommitted()
+    public async Task T1_T2_Confluent_reads_committed_records_only_with_read_committed_and_all_of_them_with_read_uncommitted()
     {
         var cluster = new ScriptedCluster(DefaultScheduler.Instance);
         cluster.CreateTopic(Topic, partitions: Partitions);
@@ -79,9 +78,8 @@ public sealed class ScriptedClusterTransactionsTcpTests
         Assert.Contains(cluster.Requests, r => r.Request.ApiKey == RxKafka.Protocol.Messages.ApiKey.EndTxn);
     }
 
-    // T2
     [Fact]
-    public async Task A_read_committed_consumer_stops_at_an_open_transaction_until_it_commits()
+    public async Task T2_A_read_committed_consumer_stops_at_an_open_transaction_until_it_commits()
     {
         var cluster = new ScriptedCluster(DefaultScheduler.Instance);
         cluster.CreateTopic(Topic, partitions: 1);
@@ -102,9 +100,8 @@ public sealed class ScriptedClusterTransactionsTcpTests
         Assert.Equal(["before", "open", "after"], ConsumeAll(server.BootstrapServers, CK.IsolationLevel.ReadCommitted, partitions: 1));
     }
 
-    // T1
     [Fact]
-    public async Task SendOffsetsToTransaction_commits_the_groups_offsets_only_with_the_transaction()
+    public async Task T1_offsets_sent_to_a_transaction_commit_only_with_the_transaction()
     {
         var cluster = new ScriptedCluster(DefaultScheduler.Instance);
         cluster.CreateTopic(Topic, partitions: Partitions);

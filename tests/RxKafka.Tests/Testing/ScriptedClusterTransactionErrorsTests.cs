@@ -11,9 +11,8 @@ namespace RxKafka.Tests.Testing;
 /// <summary>The errors of the scripted cluster's transaction coordinator and partition leaders, as Kafka gives them, in virtual time.</summary>
 public sealed class ScriptedClusterTransactionErrorsTests : ScriptedClusterTransactionsTestBed
 {
-    // T1
     [Fact]
-    public void Ending_or_writing_outside_an_open_transaction_is_INVALID_TXN_STATE()
+    public void T1_ending_or_writing_outside_an_open_transaction_is_INVALID_TXN_STATE()
     {
         var coordinator = Coordinator();
         var (_, pid, epoch) = InitProducerId(coordinator);
@@ -33,9 +32,8 @@ public sealed class ScriptedClusterTransactionErrorsTests : ScriptedClusterTrans
         Assert.Equal(0, EndTxn(coordinator, pid, epoch, commit: true).ErrorCode);                                 // a retry
     }
 
-    // T1
     [Fact]
-    public void An_unknown_transactional_id_or_producer_id_is_INVALID_PRODUCER_ID_MAPPING()
+    public void T1_an_unknown_transactional_id_or_producer_id_is_INVALID_PRODUCER_ID_MAPPING()
     {
         var coordinator = Coordinator();
         var (_, pid, epoch) = InitProducerId(coordinator);
@@ -50,9 +48,8 @@ public sealed class ScriptedClusterTransactionErrorsTests : ScriptedClusterTrans
         Assert.Equal((short)ErrorCode.InvalidProducerIdMapping, EndTxn(coordinator, pid, epoch, commit: true, transactionalId: "never").ErrorCode);
     }
 
-    // T1
     [Fact]
-    public void An_expired_transactional_id_is_Dead_forgets_its_producer_id_and_starts_afresh()
+    public void T1_an_expired_transactional_id_is_Dead_forgets_its_producer_id_and_starts_afresh()
     {
         var coordinator = Coordinator();
         var (_, pid, epoch) = InitProducerId(coordinator);
@@ -67,13 +64,12 @@ public sealed class ScriptedClusterTransactionErrorsTests : ScriptedClusterTrans
         Assert.False(Cluster.ExpireTransactionalId("unknown"));
     }
 
-    // T1
     [Theory]
     [InlineData(0, ErrorCode.InvalidProducerEpoch)]
     [InlineData(1, ErrorCode.InvalidProducerEpoch)]
     [InlineData(2, ErrorCode.ProducerFenced)]
     [InlineData(3, ErrorCode.ProducerFenced)]
-    public void An_older_epoch_is_PRODUCER_FENCED_from_v2_and_INVALID_PRODUCER_EPOCH_before(short version, ErrorCode expected)
+    public void T1_an_older_epoch_is_PRODUCER_FENCED_from_v2_and_INVALID_PRODUCER_EPOCH_before(short version, ErrorCode expected)
     {
         var coordinator = Coordinator();
         var (_, pid, _) = InitProducerId(coordinator);
@@ -85,9 +81,8 @@ public sealed class ScriptedClusterTransactionErrorsTests : ScriptedClusterTrans
         Assert.Equal((short)expected, EndTxn(coordinator, pid, 2, commit: true, version).ErrorCode); // a newer one too
     }
 
-    // T1
     [Fact]
-    public void TxnOffsetCommit_at_an_older_epoch_is_INVALID_PRODUCER_EPOCH_and_checks_the_group_metadata_from_v3()
+    public void T1_TxnOffsetCommit_at_an_older_epoch_is_INVALID_PRODUCER_EPOCH_and_checks_the_group_metadata_from_v3()
     {
         var coordinator = Coordinator();
         var groupCoordinator = Connect(Cluster.Coordinator(CoordinatorType.Group, Group));
@@ -102,9 +97,8 @@ public sealed class ScriptedClusterTransactionErrorsTests : ScriptedClusterTrans
         Assert.Equal(ErrorCode.NotCoordinator, TxnOffsetCommit(Connect(Cluster.Coordinator(CoordinatorType.Group, Group) % 3 + 1), pid, epoch, 0, 1));
     }
 
-    // T1
     [Fact]
-    public void A_broker_that_is_not_the_transaction_coordinator_answers_NOT_COORDINATOR()
+    public void T1_A_broker_that_is_not_the_transaction_coordinator_answers_NOT_COORDINATOR()
     {
         var coordinator = Coordinator();
         var (_, pid, epoch) = InitProducerId(coordinator);
@@ -116,9 +110,8 @@ public sealed class ScriptedClusterTransactionErrorsTests : ScriptedClusterTrans
         Assert.Equal(ErrorCode.NotCoordinator, InitProducerId(elsewhere).Error);
     }
 
-    // T1
     [Fact]
-    public void A_transactional_id_the_authorizer_refuses_is_TRANSACTIONAL_ID_AUTHORIZATION_FAILED_everywhere()
+    public void T1_A_transactional_id_the_authorizer_refuses_is_TRANSACTIONAL_ID_AUTHORIZATION_FAILED_everywhere()
     {
         var coordinator = Coordinator();
         var groupCoordinator = Connect(Cluster.Coordinator(CoordinatorType.Group, Group));
@@ -135,9 +128,8 @@ public sealed class ScriptedClusterTransactionErrorsTests : ScriptedClusterTrans
         Assert.Equal([ErrorCode.None], AddPartitions(coordinator, pid, epoch, [0]));
     }
 
-    // T1
     [Fact]
-    public void AddPartitionsToTxn_with_an_unknown_partition_adds_none_and_marks_the_others_OPERATION_NOT_ATTEMPTED()
+    public void T1_AddPartitionsToTxn_with_an_unknown_partition_adds_none_and_marks_the_others_OPERATION_NOT_ATTEMPTED()
     {
         var coordinator = Coordinator();
         var (_, pid, epoch) = InitProducerId(coordinator);
@@ -149,9 +141,8 @@ public sealed class ScriptedClusterTransactionErrorsTests : ScriptedClusterTrans
         Assert.Equal([ErrorCode.InvalidRequest], AddPartitions(coordinator, pid, epoch, [0], transactionalId: ""));
     }
 
-    // T1
     [Fact]
-    public void A_transaction_timeout_above_the_maximum_is_INVALID_TRANSACTION_TIMEOUT()
+    public void T1_A_transaction_timeout_above_the_maximum_is_INVALID_TRANSACTION_TIMEOUT()
     {
         var coordinator = Coordinator();
         Assert.Equal(ErrorCode.InvalidTransactionTimeout, InitProducerId(coordinator, timeoutMs: ScriptedCluster.DefaultTransactionMaxTimeoutMs + 1).Error);
@@ -160,7 +151,7 @@ public sealed class ScriptedClusterTransactionErrorsTests : ScriptedClusterTrans
     }
 
     [Fact]
-    public void Pushed_errors_answer_the_transaction_APIs_and_change_nothing()
+    public void Pushed_errors_answer_the_transaction_requests_and_change_nothing()
     {
         var coordinator = Coordinator();
         var (_, pid, epoch) = InitProducerId(coordinator);

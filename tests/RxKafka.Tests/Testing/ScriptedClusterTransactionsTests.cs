@@ -16,9 +16,8 @@ public sealed class ScriptedClusterTransactionsTests : ScriptedClusterTransactio
     private static readonly TopicPartition T0 = new("t", 0);
     private static readonly TopicPartition T1 = new("t", 1);
 
-    // T1 T2
     [Fact]
-    public void A_commit_and_an_abort_interleaved_with_plain_writes_leave_markers_the_LSO_and_the_aborted_index()
+    public void T1_T2_A_commit_and_an_abort_interleaved_with_plain_writes_leave_markers_the_LSO_and_the_aborted_index()
     {
         var coordinator = Coordinator();
         var (error, pid, epoch) = InitProducerId(coordinator);
@@ -64,9 +63,8 @@ public sealed class ScriptedClusterTransactionsTests : ScriptedClusterTransactio
         Assert.All(Cluster.Batches("t", 0).Where(b => b.ProducerId == pid), b => Assert.True(b.IsTransactional));
     }
 
-    // T2
     [Fact]
-    public void Markers_carry_Kafka_control_records_with_the_coordinator_epoch()
+    public void T2_markers_carry_Kafka_control_records_with_the_coordinator_epoch()
     {
         var coordinator = Coordinator();
         var (_, pid, epoch) = InitProducerId(coordinator);
@@ -84,9 +82,8 @@ public sealed class ScriptedClusterTransactionsTests : ScriptedClusterTransactio
         }
     }
 
-    // T2
     [Fact]
-    public void The_last_stable_offset_moves_exactly_when_the_markers_land_and_waits_for_the_oldest_open_transaction()
+    public void T2_the_last_stable_offset_moves_exactly_when_the_markers_land_and_waits_for_the_oldest_open_transaction()
     {
         Cluster.TransactionMarkerDelay = TimeSpan.FromMilliseconds(50);
         var coordinator = Coordinator();
@@ -124,13 +121,12 @@ public sealed class ScriptedClusterTransactionsTests : ScriptedClusterTransactio
         Assert.Equal([new ScriptedAbortedTransaction(pid2, 1, 4)], Cluster.AbortedTransactions("t", 0));
     }
 
-    // T2
     [Theory]
     [InlineData(4)]
     [InlineData(11)]
     [InlineData(12)]
     [InlineData(17)]
-    public void A_read_committed_fetch_stops_at_the_last_stable_offset_and_lists_the_aborted_transactions_it_reaches(short version)
+    public void T2_A_read_committed_fetch_stops_at_the_last_stable_offset_and_lists_the_aborted_transactions_it_reaches(short version)
     {
         var coordinator = Coordinator();
         var (_, pid, epoch) = InitProducerId(coordinator);
@@ -160,9 +156,8 @@ public sealed class ScriptedClusterTransactionsTests : ScriptedClusterTransactio
         Assert.Equal((4L, 5L), (ListLatest(0, isolation: 1), ListLatest(0, isolation: 0)));
     }
 
-    // T1
     [Fact]
-    public void An_open_transaction_is_aborted_when_its_timeout_passes_and_its_producer_is_fenced()
+    public void T1_an_open_transaction_is_aborted_when_its_timeout_passes_and_its_producer_is_fenced()
     {
         var coordinator = Coordinator();
         var (_, pid, epoch) = InitProducerId(coordinator, timeoutMs: 10_000);
@@ -186,9 +181,8 @@ public sealed class ScriptedClusterTransactionsTests : ScriptedClusterTransactio
         Assert.Equal(ErrorCode.InvalidProducerEpoch, Produce(0, Batch(pid, epoch, 1, "late")).Error);
     }
 
-    // T1
     [Fact]
-    public void A_completed_transaction_sets_no_timer_and_a_new_one_gets_its_own()
+    public void T1_A_completed_transaction_sets_no_timer_and_a_new_one_gets_its_own()
     {
         var coordinator = Coordinator();
         var (_, pid, epoch) = InitProducerId(coordinator, timeoutMs: 10_000);
@@ -203,9 +197,8 @@ public sealed class ScriptedClusterTransactionsTests : ScriptedClusterTransactio
         Assert.Equal((ScriptedTransactionState.CompleteAbort, (short)1), (Cluster.Transaction(TxId)!.State, Cluster.Transaction(TxId)!.ProducerEpoch));
     }
 
-    // T1
     [Fact]
-    public void A_second_InitProducerId_fences_the_first_producer_and_aborts_its_open_transaction()
+    public void T1_A_second_InitProducerId_fences_the_first_producer_and_aborts_its_open_transaction()
     {
         var coordinator = Coordinator();
         var (_, pid, epoch) = InitProducerId(coordinator);
@@ -227,9 +220,8 @@ public sealed class ScriptedClusterTransactionsTests : ScriptedClusterTransactio
         Assert.Equal((ErrorCode.None, 2L), Produce(0, Batch(pid, 2, 0, "fresh")));
     }
 
-    // T1
     [Fact]
-    public void Transactional_offsets_are_pending_until_the_commit_marker_and_dropped_on_abort()
+    public void T1_transactional_offsets_are_pending_until_the_commit_marker_and_dropped_on_abort()
     {
         var coordinator = Coordinator();
         var groupCoordinator = Connect(Cluster.Coordinator(RxKafka.Cluster.CoordinatorType.Group, Group));
@@ -250,9 +242,9 @@ public sealed class ScriptedClusterTransactionsTests : ScriptedClusterTransactio
         Assert.Equal(5L, Cluster.CommittedOffset(Group, "t", 0)!.Offset);
     }
 
-    // T1 (KIP-890 part 2)
+    // KIP-890 part 2
     [Fact]
-    public void EndTxn_v5_bumps_the_epoch_writes_the_markers_at_it_and_returns_it()
+    public void T1_EndTxn_v5_bumps_the_epoch_writes_the_markers_at_it_and_returns_it()
     {
         var coordinator = Coordinator();
         var (_, pid, epoch) = InitProducerId(coordinator, version: 5);
@@ -269,9 +261,9 @@ public sealed class ScriptedClusterTransactionsTests : ScriptedClusterTransactio
         Assert.Equal([ErrorCode.ProducerFenced], AddPartitions(coordinator, pid, epoch, [0]));
     }
 
-    // T1 (KIP-890 part 1)
+    // KIP-890 part 1
     [Fact]
-    public void AddPartitionsToTxn_v4_answers_each_transaction_of_a_batch_and_verify_only_adds_nothing()
+    public void T1_AddPartitionsToTxn_v4_answers_each_transaction_of_a_batch_and_verify_only_adds_nothing()
     {
         var coordinator = Coordinator();
         var (_, pid, epoch) = InitProducerId(coordinator);
