@@ -100,24 +100,10 @@ public sealed partial class ScriptedCluster
 
     private ErrorCode Commit(string group, string topicName, OffsetCommitRequest.OffsetCommitRequestPartition wanted, ErrorCode groupError, short version, DateTimeOffset now)
     {
-        if (_topicErrors.TryGetValue(topicName, out var topicError))
+        var error = CheckPartitionCommit(topicName, wanted.PartitionIndex, groupError, wanted.CommittedMetadata);
+        if (error != ErrorCode.None)
         {
-            return topicError;
-        }
-
-        if (!_topics.TryGetValue(topicName, out var topic) || (uint)wanted.PartitionIndex >= (uint)topic.Partitions.Count)
-        {
-            return ErrorCode.UnknownTopicOrPartition;
-        }
-
-        if (groupError != ErrorCode.None)
-        {
-            return groupError;
-        }
-
-        if (wanted.CommittedMetadata is { } metadata && metadata.Length > _offsetMetadataMaxBytes)
-        {
-            return ErrorCode.OffsetMetadataTooLarge;
+            return error;
         }
 
         // v1 may name the commit time; -1 (and every other version) is the coordinator's now.

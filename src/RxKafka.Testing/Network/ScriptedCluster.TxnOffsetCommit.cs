@@ -88,24 +88,10 @@ public sealed partial class ScriptedCluster
 
     private ErrorCode HoldTxnOffset(TransactionalProducer? state, string group, string topicName, TxnOffsetCommitRequest.TxnOffsetCommitRequestPartition wanted, ErrorCode error, short version, DateTimeOffset now)
     {
-        if (_topicErrors.TryGetValue(topicName, out var topicError))
+        var partitionError = CheckPartitionCommit(topicName, wanted.PartitionIndex, error, wanted.CommittedMetadata);
+        if (partitionError != ErrorCode.None)
         {
-            return topicError;
-        }
-
-        if (!_topics.TryGetValue(topicName, out var topic) || (uint)wanted.PartitionIndex >= (uint)topic.Partitions.Count)
-        {
-            return ErrorCode.UnknownTopicOrPartition;
-        }
-
-        if (error != ErrorCode.None)
-        {
-            return error;
-        }
-
-        if (wanted.CommittedMetadata is { } metadata && metadata.Length > _offsetMetadataMaxBytes)
-        {
-            return ErrorCode.OffsetMetadataTooLarge;
+            return partitionError;
         }
 
         var pending = state!.PendingOffsets.TryGetValue(group, out var held) ? held : state.PendingOffsets[group] = new();
@@ -115,6 +101,25 @@ public sealed partial class ScriptedCluster
             wanted.CommittedMetadata ?? "",
             now);
         return ErrorCode.None;
+    }
+
+    // A partition's checks for a commit, plain or transactional, in Kafka's order: the topic's error, its
+    // existence, then the group's error, then the metadata's size.
+    private ErrorCode CheckPartitionCommit(string topicName, int partition, ErrorCode groupError, string? metadata)
+    {
+        if (_topicErrors.TryGetValue(topicName, out var topicError))
+        {
+            return topicError;
+        }
+
+        if (!_topics.TryGetValue(topicName, out var topic) || (uint)partition >= (uint)topic.Partitions.Count)
+        {
+            return ErrorCode.UnknownTopicOrPartition;
+        }
+
+        return groupError != ErrorCode.None ? groupError
+            : metadata is not null && metadata.Length > _offsetMetadataMaxBytes ? ErrorCode.OffsetMetadataTooLarge
+            : ErrorCode.None;
     }
 
     // The commit marker reached the group's __consumer_offsets partition: the pending offsets become committed.
