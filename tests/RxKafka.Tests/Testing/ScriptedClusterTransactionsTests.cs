@@ -2,6 +2,7 @@
 // before .Result is read, so nothing blocks; cancellation tokens have no role here.
 #pragma warning disable xUnit1031, xUnit1051
 
+using System.Reactive.Threading.Tasks;
 using RxKafka.Protocol.Messages;
 using RxKafka.Testing.Network;
 
@@ -154,6 +155,38 @@ public sealed class ScriptedClusterTransactionsTests : ScriptedClusterTransactio
         Assert.Null(Aborted(uncommitted));
 
         Assert.Equal((4L, 5L), (ListLatest(0, isolation: 1), ListLatest(0, isolation: 0)));
+    }
+
+    [Fact]
+    public void T2_a_waiting_read_committed_fetch_is_answered_at_the_tick_the_commit_marker_lands()
+    {
+        var coordinator = Coordinator();
+        var consumer = Leader(0);
+        var (_, pid, epoch) = InitProducerId(coordinator);
+        AddPartitions(coordinator, pid, epoch, [0]);
+        Produce(0, Batch(pid, epoch, 0, "a", "b"));
+
+        var request = new FetchRequest
+        {
+            MaxWaitMs = 500,
+            MinBytes = 1,
+            MaxBytes = 1 << 20,
+            IsolationLevel = 1,
+            SessionEpoch = -1,
+            Topics = [new() { Topic = "t", TopicId = Cluster.TopicId("t"), Partitions = [new() { Partition = 0, FetchOffset = 0, PartitionMaxBytes = 1 << 20 }] }],
+        };
+        var fetch = consumer.Send(request, 12).ToTask();
+        Scheduler.AdvanceBy(TimeSpan.FromMilliseconds(100).Ticks);
+        Assert.False(fetch.IsCompleted); // the records are there, but not stable
+
+        var endedAt = Scheduler.Clock;
+        var end = coordinator.Send(new EndTxnRequest { TransactionalId = TxId, ProducerId = pid, ProducerEpoch = epoch, Committed = true }, 3).ToTask();
+        Scheduler.AdvanceBy(1);
+        Assert.True(fetch.IsCompletedSuccessfully && end.IsCompletedSuccessfully);
+        Assert.Equal(endedAt + 1, Scheduler.Clock);
+        var data = Assert.Single(Assert.Single(fetch.Result.Responses).Partitions);
+        Assert.Equal(["0:a", "1:b", "2:COMMIT/0"], Read(data));
+        Assert.Equal((3L, 3L), (data.LastStableOffset, data.HighWatermark));
     }
 
     [Fact]
