@@ -133,7 +133,7 @@ public sealed partial class ScriptedCluster
                         {
                             GroupId = g.GroupId,
                             ErrorCode = (short)error,
-                            Topics = error != ErrorCode.None ? [] : Fetched(g.GroupId, wanted)
+                            Topics = error != ErrorCode.None ? [] : Stable(g.GroupId, Fetched(g.GroupId, wanted), request.RequireStable)
                                 .Select(t => new OffsetFetchResponse.OffsetFetchResponseTopics
                                 {
                                     Name = t.Topic,
@@ -160,7 +160,7 @@ public sealed partial class ScriptedCluster
             }
 
             var fetched = groupError == ErrorCode.None
-                ? Fetched(request.GroupId, topics)
+                ? Stable(request.GroupId, Fetched(request.GroupId, topics), version >= 7 && request.RequireStable)
                 : (topics ?? []).Select(t => (Topic: t.Name, Partitions: t.Partitions.Select(p => Uncommitted(p, groupError)).ToList())).ToList();
             return new OffsetFetchResponse
             {
@@ -180,8 +180,8 @@ public sealed partial class ScriptedCluster
         }
     }
 
-    // Kafka's group checks for a fetch: the id, then the coordinator. require_stable (v7+) would answer
-    // UNSTABLE_OFFSET_COMMIT while transactional offsets are pending (ScriptedCluster.TxnOffsetCommit.cs); not modelled.
+    // Kafka's group checks for a fetch: the id, then the coordinator. require_stable (v7+) is answered in
+    // ScriptedCluster.TxnOffsetCommit.cs (Stable).
     // When groups get members, v9's member id and epoch checks (KIP-848) go here.
     private ErrorCode FetchGroupError(int nodeId, string group) =>
         group.Length == 0 ? ErrorCode.InvalidGroupId

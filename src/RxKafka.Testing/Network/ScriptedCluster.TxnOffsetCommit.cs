@@ -122,6 +122,23 @@ public sealed partial class ScriptedCluster
             : ErrorCode.None;
     }
 
+    // OffsetFetch with require_stable (v7+, KIP-447): a partition with transactional offsets still pending for
+    // the group is UNSTABLE_OFFSET_COMMIT (offset -1) until the transaction completes; the consumer retries.
+    private List<(string Topic, List<FetchedOffset> Partitions)> Stable(string group, List<(string Topic, List<FetchedOffset> Partitions)> fetched, bool requireStable)
+    {
+        if (!requireStable)
+        {
+            return fetched;
+        }
+
+        var pending = _transactionalIds.Values
+            .SelectMany(t => t.PendingOffsets.TryGetValue(group, out var offsets) ? offsets.Keys : Enumerable.Empty<TopicPartition>())
+            .ToHashSet();
+        return fetched
+            .Select(t => (t.Topic, t.Partitions.Select(p => pending.Contains(new TopicPartition(t.Topic, p.Partition)) ? Uncommitted(p.Partition, ErrorCode.UnstableOffsetCommit) : p).ToList()))
+            .ToList();
+    }
+
     // The commit marker reached the group's __consumer_offsets partition: the pending offsets become committed.
     private void CommitPendingOffsets(TransactionalProducer state)
     {

@@ -264,10 +264,16 @@ public sealed class ScriptedClusterTransactionsTests : ScriptedClusterTransactio
         Assert.Equal([Group], Cluster.Transaction(TxId)!.Groups);
         Assert.Equal(ErrorCode.None, TxnOffsetCommit(groupCoordinator, pid, epoch, partition: 0, offset: 5));
         Assert.Null(Cluster.CommittedOffset(Group, "t", 0));
+
+        // require_stable (v7+) says the offset is not settled yet; without it, there is none.
+        OffsetFetchRequest Asking(bool stable) => new() { GroupId = Group, RequireStable = stable, Topics = [new() { Name = "t", PartitionIndexes = [0, 1] }] };
+        var unstable = Ask(groupCoordinator, Asking(stable: true), 7).Topics[0].Partitions;
+        Assert.Equal([(0, -1L, ErrorCode.UnstableOffsetCommit), (1, -1L, ErrorCode.None)], unstable.Select(p => (p.PartitionIndex, p.CommittedOffset, (ErrorCode)p.ErrorCode)));
+        Assert.Equal((-1L, (short)0), (Ask(groupCoordinator, Asking(stable: false), 7).Topics[0].Partitions[0].CommittedOffset, Ask(groupCoordinator, Asking(stable: false), 7).Topics[0].Partitions[0].ErrorCode));
         Assert.Equal(0, EndTxn(coordinator, pid, epoch, commit: true).ErrorCode);
         Assert.Equal((5L, "m"), (Cluster.CommittedOffset(Group, "t", 0)!.Offset, Cluster.CommittedOffset(Group, "t", 0)!.Metadata));
-        var fetched = Ask(groupCoordinator, new OffsetFetchRequest { GroupId = Group, Topics = [new() { Name = "t", PartitionIndexes = [0] }] }, 6);
-        Assert.Equal(5L, fetched.Topics[0].Partitions[0].CommittedOffset);
+        var fetched = Ask(groupCoordinator, Asking(stable: true), 7);
+        Assert.Equal((5L, (short)0), (fetched.Topics[0].Partitions[0].CommittedOffset, fetched.Topics[0].Partitions[0].ErrorCode));
 
         Assert.Equal(ErrorCode.None, AddOffsets(coordinator, pid, epoch));
         Assert.Equal(ErrorCode.None, TxnOffsetCommit(groupCoordinator, pid, epoch, partition: 0, offset: 9, version: 0));
