@@ -114,8 +114,11 @@ public sealed partial class ScriptedCluster
             _transactionalIds[transactionalId] = state;
         }
 
+        // Kafka's order: a fenced producer is told so before an open transaction is touched.
         switch (state.State)
         {
+            case var _ when !state.MayBump(expected):
+                return ErrorCode.ProducerFenced;
             case ScriptedTransactionState.PrepareCommit or ScriptedTransactionState.PrepareAbort or ScriptedTransactionState.PrepareEpochFence:
                 return ErrorCode.ConcurrentTransactions;
             case ScriptedTransactionState.Ongoing:
@@ -154,7 +157,7 @@ public sealed partial class ScriptedCluster
         /// </summary>
         public ErrorCode Bump((long ProducerId, short Epoch)? expected, Func<long> newProducerId)
         {
-            if (expected is { } mine && !(Epoch == -1 || mine.ProducerId == ProducerId || (mine.ProducerId == PreviousProducerId && mine.Epoch >= LastUsableEpoch)))
+            if (!MayBump(expected))
             {
                 return ErrorCode.ProducerFenced;
             }
@@ -180,5 +183,9 @@ public sealed partial class ScriptedCluster
 
             return ErrorCode.None;
         }
+
+        /// <summary>Whether the producer id an InitProducerId names (KIP-360) is this id's, or the one a spent epoch moved from.</summary>
+        public bool MayBump((long ProducerId, short Epoch)? expected) =>
+            expected is not { } mine || Epoch == -1 || mine.ProducerId == ProducerId || (mine.ProducerId == PreviousProducerId && mine.Epoch >= LastUsableEpoch);
     }
 }

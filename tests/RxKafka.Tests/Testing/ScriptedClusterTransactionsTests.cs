@@ -254,6 +254,20 @@ public sealed class ScriptedClusterTransactionsTests : ScriptedClusterTransactio
     }
 
     [Fact]
+    public void T1_a_fenced_producer_naming_its_old_producer_id_cannot_abort_the_new_instances_transaction()
+    {
+        var coordinator = Coordinator();
+        var (_, pid, _) = InitProducerId(coordinator);
+        Cluster.ExpireTransactionalId(TxId);
+        var (_, newPid, newEpoch) = InitProducerId(coordinator); // a new producer id for the id
+        AddPartitions(coordinator, newPid, newEpoch, [0]);
+
+        var zombie = Ask(coordinator, new InitProducerIdRequest { TransactionalId = TxId, TransactionTimeoutMs = 60_000, ProducerId = pid, ProducerEpoch = 0 }, 4);
+        Assert.Equal(ErrorCode.ProducerFenced, (ErrorCode)zombie.ErrorCode);
+        Assert.Equal((ScriptedTransactionState.Ongoing, newPid, newEpoch), (Cluster.Transaction(TxId)!.State, Cluster.Transaction(TxId)!.ProducerId, Cluster.Transaction(TxId)!.ProducerEpoch));
+    }
+
+    [Fact]
     public void T1_transactional_offsets_are_pending_until_the_commit_marker_and_dropped_on_abort()
     {
         var coordinator = Coordinator();
