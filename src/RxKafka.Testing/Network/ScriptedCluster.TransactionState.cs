@@ -41,6 +41,11 @@ public sealed partial class ScriptedCluster
             }
         }
 
+        /// <summary>Whether an EndTxn at <paramref name="epoch"/> repeats the end that bumped the epoch from it (EndTxn v5+).</summary>
+        public bool IsRetryOfBumpingEnd(short epoch, bool commit) =>
+            epoch >= 0 && epoch == LastEpoch
+            && State == (commit ? ScriptedTransactionState.CompleteCommit : ScriptedTransactionState.CompleteAbort);
+
         public ScriptedTransaction Snapshot() =>
             new(TransactionalId, ProducerId, Epoch, State, TimeoutMs, Partitions.ToArray(), Groups.ToArray(), StartedAt);
     }

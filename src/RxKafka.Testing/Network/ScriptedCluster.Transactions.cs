@@ -200,6 +200,11 @@ public sealed partial class ScriptedCluster
             {
                 error = EndTransaction(state, request.Committed, bumpEpoch: version >= 5);
             }
+            else if (error == ErrorCode.ProducerFenced && version >= 5 && state.IsRetryOfBumpingEnd(request.ProducerEpoch, request.Committed))
+            {
+                // KIP-890 part 2: the retry of an end whose answer (with the bumped epoch) was lost gets it again.
+                error = ErrorCode.None;
+            }
 
             // v5+ (KIP-890 part 2) returns the producer id and epoch the producer goes on with.
             return error == ErrorCode.None && version >= 5

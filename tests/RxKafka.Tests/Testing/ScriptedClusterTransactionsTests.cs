@@ -308,6 +308,12 @@ public sealed class ScriptedClusterTransactionsTests : ScriptedClusterTransactio
         Assert.Equal((0, pid, (short)1), (end.ErrorCode, end.ProducerId, end.ProducerEpoch));
         Assert.Equal(["0:a", "1:COMMIT/1"], Read(Fetch(0, 0, isolation: 0)));
 
+        // A retry of that end (its answer lost) gets the bumped epoch again; the other end at the old epoch is fenced.
+        var retry = EndTxn(coordinator, pid, epoch, commit: true, version: 5);
+        Assert.Equal((0, pid, (short)1), (retry.ErrorCode, retry.ProducerId, retry.ProducerEpoch));
+        Assert.Equal((short)ErrorCode.ProducerFenced, EndTxn(coordinator, pid, epoch, commit: false, version: 5).ErrorCode);
+        Assert.Equal(2L, Cluster.LogEndOffset("t", 0)); // no second marker
+
         // The producer goes on at the new epoch from sequence 0; the old epoch is fenced.
         Assert.Equal([ErrorCode.None], AddPartitions(coordinator, pid, 1, [0]));
         Assert.Equal((ErrorCode.None, 2L), Produce(0, Batch(pid, 1, 0, "b")));
