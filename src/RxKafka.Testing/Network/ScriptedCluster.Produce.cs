@@ -45,8 +45,10 @@ public sealed partial class ScriptedCluster
     public bool AcceptAnySequenceFromUnknownProducers { get; set; }
 
     /// <summary>
-    /// Every record appended to a partition, in offset order: exactly what a consumer reading from the log start
-    /// would get, each once, with its offset, timestamp, key, value, headers and producer id, epoch and sequence.
+    /// Every record appended to a partition, in offset order: exactly what a read_uncommitted consumer reading from
+    /// the log start would get (aborted transactions' records included, transaction markers not: their offsets are
+    /// gaps; see <see cref="Batches"/>), each once, with its offset, timestamp, key, value, headers and producer id,
+    /// epoch and sequence.
     /// </summary>
     /// <param name="topic">The topic's name.</param>
     /// <param name="partition">The partition's index.</param>
