@@ -18,6 +18,9 @@ internal sealed record ProducedBatch(
 {
     public bool IsIdempotent => ProducerId >= 0;
 
+    /// <summary>Whether this is a control batch (a transaction marker the coordinator wrote; never from a client).</summary>
+    public bool IsControl { get; init; }
+
     public int LastSequence => ScriptedPartitionLog.AddToSequence(BaseSequence, Records.Count - 1);
 
     /// <summary>

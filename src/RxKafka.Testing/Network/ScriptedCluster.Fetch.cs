@@ -12,10 +12,10 @@ public sealed partial class ScriptedCluster
     private readonly List<PendingFetch> _pendingFetches = new();
 
     /// <summary>
-    /// A partition's last stable offset: the high watermark while transactions are not modelled. Where
-    /// open transactions would hold it back (and read_committed fetches and ListOffsets stop) once they are.
+    /// A partition's last stable offset: the first offset of its oldest open transaction, else the high
+    /// watermark. read_committed fetches and ListOffsets stop there.
     /// </summary>
-    private static long LastStableOffset(ScriptedPartitionLog log) => HighWatermark(log);
+    private static long LastStableOffset(ScriptedPartitionLog log) => Math.Min(log.LastStableOffset, HighWatermark(log));
 
     /// <summary>A partition's high watermark: its log end offset, as every replica is in sync at once here.</summary>
     private static long HighWatermark(ScriptedPartitionLog log) => log.LogEndOffset;
@@ -154,37 +154,46 @@ public sealed partial class ScriptedCluster
 
         // read_committed stops at the last stable offset, read_uncommitted at the high watermark.
         var end = isolation == 1 ? LastStableOffset(log) : HighWatermark(log);
-        var (records, bytes) = ReadBatches(log, target.FetchOffset, end, limit, minOneBatch);
+        var (records, bytes, next) = ReadBatches(log, target.FetchOffset, end, limit, minOneBatch);
+
+        // read_committed gets the aborted transactions that reach into what it reads, to filter them out (v4+).
         return new PartitionRead(target, new PartitionData
         {
             PartitionIndex = target.Partition,
             HighWatermark = HighWatermark(log),
             LastStableOffset = LastStableOffset(log),
             LogStartOffset = log.LogStartOffset,
-            AbortedTransactions = isolation == 1 ? [] : null,
+            AbortedTransactions = isolation == 1
+                ? log.AbortedOverlapping(target.FetchOffset, next).Select(a => new AbortedTransaction { ProducerId = a.ProducerId, FirstOffset = a.FirstOffset }).ToList()
+                : null,
             Records = records,
         }, bytes);
     }
 
-    private static (byte[] Records, int Bytes) ReadBatches(ScriptedPartitionLog log, long offset, long end, int limit, bool minOneBatch)
+    // The batches from the one holding the offset, and the offset after the last one read.
+    private static (byte[] Records, int Bytes, long Next) ReadBatches(ScriptedPartitionLog log, long offset, long end, int limit, bool minOneBatch)
     {
         var batches = new List<byte[]>();
         var size = 0;
+        var next = offset;
         for (var i = log.BatchIndexOf(offset); i < log.Batches.Count && log.Batches[i].BaseOffset < end; i++)
         {
             var bytes = log.ServedBytes(i);
+            var after = log.Batches[i].LastOffset + 1;
             if (size + bytes.Length > limit)
             {
                 if (batches.Count == 0 && minOneBatch)
                 {
                     batches.Add(bytes);
                     size += bytes.Length;
+                    next = after;
                 }
                 else if (batches.Count == 0 && limit > 0)
                 {
                     // The hard limit of Fetch v0-2: the log read stops mid-batch; the client sees a partial batch.
                     batches.Add(bytes[..limit]);
                     size += limit;
+                    next = after;
                 }
 
                 break;
@@ -192,6 +201,7 @@ public sealed partial class ScriptedCluster
 
             batches.Add(bytes);
             size += bytes.Length;
+            next = after;
         }
 
         var records = new byte[size];
@@ -202,7 +212,7 @@ public sealed partial class ScriptedCluster
             at += bytes.Length;
         }
 
-        return (records, size);
+        return (records, size, next);
     }
 
     // KIP-320: a client names the leader epoch it knows; older is fenced, newer is not yet known here.

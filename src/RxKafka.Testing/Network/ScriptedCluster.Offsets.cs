@@ -133,24 +133,10 @@ public sealed partial class ScriptedCluster
 
     private ErrorCode Commit(string group, string topicName, OffsetCommitRequest.OffsetCommitRequestPartition wanted, ErrorCode groupError, short version, DateTimeOffset now)
     {
-        if (_topicErrors.TryGetValue(topicName, out var topicError))
+        var error = CheckPartitionCommit(topicName, wanted.PartitionIndex, groupError, wanted.CommittedMetadata);
+        if (error != ErrorCode.None)
         {
-            return topicError;
-        }
-
-        if (!_topics.TryGetValue(topicName, out var topic) || (uint)wanted.PartitionIndex >= (uint)topic.Partitions.Count)
-        {
-            return ErrorCode.UnknownTopicOrPartition;
-        }
-
-        if (groupError != ErrorCode.None)
-        {
-            return groupError;
-        }
-
-        if (wanted.CommittedMetadata is { } metadata && metadata.Length > _offsetMetadataMaxBytes)
-        {
-            return ErrorCode.OffsetMetadataTooLarge;
+            return error;
         }
 
         // v1 may name the commit time; -1 (and every other version) is the coordinator's now.
@@ -180,7 +166,7 @@ public sealed partial class ScriptedCluster
                         {
                             GroupId = g.GroupId,
                             ErrorCode = (short)error,
-                            Topics = error != ErrorCode.None ? [] : Fetched(g.GroupId, wanted)
+                            Topics = error != ErrorCode.None ? [] : Stable(g.GroupId, Fetched(g.GroupId, wanted), request.RequireStable)
                                 .Select(t => new OffsetFetchResponse.OffsetFetchResponseTopics
                                 {
                                     Name = t.Topic,
@@ -207,7 +193,7 @@ public sealed partial class ScriptedCluster
             }
 
             var fetched = groupError == ErrorCode.None
-                ? Fetched(request.GroupId, topics)
+                ? Stable(request.GroupId, Fetched(request.GroupId, topics), version >= 7 && request.RequireStable)
                 : (topics ?? []).Select(t => (Topic: t.Name, Partitions: t.Partitions.Select(p => Uncommitted(p, groupError)).ToList())).ToList();
             return new OffsetFetchResponse
             {
@@ -227,9 +213,9 @@ public sealed partial class ScriptedCluster
         }
     }
 
-    // Kafka's group checks for a fetch: the id, then the coordinator. require_stable (v7+) waits for pending
-    // transactional commits, and there are none here (transactions are not modelled), so it changes nothing.
-    // v9's member id and epoch (KIP-848) are not checked for classic groups, as Kafka does not check them.
+    // Kafka's group checks for a fetch: the id, then the coordinator. require_stable (v7+) is answered in
+    // ScriptedCluster.TxnOffsetCommit.cs (Stable). v9's member id and epoch (KIP-848) are not checked for
+    // classic groups, as Kafka does not check them.
     private ErrorCode FetchGroupError(int nodeId, string group) => GroupRequestError(nodeId, group);
 
     // The committed offsets asked for (null: every partition the group committed, in ordinal order); a partition

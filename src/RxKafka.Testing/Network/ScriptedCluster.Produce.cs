@@ -45,8 +45,10 @@ public sealed partial class ScriptedCluster
     public bool AcceptAnySequenceFromUnknownProducers { get; set; }
 
     /// <summary>
-    /// Every record appended to a partition, in offset order: exactly what a consumer reading from the log start
-    /// would get, each once, with its offset, timestamp, key, value, headers and producer id, epoch and sequence.
+    /// Every record appended to a partition, in offset order: exactly what a read_uncommitted consumer reading from
+    /// the log start would get (aborted transactions' records included, transaction markers not: their offsets are
+    /// gaps; see <see cref="Batches"/>), each once, with its offset, timestamp, key, value, headers and producer id,
+    /// epoch and sequence.
     /// </summary>
     /// <param name="topic">The topic's name.</param>
     /// <param name="partition">The partition's index.</param>
@@ -215,6 +217,16 @@ public sealed partial class ScriptedCluster
         {
             // Validation errors after the size and CRC checks carry the log start offset, as Kafka's do.
             return Failed(data.Index, decoded, decoded == ErrorCode.InvalidRecord ? log.LogStartOffset : -1, message);
+        }
+
+        // A transactional batch goes only to a partition added to its producer's open transaction.
+        foreach (var batch in batches.Where(b => b.IsTransactional))
+        {
+            var transactional = CheckTransactionalBatch(batch, new TopicPartition(topicName, data.Index));
+            if (transactional != ErrorCode.None)
+            {
+                return Failed(data.Index, transactional, log.LogStartOffset);
+            }
         }
 
         var result = log.Append(batches, nodeId, partition.LeaderEpoch, now, AnswerDuplicateSequenceNumber, AcceptAnySequenceFromUnknownProducers);

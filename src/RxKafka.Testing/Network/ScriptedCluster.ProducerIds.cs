@@ -93,6 +93,11 @@ public sealed partial class ScriptedCluster
             return ErrorCode.InvalidRequest;
         }
 
+        if (!Authorized(transactionalId))
+        {
+            return ErrorCode.TransactionalIdAuthorizationFailed;
+        }
+
         if (request.TransactionTimeoutMs <= 0 || request.TransactionTimeoutMs > _transactionMaxTimeoutMs)
         {
             return ErrorCode.InvalidTransactionTimeout;
@@ -103,19 +108,38 @@ public sealed partial class ScriptedCluster
             return ErrorCode.NotCoordinator;
         }
 
-        if (!_transactionalIds.TryGetValue(transactionalId, out var state))
+        if (!_transactionalIds.TryGetValue(transactionalId, out var state) || state.State == ScriptedTransactionState.Dead)
         {
-            state = new TransactionalProducer(_nextProducerId++);
-            _transactionalIds.Add(transactionalId, state);
+            state = new TransactionalProducer(_nextProducerId++) { TransactionalId = transactionalId };
+            _transactionalIds[transactionalId] = state;
+        }
+
+        // Kafka's order: a fenced producer is told so before an open transaction is touched.
+        switch (state.State)
+        {
+            case var _ when !state.MayBump(expected):
+                return ErrorCode.ProducerFenced;
+            case ScriptedTransactionState.PrepareCommit or ScriptedTransactionState.PrepareAbort or ScriptedTransactionState.PrepareEpochFence:
+                return ErrorCode.ConcurrentTransactions;
+            case ScriptedTransactionState.Ongoing:
+                // A new instance (or a recovering one) while a transaction is open: Kafka fences and aborts it
+                // first, and the producer retries until the abort is complete.
+                FenceAndAbort(state);
+                return ErrorCode.ConcurrentTransactions;
         }
 
         var error = state.Bump(expected, () => _nextProducerId++);
+        if (error == ErrorCode.None)
+        {
+            (state.State, state.TimeoutMs) = (ScriptedTransactionState.Empty, request.TransactionTimeoutMs);
+        }
+
         granted = (state.ProducerId, state.Epoch);
         return error;
     }
 
-    /// <summary>What the transaction coordinator holds for one transactional id (transactions themselves are not modelled).</summary>
-    private sealed class TransactionalProducer(long producerId)
+    /// <summary>What the transaction coordinator holds for one transactional id: its producer id and epoch (here) and its transaction (ScriptedCluster.TransactionState.cs).</summary>
+    private sealed partial class TransactionalProducer(long producerId)
     {
         public long ProducerId { get; private set; } = producerId;
 
@@ -133,7 +157,7 @@ public sealed partial class ScriptedCluster
         /// </summary>
         public ErrorCode Bump((long ProducerId, short Epoch)? expected, Func<long> newProducerId)
         {
-            if (expected is { } mine && !(Epoch == -1 || mine.ProducerId == ProducerId || (mine.ProducerId == PreviousProducerId && mine.Epoch >= LastUsableEpoch)))
+            if (!MayBump(expected))
             {
                 return ErrorCode.ProducerFenced;
             }
@@ -159,5 +183,9 @@ public sealed partial class ScriptedCluster
 
             return ErrorCode.None;
         }
+
+        /// <summary>Whether the producer id an InitProducerId names (KIP-360) is this id's, or the one a spent epoch moved from.</summary>
+        public bool MayBump((long ProducerId, short Epoch)? expected) =>
+            expected is not { } mine || Epoch == -1 || mine.ProducerId == ProducerId || (mine.ProducerId == PreviousProducerId && mine.Epoch >= LastUsableEpoch);
     }
 }

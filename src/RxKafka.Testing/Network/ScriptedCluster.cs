@@ -8,8 +8,8 @@ namespace RxKafka.Testing.Network;
 /// A multi-broker Kafka cluster in memory, for tests in virtual time. Each broker is a
 /// <see cref="ScriptedBroker"/>; as an <see cref="IKafkaTransportFactory"/> the cluster routes each
 /// connection to the broker listening on the endpoint, and the brokers answer Metadata, FindCoordinator,
-/// Produce, InitProducerId, Fetch, ListOffsets, OffsetCommit, OffsetFetch and the classic group APIs (JoinGroup,
-/// SyncGroup, Heartbeat, LeaveGroup, DescribeGroups, ListGroups, DeleteGroups) from a cluster model the test changes as it goes (move a leader, add a topic,
+/// Produce, InitProducerId, Fetch, ListOffsets, OffsetCommit, OffsetFetch, the classic group APIs (JoinGroup,
+/// SyncGroup, Heartbeat, LeaveGroup, DescribeGroups, ListGroups, DeleteGroups) and the transaction APIs from a cluster model the test changes as it goes (move a leader, add a topic,
 /// take a broker down), then advances the scheduler to watch the client react and reads the partitions' logs
 /// (<see cref="Log"/>, <see cref="Batches"/>) to see exactly what was written.
 /// </summary>
@@ -25,7 +25,8 @@ namespace RxKafka.Testing.Network;
 /// Each request first goes to <see cref="Handler"/> (except ApiVersions, which the broker answers itself:
 /// see <see cref="SetApiVersion"/> and <see cref="ScriptedBroker.ApiVersionsOverride"/>); when it returns
 /// null, the next error queued with <see cref="PushRequestErrors(ApiKey, ErrorCode[])"/> answers it, else
-/// Metadata, FindCoordinator, Produce, InitProducerId, Fetch, ListOffsets, OffsetCommit, OffsetFetch and the group APIs get the default answer from the
+/// Metadata, FindCoordinator, Produce, InitProducerId, Fetch, ListOffsets, OffsetCommit, OffsetFetch, the group APIs, AddPartitionsToTxn,
+/// AddOffsetsToTxn, TxnOffsetCommit and EndTxn get the default answer from the
 /// model at the request's version (<see cref="DefaultReply"/>), and every other API gets no answer.
 /// </para>
 /// <para>
@@ -46,18 +47,29 @@ namespace RxKafka.Testing.Network;
 /// InitProducerId (v0-5) hands out producer ids from <see cref="FirstProducerId"/> at epoch 0 to idempotent
 /// producers, and keeps a producer id and epoch per transactional id on its transaction coordinator
 /// (<see cref="Coordinator"/>; NOT_COORDINATOR elsewhere): each InitProducerId bumps the epoch, one naming an
-/// older producer id or epoch is PRODUCER_FENCED (INVALID_PRODUCER_EPOCH before v4). Transactions themselves
-/// (AddPartitionsToTxn, EndTxn, markers) are not modelled.
+/// older producer id or epoch is PRODUCER_FENCED (INVALID_PRODUCER_EPOCH before v4).
+/// </para>
+/// <para>
+/// Transactions (KIP-98) as Kafka's coordinator runs them (<see cref="Transaction"/>): AddPartitionsToTxn (v0-5,
+/// v4+ batched and verify-only, KIP-890) and AddOffsetsToTxn (v0-4) open and grow a transaction, TxnOffsetCommit
+/// (v0-5) holds a group's offsets until the commit, EndTxn (v0-5; v5+ bumps the epoch) writes a commit or abort
+/// marker (a control batch) to every partition added, after <see cref="TransactionMarkerDelay"/>, then completes
+/// it. A second InitProducerId or the transaction timeout fences and aborts an open transaction. The errors are
+/// Kafka's (CONCURRENT_TRANSACTIONS, INVALID_TXN_STATE, INVALID_PRODUCER_ID_MAPPING, PRODUCER_FENCED or
+/// INVALID_PRODUCER_EPOCH by version, NOT_COORDINATOR, TRANSACTIONAL_ID_AUTHORIZATION_FAILED through
+/// <see cref="AuthorizeTransactionalId"/>). A leader takes a transactional batch only for a partition added to
+/// its producer's open transaction, keeps the last stable offset (<see cref="LastStableOffset(string, int)"/>)
+/// behind the oldest open transaction and an aborted-transaction index (<see cref="AbortedTransactions"/>).
 /// </para>
 /// <para>
 /// Fetch (v0-17) reads the logs as a leader does: whole batches from the one holding the fetch offset, with
-/// Kafka's byte limits (KIP-74), the high watermark at the log end offset and the last stable offset at the
-/// high watermark; OFFSET_OUT_OF_RANGE, NOT_LEADER_OR_FOLLOWER (v12+ with the current leader), FENCED and
+/// Kafka's byte limits (KIP-74), the high watermark at the log end offset, read_committed stopping at the last
+/// stable offset with the aborted transactions it reaches; OFFSET_OUT_OF_RANGE, NOT_LEADER_OR_FOLLOWER (v12+ with the current leader), FENCED and
 /// UNKNOWN_LEADER_EPOCH, UNKNOWN_TOPIC_OR_PARTITION and (v13+) UNKNOWN_TOPIC_ID. A fetch with too little to
 /// return waits on the scheduler until an append gives it <c>min_bytes</c> or <c>max_wait_ms</c> passes. Fetch
 /// sessions (KIP-227) are kept per broker in a bounded cache (<see cref="FetchSessionCacheSlots"/>).
 /// ListOffsets (v0-10) answers the earliest, latest and max-timestamp offsets and the first offset at or after
-/// a time. OffsetCommit and OffsetFetch (v0-9) keep each group's committed offsets at its group coordinator
+/// a time (read_committed: latest is the last stable offset). OffsetCommit and OffsetFetch (v0-9) keep each group's committed offsets at its group coordinator
 /// (<see cref="CommittedOffset"/>). <see cref="ServeTcp"/> serves the cluster on loopback TCP for other clients.
 /// </para>
 /// <para>

@@ -17,7 +17,7 @@ internal readonly record struct AppendResult(ErrorCode Error, long BaseOffset, l
 /// ranges of its last five batches, against which each new batch is checked.
 /// </summary>
 /// <remarks>Not thread-safe: the cluster calls it under its lock.</remarks>
-internal sealed class ScriptedPartitionLog
+internal sealed partial class ScriptedPartitionLog
 {
     /// <summary>How many batches per producer a partition remembers for duplicate detection (Kafka's ProducerStateEntry keeps 5).</summary>
     public const int RetainedBatches = 5;
@@ -129,7 +129,7 @@ internal sealed class ScriptedPartitionLog
         for (var i = 0; i < records.Length; i++)
         {
             var r = batch.Records[i];
-            var sequence = batch.IsIdempotent ? AddToSequence(batch.BaseSequence, i) : -1;
+            var sequence = batch.IsIdempotent && !batch.IsControl ? AddToSequence(batch.BaseSequence, i) : -1;
             records[i] = new ScriptedRecord(baseOffset + i, r.Timestamp, r.Key, r.Value, r.Headers, batch.ProducerId, batch.ProducerEpoch, sequence);
         }
 
@@ -140,13 +140,24 @@ internal sealed class ScriptedPartitionLog
             batch.Compression,
             batch.ProducerId,
             batch.ProducerEpoch,
-            batch.IsIdempotent ? batch.BaseSequence : -1,
+            batch.IsIdempotent && !batch.IsControl ? batch.BaseSequence : -1,
             batch.IsTransactional,
             batch.Bytes,
             nodeId,
             now,
-            records));
-        _records.AddRange(records);
+            records) { IsControl = batch.IsControl });
+
+        // A consumer never sees a transaction marker's control record; the offset it takes stays a gap.
+        if (!batch.IsControl)
+        {
+            _records.AddRange(records);
+        }
+
+        if (batch.IsTransactional && !batch.IsControl)
+        {
+            BeginTransactionAt(batch.ProducerId, baseOffset);
+        }
+
         _served.Add((Served(batch, baseOffset, baseOffset + records.Length - 1, leaderEpoch), leaderEpoch));
         LogEndOffset += records.Length;
     }
@@ -202,7 +213,8 @@ internal sealed class ScriptedPartitionLog
     /// <summary>What a partition knows of one producer: its epoch and its last batches, oldest first.</summary>
     private sealed record ProducerEntry(short Epoch, BatchMetadata[] Batches)
     {
-        public int LastSequence => Batches[^1].LastSequence;
+        // No batches yet at this epoch (a marker bumped it): the next batch starts at sequence 0.
+        public int LastSequence => Batches.Length == 0 ? -1 : Batches[^1].LastSequence;
 
         /// <summary>The entry once <paramref name="batch"/> is appended: a new epoch starts the batches afresh.</summary>
         public static ProducerEntry After(ProducerEntry? entry, ProducedBatch batch, long firstOffset, long lastOffset)

@@ -48,7 +48,7 @@ public sealed record ScriptedRecord(
 /// <param name="ProducerId">The producer id, or -1.</param>
 /// <param name="ProducerEpoch">The producer epoch, or -1.</param>
 /// <param name="BaseSequence">The sequence number of the first record, or -1.</param>
-/// <param name="IsTransactional">Whether the producer marked the batch transactional (transactions are not modelled: it is appended as any other).</param>
+/// <param name="IsTransactional">Whether the batch belongs to a transaction (the producer's, or a marker).</param>
 /// <param name="Bytes">The batch as received: base offset and partition leader epoch as the producer wrote them, not as assigned.</param>
 /// <param name="NodeId">The node id of the broker (the partition's leader) that appended it.</param>
 /// <param name="AppendedAt">The scheduler's time when the Produce request arrived.</param>
@@ -67,6 +67,13 @@ public sealed record ScriptedBatch(
     DateTimeOffset AppendedAt,
     IReadOnlyList<ScriptedRecord> Records)
 {
+    /// <summary>
+    /// Whether this is a control batch: a transaction marker the transaction coordinator wrote (one control
+    /// record, abort or commit). Its record is in <see cref="Records"/> but never in the cluster's
+    /// <see cref="ScriptedCluster.Log"/>, as a consumer never sees it.
+    /// </summary>
+    public bool IsControl { get; init; }
+
     /// <summary>The sequence number of the last record (wrapping as Kafka's do), or -1.</summary>
     public int LastSequence => BaseSequence < 0 ? -1 : ScriptedPartitionLog.AddToSequence(BaseSequence, Records.Count - 1);
 

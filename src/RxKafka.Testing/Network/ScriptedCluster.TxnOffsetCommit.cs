@@ -1,0 +1,154 @@
+using RxKafka.Cluster;
+using RxKafka.Protocol.Messages;
+
+namespace RxKafka.Testing.Network;
+
+// TxnOffsetCommit at any version 0-5 (KIP-98, KIP-447): a transactional producer's offsets for a group, held
+// by the group's coordinator as pending until the transaction's commit marker makes them the group's committed
+// offsets (OffsetFetch shows them from then on), dropped by an abort.
+public sealed partial class ScriptedCluster
+{
+    private TxnOffsetCommitResponse AnswerTxnOffsetCommit(int nodeId, TxnOffsetCommitRequest request, short version, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            var error = TxnCommitError(nodeId, request, version, out var state);
+            return new TxnOffsetCommitResponse
+            {
+                Topics = request.Topics.Select(t => new TxnOffsetCommitResponse.TxnOffsetCommitResponseTopic
+                {
+                    Name = t.Name,
+                    Partitions = t.Partitions.Select(p => new TxnOffsetCommitResponse.TxnOffsetCommitResponsePartition
+                    {
+                        PartitionIndex = p.PartitionIndex,
+                        ErrorCode = (short)HoldTxnOffset(state, request.GroupId, t.Name, p, error, version, now),
+                    }).ToList(),
+                }).ToList(),
+            };
+        }
+    }
+
+    // Kafka's checks: the transactional id's authorization, the group id and its coordinator, the committer's
+    // group metadata (v3+), then the producer against its transaction: known (INVALID_PRODUCER_ID_MAPPING), at
+    // its epoch (INVALID_PRODUCER_EPOCH: TxnOffsetCommit has no PRODUCER_FENCED), with the group added by
+    // AddOffsetsToTxn to the open transaction (INVALID_TXN_STATE), as KIP-890's verification has it.
+    private ErrorCode TxnCommitError(int nodeId, TxnOffsetCommitRequest request, short version, out TransactionalProducer? state)
+    {
+        state = null;
+        if (!Authorized(request.TransactionalId))
+        {
+            return ErrorCode.TransactionalIdAuthorizationFailed;
+        }
+
+        if (request.GroupId.Length == 0)
+        {
+            return ErrorCode.InvalidGroupId;
+        }
+
+        if (Coordinator(CoordinatorType.Group, request.GroupId) != nodeId)
+        {
+            return ErrorCode.NotCoordinator;
+        }
+
+        var committer = CheckTxnCommitter(request, version);
+        if (committer != ErrorCode.None)
+        {
+            return committer;
+        }
+
+        if (!_transactionalIds.TryGetValue(request.TransactionalId, out state) || state.State == ScriptedTransactionState.Dead || state.ProducerId != request.ProducerId)
+        {
+            return ErrorCode.InvalidProducerIdMapping;
+        }
+
+        if (state.Epoch != request.ProducerEpoch)
+        {
+            return ErrorCode.InvalidProducerEpoch;
+        }
+
+        return state.State == ScriptedTransactionState.Ongoing && state.Groups.Contains(request.GroupId) ? ErrorCode.None : ErrorCode.InvalidTxnState;
+    }
+
+    // Who may commit in a transaction (v3+ carries the consumer's group metadata, KIP-447). With no group
+    // membership modelled, a group has no members: a standalone consumer's metadata (generation -1, no member
+    // id) is accepted; a member id is UNKNOWN_MEMBER_ID and a generation ILLEGAL_GENERATION, as Kafka answers
+    // for a member the group does not have. When groups get members, the member id, generation and group
+    // instance id checks (FENCED_INSTANCE_ID too) go here, as in CheckCommitter.
+    private static ErrorCode CheckTxnCommitter(TxnOffsetCommitRequest request, short version)
+    {
+        if (version < 3)
+        {
+            return ErrorCode.None;
+        }
+
+        return request.MemberId.Length > 0 ? ErrorCode.UnknownMemberId
+            : request.GenerationId >= 0 ? ErrorCode.IllegalGeneration
+            : ErrorCode.None;
+    }
+
+    private ErrorCode HoldTxnOffset(TransactionalProducer? state, string group, string topicName, TxnOffsetCommitRequest.TxnOffsetCommitRequestPartition wanted, ErrorCode error, short version, DateTimeOffset now)
+    {
+        var partitionError = CheckPartitionCommit(topicName, wanted.PartitionIndex, error, wanted.CommittedMetadata);
+        if (partitionError != ErrorCode.None)
+        {
+            return partitionError;
+        }
+
+        var pending = state!.PendingOffsets.TryGetValue(group, out var held) ? held : state.PendingOffsets[group] = new();
+        pending[new TopicPartition(topicName, wanted.PartitionIndex)] = new ScriptedCommittedOffset(
+            wanted.CommittedOffset,
+            version >= 2 ? wanted.CommittedLeaderEpoch : -1,
+            wanted.CommittedMetadata ?? "",
+            now);
+        return ErrorCode.None;
+    }
+
+    // A partition's checks for a commit, plain or transactional, in Kafka's order: the topic's error, its
+    // existence, then the group's error, then the metadata's size.
+    private ErrorCode CheckPartitionCommit(string topicName, int partition, ErrorCode groupError, string? metadata)
+    {
+        if (_topicErrors.TryGetValue(topicName, out var topicError))
+        {
+            return topicError;
+        }
+
+        if (!_topics.TryGetValue(topicName, out var topic) || (uint)partition >= (uint)topic.Partitions.Count)
+        {
+            return ErrorCode.UnknownTopicOrPartition;
+        }
+
+        return groupError != ErrorCode.None ? groupError
+            : metadata is not null && metadata.Length > _offsetMetadataMaxBytes ? ErrorCode.OffsetMetadataTooLarge
+            : ErrorCode.None;
+    }
+
+    // OffsetFetch with require_stable (v7+, KIP-447): a partition with transactional offsets still pending for
+    // the group is UNSTABLE_OFFSET_COMMIT (offset -1) until the transaction completes; the consumer retries.
+    private List<(string Topic, List<FetchedOffset> Partitions)> Stable(string group, List<(string Topic, List<FetchedOffset> Partitions)> fetched, bool requireStable)
+    {
+        if (!requireStable)
+        {
+            return fetched;
+        }
+
+        var pending = _transactionalIds.Values
+            .SelectMany(t => t.PendingOffsets.TryGetValue(group, out var offsets) ? offsets.Keys : Enumerable.Empty<TopicPartition>())
+            .ToHashSet();
+        return fetched
+            .Select(t => (t.Topic, t.Partitions.Select(p => pending.Contains(new TopicPartition(t.Topic, p.Partition)) ? Uncommitted(p.Partition, ErrorCode.UnstableOffsetCommit) : p).ToList()))
+            .ToList();
+    }
+
+    // The commit marker reached the group's __consumer_offsets partition: the pending offsets become committed.
+    private void CommitPendingOffsets(TransactionalProducer state)
+    {
+        foreach (var (group, pending) in state.PendingOffsets)
+        {
+            var offsets = _offsets.TryGetValue(group, out var held) ? held : _offsets[group] = new();
+            foreach (var (tp, offset) in pending)
+            {
+                offsets[(tp.Topic, tp.Partition)] = offset;
+            }
+        }
+    }
+}
