@@ -71,7 +71,7 @@ public sealed class ConfigNamesTests
     public void The_known_names_are_exactly_the_names_the_layers_read()
     {
         // The names each layer spells out as constants; security.protocol is read by ConfigValues itself.
-        var read = new[] { typeof(KafkaClientOptions), typeof(ProducerOptions), typeof(TlsConfig), typeof(SaslMechanisms), typeof(BrokerEndpoint) }
+        var read = new[] { typeof(KafkaClientOptions), typeof(ProducerOptions), typeof(RxKafka.Consumer.ConsumerOptions), typeof(TlsConfig), typeof(SaslMechanisms), typeof(BrokerEndpoint) }
             .SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static))
             .Where(f => f.IsLiteral && f.FieldType == typeof(string)
                 && (f.Name.EndsWith("Config", StringComparison.Ordinal) || f.Name == "ConfigName" || f.DeclaringType == typeof(TlsConfig)))

@@ -51,10 +51,18 @@ internal sealed partial class FetchEngine
                 }
 
                 var partition = snapshot.GetPartition(state.Partition);
-                if (partition is null && Missing(snapshot, state) is { } missing)
+                if (partition is null)
                 {
-                    Fail(state, missing);
-                    failed = true;
+                    if (Missing(snapshot, state) is { } missing)
+                    {
+                        Fail(state, missing);
+                        failed = true;
+                    }
+                    else
+                    {
+                        needMetadata = true;
+                    }
+
                     continue;
                 }
 

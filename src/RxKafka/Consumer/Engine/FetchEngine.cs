@@ -24,6 +24,10 @@ internal sealed partial class FetchEngine : IAsyncDisposable
     private readonly Dictionary<TopicPartition, PartitionState> _partitions = new();
     private readonly Queue<PartitionState> _ready = new();
     private readonly ConcurrentDictionary<int, FetchSink> _sinks = new();
+
+    // What the application paused, kept across revocation: a partition that comes back (an eager rebalance
+    // revokes and reassigns everything) comes back paused, so a user's pause survives rebalances.
+    private readonly HashSet<TopicPartition> _userPaused = new();
     private readonly IDisposable _snapshots;
     private TaskCompletionSource _available;
     private long _bufferedBytes;
@@ -73,7 +77,7 @@ internal sealed partial class FetchEngine : IAsyncDisposable
             {
                 if (!_partitions.TryGetValue(partition, out var state))
                 {
-                    state = new PartitionState(partition);
+                    state = new PartitionState(partition) { Paused = _userPaused.Contains(partition) };
                     _partitions.Add(partition, state);
                 }
 
@@ -141,6 +145,15 @@ internal sealed partial class FetchEngine : IAsyncDisposable
             {
                 var state = Get(partition);
                 state.Paused = paused;
+                if (paused)
+                {
+                    _userPaused.Add(partition);
+                }
+                else
+                {
+                    _userPaused.Remove(partition);
+                }
+
                 if (!paused && state.Chunks.Count > 0 && !state.Queued)
                 {
                     state.Queued = true;

@@ -1,0 +1,108 @@
+#pragma warning disable xUnit1031, xUnit1051
+
+using RxKafka.Client;
+using RxKafka.Consumer;
+using RxKafka.Serialization;
+using RxKafka.Testing;
+using RxKafka.Tests.Testing;
+
+namespace RxKafka.Tests.Consumer;
+
+/// <summary>
+/// Isolation levels against the in-memory cluster's transactions (T2, R4): committed, aborted and open
+/// transactions interleaved with plain records across partitions, read under read_committed and read_uncommitted.
+/// </summary>
+public sealed class ConsumerTransactionsTests : ScriptedClusterTransactionsTestBed
+{
+    [Fact]
+    public void T2_read_committed_skips_aborted_transactions_and_stops_at_the_last_stable_offset_while_read_uncommitted_reads_everything()
+    {
+        var coordinator = Coordinator();
+        var (_, pid, epoch) = InitProducerId(coordinator);
+
+        // p0: a committed pair, a plain record, an aborted pair, a plain record; p1: an aborted record, then an open transaction.
+        AddPartitions(coordinator, pid, epoch, [0, 1]);
+        Written(Produce(0, Batch(pid, epoch, 0, "c1", "c2")));
+        Written(Produce(0, Plain("p1")));
+        Written(Produce(1, Batch(pid, epoch, 0, "a0")));
+        EndTxn(coordinator, pid, epoch, commit: false);
+        Scheduler.AdvanceBy(TimeSpan.FromMilliseconds(10));
+
+        AddPartitions(coordinator, pid, epoch, [0]);
+        Written(Produce(0, Batch(pid, epoch, 2, "a1", "a2")));
+        Written(Produce(0, Plain("p2")));
+        EndTxn(coordinator, pid, epoch, commit: false);
+        Scheduler.AdvanceBy(TimeSpan.FromMilliseconds(10));
+
+        AddPartitions(coordinator, pid, epoch, [0]);
+        Written(Produce(0, Batch(pid, epoch, 4, "c3")));
+        EndTxn(coordinator, pid, epoch, commit: true);
+        Scheduler.AdvanceBy(TimeSpan.FromMilliseconds(10));
+
+        AddPartitions(coordinator, pid, epoch, [1]);
+        Written(Produce(1, Batch(pid, epoch, 1, "open")));
+        Written(Produce(1, Plain("after-open")));
+
+        var committed = Values(ReadAll(IsolationLevel.ReadCommitted, 5));
+        var uncommitted = Values(ReadAll(IsolationLevel.ReadUncommitted, 10));
+
+        // The first abort was of a transaction that also wrote c1, c2 to p0 (added, then aborted): Kafka reads them as aborted too.
+        Assert.Equal(["t-0:p1", "t-0:p2", "t-0:c3"], committed.Where(v => v.StartsWith("t-0", StringComparison.Ordinal)));
+        Assert.Empty(committed.Where(v => v.StartsWith("t-1", StringComparison.Ordinal)));
+        Assert.Equal(["t-0:c1", "t-0:c2", "t-0:p1", "t-0:a1", "t-0:a2", "t-0:p2", "t-0:c3"], uncommitted.Where(v => v.StartsWith("t-0", StringComparison.Ordinal)));
+        Assert.Equal(["t-1:a0", "t-1:open", "t-1:after-open"], uncommitted.Where(v => v.StartsWith("t-1", StringComparison.Ordinal)));
+
+        // Committing the open transaction releases it and what follows it to read_committed readers.
+        EndTxn(coordinator, pid, epoch, commit: true);
+        Scheduler.AdvanceBy(TimeSpan.FromMilliseconds(10));
+        Assert.Equal(["t-1:open", "t-1:after-open"], Values(ReadAll(IsolationLevel.ReadCommitted, 5)).Where(v => v.StartsWith("t-1", StringComparison.Ordinal)));
+    }
+
+    private static void Written((ErrorCode Error, long BaseOffset) produced) => Assert.Equal(ErrorCode.None, produced.Error);
+
+    private static List<string> Values(List<ConsumeResult<string?, string?>> read) => read.Select(r => $"{r.TopicPartition}:{r.Value}").ToList();
+
+    // Reads what the partitions hold for the isolation level: until `expected` records came or nothing more arrives.
+    private List<ConsumeResult<string?, string?>> ReadAll(IsolationLevel isolation, int expected)
+    {
+        var options = new ConsumerOptions
+        {
+            Client = new KafkaClientOptions
+            {
+                BootstrapServers = RxKafka.BootstrapServers.Parse(Cluster.BootstrapServers),
+                TransportFactory = Cluster,
+                Scheduler = Scheduler,
+                BackoffJitter = 0,
+                Random = new Random(5),
+            },
+            IsolationLevel = isolation,
+            FetchMaxWait = TimeSpan.FromMilliseconds(100),
+        };
+        var consumer = new KafkaConsumer<string?, string?>(options, Deserializers.Utf8, Deserializers.Utf8);
+        consumer.Assign([new TopicPartitionOffset("t", 0, 0), new TopicPartitionOffset("t", 1, 0)]);
+        var read = new List<ConsumeResult<string?, string?>>();
+        using var stop = new CancellationTokenSource();
+        var task = Collect();
+        Scheduler.AdvanceUntil(() => read.Count >= expected, Scheduler.Clock + TimeSpan.FromSeconds(3).Ticks);
+        stop.Cancel();
+        Scheduler.AdvanceBy(TimeSpan.FromMilliseconds(1));
+        Assert.True(task.Wait(TimeSpan.FromSeconds(10)), "the enumeration did not end when cancelled");
+        var dispose = consumer.DisposeAsync().AsTask();
+        Assert.True(Scheduler.AdvanceUntilCompleted(dispose, TimeSpan.FromSeconds(5)));
+        return read;
+
+        async Task Collect()
+        {
+            try
+            {
+                await foreach (var record in consumer.ConsumeAsync(stop.Token))
+                {
+                    read.Add(record);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+}
