@@ -41,6 +41,9 @@ public sealed class ConsumeResult<TKey, TValue>
     /// <summary>The leader epoch the record was written in (KIP-320), or null when the broker does not say (record batches before magic 2).</summary>
     public int? LeaderEpoch { get; init; }
 
+    /// <summary>The assignment the record was delivered under: an acknowledgement after it ended is dropped (R9).</summary>
+    internal Engine.PartitionState? Owner { get; init; }
+
     /// <summary>Whether this is the end-of-partition notice rather than a record.</summary>
     public bool IsPartitionEof { get; init; }
 

@@ -26,6 +26,8 @@ public sealed partial record ConsumerOptions
     internal const string MaxPollIntervalConfig = "max.poll.interval.ms";
     internal const string AssignmentStrategyConfig = "partition.assignment.strategy";
     internal const string GroupProtocolConfig = "group.protocol";
+    internal const string EnableAutoOffsetStoreConfig = "enable.auto.offset.store";
+    internal const string MaxPendingAcknowledgementsConfig = "rxkafka.max.pending.acknowledgements";
 
     /// <summary>
     /// Options from Kafka's config names: the client's (see <see cref="KafkaClientOptions.FromConfig(IEnumerable{KeyValuePair{string, string}}, IScheduler?, bool)"/>)
@@ -34,7 +36,8 @@ public sealed partial record ConsumerOptions
     /// (earliest, latest, none; librdkafka's smallest, beginning, largest, end and error too),
     /// <c>isolation.level</c>, <c>check.crcs</c>, <c>enable.partition.eof</c>, <c>queued.max.messages.kbytes</c>,
     /// <c>enable.auto.commit</c>, <c>auto.commit.interval.ms</c>, <c>client.rack</c>, <c>group.instance.id</c>,
-    /// <c>session.timeout.ms</c>, <c>heartbeat.interval.ms</c>, <c>max.poll.interval.ms</c>, <c>partition.assignment.strategy</c>, <c>group.protocol</c>.
+    /// <c>session.timeout.ms</c>, <c>heartbeat.interval.ms</c>, <c>max.poll.interval.ms</c>, <c>partition.assignment.strategy</c>, <c>group.protocol</c>,
+    /// <c>enable.auto.offset.store</c>, <c>rxkafka.max.pending.acknowledgements</c>.
     /// </summary>
     /// <param name="config">The settings, name and value: a dictionary, or any sequence of pairs (a later pair overrides an earlier one).</param>
     /// <param name="scheduler">The scheduler for every timer; the default scheduler when <see langword="null"/>.</param>
@@ -173,6 +176,16 @@ public sealed partial record ConsumerOptions
         if (ConfigValues.Text(config, AssignmentStrategyConfig) is { } strategy)
         {
             options = options with { PartitionAssignmentStrategy = strategy };
+        }
+
+        if (ConfigValues.Boolean(config, EnableAutoOffsetStoreConfig) is { } store)
+        {
+            options = options with { EnableAutoOffsetStore = store };
+        }
+
+        if (ConfigValues.Int32(config, MaxPendingAcknowledgementsConfig, 1, int.MaxValue) is { } pending)
+        {
+            options = options with { MaxPendingAcknowledgements = pending };
         }
 
         if (ConfigValues.Text(config, GroupProtocolConfig) is { } protocol)

@@ -61,6 +61,20 @@ public sealed partial record ConsumerOptions
     /// </summary>
     public long PrefetchMaxBytes { get; init; } = ConsumerDefaults.PrefetchMaxBytes;
 
+    /// <summary>
+    /// Whether the faces mark each record processed as they go (<c>enable.auto.offset.store</c>, default true:
+    /// the next record asked for, or <c>OnNext</c> returning). False: the application calls
+    /// <see cref="KafkaConsumer{TKey, TValue}.Acknowledge"/> for each record, in any order, and commits take
+    /// only the contiguous acknowledged prefix of each partition (R9).
+    /// </summary>
+    public bool EnableAutoOffsetStore { get; init; } = true;
+
+    /// <summary>
+    /// With <see cref="EnableAutoOffsetStore"/> off, the most records of one partition delivered and not yet
+    /// acknowledged; the partition's records wait beyond it (<c>rxkafka.max.pending.acknowledgements</c>, default 100,000).
+    /// </summary>
+    public int MaxPendingAcknowledgements { get; init; } = 100_000;
+
     /// <summary>Whether offsets of delivered records are committed on the scheduler (<c>enable.auto.commit</c>, default true; needs <see cref="GroupId"/>).</summary>
     public bool EnableAutoCommit { get; init; } = ConsumerDefaults.EnableAutoCommit;
 
@@ -106,6 +120,7 @@ public sealed partial record ConsumerOptions
         Check(MaxPartitionFetchBytes >= 1, "max.partition.fetch.bytes", MaxPartitionFetchBytes, "must be positive");
         Check(FetchMaxWait >= TimeSpan.Zero && FetchMaxWait.TotalMilliseconds <= int.MaxValue, "fetch.max.wait.ms", FetchMaxWait, "must be 0 or more and fit in an int32 of milliseconds");
         Check(PrefetchMaxBytes >= 1, "queued.max.messages.kbytes", PrefetchMaxBytes, "must be positive");
+        Check(MaxPendingAcknowledgements >= 1, "rxkafka.max.pending.acknowledgements", MaxPendingAcknowledgements, "must be positive");
         Check(AutoCommitInterval > TimeSpan.Zero, "auto.commit.interval.ms", AutoCommitInterval, "must be positive");
         Check(GroupId is null || GroupId.Length > 0, "group.id", GroupId, "must not be empty (leave it unset for no group)");
         Check(Enum.IsDefined(AutoOffsetReset), "auto.offset.reset", AutoOffsetReset, "is not a known value");

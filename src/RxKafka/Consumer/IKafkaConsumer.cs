@@ -93,6 +93,17 @@ public interface IKafkaConsumer<TKey, TValue> : IAsyncDisposable
     /// <param name="cancellationToken">Stops waiting.</param>
     Task<IReadOnlyDictionary<TopicPartition, long?>> CommittedAsync(IEnumerable<TopicPartition> partitions, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// With <c>enable.auto.offset.store=false</c>: the application is done with <paramref name="result"/> (R9).
+    /// Records may be acknowledged in any order, from any thread; a commit takes each partition's contiguous
+    /// acknowledged prefix. A record delivered under an assignment that has ended (revoked, sought past) is
+    /// dropped: false, never an error, so it cannot commit against the partition's new owner.
+    /// </summary>
+    /// <param name="result">A record this consumer delivered.</param>
+    /// <returns>Whether the acknowledgement counts.</returns>
+    /// <exception cref="InvalidOperationException"><c>enable.auto.offset.store</c> is on.</exception>
+    bool Acknowledge(ConsumeResult<TKey, TValue> result);
+
     /// <summary>Reads exactly these partitions, each from its committed offset (with a <c>group.id</c>) else <c>auto.offset.reset</c> (R3).</summary>
     /// <param name="partitions">The partitions.</param>
     void Assign(IEnumerable<TopicPartition> partitions);

@@ -40,18 +40,18 @@ public sealed partial class KafkaConsumer<TKey, TValue>
                 }
 
                 reader.Start(chunk);
-                while (chunk.IsCurrent && reader.TryRead(out var record, out var batch))
+                while (chunk.IsCurrent && !_engine.AtAcknowledgementBound(chunk.State) && reader.TryRead(out var record, out var batch))
                 {
                     var result = Materialize(chunk, record, batch, scratch);
                     next = record.Offset + 1;
-                    Volatile.Write(ref chunk.State.Delivered, next);
+                    Handed(chunk.State, record.Offset);
                     yield return result;
 
                     // Asking for the next record says the application is done with this one (R9).
-                    Volatile.Write(ref chunk.State.Processed, next);
+                    Processed(chunk.State, next);
                 }
 
-                completed = true;
+                completed = !_engine.AtAcknowledgementBound(chunk.State);
             }
             finally
             {
@@ -98,12 +98,13 @@ public sealed partial class KafkaConsumer<TKey, TValue>
                 while (chunk.IsCurrent && reader.TryRead(out var record, out var recordBatch))
                 {
                     batch.Add(Materialize(chunk, record, recordBatch, scratch));
+                    chunk.State.Acks?.Delivered(record.Offset);
                     if (batch.Count == maxBatchSize)
                     {
                         next = batch[^1].Offset + 1;
                         Volatile.Write(ref chunk.State.Delivered, next);
                         yield return batch;
-                        Volatile.Write(ref chunk.State.Processed, next);
+                        Processed(chunk.State, next);
                         batch = [];
                     }
                 }
@@ -113,7 +114,7 @@ public sealed partial class KafkaConsumer<TKey, TValue>
                     next = batch[^1].Offset + 1;
                     Volatile.Write(ref chunk.State.Delivered, next);
                     yield return batch;
-                    Volatile.Write(ref chunk.State.Processed, next);
+                    Processed(chunk.State, next);
                 }
 
                 completed = true;

@@ -43,16 +43,16 @@ public sealed partial class KafkaConsumer<TKey, TValue>
             }
 
             reader.Start(chunk);
-            while (!stopped() && chunk.IsCurrent && reader.TryRead(out var record, out var batch))
+            while (!stopped() && chunk.IsCurrent && !_engine.AtAcknowledgementBound(chunk.State) && reader.TryRead(out var record, out var batch))
             {
                 var result = Materialize(chunk, record, batch, scratch);
                 next = record.Offset + 1;
-                Volatile.Write(ref chunk.State.Delivered, next);
+                Handed(chunk.State, record.Offset);
                 onNext(result);
-                Volatile.Write(ref chunk.State.Processed, next);
+                Processed(chunk.State, next);
             }
 
-            completed = !stopped();
+            completed = !stopped() && !_engine.AtAcknowledgementBound(chunk.State);
         }
         finally
         {

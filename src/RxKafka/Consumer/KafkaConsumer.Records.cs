@@ -45,6 +45,7 @@ public sealed partial class KafkaConsumer<TKey, TValue>
                 Timestamp = DateTimeOffset.FromUnixTimeMilliseconds(record.Timestamp),
                 TimestampType = record.TimestampType,
                 LeaderEpoch = batch.Magic >= 2 && batch.PartitionLeaderEpoch >= 0 ? batch.PartitionLeaderEpoch : null,
+                Owner = chunk.State,
             };
         }
         catch (Exception e)
@@ -55,6 +56,33 @@ public sealed partial class KafkaConsumer<TKey, TValue>
                 $"the {(component == MessageComponentType.Key ? "key" : "value")} deserializer failed: {e.Message} (the position stays at this record; seek to {record.Offset + 1} to skip it)",
                 e,
                 record.Offset + 1);
+        }
+    }
+
+    /// <inheritdoc/>
+    public bool Acknowledge(ConsumeResult<TKey, TValue> result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (Options.EnableAutoOffsetStore)
+        {
+            throw new InvalidOperationException("Acknowledge needs enable.auto.offset.store=false: with it on, the faces mark records processed themselves");
+        }
+
+        return result.Owner is { } owner && !result.IsPartitionEof && _engine.Acknowledge(owner, result.Offset);
+    }
+
+    // A record handed over: with acknowledgements it waits for one; otherwise the face marks it processed itself.
+    private static void Handed(Engine.PartitionState state, long offset)
+    {
+        state.Acks?.Delivered(offset);
+        Volatile.Write(ref state.Delivered, offset + 1);
+    }
+
+    private static void Processed(Engine.PartitionState state, long next)
+    {
+        if (state.Acks is null)
+        {
+            Volatile.Write(ref state.Processed, next);
         }
     }
 

@@ -46,7 +46,8 @@ internal static class ConfigNames
         "fetch.wait.max.ms", "auto.offset.reset", "isolation.level", "check.crcs", "enable.partition.eof",
         "queued.max.messages.kbytes", "enable.auto.commit", "auto.commit.interval.ms", "client.rack",
         "group.instance.id", "session.timeout.ms", "heartbeat.interval.ms", "max.poll.interval.ms",
-        "partition.assignment.strategy", "group.protocol",
+        "partition.assignment.strategy", "group.protocol", "enable.auto.offset.store",
+        "rxkafka.max.pending.acknowledgements",
     ]);
 
     /// <summary>Every name any layer reads.</summary>

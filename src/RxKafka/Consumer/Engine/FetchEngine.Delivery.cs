@@ -94,12 +94,20 @@ internal sealed partial class FetchEngine
             {
                 if (stoppedAt is { } at)
                 {
-                    SetPosition(state, at, state.Lookup);
+                    // The position stays where delivery stopped: what was handed over still waits for its acknowledgements.
+                    SetPosition(state, at, state.Lookup, keepAcknowledgements: true);
                 }
                 else if (chunk.NextOffset > Volatile.Read(ref state.Delivered))
                 {
                     Volatile.Write(ref state.Delivered, chunk.NextOffset);
-                    Volatile.Write(ref state.Processed, chunk.NextOffset);
+                    if (state.Acks is { } acks)
+                    {
+                        acks.DeliveredThrough(chunk.NextOffset);
+                    }
+                    else
+                    {
+                        Volatile.Write(ref state.Processed, chunk.NextOffset);
+                    }
                 }
 
                 if (state.Chunks.Count > 0 && !state.Paused && !state.Queued)
@@ -164,8 +172,13 @@ internal sealed partial class FetchEngine
 
     private bool TakeFrom(PartitionState state, out FetchedChunk chunk)
     {
-        while (!state.Paused && state.Chunks.TryPeek(out chunk!))
+        while (Deliverable(state))
         {
+            if (!state.Chunks.TryPeek(out chunk!))
+            {
+                break;
+            }
+
             if (chunk.Version == state.Version && !state.Revoked)
             {
                 state.Chunks.Dequeue();
@@ -182,6 +195,42 @@ internal sealed partial class FetchEngine
 
         chunk = null!;
         return false;
+    }
+
+    // Not paused, and (with acknowledgements) not holding the most unacknowledged records allowed: bounded.
+    private bool Deliverable(PartitionState state) => !state.Paused && !AtAcknowledgementBound(state);
+
+    /// <summary>Whether the partition holds as many unacknowledged records as allowed: a face stops delivering it there.</summary>
+    public bool AtAcknowledgementBound(PartitionState state) => state.Acks is { } acks && acks.Pending >= Options.MaxPendingAcknowledgements;
+
+    /// <summary>
+    /// The application acknowledged a record of <paramref name="state"/> (R9): false when the record belongs to
+    /// an assignment that is over (revoked, reassigned, sought past), which is dropped, never an error.
+    /// </summary>
+    public bool Acknowledge(PartitionState state, long offset)
+    {
+        if (state.Acks is not { } acks || state.Revoked || !acks.Acknowledge(offset))
+        {
+            return false;
+        }
+
+        // A partition held at the bound may deliver again.
+        if (acks.Pending == Options.MaxPendingAcknowledgements - 1 && state.Chunks.Count > 0)
+        {
+            lock (_gate)
+            {
+                if (!state.Queued && Deliverable(state))
+                {
+                    state.Queued = true;
+                    _ready.Enqueue(state);
+                }
+            }
+
+            ChunkArrived?.Invoke(state);
+            Signal();
+        }
+
+        return true;
     }
 
     // Under the gate: whether the prefetch bound keeps this partition (or every partition) from being fetched.

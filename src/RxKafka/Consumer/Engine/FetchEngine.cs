@@ -78,6 +78,7 @@ internal sealed partial class FetchEngine : IAsyncDisposable
                 if (!_partitions.TryGetValue(partition, out var state))
                 {
                     state = new PartitionState(partition) { Paused = _userPaused.Contains(partition) };
+                    state.Acks = Options.EnableAutoOffsetStore ? null : new AckTracker(state);
                     _partitions.Add(partition, state);
                 }
 
@@ -232,16 +233,26 @@ internal sealed partial class FetchEngine : IAsyncDisposable
         _partitions.GetValueOrDefault(partition) ?? throw new InvalidOperationException($"Partition {partition} is not assigned to this consumer (assigned: {string.Join(", ", _partitions.Keys)})");
 
     // Under the gate.
-    private void SetPosition(PartitionState state, long? offset, PositionLookup lookup)
+    private void SetPosition(PartitionState state, long? offset, PositionLookup lookup, bool keepAcknowledgements = false)
     {
         Invalidate(state);
         state.Failed = false;
         state.Lookup = lookup;
         state.FetchPosition = offset ?? -1;
+        if (!keepAcknowledgements)
+        {
+            state.Acks?.Reset();
+        }
+
         if (offset is { } o)
         {
             Volatile.Write(ref state.Delivered, o);
-            Volatile.Write(ref state.Processed, o);
+
+            // Where delivery merely stopped, acknowledgements still decide what is processed.
+            if (!keepAcknowledgements || state.Acks is null)
+            {
+                Volatile.Write(ref state.Processed, o);
+            }
         }
     }
 

@@ -67,6 +67,9 @@ internal sealed class PartitionState
 
     public long LogStartOffset { get; set; } = -1;
 
+    /// <summary>Out-of-order acknowledgements of this assignment, when the application acknowledges records itself; null otherwise.</summary>
+    public AckTracker? Acks { get; set; }
+
     /// <summary>Whether the end-of-partition notice for the current end was queued already.</summary>
     public bool EofNoticed { get; set; }
 
