@@ -19,8 +19,8 @@ internal sealed class FetchSession
     /// <summary>The session id (0: none).</summary>
     public int Id => _id;
 
-    /// <summary>Fills <paramref name="request"/> for <paramref name="targets"/>: session id and epoch, the partitions to send and the ones to forget.</summary>
-    public void Build(FetchRequest request, List<FetchTarget> targets, int partitionMaxBytes, bool useTopicIds, bool sessions)
+    /// <summary>Fills <paramref name="request"/> for <paramref name="targets"/>: session id and epoch, the partitions to send and the ones to forget (with their last fetched epochs when <paramref name="lastFetchedEpochs"/>: Fetch v12+).</summary>
+    public void Build(FetchRequest request, List<FetchTarget> targets, int partitionMaxBytes, bool useTopicIds, bool sessions, bool lastFetchedEpochs = true)
     {
         if (!sessions || useTopicIds != _topicIds)
         {
@@ -56,7 +56,7 @@ internal sealed class FetchSession
                 Partition = partition.Partition,
                 FetchOffset = target.FetchOffset,
                 CurrentLeaderEpoch = target.LeaderEpoch,
-                LastFetchedEpoch = target.LastFetchedEpoch,
+                LastFetchedEpoch = lastFetchedEpochs ? target.LastFetchedEpoch : -1,
                 LogStartOffset = -1,
                 PartitionMaxBytes = partitionMaxBytes,
             });

@@ -17,6 +17,9 @@ internal sealed class FetchSink : IAsyncDisposable
     // Fetch v13+ names topics by id; the cluster may not have given ids (an old broker): then v12 at most.
     private const short LastVersionWithTopicNames = 12;
 
+    // KIP-595: LastFetchedEpoch is in Fetch v12+; an older request cannot carry one (its writer refuses a non-default value).
+    private const short FirstVersionWithLastFetchedEpoch = 12;
+
     private readonly FetchEngine _engine;
     private readonly int _nodeId;
     private readonly ConnectionGroup _group;
@@ -101,7 +104,7 @@ internal sealed class FetchSink : IAsyncDisposable
             IsolationLevel = (sbyte)options.IsolationLevel,
             RackId = options.ClientRack,
         };
-        _session.Build(request, targets, options.MaxPartitionFetchBytes, useTopicIds, sessions: version >= 7);
+        _session.Build(request, targets, options.MaxPartitionFetchBytes, useTopicIds, sessions: version >= 7, lastFetchedEpochs: version >= FirstVersionWithLastFetchedEpoch);
         _inFlight = true;
         connection.SendHandingOverAsync(request, version).ContinueWith(_onAnswer, new Request(targets, useTopicIds), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
