@@ -79,7 +79,7 @@ internal static class BenchCommand
             return ProduceAsync(config, settings, ct);
         }));
 
-        return new Command("bench", "Benchmarks of RxKafka against a cluster: bench produce") { produce };
+        return new Command("bench", "Benchmarks of RxKafka against a cluster: bench produce, bench consume") { produce, BenchConsumeCommand.Create() };
     }
 
     private static async Task<int> ProduceAsync(Dictionary<string, string> config, BenchSettings settings, CancellationToken cancellationToken)
@@ -95,7 +95,7 @@ internal static class BenchCommand
             using var counter = new DeliveryCounter(options.Client.ClientId);
             await using var producer = new KafkaProducer<byte[]?, byte[]?>(options, Serializers.ByteArray, Serializers.ByteArray);
             await producer.Client.BootstrapAsync(cancellationToken);
-            var topic = await EnsureTopicAsync(producer.Client, settings, cancellationToken);
+            var topic = await EnsureTopicAsync(producer.Client, settings.Topic, settings.Partitions, cancellationToken);
 
             var where = cluster is null ? $"on {producer.Client.Snapshot.Brokers.Count} broker(s) at {config["bootstrap.servers"]}" : $"on {EmbeddedCluster.Describe(cluster)}";
             console.WriteLine(Invariant($"rxkafka bench produce: {settings.Records:N0} records of {settings.Size:N0} bytes (no key, {DistinctValues:N0} distinct random values in turn) to {settings.Topic} ({topic.Partitions.Length} partitions) {where}"));
@@ -219,8 +219,9 @@ internal static class BenchCommand
     }
 
     /// <summary>The topic's metadata; made with --partitions (replication factor up to 3) when the cluster does not have it.</summary>
-    private static async Task<Cluster.TopicMetadata> EnsureTopicAsync(KafkaClient client, BenchSettings settings, CancellationToken cancellationToken)
+    internal static async Task<Cluster.TopicMetadata> EnsureTopicAsync(KafkaClient client, string name, int partitions, CancellationToken cancellationToken)
     {
+        var settings = (Topic: name, Partitions: partitions);
         client.AddTopics(settings.Topic);
         var snapshot = await client.ForceMetadataUpdateAsync(cancellationToken);
         if (!snapshot.Topics.TryGetValue(settings.Topic, out var known) || known.Partitions.Length == 0)
@@ -262,7 +263,7 @@ internal static class BenchCommand
         _ => "0",
     };
 
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+    internal static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     private sealed record BenchSettings(string Topic, long Records, int Size, int Partitions, long Warmup, bool KeepGoing);
 }
