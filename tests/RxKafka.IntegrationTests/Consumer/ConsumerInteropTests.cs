@@ -36,7 +36,7 @@ public abstract class ConsumerInteropTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Codecs))]
-    public async Task RxKafka_consumes_what_Confluent_Kafka_produces(CompressionType codec)
+    public async Task S4_RxKafka_consumes_what_Confluent_Kafka_produces(CompressionType codec)
     {
         using var cluster = StartCluster();
         var topic = $"from-confluent-{codec}".ToLowerInvariant();
@@ -62,7 +62,7 @@ public abstract class ConsumerInteropTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Codecs))]
-    public async Task RxKafka_consumes_what_kcat_produces(CompressionType codec)
+    public async Task S4_RxKafka_consumes_what_kcat_produces(CompressionType codec)
     {
         using var cluster = StartCluster();
         var topic = $"from-kcat-{codec}".ToLowerInvariant();
@@ -88,7 +88,7 @@ public abstract class ConsumerInteropTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Codecs))]
-    public async Task RxKafka_consumes_what_kafka_python_produces(CompressionType codec)
+    public async Task S4_RxKafka_consumes_what_kafka_python_produces(CompressionType codec)
     {
         using var cluster = StartCluster();
         var topic = $"from-kafka-python-{codec}".ToLowerInvariant();

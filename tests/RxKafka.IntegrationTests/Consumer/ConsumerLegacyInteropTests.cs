@@ -40,7 +40,7 @@ public sealed class ConsumerLegacyInteropTests : IDisposable
 
     [Theory]
     [MemberData(nameof(LegacyFormats))]
-    public async Task RxKafka_consumes_legacy_message_sets_kafka_python_writes_for_old_brokers(string apiVersion, CompressionType codec)
+    public async Task S4_RxKafka_consumes_legacy_message_sets_kafka_python_writes_for_old_brokers(string apiVersion, CompressionType codec)
     {
         var cluster = new ScriptedCluster(DefaultScheduler.Instance);
         var magic = apiVersion == "0.9" ? (byte)0 : (byte)1;
