@@ -145,23 +145,28 @@ internal static class BenchCommand
                 return ExitCodes.Failed;
             }
 
-            var seconds = Math.Max(elapsed.TotalSeconds, 1e-9);
-            var n = (double)settings.Records;
-            console.WriteLine(Invariant($"  records/s       {n / seconds,12:N0}"));
-            console.WriteLine(Invariant($"  MB/s            {n * settings.Size / seconds / 1e6,12:N1}  of record values (10^6 bytes)"));
-            var brokers = cluster is null ? "" : ", embedded brokers included";
-            console.WriteLine(Invariant($"  CPU µs/record   {cpu.TotalMicroseconds / n,12:N3}  this process's CPU time / records{brokers}"));
-            console.WriteLine(Invariant($"  alloc B/record  {allocated / n,12:N1}  managed allocations / records"));
-            console.WriteLine(cluster is null
-                ? "The brokers run in other processes: the CPU time is the client's alone."
-                : "The embedded brokers run in this process and their CPU time is counted: give -b to measure the client alone.");
-
+            WriteFigures(console, settings.Records, (double)settings.Records * settings.Size, elapsed, cpu, allocated, embedded: cluster is not null);
             return ExitCodes.Ok;
         }
         finally
         {
             cluster?.Dispose();
         }
+    }
+
+    /// <summary>The figures of a measured interval, as bench produce and bench consume print them: records/s, MB/s, CPU µs and allocated bytes per record.</summary>
+    internal static void WriteFigures(IAnsiConsole console, long records, double valueBytes, TimeSpan elapsed, TimeSpan cpu, long allocated, bool embedded)
+    {
+        var seconds = Math.Max(elapsed.TotalSeconds, 1e-9);
+        var n = (double)records;
+        console.WriteLine(Invariant($"  records/s       {n / seconds,12:N0}"));
+        console.WriteLine(Invariant($"  MB/s            {valueBytes / seconds / 1e6,12:N1}  of record values (10^6 bytes)"));
+        var brokers = embedded ? ", embedded brokers included" : "";
+        console.WriteLine(Invariant($"  CPU µs/record   {cpu.TotalMicroseconds / n,12:N3}  this process's CPU time / records{brokers}"));
+        console.WriteLine(Invariant($"  alloc B/record  {allocated / n,12:N1}  managed allocations / records"));
+        console.WriteLine(embedded
+            ? "The embedded brokers run in this process and their CPU time is counted: give -b to measure the client alone."
+            : "The brokers run in other processes: the CPU time is the client's alone.");
     }
 
     /// <summary>

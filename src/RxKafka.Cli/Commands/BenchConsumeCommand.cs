@@ -94,17 +94,8 @@ internal static class BenchConsumeCommand
             var cpu = process.TotalProcessorTime - cpuBefore;
             var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
 
-            var seconds = Math.Max(elapsed.TotalSeconds, 1e-9);
-            var n = (double)read;
             console.WriteLine(Invariant($"{read:N0} records ({bytes:N0} value bytes) in {elapsed.TotalSeconds:0.000} s"));
-            console.WriteLine(Invariant($"  records/s       {n / seconds,12:N0}"));
-            console.WriteLine(Invariant($"  MB/s            {bytes / seconds / 1e6,12:N1}  of record values (10^6 bytes)"));
-            var brokers = cluster is null ? "" : ", embedded brokers included";
-            console.WriteLine(Invariant($"  CPU µs/record   {cpu.TotalMicroseconds / n,12:N3}  this process's CPU time / records{brokers}"));
-            console.WriteLine(Invariant($"  alloc B/record  {allocated / n,12:N1}  managed allocations / records"));
-            console.WriteLine(cluster is null
-                ? "The brokers run in other processes: the CPU time is the client's alone."
-                : "The embedded brokers run in this process and their CPU time is counted: give -b to measure the client alone.");
+            WriteFigures(console, read, bytes, elapsed, cpu, allocated, embedded: cluster is not null);
             return ExitCodes.Ok;
         }
         finally

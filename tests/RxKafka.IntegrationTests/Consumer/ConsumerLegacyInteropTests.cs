@@ -48,7 +48,7 @@ public sealed class ConsumerLegacyInteropTests : IDisposable
         cluster.CreateTopic(topic, partitions: 2);
         await using var server = cluster.ServeTcp();
         // No headers before magic 2; magic 0 has no timestamps either.
-        var big = PeerRecord.Utf8(string.Concat(Enumerable.Repeat("compressible ", 400)));
+        var big = PeerRecord.Utf8(PeerInputs.Big);
         PeerRecord[] input =
         [
             new(0, -1, PeerRecord.Utf8("order-1"), PeerRecord.Utf8("{\"qty\":1}"), [], T0),
