@@ -134,7 +134,14 @@ public abstract class ConsumerInteropTests : IDisposable
     };
 }
 
-/// <summary>Through Debian's librdkafka 2.0.2 mock (Fetch up to v11, nothing flexible).</summary>
+/// <summary>
+/// Through Debian's librdkafka 2.0.2 mock (Fetch up to v11, nothing flexible). Known open problem: in some runs
+/// (4 of 15 tests in one, 2 of 15 in another) the consumer's ListOffsets to one broker is answered, every
+/// time it retries, with UNKNOWN_SERVER_ERROR for partition -1, so the consumer never gets a start position and
+/// the test times out; not seen through the 2.15.1 mock. Not yet known whether the mock or RxKafka's
+/// ListOffsets at the version it negotiates with 2.0.2 is at fault (a suspicion: requests naming more than one
+/// partition of a topic, which happen when one broker leads two of the three partitions).
+/// </summary>
 public sealed class Debian202ConsumerInteropTests : ConsumerInteropTests
 {
     protected override MockBuild Build => MockBuild.Debian202;
