@@ -6,7 +6,7 @@ using RxKafka.Cli.Commands;
 
 namespace RxKafka.Cli;
 
-/// <summary>The <c>rxkafka</c> command line: <c>demo</c>, <c>metadata</c>, <c>watch</c>, <c>produce</c>, <c>bench produce</c>.</summary>
+/// <summary>The <c>rxkafka</c> command line: <c>demo</c>, <c>metadata</c>, <c>watch</c>, <c>produce</c>, <c>consume</c>, <c>bench produce</c>.</summary>
 internal static class Program
 {
     public static Task<int> Main(string[] args) => RunAsync(args);
@@ -15,7 +15,7 @@ internal static class Program
     public static async Task<int> RunAsync(string[] args)
     {
         // A plain command named rxkafka rather than a RootCommand, which takes its name from the assembly (RxKafka.Cli).
-        var root = new Command("rxkafka", "Look at a Kafka cluster through RxKafka's client, watch its metadata change, produce to it, and measure the producer")
+        var root = new Command("rxkafka", "Look at a Kafka cluster through RxKafka's client, watch its metadata change, produce to it, consume from it, and measure the producer")
         {
             new HelpOption(),
             new VersionOption(),
@@ -25,10 +25,12 @@ internal static class Program
             MetadataCommand.Create(),
             WatchCommand.Create(),
             ProduceCommand.Create(),
+            ConsumeCommand.Create(),
             BenchCommand.Create(),
         };
 
-        var result = root.Parse(args);
+        // No response files: '@' starts a time in consume --from (@1700000000000), not a file of arguments.
+        var result = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         var chosen = result.CommandResult.Command;
         if (chosen.Subcommands.Count > 0 && result.Action is null or ParseErrorAction && result.UnmatchedTokens.Count == 0)
         {

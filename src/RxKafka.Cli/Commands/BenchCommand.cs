@@ -79,7 +79,7 @@ internal static class BenchCommand
             return ProduceAsync(config, settings, ct);
         }));
 
-        return new Command("bench", "Benchmarks of RxKafka against a cluster: bench produce") { produce };
+        return new Command("bench", "Benchmarks of RxKafka against a cluster: bench produce, bench consume") { produce, BenchConsumeCommand.Create() };
     }
 
     private static async Task<int> ProduceAsync(Dictionary<string, string> config, BenchSettings settings, CancellationToken cancellationToken)
@@ -95,7 +95,7 @@ internal static class BenchCommand
             using var counter = new DeliveryCounter(options.Client.ClientId);
             await using var producer = new KafkaProducer<byte[]?, byte[]?>(options, Serializers.ByteArray, Serializers.ByteArray);
             await producer.Client.BootstrapAsync(cancellationToken);
-            var topic = await EnsureTopicAsync(producer.Client, settings, cancellationToken);
+            var topic = await EnsureTopicAsync(producer.Client, settings.Topic, settings.Partitions, cancellationToken);
 
             var where = cluster is null ? $"on {producer.Client.Snapshot.Brokers.Count} broker(s) at {config["bootstrap.servers"]}" : $"on {EmbeddedCluster.Describe(cluster)}";
             console.WriteLine(Invariant($"rxkafka bench produce: {settings.Records:N0} records of {settings.Size:N0} bytes (no key, {DistinctValues:N0} distinct random values in turn) to {settings.Topic} ({topic.Partitions.Length} partitions) {where}"));
@@ -145,23 +145,28 @@ internal static class BenchCommand
                 return ExitCodes.Failed;
             }
 
-            var seconds = Math.Max(elapsed.TotalSeconds, 1e-9);
-            var n = (double)settings.Records;
-            console.WriteLine(Invariant($"  records/s       {n / seconds,12:N0}"));
-            console.WriteLine(Invariant($"  MB/s            {n * settings.Size / seconds / 1e6,12:N1}  of record values (10^6 bytes)"));
-            var brokers = cluster is null ? "" : ", embedded brokers included";
-            console.WriteLine(Invariant($"  CPU µs/record   {cpu.TotalMicroseconds / n,12:N3}  this process's CPU time / records{brokers}"));
-            console.WriteLine(Invariant($"  alloc B/record  {allocated / n,12:N1}  managed allocations / records"));
-            console.WriteLine(cluster is null
-                ? "The brokers run in other processes: the CPU time is the client's alone."
-                : "The embedded brokers run in this process and their CPU time is counted: give -b to measure the client alone.");
-
+            WriteFigures(console, settings.Records, (double)settings.Records * settings.Size, elapsed, cpu, allocated, embedded: cluster is not null);
             return ExitCodes.Ok;
         }
         finally
         {
             cluster?.Dispose();
         }
+    }
+
+    /// <summary>The figures of a measured interval, as bench produce and bench consume print them: records/s, MB/s, CPU µs and allocated bytes per record.</summary>
+    internal static void WriteFigures(IAnsiConsole console, long records, double valueBytes, TimeSpan elapsed, TimeSpan cpu, long allocated, bool embedded)
+    {
+        var seconds = Math.Max(elapsed.TotalSeconds, 1e-9);
+        var n = (double)records;
+        console.WriteLine(Invariant($"  records/s       {n / seconds,12:N0}"));
+        console.WriteLine(Invariant($"  MB/s            {valueBytes / seconds / 1e6,12:N1}  of record values (10^6 bytes)"));
+        var brokers = embedded ? ", embedded brokers included" : "";
+        console.WriteLine(Invariant($"  CPU µs/record   {cpu.TotalMicroseconds / n,12:N3}  this process's CPU time / records{brokers}"));
+        console.WriteLine(Invariant($"  alloc B/record  {allocated / n,12:N1}  managed allocations / records"));
+        console.WriteLine(embedded
+            ? "The embedded brokers run in this process and their CPU time is counted: give -b to measure the client alone."
+            : "The brokers run in other processes: the CPU time is the client's alone.");
     }
 
     /// <summary>
@@ -219,8 +224,9 @@ internal static class BenchCommand
     }
 
     /// <summary>The topic's metadata; made with --partitions (replication factor up to 3) when the cluster does not have it.</summary>
-    private static async Task<Cluster.TopicMetadata> EnsureTopicAsync(KafkaClient client, BenchSettings settings, CancellationToken cancellationToken)
+    internal static async Task<Cluster.TopicMetadata> EnsureTopicAsync(KafkaClient client, string name, int partitions, CancellationToken cancellationToken)
     {
+        var settings = (Topic: name, Partitions: partitions);
         client.AddTopics(settings.Topic);
         var snapshot = await client.ForceMetadataUpdateAsync(cancellationToken);
         if (!snapshot.Topics.TryGetValue(settings.Topic, out var known) || known.Partitions.Length == 0)
@@ -262,7 +268,7 @@ internal static class BenchCommand
         _ => "0",
     };
 
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+    internal static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     private sealed record BenchSettings(string Topic, long Records, int Size, int Partitions, long Warmup, bool KeepGoing);
 }

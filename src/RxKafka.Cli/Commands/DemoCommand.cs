@@ -44,7 +44,7 @@ internal static class DemoCommand
             DefaultValueFactory = _ => "redist",
         }.AcceptOnlyFromAmong("redist", "debian");
 
-        var command = new Command("demo", "Start an embedded Kafka cluster, connect a client, and watch its metadata change while a script moves leaders, stops a broker, creates a topic and moves a coordinator")
+        var command = new Command("demo", "Start an embedded Kafka cluster, connect a client, and watch its metadata change while a script moves leaders, stops a broker, creates a topic and moves a coordinator; then produce a few records and read them back")
         {
             duration, brokers, build,
         };
@@ -95,7 +95,7 @@ internal static class DemoCommand
         var tally = new Tally();
         var start = scheduler.Now;
         using (ClientConnection.LogChanges(client, log, tally))
-        using (DemoScript.Play(DemoScript.Steps(cluster, client), start, pace, log, scheduler).Subscribe(_ => { }, e => log.Note(scheduler.Now, $"the script stopped: {e.Message}")))
+        using (DemoScript.Play(DemoScript.Steps(cluster, client, log), start, pace, log, scheduler).Subscribe(_ => { }, e => log.Note(scheduler.Now, $"the script stopped: {e.Message}")))
         {
             try
             {

@@ -30,7 +30,7 @@ internal sealed record DemoStep(TimeSpan At, Func<(string Text, Func<Cancellatio
 
 /// <summary>
 /// The demo's script: leaders move, a broker goes down and comes back, a topic is created, a group
-/// coordinator is looked up and moves. Each step acts on the mock cluster; what the client sees of
+/// coordinator is looked up and moves, and a few records are produced and read back. Each step acts on the mock cluster; what the client sees of
 /// it arrives on the change stream by itself (periodic updates, or at once for a broken connection).
 /// </summary>
 internal static class DemoScript
@@ -45,7 +45,7 @@ internal static class DemoScript
     public const string NewTopic = "shipments";
 
     /// <summary>The steps for <paramref name="cluster"/>, watched by <paramref name="client"/>.</summary>
-    public static IReadOnlyList<DemoStep> Steps(MockKafkaCluster cluster, KafkaClient client)
+    public static IReadOnlyList<DemoStep> Steps(MockKafkaCluster cluster, KafkaClient client, ChangeLog log)
     {
         var brokers = cluster.BrokerCount;
         var bounced = brokers;
@@ -82,6 +82,7 @@ internal static class DemoScript
             LookUpCoordinator(13, 1, "pin"),
             LookUpCoordinator(15, secondCoordinator, "move"),
             MoveLeader(17, "orders", 0, () => Preferred("orders", 0)),
+            DemoRoundTrip.Step(18, client, log),
         ];
     }
 

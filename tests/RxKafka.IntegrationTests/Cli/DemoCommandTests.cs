@@ -29,6 +29,9 @@ public sealed partial class DemoCommandTests
         Assert.True(added.Success, $"broker {broker} was removed but not added again:\n{output}");
         Assert.Contains("TopicAdded", output, StringComparison.Ordinal);
         Assert.Contains("CoordinatorChanged", output, StringComparison.Ordinal);
+        // The produce → consume scene: each record printed as the consumer hands it over.
+        Assert.Equal(3, Regex.Matches(output, @"consumed payments-\d@\d+: payment-\d = \d+\.00 EUR").Count);
+        Assert.Matches(@"read back 3 of 3 records, \d+ ms after the first was sent", output);
         Assert.Contains("Summary after", output, StringComparison.Ordinal);
         Assert.Matches(@"Metadata updates: \d+ ok, 0 failed", output);
         // Standard output is a pipe here, as in CI: plain text.

@@ -84,16 +84,8 @@ public abstract class ProducerInteropTests : IDisposable
         var topic = $"from-kcat-{codec}".ToLowerInvariant();
         cluster.CreateTopic(topic, 3, 3);
         // kcat -K: -Z: "key:value", an empty key or value is sent as null; one set of headers for every record.
-        var lines = new[]
-        {
-            "order-1:{\"qty\":1,\"sku\":\"A-1\"}",
-            ":unkeyed ✓",
-            "order-1:",
-            "ключ-🦀:tab\t quote\" backslash\\ control\u0001 end",
-            "big:" + string.Concat(Enumerable.Repeat("compressible ", 400)),
-            "colons:a:b:c",
-        };
-        PeerHeader[] headers = [PeerHeader.Of("trace-id", "abc123"), PeerHeader.Of("null-header", null), PeerHeader.Of("dup", "1"), PeerHeader.Of("dup", "2")];
+        var lines = PeerInputs.KcatLines;
+        var headers = PeerInputs.KcatHeaders;
 
         Kcat.Produce(cluster.BootstrapServers, topic, 1, codec, lines, headers, _workDir);
 
@@ -127,17 +119,7 @@ public abstract class ProducerInteropTests : IDisposable
         // with neither key nor value; everything else is here. Each partition's records fit one
         // batch with a value that compresses (kafka-python sends a batch uncompressed when
         // compression would not shrink it).
-        var big = string.Concat(Enumerable.Repeat("compressible ", 400));
-        PeerRecord[] input =
-        [
-            new(0, -1, PeerRecord.Utf8("order-1"), PeerRecord.Utf8("{\"qty\":1}"), [PeerHeader.Of("trace-id", "abc123"), PeerHeader.Of("empty", "")], T0),
-            new(0, -1, null, PeerRecord.Utf8("unkeyed ✓"), [PeerHeader.Of("h", "é")], T0 + 1),
-            new(0, -1, PeerRecord.Utf8("order-1"), null, [], T0 + 2),
-            new(0, -1, [0x00, 0xff, 0x80], [0xde, 0xad, 0xbe, 0xef, 0x00], [new PeerHeader("binary", [0xff, 0x00])], T0 - 5000),
-            new(0, -1, PeerRecord.Utf8(""), PeerRecord.Utf8(big), [PeerHeader.Of("dup", "1"), PeerHeader.Of("dup", "2")], T0 + 3),
-            new(2, -1, PeerRecord.Utf8("ключ-🦀"), PeerRecord.Utf8(big), [], T0 + 1000),
-            new(2, -1, PeerRecord.Utf8("k"), PeerRecord.Utf8(""), [], T0 + 4),
-        ];
+        var input = PeerInputs.KafkaPythonRecords(T0);
 
         var written = KafkaPython.Produce(cluster.BootstrapServers, topic, codec, input, _workDir);
 

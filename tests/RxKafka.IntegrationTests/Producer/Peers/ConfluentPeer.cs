@@ -47,6 +47,39 @@ internal static class ConfluentPeer
         }
     }
 
+    /// <summary>
+    /// Produces <paramref name="records"/> (partition, key, value, headers, timestamp as given) with
+    /// <paramref name="codec"/>, lingering so each partition's records share a batch; returns each record
+    /// with the offset it was written at.
+    /// </summary>
+    public static async Task<IReadOnlyList<PeerRecord>> ProduceRecordsAsync(string bootstrap, string topic, RxKafka.Protocol.CompressionType codec, IReadOnlyList<PeerRecord> records, TimeSpan deadline, CancellationToken cancellation)
+    {
+        var config = new ProducerConfig
+        {
+            BootstrapServers = bootstrap,
+            LingerMs = 200,
+            MessageTimeoutMs = (int)deadline.TotalMilliseconds,
+            CompressionType = Enum.Parse<CompressionType>(Kcat.CodecName(codec), ignoreCase: true),
+        };
+        using var producer = new ProducerBuilder<byte[]?, byte[]?>(config)
+            .SetKeySerializer(Serializers.ByteArray)
+            .SetValueSerializer(Serializers.ByteArray)
+            .Build();
+        var deliveries = records.Select(r =>
+        {
+            var headers = new Headers();
+            foreach (var header in r.Headers)
+            {
+                headers.Add(header.Key, header.Value);
+            }
+
+            var message = new Message<byte[]?, byte[]?> { Key = r.Key, Value = r.Value, Headers = headers, Timestamp = new Timestamp(r.Timestamp, TimestampType.CreateTime) };
+            return producer.ProduceAsync(new Confluent.Kafka.TopicPartition(topic, new Partition(r.Partition)), message, cancellation);
+        }).ToArray();
+        var results = await Task.WhenAll(deliveries).WaitAsync(deadline, cancellation);
+        return records.Select((r, i) => r with { Offset = results[i].Offset.Value }).ToList();
+    }
+
     /// <summary>The librdkafka version Confluent.Kafka loaded.</summary>
     public static string LibraryVersion => Library.VersionString;
 }

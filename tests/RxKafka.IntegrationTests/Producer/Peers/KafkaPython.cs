@@ -47,9 +47,10 @@ internal static class KafkaPython
     /// Produces <paramref name="records"/> (their partitions and timestamps as given) with
     /// <paramref name="codec"/>, one batch per partition; returns each record with the offset it
     /// was written at. kafka-python's producer refuses null header values (KafkaProducer.send asserts
-    /// bytes), so <paramref name="records"/> must not have any.
+    /// bytes), so <paramref name="records"/> must not have any. <paramref name="apiVersion"/> ("0.10.0",
+    /// "0.9") pins the broker version kafka-python assumes, and so the message format: magic 1, magic 0.
     /// </summary>
-    public static IReadOnlyList<PeerRecord> Produce(string bootstrap, string topic, CompressionType codec, IReadOnlyList<PeerRecord> records, string workDir)
+    public static IReadOnlyList<PeerRecord> Produce(string bootstrap, string topic, CompressionType codec, IReadOnlyList<PeerRecord> records, string workDir, string? apiVersion = null)
     {
         var input = Path.Combine(workDir, $"kafka-python-{topic}.json");
         var json = records.Select(r => new Dictionary<string, object?>
@@ -61,7 +62,7 @@ internal static class KafkaPython
             ["timestamp"] = r.Timestamp,
         });
         File.WriteAllText(input, JsonSerializer.Serialize(json));
-        var written = Run("produce", bootstrap, topic, Kcat.CodecName(codec), input).ToList();
+        var written = Run(["produce", bootstrap, topic, Kcat.CodecName(codec), input, .. apiVersion is null ? Array.Empty<string>() : [apiVersion]]).ToList();
         Assert.Equal(records.Count, written.Count);
         return records.Select((r, i) =>
         {
@@ -79,7 +80,8 @@ internal static class KafkaPython
             Bytes(e.GetProperty("key")),
             Bytes(e.GetProperty("value")),
             e.GetProperty("headers").EnumerateArray().Select(h => new PeerHeader(h[0].GetString()!, Bytes(h[1]))).ToList(),
-            e.GetProperty("timestamp").GetInt64());
+            // Magic 0 messages have no timestamp: kafka-python says None, Kafka's consumers -1.
+            e.GetProperty("timestamp").ValueKind == JsonValueKind.Null ? -1 : e.GetProperty("timestamp").GetInt64());
     }
 
     private static string? Hex(byte[]? bytes) => bytes is null ? null : Convert.ToHexString(bytes).ToLowerInvariant();

@@ -6,7 +6,7 @@ using RxKafka.Protocol.Records;
 namespace RxKafka.IntegrationTests.Producer.Peers;
 
 /// <summary>One record batch as the broker stored it: where, which codec, and the idempotent producer's fields.</summary>
-internal sealed record FetchedBatch(int Partition, long BaseOffset, int RecordCount, CompressionType Compression, long ProducerId, short ProducerEpoch, int BaseSequence, IReadOnlyList<PeerRecord> Records);
+internal sealed record FetchedBatch(int Partition, long BaseOffset, int RecordCount, CompressionType Compression, long ProducerId, short ProducerEpoch, int BaseSequence, IReadOnlyList<PeerRecord> Records, byte Magic = 2);
 
 /// <summary>
 /// Reads a whole topic back with RxKafka itself until the consumer exists: raw Fetch requests (at the
@@ -77,7 +77,7 @@ internal static class RawFetch
                             record.Timestamp));
                     }
 
-                    batches.Add(new FetchedBatch(partition.Partition, batch.BaseOffset, batch.RecordCount, batch.Compression, batch.ProducerId, batch.ProducerEpoch, batch.BaseSequence, read));
+                    batches.Add(new FetchedBatch(partition.Partition, batch.BaseOffset, batch.RecordCount, batch.Compression, batch.ProducerId, batch.ProducerEpoch, batch.BaseSequence, read, batch.Magic));
                     offset = batch.NextOffset;
                 }
 

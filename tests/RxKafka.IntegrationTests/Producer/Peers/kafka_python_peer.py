@@ -4,9 +4,12 @@
   kafka_python_peer.py consume BOOTSTRAP TOPIC
       reads every partition of TOPIC from the beginning to its end offset (taken when it starts) and
       prints one JSON object per record, sorted by partition and offset.
-  kafka_python_peer.py produce BOOTSTRAP TOPIC CODEC FILE
+  kafka_python_peer.py produce BOOTSTRAP TOPIC CODEC FILE [API_VERSION]
       produces the records in FILE (a JSON list) with compression CODEC (none, gzip, snappy, lz4, zstd)
       in one batch per partition, and prints one JSON object per record with where it was written.
+      API_VERSION (e.g. 0.10.0 or 0.9) pins the broker version kafka-python assumes, and with it the
+      message format it writes: 0.10.x gives magic 1 message sets, 0.9 magic 0 (no timestamps); no
+      headers then.
 
   kafka_python_peer.py offsets_for_times BOOTSTRAP TOPIC PARTITION TIMESTAMP...
       prints, for each TIMESTAMP, {"timestamp": asked, "offset": int|null, "record_timestamp": int|null}:
@@ -71,16 +74,18 @@ def consume(bootstrap, topic):
         print(json.dumps(r))
 
 
-def produce(bootstrap, topic, codec, path):
+def produce(bootstrap, topic, codec, path, api_version=None):
     with open(path) as f:
         records = json.load(f)
+    pinned = {} if api_version is None else {"api_version": tuple(int(p) for p in api_version.split("."))}
     producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", client_id="kafka-python-peer",
                              compression_type=None if codec == "none" else codec,
-                             linger_ms=60000, batch_size=1024 * 1024)
+                             linger_ms=60000, batch_size=1024 * 1024, **pinned)
     futures = []
     for r in records:
+        headers = [(k, unhexed(v)) for k, v in r["headers"]]
         futures.append(producer.send(topic, key=unhexed(r["key"]), value=unhexed(r["value"]),
-                                     headers=[(k, unhexed(v)) for k, v in r["headers"]],
+                                     headers=headers or None,
                                      partition=r["partition"], timestamp_ms=r["timestamp"]))
     producer.flush(timeout=DEADLINE_S)
     for f in futures:
@@ -122,7 +127,7 @@ def main():
     if command == "consume":
         consume(sys.argv[2], sys.argv[3])
     elif command == "produce":
-        produce(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5])
+        produce(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6] if len(sys.argv) > 6 else None)
     elif command == "offsets_for_times":
         offsets_for_times(sys.argv[2], sys.argv[3], int(sys.argv[4]), [int(t) for t in sys.argv[5:]])
     elif command == "group":

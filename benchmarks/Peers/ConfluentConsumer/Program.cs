@@ -1,0 +1,65 @@
+// Confluent.Kafka's consumer in the side-by-side consumer benchmark (docs/benchmarks.md, "The side-by-side
+// consumer benchmark"): assigns every partition of --topic at the beginning, reads --records records with
+// Consume(timeout), once to warm up and once measured, and prints one JSON line.
+//
+//   ConfluentConsumer --bootstrap HOST:PORT --topic T --records N [--set key=value]...
+//
+// --set passes librdkafka settings (fetch.max.bytes, max.partition.fetch.bytes, fetch.wait.max.ms,
+// fetch.queue.backoff.ms, ...).
+using System.Diagnostics;
+using Confluent.Kafka;
+
+if (PeerArguments.Parse(args, "ConfluentConsumer") is not { } run)
+{
+    return 2;
+}
+
+var config = new ConsumerConfig
+{
+    BootstrapServers = run.Bootstrap,
+    // Assign needs no group, but librdkafka's consumer wants a group.id; nothing is committed.
+    GroupId = "consume-bench",
+    EnableAutoCommit = false,
+    EnableAutoOffsetStore = false,
+};
+foreach (var (key, value) in run.Settings)
+{
+    config.Set(key, value);
+}
+
+using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config).Build();
+using (var admin = new DependentAdminClientBuilder(consumer.Handle).Build())
+{
+    var metadata = admin.GetMetadata(run.Topic, TimeSpan.FromSeconds(30));
+    var partitions = metadata.Topics.Single().Partitions.Select(p => new TopicPartitionOffset(run.Topic, p.PartitionId, Offset.Beginning)).ToList();
+
+    Pass(partitions);
+    var interval = new MeasuredInterval();
+    var bytes = Pass(partitions);
+    var ended = Stopwatch.GetTimestamp();
+    var cpu = Environment.CpuUsage;
+    interval.WriteJson("confluent", Library.VersionString, run, ended, cpu, json =>
+    {
+        json.WriteNumber("value_bytes_read", bytes);
+        json.WriteNumber("partitions", partitions.Count);
+        json.WriteString("fetch_queue_backoff_ms", run.Settings.LastOrDefault(s => s.Key == "fetch.queue.backoff.ms").Value ?? "default");
+    });
+}
+
+return 0;
+
+long Pass(List<TopicPartitionOffset> partitions)
+{
+    // Assign again at the beginning: a new position for every partition, what was prefetched is dropped.
+    consumer.Assign(partitions);
+    var (records, read) = (0L, 0L);
+    while (records < run.Records)
+    {
+        var result = consumer.Consume(TimeSpan.FromSeconds(10)) ?? throw new InvalidOperationException($"no record within 10 s after {records:N0}");
+        read += result.Message.Value?.Length ?? 0;
+        records++;
+    }
+
+    consumer.Unassign();
+    return read;
+}

@@ -1,0 +1,88 @@
+// RxKafka's consumer in the side-by-side consumer benchmark (docs/benchmarks.md, "The side-by-side consumer
+// benchmark"): reads --records records of --topic from the beginning of every partition through ConsumeAsync
+// (the IAsyncEnumerable face), once to warm up and once measured, and prints one JSON line.
+//
+//   RxKafkaConsumer --bootstrap HOST:PORT --topic T --records N [--set key=value]...
+//
+// --set passes Kafka config names to ConsumerOptions.FromConfig (fetch.max.bytes, max.partition.fetch.bytes,
+// fetch.wait.max.ms, ...); "face=batches" or "face=observable" reads through another face.
+using System.Diagnostics;
+using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
+using RxKafka;
+using RxKafka.Client;
+using RxKafka.Consumer;
+using RxKafka.Serialization;
+
+if (PeerArguments.Parse(args, "RxKafkaConsumer") is not { } run)
+{
+    return 2;
+}
+
+var face = run.Settings.LastOrDefault(s => s.Key == "face").Value ?? "records";
+var config = run.Settings.Where(s => s.Key != "face").ToDictionary(s => s.Key, s => s.Value);
+config["bootstrap.servers"] = run.Bootstrap;
+config["auto.offset.reset"] = "earliest";
+var options = ConsumerOptions.FromConfig(config);
+await using var client = new KafkaClient(options.Client);
+await client.BootstrapAsync();
+var topic = await client.WaitForTopicAsync(run.Topic);
+var partitions = topic.Partitions.Select(p => new TopicPartition(run.Topic, p.Partition)).ToList();
+
+// Warm-up: connections, metadata, JIT tiers, pools; a consumer of its own on the same client.
+await PassAsync();
+var interval = new MeasuredInterval();
+var bytes = await PassAsync();
+var ended = Stopwatch.GetTimestamp();
+var cpu = Environment.CpuUsage;
+interval.WriteJson("rxkafka", typeof(KafkaConsumer<,>).Assembly.GetName().Version?.ToString() ?? "", run, ended, cpu, json =>
+{
+    json.WriteString("face", face);
+    json.WriteNumber("value_bytes_read", bytes);
+    json.WriteNumber("partitions", partitions.Count);
+});
+return 0;
+
+async Task<long> PassAsync()
+{
+    await using var consumer = new KafkaConsumer<byte[]?, byte[]?>(client, options, Deserializers.ByteArray, Deserializers.ByteArray);
+    consumer.Assign(partitions);
+    var (records, read) = (0L, 0L);
+    switch (face)
+    {
+        case "batches":
+            await foreach (var batch in consumer.ConsumeBatchesAsync())
+            {
+                foreach (var record in batch)
+                {
+                    read += record.Value?.Length ?? 0;
+                    if (++records == run.Records)
+                    {
+                        return read;
+                    }
+                }
+            }
+
+            break;
+        case "observable":
+            await consumer.Consume().TakeWhile(record =>
+            {
+                read += record.Value?.Length ?? 0;
+                return ++records < run.Records;
+            }).LastOrDefaultAsync().ToTask();
+            break;
+        default:
+            await foreach (var record in consumer.ConsumeAsync())
+            {
+                read += record.Value?.Length ?? 0;
+                if (++records == run.Records)
+                {
+                    break;
+                }
+            }
+
+            break;
+    }
+
+    return read;
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The side-by-side consumer benchmark (docs/benchmarks.md, "The side-by-side consumer benchmark"): one mock
+# cluster in a process of its own (RxKafka.BrokerHost, librdkafka 2.15.1, 3 brokers), one topic of 64
+# partitions filled per partition with 31,250 records of 100 bytes (rxkafka bench consume fills it, and
+# measures RxKafka in-process on the way), then each client reads all 2,000,000 records from the beginning,
+# a warm-up pass and a measured pass, in a process of its own: RxKafka (records, batches and observable faces),
+# Confluent.Kafka at its defaults and with fetch.queue.backoff.ms=10, and kcat (one pass, timed whole).
+#
+#   bash benchmarks/consume-sidebyside.sh [RUNS]      (RUNS rounds, default 1; JSON lines on standard output)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${1:-1}
+RECORDS=2000000
+PARTITIONS=64
+TOPIC=consume-bench
+FETCH=(--set fetch.max.bytes=52428800 --set max.partition.fetch.bytes=1048576 --set fetch.wait.max.ms=100)
+
+dotnet build benchmarks/RxKafka.BrokerHost -c Release -nologo -v quiet >&2
+dotnet build benchmarks/Peers/RxKafkaConsumer -c Release -nologo -v quiet >&2
+dotnet build benchmarks/Peers/ConfluentConsumer -c Release -nologo -v quiet >&2
+dotnet build src/RxKafka.Cli -c Release -nologo -v quiet >&2
+
+coproc BROKER { exec dotnet benchmarks/RxKafka.BrokerHost/bin/Release/net10.0/RxKafka.BrokerHost.dll --brokers 3 --partitions "$PARTITIONS" --topic "$TOPIC"; }
+trap 'exec {BROKER[1]}>&-; wait' EXIT
+read -r word BOOTSTRAP <&"${BROKER[0]}"
+[[ "$word" == BOOTSTRAP ]] || { echo "broker host said: $word $BOOTSTRAP" >&2; exit 1; }
+echo "broker host at $BOOTSTRAP" >&2
+
+# Fill (per partition) and RxKafka's own in-process figure, the CLI's.
+dotnet src/RxKafka.Cli/bin/Release/net10.0/RxKafka.Cli.dll bench consume -b "$BOOTSTRAP" -t "$TOPIC" --records "$RECORDS" --partitions "$PARTITIONS" \
+  -X fetch.max.bytes=52428800 -X max.partition.fetch.bytes=1048576 -X fetch.wait.max.ms=100 >&2
+
+for ((run = 1; run <= RUNS; run++)); do
+  dotnet benchmarks/Peers/ConfluentConsumer/bin/Release/net10.0/ConfluentConsumer.dll --bootstrap "$BOOTSTRAP" --topic "$TOPIC" --records "$RECORDS" "${FETCH[@]}"
+  dotnet benchmarks/Peers/ConfluentConsumer/bin/Release/net10.0/ConfluentConsumer.dll --bootstrap "$BOOTSTRAP" --topic "$TOPIC" --records "$RECORDS" "${FETCH[@]}" --set fetch.queue.backoff.ms=10
+  for face in records batches observable; do
+    dotnet benchmarks/Peers/RxKafkaConsumer/bin/Release/net10.0/RxKafkaConsumer.dll --bootstrap "$BOOTSTRAP" --topic "$TOPIC" --records "$RECORDS" "${FETCH[@]}" --set "face=$face"
+  done
+  if command -v kcat >/dev/null; then
+    # One pass, the process timed whole (start-up included): kcat has no warm-up to do but connecting.
+    /usr/bin/time -f '{"client":"kcat","records":'"$RECORDS"',"elapsed_s":%e,"cpu_user_s":%U,"cpu_sys_s":%S}' \
+      kcat -C -b "$BOOTSTRAP" -t "$TOPIC" -o beginning -c "$RECORDS" -q -f '' \
+      -X fetch.max.bytes=52428800 -X max.partition.fetch.bytes=1048576 -X fetch.wait.max.ms=100 2>&1 >/dev/null | tail -1
+  fi
+done

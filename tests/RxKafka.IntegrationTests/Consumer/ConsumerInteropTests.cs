@@ -1,0 +1,154 @@
+using RxKafka.Client;
+using RxKafka.IntegrationTests.Producer.Peers;
+using RxKafka.IntegrationTests.Support;
+using RxKafka.Protocol;
+using RxKafka.Testing.MockCluster;
+
+namespace RxKafka.IntegrationTests.Consumer;
+
+/// <summary>
+/// What peer producers write, RxKafka's consumer reads byte for byte, through librdkafka's mock cluster for
+/// each build (the subclasses): Confluent.Kafka, kcat and kafka-python with every codec, keys, null keys, null
+/// values, headers (null, empty, duplicated, binary) and timestamps; and (in <see cref="ConsumerLegacyInteropTests"/>)
+/// kafka-python's legacy message sets. Each test also checks the codec (and magic) of the
+/// stored batches with raw Fetch, so a peer that silently skipped compression would fail it. (The other
+/// direction, peers reading what RxKafka's producer writes, is <see cref="Producer.ProducerInteropTests"/>.)
+/// </summary>
+public abstract class ConsumerInteropTests : IDisposable
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+    private const long T0 = 1_700_000_000_000;
+
+    private readonly RecordingLoggerFactory _log = new();
+    private readonly string _workDir = Directory.CreateTempSubdirectory("rxkafka-consumer-interop-").FullName;
+
+    protected abstract MockBuild Build { get; }
+
+    public static TheoryData<CompressionType> Codecs => new(CompressionType.None, CompressionType.Gzip, CompressionType.Snappy, CompressionType.Lz4, CompressionType.Zstd);
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    public void Dispose()
+    {
+        Directory.Delete(_workDir, recursive: true);
+        GC.SuppressFinalize(this);
+    }
+
+    [Theory]
+    [MemberData(nameof(Codecs))]
+    public async Task S4_RxKafka_consumes_what_Confluent_Kafka_produces(CompressionType codec)
+    {
+        using var cluster = StartCluster();
+        var topic = $"from-confluent-{codec}".ToLowerInvariant();
+        cluster.CreateTopic(topic, 3, 3);
+        var big = PeerRecord.Utf8(PeerInputs.Big);
+        PeerRecord[] input =
+        [
+            new(0, -1, PeerRecord.Utf8("order-1"), PeerRecord.Utf8("{\"qty\":1}"), [PeerHeader.Of("trace-id", "abc123"), PeerHeader.Of("null-header", null), PeerHeader.Of("empty", "")], T0),
+            new(0, -1, null, PeerRecord.Utf8("unkeyed ✓"), [PeerHeader.Of("dup", "1"), PeerHeader.Of("dup", "2")], T0 + 1),
+            new(0, -1, PeerRecord.Utf8("order-1"), null, [], T0 + 2),
+            new(0, -1, null, null, [new PeerHeader("binary", [0xff, 0x00])], T0 - 5000),
+            new(0, -1, PeerRecord.Utf8("big"), big, [], T0 + 3),
+            new(1, -1, [0x00, 0xff, 0x80], [0xde, 0xad, 0xbe, 0xef], [], T0 + 4),
+            new(1, -1, PeerRecord.Utf8("big"), big, [], T0 + 5),
+            new(2, -1, PeerRecord.Utf8(""), PeerRecord.Utf8(""), [], T0 + 6),
+            new(2, -1, PeerRecord.Utf8("ключ-🦀"), big, [], T0 + 1000),
+        ];
+
+        var written = await ConfluentPeer.ProduceRecordsAsync(cluster.BootstrapServers, topic, codec, input, Deadline, Token);
+
+        await AssertReadAsync(cluster, topic, Sorted(written), codec, magic: 2, $"Confluent.Kafka {ConfluentPeer.LibraryVersion}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Codecs))]
+    public async Task S4_RxKafka_consumes_what_kcat_produces(CompressionType codec)
+    {
+        using var cluster = StartCluster();
+        var topic = $"from-kcat-{codec}".ToLowerInvariant();
+        cluster.CreateTopic(topic, 3, 3);
+        var lines = PeerInputs.KcatLines;
+        var headers = PeerInputs.KcatHeaders;
+
+        Kcat.Produce(cluster.BootstrapServers, topic, 1, codec, lines, headers, _workDir);
+
+        // kcat stamps the records itself: what kcat reads back is the reference, and its content is what was sent.
+        var theirs = Kcat.Consume(cluster.BootstrapServers, topic);
+        Assert.Equal(lines.Length, theirs.Count);
+        await AssertReadAsync(cluster, topic, theirs, codec, magic: 2, "kcat");
+    }
+
+    [Theory]
+    [MemberData(nameof(Codecs))]
+    public async Task S4_RxKafka_consumes_what_kafka_python_produces(CompressionType codec)
+    {
+        using var cluster = StartCluster();
+        var topic = $"from-kafka-python-{codec}".ToLowerInvariant();
+        cluster.CreateTopic(topic, 3, 3);
+        var input = PeerInputs.KafkaPythonRecords(T0);
+
+        var written = KafkaPython.Produce(cluster.BootstrapServers, topic, codec, input, _workDir);
+
+        await AssertReadAsync(cluster, topic, Sorted(written), codec, magic: 2, "kafka-python");
+    }
+
+    /// <summary>RxKafka's consumer reads exactly <paramref name="expected"/>, and the stored batches have the codec and magic the peer should have written.</summary>
+    private Task AssertReadAsync(MockKafkaCluster cluster, string topic, IReadOnlyList<PeerRecord> expected, CompressionType codec, byte magic, string peer) =>
+        AssertReadAsync(ClientOptions(cluster.BootstrapServers, _log), cluster.Version, topic, expected, codec, magic, peer, _log);
+
+    /// <summary>RxKafka's consumer reads exactly <paramref name="expected"/>, and the stored batches have the codec and magic the peer should have written.</summary>
+    internal static async Task AssertReadAsync(KafkaClientOptions options, string broker, string topic, IReadOnlyList<PeerRecord> expected, CompressionType codec, byte magic, string peer, RecordingLoggerFactory log)
+    {
+        IReadOnlyList<PeerRecord> ours;
+        try
+        {
+            ours = await ConsumerReads.ReadTopicAsync(options, topic, Token).WaitAsync(Deadline, Token);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"RxKafka's consumer did not reach the end of {topic} within {Deadline}; log:\n{log.Tail()}");
+            throw;
+        }
+
+        Assert.Equal(expected.Select(r => r.ToString()), ours.Select(r => r.ToString()));
+        await using var client = await KafkaClient.ConnectAsync(options, Token).WaitAsync(Deadline, Token);
+        var stored = await RawFetch.ReadTopicAsync(client, topic, Token).WaitAsync(Deadline, Token);
+        Assert.All(stored, b => Assert.Equal((codec, magic), (b.Compression, b.Magic)));
+        TestContext.Current.TestOutputHelper?.WriteLine($"{broker}: {ours.Count} records from {peer} in {stored.Count} {codec} batches (magic {magic}) read by RxKafka's consumer");
+    }
+
+    internal static List<PeerRecord> Sorted(IEnumerable<PeerRecord> records) => records.OrderBy(r => r.Partition).ThenBy(r => r.Offset).ToList();
+
+    private MockKafkaCluster StartCluster()
+    {
+        Prerequisites.RequireLibrary(Build);
+        return MockKafkaCluster.Start(3, Build);
+    }
+
+    internal static KafkaClientOptions ClientOptions(string bootstrap, RecordingLoggerFactory log) => KafkaClientOptions.FromBootstrap(bootstrap) with
+    {
+        LoggerFactory = log,
+        RetryBackoff = TimeSpan.FromMilliseconds(50),
+        ReconnectBackoff = TimeSpan.FromMilliseconds(20),
+        ReconnectBackoffMax = TimeSpan.FromMilliseconds(200),
+    };
+}
+
+/// <summary>
+/// Through Debian's librdkafka 2.0.2 mock (Fetch up to v11, nothing flexible). Known open problem: in some runs
+/// (4 of 15 tests in one, 2 of 15 in another) the consumer's ListOffsets to one broker is answered, every
+/// time it retries, with UNKNOWN_SERVER_ERROR for partition -1, so the consumer never gets a start position and
+/// the test times out; not seen through the 2.15.1 mock. Not yet known whether the mock or RxKafka's
+/// ListOffsets at the version it negotiates with 2.0.2 is at fault (a suspicion: requests naming more than one
+/// partition of a topic, which happen when one broker leads two of the three partitions).
+/// </summary>
+public sealed class Debian202ConsumerInteropTests : ConsumerInteropTests
+{
+    protected override MockBuild Build => MockBuild.Debian202;
+}
+
+/// <summary>Through librdkafka 2.15.1's mock (Fetch v16 with topic ids, flexible versions).</summary>
+public sealed class Redist2151ConsumerInteropTests : ConsumerInteropTests
+{
+    protected override MockBuild Build => MockBuild.Redist2151;
+}

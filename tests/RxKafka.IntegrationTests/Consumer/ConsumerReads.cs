@@ -1,0 +1,49 @@
+using RxKafka.Client;
+using RxKafka.Consumer;
+using RxKafka.IntegrationTests.Producer.Peers;
+using RxKafka.Protocol.Records;
+using RxKafka.Serialization;
+
+namespace RxKafka.IntegrationTests.Consumer;
+
+/// <summary>A whole topic read with RxKafka's consumer, as <see cref="PeerRecord"/>s to set beside what a peer wrote or read.</summary>
+internal static class ConsumerReads
+{
+    /// <summary>
+    /// Every record of every partition of <paramref name="topic"/>, from the beginning to the end
+    /// (an end-of-partition notice from each), sorted by partition and offset; a record without a
+    /// timestamp (magic 0) has -1, as kafka-python and kcat say.
+    /// </summary>
+    public static async Task<IReadOnlyList<PeerRecord>> ReadTopicAsync(KafkaClientOptions client, string topic, CancellationToken cancellationToken)
+    {
+        var options = new ConsumerOptions { Client = client, AutoOffsetReset = AutoOffsetReset.Earliest, EnablePartitionEof = true };
+        await using var consumer = new KafkaConsumer<byte[]?, byte[]?>(options, Deserializers.ByteArray, Deserializers.ByteArray);
+        var metadata = await consumer.Client.WaitForTopicAsync(topic, cancellationToken);
+        var waiting = metadata.Partitions.Select(p => p.Partition).ToHashSet();
+        consumer.Assign(waiting.Select(p => new TopicPartition(topic, p)));
+        var records = new List<PeerRecord>();
+        await foreach (var result in consumer.ConsumeAsync(cancellationToken))
+        {
+            if (result.IsPartitionEof)
+            {
+                waiting.Remove(result.Partition);
+                if (waiting.Count == 0)
+                {
+                    break;
+                }
+
+                continue;
+            }
+
+            records.Add(new PeerRecord(
+                result.Partition,
+                result.Offset,
+                result.Key,
+                result.Value,
+                result.Headers.Select(h => new PeerHeader(h.Key, h.Value)).ToList(),
+                result.TimestampType == TimestampType.NotAvailable ? -1 : result.Timestamp.ToUnixTimeMilliseconds()));
+        }
+
+        return records.OrderBy(r => r.Partition).ThenBy(r => r.Offset).ToList();
+    }
+}
