@@ -12,6 +12,16 @@ public interface IKafkaConsumer<TKey, TValue> : IAsyncDisposable
     /// <summary>The partitions assigned now.</summary>
     IReadOnlyList<TopicPartition> Assignment { get; }
 
+    /// <summary>
+    /// Each partition's lag (the offsets between its position and its end) as fetch answers report the end: hot,
+    /// from the fetch sinks, never per record. Also a gauge, <c>rxkafka.consumer.lag</c>, on the
+    /// <c>RxKafka.Consumer</c> meter.
+    /// </summary>
+    IObservable<PartitionLag> Lag { get; }
+
+    /// <summary>The lag of every assigned partition whose end is known, now.</summary>
+    IReadOnlyList<PartitionLag> CurrentLag { get; }
+
     /// <summary>The partitions paused now.</summary>
     IReadOnlyList<TopicPartition> Paused { get; }
 

@@ -82,6 +82,12 @@ public sealed partial class KafkaConsumer<TKey, TValue> : IKafkaConsumer<TKey, T
     /// <inheritdoc/>
     public IReadOnlyList<TopicPartition> Assignment => _engine.Assignment;
 
+    /// <inheritdoc/>
+    public IObservable<PartitionLag> Lag => _engine.Lag;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<PartitionLag> CurrentLag => _engine.Lags();
+
     /// <summary>Bytes of fetched records held for the application now (under <see cref="ConsumerOptions.PrefetchMaxBytes"/> plus what is in flight).</summary>
     public long PrefetchedBytes => _engine.BufferedBytes;
 

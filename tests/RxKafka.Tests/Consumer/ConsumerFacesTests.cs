@@ -55,6 +55,23 @@ public sealed class ConsumerFacesTests : ConsumerTestBed
     }
 
     [Fact]
+    public void Lag_is_reported_from_fetch_answers_and_reaches_zero_when_caught_up()
+    {
+        Produce(T0, 10);
+        var consumer = Consumer(Options with { PrefetchMaxBytes = 1 });
+        consumer.Assign([new TopicPartitionOffset(T0, 0)]);
+        var lags = new List<PartitionLag>();
+        using var subscription = consumer.Lag.Subscribe(lags.Add);
+        Scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(new PartitionLag(T0, 0, 10), lags[0]);
+        Assert.Equal(10, lags[0].Lag);
+        Assert.Equal(10, Read(consumer, 10).Count);
+        Scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
+        Assert.Equal(0, Assert.Single(consumer.CurrentLag).Lag);
+    }
+
+    [Fact]
     public void R2_a_slow_reader_keeps_the_prefetch_under_its_bound_over_a_million_records()
     {
         const int records = 1_000_000;

@@ -155,6 +155,7 @@ internal sealed partial class FetchEngine
         }
 
         var arrived = new List<PartitionState>();
+        var lags = new List<PartitionLag>();
         var refreshMetadata = false;
         var lookUp = false;
         var backoff = false;
@@ -170,7 +171,17 @@ internal sealed partial class FetchEngine
                     continue;
                 }
 
-                switch (OnPartition(target, data, nodeId, now))
+                var outcome = OnPartition(target, data, nodeId, now);
+                if (data.ErrorCode == 0 && EndOf(state) >= 0)
+                {
+                    lags.Add(new PartitionLag(state.Partition, Volatile.Read(ref state.Delivered), EndOf(state)));
+                    if (data.Records is { Length: > 0 } fetched)
+                    {
+                        ConsumerInstruments.BytesFetched.Add(fetched.Length);
+                    }
+                }
+
+                switch (outcome)
                 {
                     case Outcome.Arrived:
                         arrived.Add(state);
@@ -186,6 +197,11 @@ internal sealed partial class FetchEngine
                         break;
                 }
             }
+        }
+
+        foreach (var lag in lags)
+        {
+            _lag.OnNext(lag);
         }
 
         if (refreshMetadata)

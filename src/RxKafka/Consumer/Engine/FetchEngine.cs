@@ -1,3 +1,4 @@
+using System.Reactive.Linq;
 using System.Collections.Concurrent;
 using System.Reactive.Concurrency;
 using Microsoft.Extensions.Logging;
@@ -40,6 +41,7 @@ internal sealed partial class FetchEngine : IAsyncDisposable
         Scheduler = client.Options.Scheduler;
         Logger = logger;
         _available = NewSignal(Scheduler);
+        ConsumerInstruments.Track(this);
         // New metadata may name new leaders, and partitions waiting for one can be fetched again.
         _snapshots = client.Cluster.Snapshots.Subscribe(_ => WakeAll());
     }
@@ -54,6 +56,24 @@ internal sealed partial class FetchEngine : IAsyncDisposable
 
     /// <summary>Bytes of fetched records held for the application, all partitions together.</summary>
     public long BufferedBytes => Interlocked.Read(ref _bufferedBytes);
+
+    // Sinks answer concurrently: the subject serializes their emissions (an Rx observer sees one call at a time).
+    private readonly System.Reactive.Subjects.ISubject<PartitionLag> _lag = System.Reactive.Subjects.Subject.Synchronize(new System.Reactive.Subjects.Subject<PartitionLag>());
+
+    /// <summary>Each partition's lag as fetch answers report its end (hot; completes when the engine is disposed).</summary>
+    public IObservable<PartitionLag> Lag => _lag.AsObservable();
+
+    /// <summary>The lag of every assigned partition whose end is known.</summary>
+    public IReadOnlyList<PartitionLag> Lags()
+    {
+        lock (_gate)
+        {
+            return _partitions.Values.Where(s => EndOf(s) >= 0).Select(s => new PartitionLag(s.Partition, Volatile.Read(ref s.Delivered), EndOf(s))).ToList();
+        }
+    }
+
+    private long EndOf(PartitionState state) =>
+        Options.IsolationLevel == IsolationLevel.ReadCommitted && state.LastStableOffset >= 0 ? state.LastStableOffset : state.HighWatermark;
 
     /// <summary>The assigned partitions.</summary>
     public IReadOnlyList<TopicPartition> Assignment
@@ -209,6 +229,8 @@ internal sealed partial class FetchEngine : IAsyncDisposable
         }
 
         _snapshots.Dispose();
+        ConsumerInstruments.Forget(this);
+        _lag.OnCompleted();
         foreach (var sink in _sinks.Values)
         {
             await sink.DisposeAsync().ConfigureAwait(false);
