@@ -132,6 +132,19 @@ public sealed class ConsumerGroupTests : ConsumerTestBed
     }
 
     [Fact]
+    public void R5_new_partitions_of_a_subscribed_topic_are_assigned_after_the_members_rejoin()
+    {
+        var a = Member(GroupOptions());
+        var b = Member(GroupOptions());
+        Settle(a, b);
+        Cluster.AddPartitions("t", 2);
+        var grown = Scheduler.AdvanceUntil(
+            () => a.Consumer.Assignment.Count + b.Consumer.Assignment.Count == 8 && a.Consumer.Assignment.Concat(b.Consumer.Assignment).Distinct().Count() == 8,
+            Scheduler.Clock + TimeSpan.FromMinutes(6).Ticks);
+        Assert.True(grown, $"a: [{string.Join(", ", a.Consumer.Assignment)}] b: [{string.Join(", ", b.Consumer.Assignment)}]");
+    }
+
+    [Fact]
     public void R5_members_heartbeat_every_interval_on_the_scheduler()
     {
         var a = Member(GroupOptions());

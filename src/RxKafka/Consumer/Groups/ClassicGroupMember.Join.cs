@@ -73,6 +73,7 @@ internal sealed partial class ClassicGroupMember
         lock (_gate)
         {
             _subscribed = topics;
+            _partitionCounts = topics.Where(snapshot.Topics.ContainsKey).ToDictionary(t => t, t => snapshot.Topics[t].Partitions.Length);
             memberId = _memberId;
             generation = _generation;
             owned = _owned;

@@ -46,6 +46,7 @@ internal sealed partial class ClassicGroupMember : IAsyncDisposable
     private bool _rejoin = true;
     private IReadOnlyList<TopicPartition> _owned = [];
     private IReadOnlySet<string> _subscribed = new HashSet<string>();
+    private Dictionary<string, int> _partitionCounts = new();
     private Exception? _fatal;
 
     public ClassicGroupMember(FetchEngine engine, OffsetCommitter committer, Subject<RebalanceEvent> events, IReadOnlyList<string>? topics, Regex? pattern)
@@ -174,21 +175,29 @@ internal sealed partial class ClassicGroupMember : IAsyncDisposable
 
     private void OnSnapshot(ClusterSnapshot snapshot)
     {
-        if (_pattern is null)
-        {
-            return;
-        }
-
         var now = SubscribedTopics(snapshot);
-        bool changed;
+        bool topicsChanged;
+        string? grown = null;
         lock (_gate)
         {
-            changed = !now.SetEquals(_subscribed);
+            topicsChanged = _pattern is not null && !now.SetEquals(_subscribed);
+            foreach (var (topic, count) in _partitionCounts)
+            {
+                if (snapshot.Topics.TryGetValue(topic, out var metadata) && metadata.Partitions.Length != count)
+                {
+                    grown = $"topic '{topic}' now has {metadata.Partitions.Length} partitions, not {count}";
+                }
+            }
         }
 
-        if (changed)
+        if (topicsChanged)
         {
             RequestRejoin($"the pattern now matches [{string.Join(", ", now.Order(StringComparer.Ordinal))}]");
+        }
+        else if (grown is not null)
+        {
+            // Kafka's members rejoin when a subscribed topic's partition count changes, so the new partitions are assigned.
+            RequestRejoin(grown);
         }
     }
 
