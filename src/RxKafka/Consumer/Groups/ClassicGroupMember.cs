@@ -29,7 +29,7 @@ internal sealed partial class ClassicGroupMember : IAsyncDisposable
     private readonly FetchEngine _engine;
     private readonly ConsumerOptions _options;
     private readonly AssignmentStrategies _strategies;
-    private readonly OffsetCommitter _committer;
+    private readonly Revocation _revocation;
     private readonly Subject<RebalanceEvent> _events;
     private readonly IReadOnlyList<string>? _topics;
     private readonly Regex? _pattern;
@@ -54,8 +54,8 @@ internal sealed partial class ClassicGroupMember : IAsyncDisposable
         _engine = engine;
         _options = engine.Options;
         _strategies = AssignmentStrategies.Parse(_options.PartitionAssignmentStrategy);
-        _committer = committer;
         _events = events;
+        _revocation = new Revocation(engine, committer, events);
         _topics = topics;
         _pattern = pattern;
         _wake = FetchEngine.NewSignal(engine.Scheduler);
