@@ -72,7 +72,7 @@ public sealed class ConsumerInVirtualTimeTests : ReactiveTest
         first.Subscribe(["orders"]);
         second.Subscribe(["orders"]);
 
-        // The coordinator waits group.initial.rebalance.delay.ms (3 s) for more members before the first assignment.
+        // Both join at once; the first rebalance waits GroupInitialRebalanceDelay (zero here; Kafka waits 3 s) for members.
         Assert.True(scheduler.AdvanceUntil(() => first.Assignment.Count == 1 && second.Assignment.Count == 1, limit: TimeSpan.FromSeconds(30).Ticks));
         var (kept, left) = (first.Assignment.Single(), second.Assignment.Single());
         Assert.NotEqual(kept, left);
