@@ -88,11 +88,15 @@ public sealed partial class ConsumerFaultTests
         return tally;
     }
 
-    /// <summary>Lets auto-commit run once more for what every live member processed, and reads back the group's commits.</summary>
-    private long[] CommitsAfterAnInterval()
+    /// <summary>
+    /// Lets auto-commit run for what every live member processed until the group's commits reach the ends of
+    /// the partitions (up to 30 s of virtual time: commit answers are handled off the test thread), and returns them.
+    /// </summary>
+    private long[] CommitsAtTheEnd(int[] counts)
     {
-        Scheduler.AdvanceBy(TimeSpan.FromSeconds(2));
-        return Enumerable.Range(0, Partitions).Select(p => Cluster.CommittedOffset("g", "t", p)?.Offset ?? -1).ToArray();
+        long[] Read() => Enumerable.Range(0, Partitions).Select(p => Cluster.CommittedOffset("g", "t", p)?.Offset ?? -1).ToArray();
+        Scheduler.AdvanceUntil(() => Read().SequenceEqual(counts.Select(c => (long)c)), Scheduler.Clock + TimeSpan.FromSeconds(30).Ticks);
+        return Read();
     }
 
     private void Settle(params Member[] members)

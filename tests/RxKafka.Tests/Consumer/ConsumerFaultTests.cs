@@ -40,7 +40,7 @@ public sealed partial class ConsumerFaultTests(ITestOutputHelper output) : Consu
                 victim.Kill();
                 killedAt = Scheduler.Elapsed();
             }, budget: TimeSpan.FromMinutes(5));
-            commits = CommitsAfterAnInterval();
+            commits = CommitsAtTheEnd(counts);
         }
         finally
         {
@@ -67,6 +67,34 @@ public sealed partial class ConsumerFaultTests(ITestOutputHelper output) : Consu
     }
 
     [Fact]
+    public void R4_a_broker_down_and_up_mid_stream_loses_nothing_and_keeps_each_partition_in_order()
+    {
+        var counts = AppendAll(Records);
+        Cluster.SetCoordinator(CoordinatorType.Group, "g", 1);
+        Member[] members = [Join("a"), Join("b"), Join("c")];
+        Settle(members);
+        var generation = Cluster.DescribeGroup("g")!.GenerationId;
+        var led = Cluster.Partitions("t").Where(p => p.LeaderId == 2).Select(p => p.PartitionIndex).ToList();
+
+        var tally = Drive(members, counts, faultAt: Records / 4, () =>
+        {
+            Cluster.SetBrokerDown(2);
+            Scheduler.Schedule(TimeSpan.FromSeconds(30), () => Cluster.SetBrokerUp(2));
+        }, budget: TimeSpan.FromMinutes(5));
+        var commits = CommitsAtTheEnd(counts);
+        Report($"broker 2 (leader of {string.Join(", ", led)}) down 30 s", tally, Cluster.DescribeGroup("g")!.GenerationId - generation);
+        output.WriteLine($"metadata requests: {Cluster.MetadataRequests.Count}");
+
+        Assert.NotEmpty(led);
+        Assert.Equal(0, tally.Lost);
+        Assert.Equal(0, tally.Duplicates);
+        Assert.Equal(0, tally.Rewinds);
+        Assert.Equal(generation, Cluster.DescribeGroup("g")!.GenerationId);
+        Assert.True(tally.Elapsed >= TimeSpan.FromSeconds(30), $"the partitions broker 2 leads were read while it was down: {tally}");
+        Assert.Equal(counts.Select(c => (long)c), commits);
+    }
+
+    [Fact]
     public void R5_the_coordinator_moved_mid_group_the_members_find_the_new_one_and_their_commits_land()
     {
         var counts = AppendAll(Records);
@@ -81,7 +109,7 @@ public sealed partial class ConsumerFaultTests(ITestOutputHelper output) : Consu
             Cluster.MoveGroupCoordinator("g", 3);
             moved = Scheduler.Elapsed();
         }, budget: TimeSpan.FromMinutes(5));
-        var commits = CommitsAfterAnInterval();
+        var commits = CommitsAtTheEnd(counts);
         var group = Cluster.DescribeGroup("g")!;
         Report("coordinator 1 -> 3", tally, group.GenerationId - generation);
 
