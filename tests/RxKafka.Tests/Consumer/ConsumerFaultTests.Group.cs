@@ -1,6 +1,7 @@
 #pragma warning disable xUnit1031
 
 using RxKafka.Consumer;
+using RxKafka.Protocol.Messages;
 using RxKafka.Testing;
 using RxKafka.Testing.Network;
 
@@ -90,12 +91,32 @@ public sealed partial class ConsumerFaultTests
 
     /// <summary>
     /// Lets auto-commit run for what every live member processed until the group's commits reach the ends of
-    /// the partitions (up to 30 s of virtual time: commit answers are handled off the test thread), and returns them.
+    /// the partitions (up to 30 s of virtual time), and returns them.
     /// </summary>
     private long[] CommitsAtTheEnd(int[] counts)
     {
         long[] Read() => Enumerable.Range(0, Partitions).Select(p => Cluster.CommittedOffset("g", "t", p)?.Offset ?? -1).ToArray();
-        Scheduler.AdvanceUntil(() => Read().SequenceEqual(counts.Select(c => (long)c)), Scheduler.Clock + TimeSpan.FromSeconds(30).Ticks);
+        var start = Scheduler.Elapsed();
+        bool Done() => Read().SequenceEqual(counts.Select(c => (long)c));
+
+        // Each auto-commit finishes on the thread pool (its answer awaited off the scheduler), and the next waits
+        // for it: under a loaded machine, virtual time run flat out leaves them all behind (seen: one commit per
+        // member in 30 virtual seconds). So each 100 ms step gives the pool up to 20 ms of real time to land them.
+        for (var step = 0; step < 300 && !Done(); step++)
+        {
+            SpinWait.SpinUntil(Done, TimeSpan.FromMilliseconds(20));
+            Scheduler.AdvanceBy(TimeSpan.FromMilliseconds(100));
+        }
+
+        if (!Done())
+        {
+            // Which member's commits stopped, and when: the last OffsetCommit each client sent.
+            var last = Cluster.Requests.Where(r => r.Request.ApiKey == ApiKey.OffsetCommit)
+                .GroupBy(r => r.Request.Header.ClientId)
+                .Select(g => $"{g.Key}: {g.Count()} commits, last at {g.Last().Request.ReceivedAt - DateTimeOffset.MinValue} (waiting since {start})");
+            output.WriteLine($"commits [{string.Join(", ", Read())}]; {string.Join("; ", last)}");
+        }
+
         return Read();
     }
 
