@@ -10,32 +10,17 @@ public sealed partial class KafkaConsumer<TKey, TValue>
     /// <inheritdoc/>
     public async IAsyncEnumerable<ConsumeResult<TKey, TValue>> ConsumeAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        using var lease = BeginReading();
         using var reader = new ChunkReader(Options);
         var scratch = new Headers();
-        while (Volatile.Read(ref _disposed) == 0)
+        await foreach (var chunk in TakeChunksAsync(cancellationToken).ConfigureAwait(false))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (!_engine.TryTake(out var chunk))
-            {
-                await _engine.WaitAsync(cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-
             var next = chunk.FetchOffset;
-            var completed = false;
+            var completed = IsNotice(chunk);
             try
             {
-                if (chunk.Error is { } error)
+                if (completed)
                 {
-                    completed = true;
-                    throw error;
-                }
-
-                if (chunk.IsEof)
-                {
-                    completed = true;
-                    yield return EndOfPartition(chunk);
+                    yield return Notice(chunk);
                     continue;
                 }
 
@@ -64,32 +49,17 @@ public sealed partial class KafkaConsumer<TKey, TValue>
     public async IAsyncEnumerable<IReadOnlyList<ConsumeResult<TKey, TValue>>> ConsumeBatchesAsync(int maxBatchSize = 10_000, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
-        using var lease = BeginReading();
         using var reader = new ChunkReader(Options);
         var scratch = new Headers();
-        while (Volatile.Read(ref _disposed) == 0)
+        await foreach (var chunk in TakeChunksAsync(cancellationToken).ConfigureAwait(false))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (!_engine.TryTake(out var chunk))
-            {
-                await _engine.WaitAsync(cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-
             var next = chunk.FetchOffset;
-            var completed = false;
+            var completed = IsNotice(chunk);
             try
             {
-                if (chunk.Error is { } error)
+                if (completed)
                 {
-                    completed = true;
-                    throw error;
-                }
-
-                if (chunk.IsEof)
-                {
-                    completed = true;
-                    yield return [EndOfPartition(chunk)];
+                    yield return [Notice(chunk)];
                     continue;
                 }
 
@@ -122,6 +92,27 @@ public sealed partial class KafkaConsumer<TKey, TValue>
             finally
             {
                 _engine.Release(chunk, completed ? null : next);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The chunks a pull face reads, taken as they come (waiting when there are none) while this face holds the
+    /// consumer; each must be given back with <c>Release</c>.
+    /// </summary>
+    private async IAsyncEnumerable<FetchedChunk> TakeChunksAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var lease = BeginReading();
+        while (Volatile.Read(ref _disposed) == 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (_engine.TryTake(out var chunk))
+            {
+                yield return chunk;
+            }
+            else
+            {
+                await _engine.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
         }
     }

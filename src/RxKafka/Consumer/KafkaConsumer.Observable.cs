@@ -26,19 +26,12 @@ public sealed partial class KafkaConsumer<TKey, TValue>
     private void Deliver(FetchedChunk chunk, ChunkReader reader, Headers scratch, Action<ConsumeResult<TKey, TValue>> onNext, Func<bool> stopped)
     {
         var next = chunk.FetchOffset;
-        var completed = false;
+        var completed = IsNotice(chunk);
         try
         {
-            if (chunk.Error is { } error)
+            if (completed)
             {
-                completed = true;
-                throw error;
-            }
-
-            if (chunk.IsEof)
-            {
-                completed = true;
-                onNext(EndOfPartition(chunk));
+                onNext(Notice(chunk));
                 return;
             }
 

@@ -86,6 +86,13 @@ public sealed partial class KafkaConsumer<TKey, TValue>
         }
     }
 
+    // A chunk that is a notice rather than records: a failure, or the end of the partition. Either is read once.
+    private static bool IsNotice(FetchedChunk chunk) => chunk.Error is not null || chunk.IsEof;
+
+    /// <summary>The end-of-partition result of a notice chunk.</summary>
+    /// <exception cref="ConsumeException">The chunk is a failure: it is thrown to the face.</exception>
+    private static ConsumeResult<TKey, TValue> Notice(FetchedChunk chunk) => chunk.Error is { } error ? throw error : EndOfPartition(chunk);
+
     private static ConsumeResult<TKey, TValue> EndOfPartition(FetchedChunk chunk) =>
         new() { TopicPartition = chunk.State.Partition, Offset = chunk.NextOffset, IsPartitionEof = true };
 }
