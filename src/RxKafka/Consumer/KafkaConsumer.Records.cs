@@ -11,7 +11,7 @@ public sealed partial class KafkaConsumer<TKey, TValue>
     /// Deserializes one record. A deserializer that throws becomes a <see cref="ConsumeException"/> naming the
     /// record's partition and offset; the partition's position stays at that record, so nothing is lost.
     /// </summary>
-    private ConsumeResult<TKey, TValue> Materialize(FetchedChunk chunk, in Record record, in RecordBatch batch, Headers scratch)
+    private ConsumeResult<TKey, TValue> Materialize(FetchedChunk chunk, in Record record, int leaderEpoch, Headers scratch)
     {
         var partition = chunk.State.Partition;
         Headers? headers = null;
@@ -44,7 +44,7 @@ public sealed partial class KafkaConsumer<TKey, TValue>
                 Headers = headers!,
                 Timestamp = DateTimeOffset.FromUnixTimeMilliseconds(record.Timestamp),
                 TimestampType = record.TimestampType,
-                LeaderEpoch = batch.Magic >= 2 && batch.PartitionLeaderEpoch >= 0 ? batch.PartitionLeaderEpoch : null,
+                LeaderEpoch = leaderEpoch >= 0 ? leaderEpoch : null,
                 Owner = chunk.State,
             };
         }

@@ -66,10 +66,10 @@ internal sealed class RawChunkView : IDisposable
         }
 
         // A seek or revocation while reading: the rest of the chunk is not delivered (the other faces stop there too).
-        if (!_readToEnd && Chunk!.IsCurrent && _reader.TryRead(out record, out var batch))
+        if (!_readToEnd && Chunk!.IsCurrent && _reader.TryRead(out record))
         {
             _next = record.Offset + 1;
-            leaderEpoch = batch.Magic >= 2 ? batch.PartitionLeaderEpoch : -1;
+            leaderEpoch = _reader.LeaderEpoch;
             return true;
         }
 
