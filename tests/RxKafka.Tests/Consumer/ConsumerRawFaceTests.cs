@@ -198,14 +198,7 @@ public sealed class ConsumerRawFaceTests : ConsumerTestBed
             builder.Append(Time0 + i, Encoding.UTF8.GetBytes($"k{i}"), Encoding.UTF8.GetBytes($"v{i}"), headers);
         }
 
-        var leader = Cluster.Partitions(partition.Topic)[partition.Partition].LeaderId;
-        var request = new ProduceRequest { Acks = -1, TimeoutMs = 1000, TopicData = [new() { Name = partition.Topic, PartitionData = [new() { Index = partition.Partition, Records = builder.Build(compression).ToArray() }] }] };
-        var connection = RxKafka.Network.KafkaConnection.ConnectAsync(Cluster.Endpoint(leader), Cluster, new RxKafka.Network.ConnectionOptions { Scheduler = Scheduler });
-        Assert.True(Scheduler.AdvanceUntilCompleted(connection, TimeSpan.FromSeconds(1)));
-        var answer = connection.Result.SendAsync(request);
-        Assert.True(Scheduler.AdvanceUntilCompleted(answer, TimeSpan.FromSeconds(1)));
-        Assert.Equal(0, answer.Result.Responses[0].PartitionResponses[0].ErrorCode);
-        _ = connection.Result.DisposeAsync();
+        AppendRecords(partition, builder.Build(compression).ToArray());
     }
 
     // Reads `count` records through the raw face, each as text made from its views (copied while valid).
