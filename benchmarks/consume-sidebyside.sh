@@ -3,7 +3,7 @@
 # cluster in a process of its own (RxKafka.BrokerHost, librdkafka 2.15.1, 3 brokers), one topic of 64
 # partitions filled per partition with 31,250 records of 100 bytes (rxkafka bench consume fills it, and
 # measures RxKafka in-process on the way), then each client reads all 2,000,000 records from the beginning,
-# a warm-up pass and a measured pass, in a process of its own: RxKafka (records, batches and observable faces),
+# a warm-up pass and a measured pass, in a process of its own: RxKafka (records, batches, observable and raw faces),
 # Confluent.Kafka at its defaults and with fetch.queue.backoff.ms=10, and kcat (one pass, timed whole).
 #
 #   bash benchmarks/consume-sidebyside.sh [RUNS]      (RUNS rounds, default 1; JSON lines on standard output)
@@ -33,7 +33,7 @@ dotnet src/RxKafka.Cli/bin/Release/net10.0/RxKafka.Cli.dll bench consume -b "$BO
 for ((run = 1; run <= RUNS; run++)); do
   dotnet benchmarks/Peers/ConfluentConsumer/bin/Release/net10.0/ConfluentConsumer.dll --bootstrap "$BOOTSTRAP" --topic "$TOPIC" --records "$RECORDS" "${FETCH[@]}"
   dotnet benchmarks/Peers/ConfluentConsumer/bin/Release/net10.0/ConfluentConsumer.dll --bootstrap "$BOOTSTRAP" --topic "$TOPIC" --records "$RECORDS" "${FETCH[@]}" --set fetch.queue.backoff.ms=10
-  for face in records batches observable; do
+  for face in records batches observable raw; do
     dotnet benchmarks/Peers/RxKafkaConsumer/bin/Release/net10.0/RxKafkaConsumer.dll --bootstrap "$BOOTSTRAP" --topic "$TOPIC" --records "$RECORDS" "${FETCH[@]}" --set "face=$face"
   done
   if command -v kcat >/dev/null; then

@@ -185,7 +185,11 @@ public sealed partial record KafkaClientOptions
         Scheduler = Scheduler,
         Logger = LoggerFactory?.CreateLogger(typeof(KafkaConnection).FullName!),
         MaxFrameSize = MaxFrameSize,
+        ResponseBufferPool = ResponseBufferPool,
     };
+
+    /// <summary>Where the connections receive Fetch responses (<see cref="ConnectionOptions.ResponseBufferPool"/>); tests put a poisoning pool here.</summary>
+    internal System.Buffers.ArrayPool<byte> ResponseBufferPool { get; init; } = System.Buffers.ArrayPool<byte>.Shared;
 
     /// <summary><see cref="TransportFactory"/> when set; otherwise TLS for SSL and SASL_SSL, plain TCP for the rest.</summary>
     internal IKafkaTransportFactory CreateTransportFactory()

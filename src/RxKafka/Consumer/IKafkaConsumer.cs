@@ -46,6 +46,26 @@ public interface IKafkaConsumer<TKey, TValue> : IAsyncDisposable
     IAsyncEnumerable<IReadOnlyList<ConsumeResult<TKey, TValue>>> ConsumeBatchesAsync(int maxBatchSize = 10_000, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The raw face: the records of one fetched chunk of one partition at a time, pulled, as views over the
+    /// fetched bytes (keys, values and headers as spans; no deserializer runs, nothing is allocated per
+    /// record). A <see cref="RawRecordBatch"/> and its records are valid until the next batch is asked for;
+    /// asking for it marks the records enumerated so far processed, and records not enumerated are fetched
+    /// again. Control batches and, under read_committed, aborted transactions are skipped as on the other faces.
+    /// <code>
+    /// await foreach (var batch in consumer.ConsumeRawAsync(token))
+    /// {
+    ///     foreach (var record in batch)
+    ///     {
+    ///         Handle(record.Key, record.Value, record.Offset);
+    ///     }
+    /// }
+    /// </code>
+    /// </summary>
+    /// <param name="cancellationToken">Ends the enumeration (with <see cref="OperationCanceledException"/> while it waits for records).</param>
+    /// <exception cref="InvalidOperationException">Another face is reading this consumer, or <c>enable.auto.offset.store</c> is false (raw records cannot be acknowledged one by one).</exception>
+    IAsyncEnumerable<RawRecordBatch> ConsumeRawAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Records of the assigned partitions, pushed (R1), on the scheduler, one observer call at a time. The
     /// backpressure is the prefetch bound (R2): while <c>OnNext</c> runs no further record is delivered,
     /// fetched records wait up to the bound, and fetching pauses per partition at it. A record marks processed

@@ -36,9 +36,9 @@ public sealed partial class KafkaConsumer<TKey, TValue>
             }
 
             reader.Start(chunk);
-            while (!stopped() && chunk.IsCurrent && !_engine.AtAcknowledgementBound(chunk.State) && reader.TryRead(out var record, out var batch))
+            while (!stopped() && chunk.IsCurrent && !_engine.AtAcknowledgementBound(chunk.State) && reader.TryRead(out var record))
             {
-                var result = Materialize(chunk, record, batch, scratch);
+                var result = Materialize(chunk, record, reader.LeaderEpoch, scratch);
                 next = record.Offset + 1;
                 Handed(chunk.State, record.Offset);
                 onNext(result);

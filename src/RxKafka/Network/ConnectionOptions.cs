@@ -29,6 +29,12 @@ internal sealed record ConnectionOptions
     /// </summary>
     public int MaxRequestSize { get; init; } = KafkaDefaults.ConnectionMaxRequestSize;
 
+    /// <summary>
+    /// Where responses whose records stay slices of their frame (Fetch) are received: the consumer gives each
+    /// array back when its last chunk is read. Tests put a poisoning pool here to catch a read after return.
+    /// </summary>
+    public System.Buffers.ArrayPool<byte> ResponseBufferPool { get; init; } = System.Buffers.ArrayPool<byte>.Shared;
+
     /// <summary>Sent in ApiVersions v3+ (KIP-511's client software name).</summary>
     public string ClientSoftwareName { get; init; } = "rxkafka";
 

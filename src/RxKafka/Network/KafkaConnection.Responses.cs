@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Reactive.Linq;
+using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 using RxKafka.Protocol.Primitives;
 using RxKafka.Reactive;
@@ -64,13 +65,28 @@ public sealed partial class KafkaConnection
 
         NetworkInstruments.RoundTrip.Record(rtt.TotalMilliseconds, _brokerTag);
         KafkaResponse response;
+        PooledFrame? pooled = null;
         try
         {
-            // The frame is lent for this call: a response that keeps slices of it (records) gets its own copy.
-            response = Decode(pending, frame.IsSingleSegment && !KeepsFrame(pending.Request.ApiKey) ? frame.First : (ReadOnlyMemory<byte>)frame.ToArray());
+            // The frame is lent for this call: a response that keeps slices of it (records) gets its own copy, in
+            // a pooled array that the receiver gives back (the consumer, once the records are read).
+            ReadOnlyMemory<byte> body;
+            if (KeepsFrame(pending.Request.ApiKey))
+            {
+                pooled = PooledFrame.CopyOf(frame, _options.ResponseBufferPool);
+                body = pooled.Memory;
+            }
+            else
+            {
+                body = frame.IsSingleSegment ? frame.First : frame.ToArray();
+            }
+
+            response = Decode(pending, body);
+            response.Frame = pooled;
         }
         catch (KafkaProtocolException e)
         {
+            pooled?.Release();
             var error = new KafkaProtocolException($"{pending.Request.ApiKey} v{pending.Version} response from {Broker} is malformed: {e.Message}", e);
             pending.Fail(error);
             Close(CloseReason.ProtocolError, error);

@@ -96,9 +96,9 @@ public sealed class ConsumerErrorsTests : ConsumerTestBed
         using var reader = new ChunkReader(new ConsumerOptions());
         reader.Start(chunk);
 
-        Assert.True(reader.TryRead(out var first, out _));
-        Assert.True(reader.TryRead(out var second, out _));
-        var failure = Assert.Throws<ConsumeException>(() => reader.TryRead(out _, out _));
+        Assert.True(reader.TryRead(out var first));
+        Assert.True(reader.TryRead(out var second));
+        var failure = Assert.Throws<ConsumeException>(() => reader.TryRead(out _));
 
         Assert.Equal((0, 1), (first.Offset, second.Offset));
         Assert.Equal(new TopicPartitionOffset(T0, 2), failure.Position);

@@ -95,8 +95,14 @@ public abstract class ConsumerTestBed : ReactiveTest, IAsyncDisposable
             builder.Append(Time0 + first + i, null, System.Text.Encoding.UTF8.GetBytes($"v{first + i}"));
         }
 
+        AppendRecords(partition, builder.Build(CompressionType.None).ToArray());
+    }
+
+    /// <summary>Writes a records field (record batches as the producer sends them) straight to the partition's leader.</summary>
+    protected void AppendRecords(TopicPartition partition, byte[] records)
+    {
         var leader = Cluster.Partitions(partition.Topic)[partition.Partition].LeaderId;
-        var request = new ProduceRequest { Acks = -1, TimeoutMs = 1000, TopicData = [new() { Name = partition.Topic, PartitionData = [new() { Index = partition.Partition, Records = builder.Build(CompressionType.None).ToArray() }] }] };
+        var request = new ProduceRequest { Acks = -1, TimeoutMs = 1000, TopicData = [new() { Name = partition.Topic, PartitionData = [new() { Index = partition.Partition, Records = records }] }] };
         var connection = RxKafka.Network.KafkaConnection.ConnectAsync(Cluster.Endpoint(leader), Cluster, new RxKafka.Network.ConnectionOptions { Scheduler = Scheduler });
         Assert.True(Scheduler.AdvanceUntilCompleted(connection, TimeSpan.FromSeconds(1)));
         var answer = connection.Result.SendAsync(request);

@@ -58,12 +58,81 @@ public sealed class ConsumerTransactionsTests : ScriptedClusterTransactionsTestB
         Assert.Equal(["t-1:open", "t-1:after-open"], Values(ReadAll(IsolationLevel.ReadCommitted, 5)).Where(v => v.StartsWith("t-1", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public void T2_the_raw_face_skips_aborted_transactions_and_control_batches_as_the_record_face_does()
+    {
+        var coordinator = Coordinator();
+        var (_, pid, epoch) = InitProducerId(coordinator);
+        AddPartitions(coordinator, pid, epoch, [0]);
+        Written(Produce(0, Batch(pid, epoch, 0, "a1", "a2")));
+        Written(Produce(0, Plain("p1")));
+        EndTxn(coordinator, pid, epoch, commit: false);
+        Scheduler.AdvanceBy(TimeSpan.FromMilliseconds(10));
+        AddPartitions(coordinator, pid, epoch, [0]);
+        Written(Produce(0, Batch(pid, epoch, 2, "c1")));
+        EndTxn(coordinator, pid, epoch, commit: true);
+        Scheduler.AdvanceBy(TimeSpan.FromMilliseconds(10));
+        Written(Produce(0, Plain("p2")));
+
+        // Offsets: a1 0, a2 1, p1 2, abort marker 3, c1 4, commit marker 5, p2 6. No marker reaches either face.
+        Assert.Equal(["t-0@2:p1", "t-0@4:c1", "t-0@6:p2"], ReadAll(IsolationLevel.ReadCommitted, 3, raw: true));
+        Assert.Equal(["t-0@0:a1", "t-0@1:a2", "t-0@2:p1", "t-0@4:c1", "t-0@6:p2"], ReadAll(IsolationLevel.ReadUncommitted, 5, raw: true));
+        Assert.Equal(["t-0:p1", "t-0:c1", "t-0:p2"], Values(ReadAll(IsolationLevel.ReadCommitted, 3)));
+    }
+
     private static void Written((ErrorCode Error, long BaseOffset) produced) => Assert.Equal(ErrorCode.None, produced.Error);
 
     private static List<string> Values(List<ConsumeResult<string?, string?>> read) => read.Select(r => $"{r.TopicPartition}:{r.Value}").ToList();
 
     // Reads what the partitions hold for the isolation level: until `expected` records came or nothing more arrives.
     private List<ConsumeResult<string?, string?>> ReadAll(IsolationLevel isolation, int expected)
+    {
+        var read = new List<ConsumeResult<string?, string?>>();
+        ReadAll(isolation, expected, (consumer, stop) => Collect(consumer, stop, read), () => read.Count);
+        return read;
+    }
+
+    // The same through the raw face: "partition@offset:value" of each record.
+    private List<string> ReadAll(IsolationLevel isolation, int expected, bool raw)
+    {
+        Assert.True(raw);
+        var read = new List<string>();
+        ReadAll(isolation, expected, (consumer, stop) => CollectRaw(consumer, stop, read), () => read.Count);
+        return read;
+    }
+
+    private static async Task Collect(KafkaConsumer<string?, string?> consumer, CancellationToken stop, List<ConsumeResult<string?, string?>> read)
+    {
+        try
+        {
+            await foreach (var record in consumer.ConsumeAsync(stop))
+            {
+                read.Add(record);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private static async Task CollectRaw(KafkaConsumer<string?, string?> consumer, CancellationToken stop, List<string> read)
+    {
+        try
+        {
+            await foreach (var batch in consumer.ConsumeRawAsync(stop))
+            {
+                foreach (var record in batch)
+                {
+                    read.Add($"{record.TopicPartition}@{record.Offset}:{System.Text.Encoding.UTF8.GetString(record.Value)}");
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private void ReadAll(IsolationLevel isolation, int expected, Func<KafkaConsumer<string?, string?>, CancellationToken, Task> collect, Func<int> count)
     {
         var options = new ConsumerOptions
         {
@@ -80,29 +149,13 @@ public sealed class ConsumerTransactionsTests : ScriptedClusterTransactionsTestB
         };
         var consumer = new KafkaConsumer<string?, string?>(options, Deserializers.Utf8, Deserializers.Utf8);
         consumer.Assign([new TopicPartitionOffset("t", 0, 0), new TopicPartitionOffset("t", 1, 0)]);
-        var read = new List<ConsumeResult<string?, string?>>();
         using var stop = new CancellationTokenSource();
-        var task = Collect();
-        Scheduler.AdvanceUntil(() => read.Count >= expected, Scheduler.Clock + TimeSpan.FromSeconds(3).Ticks);
+        var task = collect(consumer, stop.Token);
+        Scheduler.AdvanceUntil(() => count() >= expected, Scheduler.Clock + TimeSpan.FromSeconds(3).Ticks);
         stop.Cancel();
         Scheduler.AdvanceBy(TimeSpan.FromMilliseconds(1));
         Assert.True(task.Wait(TimeSpan.FromSeconds(10)), "the enumeration did not end when cancelled");
         var dispose = consumer.DisposeAsync().AsTask();
         Assert.True(Scheduler.AdvanceUntilCompleted(dispose, TimeSpan.FromSeconds(5)));
-        return read;
-
-        async Task Collect()
-        {
-            try
-            {
-                await foreach (var record in consumer.ConsumeAsync(stop.Token))
-                {
-                    read.Add(record);
-                }
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }
     }
 }

@@ -45,11 +45,15 @@ internal sealed class ChunkReader : IDisposable
         }
     }
 
+    /// <summary>The leader epoch of the batch the last record read came from, or -1 (before magic 2, or not given).</summary>
+    public int LeaderEpoch => _batch.Magic >= 2 && _batch.PartitionLeaderEpoch >= 0 ? _batch.PartitionLeaderEpoch : -1;
+
     /// <summary>
-    /// The next record to deliver, with its batch (valid until the next call); false at the chunk's end.
+    /// The next record to deliver (valid until the next call; its batch's epoch is <see cref="LeaderEpoch"/>);
+    /// false at the chunk's end. Only the record is copied out per call, not its batch's header.
     /// </summary>
     /// <exception cref="ConsumeException">A batch failed its CRC or is malformed: names the partition, the batch's offset and where the next batch starts.</exception>
-    public bool TryRead(out Record record, out RecordBatch batch)
+    public bool TryRead(out Record record)
     {
         var chunk = _chunk!;
         while (true)
@@ -64,7 +68,6 @@ internal sealed class ChunkReader : IDisposable
                         continue;
                     }
 
-                    batch = _batch;
                     return true;
                 }
 
@@ -77,7 +80,6 @@ internal sealed class ChunkReader : IDisposable
                 if (!_reader.TryReadBatch(out _batch))
                 {
                     record = default;
-                    batch = default;
                     return false;
                 }
             }

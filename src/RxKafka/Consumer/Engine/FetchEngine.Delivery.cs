@@ -120,6 +120,8 @@ internal sealed partial class FetchEngine
             wake = stoppedAt is not null || (wasFull && !IsOverBound(state));
         }
 
+        // The face has read what it will read of the chunk: its records go back to the pool (if this was the last chunk of the response).
+        chunk.ReturnFrame();
         if (wake)
         {
             WakeAll();
@@ -191,6 +193,7 @@ internal sealed partial class FetchEngine
             state.Chunks.Dequeue();
             state.BufferedBytes -= chunk.Size;
             Interlocked.Add(ref _bufferedBytes, -chunk.Size);
+            chunk.ReturnFrame();
         }
 
         chunk = null!;

@@ -1,5 +1,6 @@
 using System.Reactive.Concurrency;
 using Microsoft.Extensions.Logging;
+using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 
 namespace RxKafka.Consumer.Engine;
@@ -188,7 +189,7 @@ internal sealed partial class FetchEngine
                     continue;
                 }
 
-                var outcome = OnPartition(target, data, nodeId, now);
+                var outcome = OnPartition(target, data, response.Frame, nodeId, now);
                 if (data.ErrorCode == 0 && EndOf(state) >= 0)
                 {
                     lags.Add(new PartitionLag(state.Partition, Volatile.Read(ref state.Delivered), EndOf(state)));
@@ -251,14 +252,14 @@ internal sealed partial class FetchEngine
     }
 
     // Under the gate: one partition of a response.
-    private Outcome OnPartition(FetchTarget target, FetchResponse.PartitionData data, int nodeId, DateTimeOffset now)
+    private Outcome OnPartition(FetchTarget target, FetchResponse.PartitionData data, PooledFrame? frame, int nodeId, DateTimeOffset now)
     {
         var state = target.State;
         var error = (ErrorCode)data.ErrorCode;
         switch (error)
         {
             case ErrorCode.None:
-                return OnRecords(target, data, nodeId, now);
+                return OnRecords(target, data, frame, nodeId, now);
             case ErrorCode.OffsetOutOfRange:
                 if (Options.AutoOffsetReset == AutoOffsetReset.None)
                 {
@@ -280,7 +281,7 @@ internal sealed partial class FetchEngine
         }
     }
 
-    private Outcome OnRecords(FetchTarget target, FetchResponse.PartitionData data, int nodeId, DateTimeOffset now)
+    private Outcome OnRecords(FetchTarget target, FetchResponse.PartitionData data, PooledFrame? frame, int nodeId, DateTimeOffset now)
     {
         var state = target.State;
         state.HighWatermark = data.HighWatermark;
@@ -318,6 +319,9 @@ internal sealed partial class FetchEngine
             state.LastFetchedEpoch = epoch;
             state.PositionEpoch = epoch;
             state.EofNoticed = false;
+
+            // The chunk keeps slices of the response frame: one reference each, dropped when it is read or dropped.
+            frame?.AddReference();
             Enqueue(state, new FetchedChunk
             {
                 State = state,
@@ -325,6 +329,7 @@ internal sealed partial class FetchEngine
                 FetchOffset = target.FetchOffset,
                 NextOffset = next,
                 Records = records,
+                Frame = frame,
                 AbortedTransactions = data.AbortedTransactions is { Count: > 0 } aborted ? aborted : null,
                 HighWatermark = data.HighWatermark,
             });

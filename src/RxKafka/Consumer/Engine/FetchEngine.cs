@@ -285,6 +285,7 @@ internal sealed partial class FetchEngine : IAsyncDisposable
         foreach (var chunk in state.Chunks)
         {
             Interlocked.Add(ref _bufferedBytes, -chunk.Size);
+            chunk.ReturnFrame();
         }
 
         state.Chunks.Clear();

@@ -117,6 +117,20 @@ internal sealed class FetchSink : IAsyncDisposable
         }
 
         var response = answer.Response.Result;
+        try
+        {
+            Handle(answer.Request, response);
+        }
+        finally
+        {
+            // The sink's reference: the chunks made from the response hold their own.
+            response.Frame?.Release();
+        }
+    }
+
+    private void Handle(Request request, FetchResponse response)
+    {
+        var targets = request.Targets;
         if (!_session.OnResponse(response) || response.ErrorCode != 0)
         {
             var error = (ErrorCode)response.ErrorCode;
@@ -125,7 +139,7 @@ internal sealed class FetchSink : IAsyncDisposable
         }
 
         Dictionary<Guid, string>? names = null;
-        if (answer.Request.UseTopicIds)
+        if (request.UseTopicIds)
         {
             names = new Dictionary<Guid, string>();
             foreach (var target in targets)

@@ -1,3 +1,4 @@
+using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
 
 namespace RxKafka.Consumer.Engine;
@@ -22,6 +23,11 @@ internal sealed class FetchedChunk
 
     public ReadOnlyMemory<byte> Records { get; init; }
 
+    private PooledFrame? _frame;
+
+    /// <summary>The pooled response frame <see cref="Records"/> is a slice of, one reference held by this chunk; null when not pooled.</summary>
+    public PooledFrame? Frame { get => _frame; init => _frame = value; }
+
     /// <summary>Aborted transactions in the fetched range (read_committed), by first offset; null when none.</summary>
     public List<FetchResponse.AbortedTransaction>? AbortedTransactions { get; init; }
 
@@ -39,5 +45,12 @@ internal sealed class FetchedChunk
     /// <summary>Whether nothing has invalidated the chunk since it was fetched (read without the gate: a hint to stop early; <c>Release</c> decides).</summary>
     public bool IsCurrent => Volatile.Read(ref State.Version) == Version;
 
+    /// <summary>
+    /// Drops this chunk's reference to its frame: once it has been read to where it stops, or dropped (stale,
+    /// unassigned, closed). Idempotent, so a chunk cannot give its frame back twice.
+    /// </summary>
+    public void ReturnFrame() => Interlocked.Exchange(ref _frame, null)?.Release();
+
+    /// <inheritdoc/>
     public override string ToString() => IsEof ? $"{State.Partition} eof" : Error is not null ? $"{State.Partition} error {Error.Message}" : $"{State.Partition} {FetchOffset}..{NextOffset} ({Size} B)";
 }

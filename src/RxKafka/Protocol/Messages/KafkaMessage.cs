@@ -145,4 +145,11 @@ public abstract class KafkaResponse : KafkaMessage
 
     /// <summary>The API key of this response.</summary>
     public abstract ApiKey ApiKey { get; }
+
+    /// <summary>
+    /// The pooled frame this response's byte fields are slices of, when the connection received it into one
+    /// (Fetch); null otherwise. Its receiver holds one reference; a response nobody releases is simply never
+    /// returned to the pool, so its slices stay valid.
+    /// </summary>
+    internal PooledFrame? Frame { get; set; }
 }
