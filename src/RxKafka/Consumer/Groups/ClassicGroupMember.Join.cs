@@ -264,37 +264,7 @@ internal sealed partial class ClassicGroupMember
             generation = _generation;
         }
 
-        if (lost)
-        {
-            _events.OnNext(new PartitionsLost(partitions, generation));
-        }
-        else
-        {
-            var revoked = new PartitionsRevoked(partitions, generation);
-            _events.OnNext(revoked);
-            var deferred = revoked.Deferred();
-            if (deferred.Length > 0)
-            {
-                // Bounded by the rebalance timeout on the scheduler: past it the coordinator drops the member anyway.
-                await Task.WhenAny(Task.WhenAll(deferred), DelayAsync(_options.MaxPollInterval)).ConfigureAwait(false);
-            }
-
-            if (_options.EnableAutoCommit)
-            {
-                try
-                {
-                    var states = partitions.Select(p => _engine.Find(p)).OfType<Engine.PartitionState>().ToList();
-                    await _committer.CommitAsync(_committer.Pending(states), cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is KafkaException)
-                {
-                    // The group moved on: the next owner reads from the last commit (at least once).
-                    Log.Error(Group, "committing on revocation", e);
-                }
-            }
-        }
-
-        _engine.Unassign(partitions);
+        await _revocation.RunAsync(partitions, generation, lost, cancellationToken).ConfigureAwait(false);
         lock (_gate)
         {
             _owned = _owned.Where(p => !partitions.Contains(p)).ToList();

@@ -22,7 +22,7 @@ namespace RxKafka.Consumer.Groups;
 /// for a reason to rejoin) and the heartbeat loop (every <c>heartbeat.interval.ms</c> while the member is
 /// stable). Neither runs on a read loop; rebalance observers run on the join loop.
 /// </remarks>
-internal sealed partial class ClassicGroupMember : IAsyncDisposable
+internal sealed partial class ClassicGroupMember : IGroupMember
 {
     private const string ProtocolType = "consumer";
 
@@ -30,6 +30,7 @@ internal sealed partial class ClassicGroupMember : IAsyncDisposable
     private readonly ConsumerOptions _options;
     private readonly AssignmentStrategies _strategies;
     private readonly OffsetCommitter _committer;
+    private readonly Revocation _revocation;
     private readonly Subject<RebalanceEvent> _events;
     private readonly IReadOnlyList<string>? _topics;
     private readonly Regex? _pattern;
@@ -56,6 +57,7 @@ internal sealed partial class ClassicGroupMember : IAsyncDisposable
         _strategies = AssignmentStrategies.Parse(_options.PartitionAssignmentStrategy);
         _committer = committer;
         _events = events;
+        _revocation = new Revocation(engine, committer, events);
         _topics = topics;
         _pattern = pattern;
         _wake = FetchEngine.NewSignal(engine.Scheduler);
