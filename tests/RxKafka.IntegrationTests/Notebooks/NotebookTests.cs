@@ -45,6 +45,10 @@ public sealed partial class NotebookTests(LocalFeed feed, ITestOutputHelper outp
             summary.LeaderMovesByTopic.GetValueOrDefault("orders") >= 3 && summary.LeaderMovesByTopic.GetValueOrDefault("audit") >= 1
             && summary.BrokersGone.Contains(2) && summary.NewTopics.Contains("payments") && summary.Changes >= 6
             """,
+        ["consuming.ipynb"] = """
+            summary.Orders == 40 && summary.Customers == 4 && summary.ByMinute == 40 && summary.LiveCounted == 30 && summary.Pulled == 5
+            && summary.PartitionsInOrder && summary.GroupRead == 70 && summary.GroupDistinct == 70 && summary.TakenOver == 3
+            """,
         ["producing.ipynb"] = "summary.Delivered > 0 && summary.Failed == 0",
         ["testing-in-virtual-time.ipynb"] = """
             summary.LeaderMoveTick == TimeSpan.FromMinutes(5).Ticks + 1 && summary.Batches == 1 && summary.Acknowledged.SequenceEqual(new long[] { 0, 1, 2 })
@@ -52,9 +56,9 @@ public sealed partial class NotebookTests(LocalFeed feed, ITestOutputHelper outp
     };
 
     [Fact]
-    public void There_are_the_three_notebooks_the_README_describes()
+    public void There_are_the_four_notebooks_the_README_describes()
     {
-        Assert.Equal(["cluster-changes.ipynb", "producing.ipynb", "testing-in-virtual-time.ipynb"], Notebooks.Select(row => row.Data));
+        Assert.Equal(["cluster-changes.ipynb", "consuming.ipynb", "producing.ipynb", "testing-in-virtual-time.ipynb"], Notebooks.Select(row => row.Data));
     }
 
     [Theory]

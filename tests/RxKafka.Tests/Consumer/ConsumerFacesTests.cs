@@ -2,9 +2,6 @@
 
 using System.Reactive.Linq;
 using RxKafka.Consumer;
-using RxKafka.Protocol;
-using RxKafka.Protocol.Messages;
-using RxKafka.Protocol.Records;
 using RxKafka.Testing;
 
 namespace RxKafka.Tests.Consumer;
@@ -110,25 +107,5 @@ public sealed class ConsumerFacesTests : ConsumerTestBed
         Assert.InRange(maxPrefetched, 1, options.PrefetchMaxBytes + options.FetchMaxBytes);
         var dispose = enumerator.DisposeAsync().AsTask();
         Assert.True(dispose.IsCompleted);
-    }
-
-    // Writes `count` small records straight to the partition's leader in one batch (a million records through
-    // the producer's tasks would take minutes of test time for nothing this test is about).
-    private void Append(TopicPartition partition, int first, int count)
-    {
-        using var builder = new RecordBatchBuilder();
-        for (var i = 0; i < count; i++)
-        {
-            builder.Append(Time0 + first + i, null, System.Text.Encoding.UTF8.GetBytes($"v{first + i}"));
-        }
-
-        var leader = Cluster.Partitions(partition.Topic)[partition.Partition].LeaderId;
-        var request = new ProduceRequest { Acks = -1, TimeoutMs = 1000, TopicData = [new() { Name = partition.Topic, PartitionData = [new() { Index = partition.Partition, Records = builder.Build(CompressionType.None).ToArray() }] }] };
-        var connection = RxKafka.Network.KafkaConnection.ConnectAsync(Cluster.Endpoint(leader), Cluster, new RxKafka.Network.ConnectionOptions { Scheduler = Scheduler });
-        Assert.True(Scheduler.AdvanceUntilCompleted(connection, TimeSpan.FromSeconds(1)));
-        var answer = connection.Result.SendAsync(request);
-        Assert.True(Scheduler.AdvanceUntilCompleted(answer, TimeSpan.FromSeconds(1)));
-        Assert.Equal(0, answer.Result.Responses[0].PartitionResponses[0].ErrorCode);
-        _ = connection.Result.DisposeAsync();
     }
 }

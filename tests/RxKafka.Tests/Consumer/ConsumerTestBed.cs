@@ -7,7 +7,9 @@ using Microsoft.Reactive.Testing;
 using RxKafka.Client;
 using RxKafka.Consumer;
 using RxKafka.Producer;
+using RxKafka.Protocol;
 using RxKafka.Protocol.Messages;
+using RxKafka.Protocol.Records;
 using RxKafka.Serialization;
 using RxKafka.Testing;
 using RxKafka.Testing.Network;
@@ -81,6 +83,26 @@ public abstract class ConsumerTestBed : ReactiveTest, IAsyncDisposable
         Assert.All(sent, t => Assert.True(t.IsCompletedSuccessfully, t.Exception?.ToString()));
         var dispose = producer.DisposeAsync().AsTask();
         Assert.True(Scheduler.AdvanceUntilCompleted(dispose, TimeSpan.FromSeconds(5)));
+    }
+
+    // Writes `count` small records "v{i}" straight to the partition's leader in one batch (hundreds of thousands
+    // of records through the producer's tasks would take minutes of test time for nothing these tests are about).
+    protected void Append(TopicPartition partition, int first, int count)
+    {
+        using var builder = new RecordBatchBuilder();
+        for (var i = 0; i < count; i++)
+        {
+            builder.Append(Time0 + first + i, null, System.Text.Encoding.UTF8.GetBytes($"v{first + i}"));
+        }
+
+        var leader = Cluster.Partitions(partition.Topic)[partition.Partition].LeaderId;
+        var request = new ProduceRequest { Acks = -1, TimeoutMs = 1000, TopicData = [new() { Name = partition.Topic, PartitionData = [new() { Index = partition.Partition, Records = builder.Build(CompressionType.None).ToArray() }] }] };
+        var connection = RxKafka.Network.KafkaConnection.ConnectAsync(Cluster.Endpoint(leader), Cluster, new RxKafka.Network.ConnectionOptions { Scheduler = Scheduler });
+        Assert.True(Scheduler.AdvanceUntilCompleted(connection, TimeSpan.FromSeconds(1)));
+        var answer = connection.Result.SendAsync(request);
+        Assert.True(Scheduler.AdvanceUntilCompleted(answer, TimeSpan.FromSeconds(1)));
+        Assert.Equal(0, answer.Result.Responses[0].PartitionResponses[0].ErrorCode);
+        _ = connection.Result.DisposeAsync();
     }
 
     /// <summary>Reads <paramref name="count"/> results through <see cref="KafkaConsumer{TKey, TValue}.ConsumeAsync"/>, advancing the clock up to <paramref name="budget"/>.</summary>

@@ -26,6 +26,7 @@ internal sealed partial class FetchEngine
         var snapshot = Client.Snapshot;
         var now = Scheduler.Now;
         var needMetadata = false;
+        var leaderGone = false;
         var failed = false;
         lock (_gate)
         {
@@ -73,6 +74,17 @@ internal sealed partial class FetchEngine
                     continue;
                 }
 
+                // A leader the metadata no longer lists (a broker down) has no sink that WakeAll would wake: ask
+                // the metadata again after the backoff until the leader is back or another one is named, as for
+                // an unknown leader, or the partition waits for the next periodic update (minutes).
+                if (snapshot.GetBroker(leader) is null)
+                {
+                    state.RetryAt = now + Client.Options.RetryBackoff;
+                    needMetadata = true;
+                    leaderGone = true;
+                    continue;
+                }
+
                 var node = state.PreferredReplica >= 0 && state.PreferredUntil > now && snapshot.GetBroker(state.PreferredReplica) is not null ? state.PreferredReplica : leader;
                 if (node != nodeId)
                 {
@@ -87,6 +99,11 @@ internal sealed partial class FetchEngine
         if (needMetadata)
         {
             Client.ForceMetadataUpdate().Subscribe(_ => { }, _ => { });
+        }
+
+        if (leaderGone)
+        {
+            ScheduleWake(Client.Options.RetryBackoff);
         }
 
         if (failed)

@@ -19,7 +19,10 @@ internal sealed class OffsetCommitter
 {
     private readonly FetchEngine _engine;
     private readonly Func<GroupIdentity> _identity;
-    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+    // Commits go one at a time, each after the one before it. Not a SemaphoreSlim: its waiters resume on the
+    // thread pool, which in virtual time lets a commit chain fall behind the clock; these signals resume inline
+    // there (and on the pool in real time, as FetchEngine.NewSignal decides).
+    private Task _previous = Task.CompletedTask;
     private readonly Dictionary<TopicPartition, long> _committed = new();
 
     public OffsetCommitter(FetchEngine engine, Func<GroupIdentity> identity)
@@ -58,7 +61,9 @@ internal sealed class OffsetCommitter
 
         var client = _engine.Client;
         var group = _engine.Options.GroupId ?? throw new InvalidOperationException("Offsets are committed to a consumer group: set group.id");
-        await _oneAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var done = FetchEngine.NewSignal(_engine.Scheduler);
+        var previous = Interlocked.Exchange(ref _previous, done.Task);
+        await previous.ConfigureAwait(false);
         try
         {
             var identity = _identity();
@@ -139,7 +144,7 @@ internal sealed class OffsetCommitter
         }
         finally
         {
-            _oneAtATime.Release();
+            done.TrySetResult();
         }
     }
 

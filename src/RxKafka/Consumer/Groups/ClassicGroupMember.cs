@@ -29,7 +29,6 @@ internal sealed partial class ClassicGroupMember : IGroupMember
     private readonly FetchEngine _engine;
     private readonly ConsumerOptions _options;
     private readonly AssignmentStrategies _strategies;
-    private readonly OffsetCommitter _committer;
     private readonly Revocation _revocation;
     private readonly Subject<RebalanceEvent> _events;
     private readonly IReadOnlyList<string>? _topics;
@@ -55,7 +54,6 @@ internal sealed partial class ClassicGroupMember : IGroupMember
         _engine = engine;
         _options = engine.Options;
         _strategies = AssignmentStrategies.Parse(_options.PartitionAssignmentStrategy);
-        _committer = committer;
         _events = events;
         _revocation = new Revocation(engine, committer, events);
         _topics = topics;
