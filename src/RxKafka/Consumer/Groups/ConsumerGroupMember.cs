@@ -106,7 +106,7 @@ internal sealed class ConsumerGroupMember : IGroupMember
             {
                 return;
             }
-            catch (KafkaException e) when (e.ErrorCode is ErrorCode.NotCoordinator or ErrorCode.CoordinatorNotAvailable or ErrorCode.CoordinatorLoadInProgress || KafkaErrors.IsRetriable(e.ErrorCode) || e is KafkaConnectionException)
+            catch (KafkaException e) when (e.IsRetriable || e.ErrorCode is ErrorCode.NotCoordinator or ErrorCode.CoordinatorNotAvailable or ErrorCode.CoordinatorLoadInProgress || KafkaErrors.IsRetriable(e.ErrorCode) || e is KafkaConnectionException)
             {
                 _engine.Logger?.LogDebug(e, "Group {Group}: heartbeat failed; trying again", Group);
                 _engine.Client.ForgetCoordinator(CoordinatorType.Group, Group);
@@ -114,6 +114,7 @@ internal sealed class ConsumerGroupMember : IGroupMember
             }
             catch (Exception e) when (e is KafkaException or InvalidOperationException)
             {
+                _engine.Logger?.LogError(e, "Group {Group}: the member stops", Group);
                 _engine.SetFatal(e);
                 return;
             }
@@ -143,6 +144,7 @@ internal sealed class ConsumerGroupMember : IGroupMember
         }
 
         var snapshot = client.Snapshot;
+        _engine.Logger?.LogDebug("Group {Group}: heartbeat to coordinator {Node} as {MemberId} epoch {Epoch} full {Full}", Group, coordinator.NodeId, memberId, epoch, full);
         return await client.SendVersionedAsync(coordinator.NodeId, ApiKey.ConsumerGroupHeartbeat, version =>
         {
             if (version >= 1 && memberId.Length == 0)
