@@ -83,13 +83,8 @@ public sealed partial class KafkaConsumer<TKey, TValue>
         }
 
         var committer = Committer();
-        if (Options.GroupProtocol == GroupProtocol.Consumer && topics is null)
-        {
-            throw new NotSupportedException("Subscribing by pattern with group.protocol=consumer (KIP-848's broker-side regex) is not built yet: subscribe by names, or use group.protocol=classic");
-        }
-
         _member = Options.GroupProtocol == GroupProtocol.Consumer
-            ? new ConsumerGroupMember(_engine, committer, _rebalances, topics!)
+            ? new ConsumerGroupMember(_engine, committer, _rebalances, topics, pattern)
             : new ClassicGroupMember(_engine, committer, _rebalances, topics, pattern);
         _member.Start();
         StartAutoCommit(committer);

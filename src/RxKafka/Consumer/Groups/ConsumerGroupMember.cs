@@ -1,6 +1,7 @@
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
 using System.Reactive.Threading.Tasks;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using RxKafka.Cluster;
 using RxKafka.Consumer.Engine;
@@ -14,14 +15,15 @@ namespace RxKafka.Consumer.Groups;
 /// takes what came) and reports what it owns in its next heartbeat. A full heartbeat (subscription, owned
 /// partitions) goes when something changed, a light one (id and epoch) otherwise.
 /// </summary>
-internal sealed class ConsumerGroupMember : IGroupMember
+internal sealed partial class ConsumerGroupMember : IGroupMember
 {
     private const int LeaveEpoch = -1;
     private const int StaticLeaveEpoch = -2;
 
     private readonly FetchEngine _engine;
     private readonly ConsumerOptions _options;
-    private readonly IReadOnlyList<string> _topics;
+    private readonly IReadOnlyList<string>? _topics;
+    private readonly Regex? _pattern;
     private readonly Subject<RebalanceEvent> _events;
     private readonly Revocation _revocation;
     private readonly CancellationTokenSource _stop = new();
@@ -32,14 +34,18 @@ internal sealed class ConsumerGroupMember : IGroupMember
     private IReadOnlyList<TopicPartition> _owned = [];
     private bool _full = true;
 
-    public ConsumerGroupMember(FetchEngine engine, OffsetCommitter committer, Subject<RebalanceEvent> events, IReadOnlyList<string> topics)
+    public ConsumerGroupMember(FetchEngine engine, OffsetCommitter committer, Subject<RebalanceEvent> events, IReadOnlyList<string>? topics, Regex? pattern)
     {
         _engine = engine;
         _options = engine.Options;
         _topics = topics;
+        _pattern = pattern;
         _events = events;
         _revocation = new Revocation(engine, committer, events);
-        engine.Client.AddTopics(topics);
+        if (topics is not null)
+        {
+            engine.Client.AddTopics(topics);
+        }
     }
 
     private string Group => _options.GroupId!;
@@ -76,15 +82,8 @@ internal sealed class ConsumerGroupMember : IGroupMember
         await _revocation.RunAsync(_owned, _epoch, lost: false, CancellationToken.None).ConfigureAwait(false);
         if (_memberId.Length > 0 && _epoch > 0)
         {
-            try
-            {
-                // -1 leaves; a static member's -2 keeps its place for its session, so a restart rebalances nothing.
-                await HeartbeatAsync(_options.GroupInstanceId is null ? LeaveEpoch : StaticLeaveEpoch, CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (KafkaException e)
-            {
-                _engine.Logger?.LogDebug(e, "Group {Group}: leaving failed; the session timeout removes the member", Group);
-            }
+            // -1 leaves; a static member's -2 keeps its place for its session, so a restart rebalances nothing.
+            await LeaveAsync(_options.GroupInstanceId is null ? LeaveEpoch : StaticLeaveEpoch).ConfigureAwait(false);
         }
     }
 
@@ -93,6 +92,19 @@ internal sealed class ConsumerGroupMember : IGroupMember
         var interval = _options.HeartbeatInterval;
         while (!_stop.IsCancellationRequested)
         {
+            if (_options.GroupInstanceId is null && _epoch > 0 && _engine.IsStuck(_options.MaxPollInterval))
+            {
+                // As in the classic protocol: a member whose application stopped taking records leaves, so its
+                // partitions move on, and joins again (epoch 0, same member id) when the application reads again.
+                _engine.Logger?.LogWarning("Group {Group}: the application held records longer than max.poll.interval.ms ({Interval}); leaving", Group, _options.MaxPollInterval);
+                await LeaveAsync(LeaveEpoch).ConfigureAwait(false);
+                await ResetAsync(lost: true, forgetId: false).ConfigureAwait(false);
+                if (!await WhenReadingAsync().ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+
             try
             {
                 var answer = await HeartbeatAsync(null, _stop.Token).ConfigureAwait(false);
@@ -106,7 +118,7 @@ internal sealed class ConsumerGroupMember : IGroupMember
             {
                 return;
             }
-            catch (KafkaException e) when (e.IsRetriable || e.ErrorCode is ErrorCode.NotCoordinator or ErrorCode.CoordinatorNotAvailable or ErrorCode.CoordinatorLoadInProgress || KafkaErrors.IsRetriable(e.ErrorCode) || e is KafkaConnectionException)
+            catch (KafkaException e) when (e.IsRetriable || e is KafkaConnectionException || e.ErrorCode is ErrorCode.NotCoordinator or ErrorCode.CoordinatorNotAvailable or ErrorCode.CoordinatorLoadInProgress)
             {
                 _engine.Logger?.LogDebug(e, "Group {Group}: heartbeat failed; trying again", Group);
                 _engine.Client.ForgetCoordinator(CoordinatorType.Group, Group);
@@ -119,61 +131,64 @@ internal sealed class ConsumerGroupMember : IGroupMember
                 return;
             }
 
-            try
-            {
-                await Observable.Timer(interval, _engine.Scheduler).ToTask(_stop.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
+            if (!await DelayAsync(interval).ConfigureAwait(false))
             {
                 return;
             }
         }
     }
 
-    private async Task<ConsumerGroupHeartbeatResponse> HeartbeatAsync(int? leaving, CancellationToken cancellationToken)
+    private async Task<bool> DelayAsync(TimeSpan delay)
     {
-        var client = _engine.Client;
-        var coordinator = await client.FindCoordinatorAsync(CoordinatorType.Group, Group, cancellationToken).ConfigureAwait(false);
-        string memberId;
-        int epoch;
-        bool full;
-        IReadOnlyList<TopicPartition> owned;
-        lock (_gate)
+        try
         {
-            (memberId, epoch, full, owned) = (_memberId, leaving ?? _epoch, _full || _epoch == 0, _owned);
+            await Observable.Timer(delay, _engine.Scheduler).ToTask(_stop.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    // After a max.poll.interval leave: wait, a heartbeat interval at a time, until the application reads again.
+    private async Task<bool> WhenReadingAsync()
+    {
+        while (_engine.IsStuck(TimeSpan.Zero))
+        {
+            if (!await DelayAsync(_options.HeartbeatInterval).ConfigureAwait(false))
+            {
+                return false;
+            }
         }
 
-        var snapshot = client.Snapshot;
-        _engine.Logger?.LogDebug("Group {Group}: heartbeat to coordinator {Node} as {MemberId} epoch {Epoch} full {Full}", Group, coordinator.NodeId, memberId, epoch, full);
-        return await client.SendVersionedAsync(coordinator.NodeId, ApiKey.ConsumerGroupHeartbeat, version =>
+        return !_stop.IsCancellationRequested;
+    }
+
+    private async Task LeaveAsync(int epoch)
+    {
+        try
         {
-            if (version >= 1 && memberId.Length == 0)
+            await HeartbeatAsync(epoch, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is KafkaException or ObjectDisposedException)
+        {
+            _engine.Logger?.LogDebug(e, "Group {Group}: leaving failed; the session timeout removes the member", Group);
+        }
+    }
+
+    // The member's partitions are gone (fenced, unknown, or it left): it joins again at epoch 0.
+    private async Task ResetAsync(bool lost, bool forgetId)
+    {
+        await _revocation.RunAsync(_owned, _epoch, lost, CancellationToken.None).ConfigureAwait(false);
+        lock (_gate)
+        {
+            (_owned, _epoch, _full) = ([], 0, true);
+            if (forgetId)
             {
-                // From v1 the member names itself (KIP-1082).
-                lock (_gate)
-                {
-                    _memberId = memberId = Guid.NewGuid().ToString();
-                }
+                _memberId = "";
             }
-
-            var request = new ConsumerGroupHeartbeatRequest { GroupId = Group, MemberId = memberId, MemberEpoch = epoch };
-            if (full && leaving is null)
-            {
-                request.InstanceId = _options.GroupInstanceId;
-                request.RackId = _options.ClientRack.Length > 0 ? _options.ClientRack : null;
-                request.RebalanceTimeoutMs = (int)_options.MaxPollInterval.TotalMilliseconds;
-                request.SubscribedTopicNames = [.. _topics];
-
-                // Names and no pattern: KIP-848 reads an empty regex as "none" (null would mean "unchanged").
-                request.SubscribedTopicRegex = "";
-                request.TopicPartitions = owned.GroupBy(p => p.Topic)
-                    .Where(t => snapshot.Topics.ContainsKey(t.Key))
-                    .Select(t => new ConsumerGroupHeartbeatRequest.TopicPartitionsData { TopicId = snapshot.Topics[t.Key].TopicId, Partitions = t.Select(p => p.Partition).ToList() })
-                    .ToList();
-            }
-
-            return request;
-        }, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Applies an answer; false when the next heartbeat should go at once (a fresh start after being fenced).</summary>
@@ -185,32 +200,23 @@ internal sealed class ConsumerGroupMember : IGroupMember
             case ErrorCode.None:
                 break;
             case ErrorCode.FencedMemberEpoch or ErrorCode.UnknownMemberId:
-                // KIP-848: the member's partitions are lost; it joins again at epoch 0 with the same id.
-                await _revocation.RunAsync(_owned, _epoch, lost: true, CancellationToken.None).ConfigureAwait(false);
-                lock (_gate)
-                {
-                    (_owned, _epoch, _full) = ([], 0, true);
-                    if (error == ErrorCode.UnknownMemberId)
-                    {
-                        _memberId = "";
-                    }
-                }
-
+                // KIP-848: the member's partitions are lost (no commit); it joins again at epoch 0 with the same
+                // id when fenced, with a new one when the coordinator no longer knows it.
+                _engine.Logger?.LogInformation("Group {Group}: {Error}; the member's partitions are lost and it joins again", Group, error);
+                await ResetAsync(lost: true, forgetId: error == ErrorCode.UnknownMemberId).ConfigureAwait(false);
                 return false;
-            case ErrorCode.UnsupportedVersion:
-                throw new InvalidOperationException($"The group coordinator of '{Group}' does not offer KIP-848 consumer groups (ConsumerGroupHeartbeat): use group.protocol=classic");
             default:
-                throw KafkaErrors.ToException(error, $"ConsumerGroupHeartbeat of group '{Group}': {answer.ErrorMessage}");
+                throw HeartbeatError(error, answer.ErrorMessage);
         }
 
         lock (_gate)
         {
-            _memberId = answer.MemberId ?? _memberId;
+            _memberId = string.IsNullOrEmpty(answer.MemberId) ? _memberId : answer.MemberId;
             _epoch = answer.MemberEpoch;
             _full = false;
         }
 
-        _engine.Logger?.LogDebug("Group {Group}: heartbeat answered: member {MemberId} epoch {Epoch}, assignment {Assignment}", Group, answer.MemberId, answer.MemberEpoch, answer.Assignment is null ? "unchanged" : string.Join(", ", answer.Assignment.TopicPartitions.Select(t => $"{t.TopicId}:[{string.Join(",", t.Partitions)}]")));
+        _engine.Logger?.LogDebug("Group {Group}: member {MemberId} at epoch {Epoch}, assignment {Assignment}", Group, _memberId, answer.MemberEpoch, answer.Assignment is null ? "unchanged" : string.Join(", ", answer.Assignment.TopicPartitions.Select(t => $"{t.TopicId}:[{string.Join(",", t.Partitions)}]")));
         if (answer.Assignment is { } assignment)
         {
             await ReconcileAsync(assignment).ConfigureAwait(false);
@@ -225,10 +231,17 @@ internal sealed class ConsumerGroupMember : IGroupMember
         var client = _engine.Client;
         if (assignment.TopicPartitions.Any(t => !client.Snapshot.Topics.Values.Any(m => m.TopicId == t.TopicId)))
         {
+            // A topic the metadata does not name yet (a regex match, a new topic): ask, then map ids to names.
             await client.ForceMetadataUpdateAsync(_stop.Token).ConfigureAwait(false);
         }
 
         var byId = client.Snapshot.Topics.Values.ToDictionary(t => t.TopicId, t => t.Name);
+        var unknown = assignment.TopicPartitions.Where(t => !byId.ContainsKey(t.TopicId)).Select(t => t.TopicId).ToList();
+        if (unknown.Count > 0)
+        {
+            _engine.Logger?.LogWarning("Group {Group}: assigned topic ids the metadata does not name: {Ids}; they are taken once it does", Group, string.Join(", ", unknown));
+        }
+
         var target = assignment.TopicPartitions
             .Where(t => byId.ContainsKey(t.TopicId))
             .SelectMany(t => t.Partitions.Select(p => new TopicPartition(byId[t.TopicId], p)))
