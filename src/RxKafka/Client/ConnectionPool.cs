@@ -230,9 +230,10 @@ internal sealed class ConnectionPool : IAsyncDisposable
 
     private void OnConnected(Entry entry, KafkaConnection connection)
     {
-        bool keep;
+        bool keep, disposed;
         lock (_gate)
         {
+            disposed = _disposed;
             keep = !_disposed && !entry.Retired && _entries.TryGetValue((entry.Node.NodeId, entry.Group), out var current) && ReferenceEquals(current, entry);
             if (keep)
             {
@@ -244,7 +245,12 @@ internal sealed class ConnectionPool : IAsyncDisposable
         if (!keep)
         {
             _ = connection.DisposeAsync();
-            entry.Ready.OnError(new ObjectDisposedException(nameof(KafkaClient), $"the connection to broker {entry.Node} is no longer wanted"));
+
+            // Disposed: final. Otherwise the attempt was overtaken (a bootstrap connection retired when the metadata
+            // named the brokers, or the broker's address changed): retriable, and a retry finds the right connection.
+            entry.Ready.OnError(disposed
+                ? new ObjectDisposedException(nameof(KafkaClient), $"the client was disposed while connecting to broker {entry.Node}")
+                : new NodeNotReadyException(entry.Node.NodeId, $"The connection to broker {entry.Node} was opened after it stopped being wanted (the metadata named the brokers, or the broker's address changed); retry"));
             return;
         }
 

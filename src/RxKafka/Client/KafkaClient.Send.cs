@@ -22,7 +22,10 @@ public sealed partial class KafkaClient
     {
         ThrowIfDisposed();
         var snapshot = _view.Current;
+        // A coordinator found before the first metadata answer is known only by the address FindCoordinator
+        // gave: connect by it rather than fail a request the metadata would allow a moment later.
         var node = snapshot.GetBroker(nodeId)
+            ?? snapshot.Coordinators.Values.FirstOrDefault(c => c.NodeId == nodeId)
             ?? throw new NodeNotReadyException(nodeId, $"Broker {nodeId} is not in the cluster metadata (brokers: {string.Join(", ", snapshot.GetBrokers().Select(b => b.NodeId))})");
         try
         {

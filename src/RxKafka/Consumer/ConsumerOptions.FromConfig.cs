@@ -26,6 +26,7 @@ public sealed partial record ConsumerOptions
     internal const string MaxPollIntervalConfig = "max.poll.interval.ms";
     internal const string AssignmentStrategyConfig = "partition.assignment.strategy";
     internal const string GroupProtocolConfig = "group.protocol";
+    internal const string GroupRemoteAssignorConfig = "group.remote.assignor";
     internal const string EnableAutoOffsetStoreConfig = "enable.auto.offset.store";
     internal const string MaxPendingAcknowledgementsConfig = "rxkafka.max.pending.acknowledgements";
 
@@ -36,7 +37,7 @@ public sealed partial record ConsumerOptions
     /// (earliest, latest, none; librdkafka's smallest, beginning, largest, end and error too),
     /// <c>isolation.level</c>, <c>check.crcs</c>, <c>enable.partition.eof</c>, <c>queued.max.messages.kbytes</c>,
     /// <c>enable.auto.commit</c>, <c>auto.commit.interval.ms</c>, <c>client.rack</c>, <c>group.instance.id</c>,
-    /// <c>session.timeout.ms</c>, <c>heartbeat.interval.ms</c>, <c>max.poll.interval.ms</c>, <c>partition.assignment.strategy</c>, <c>group.protocol</c>,
+    /// <c>session.timeout.ms</c>, <c>heartbeat.interval.ms</c>, <c>max.poll.interval.ms</c>, <c>partition.assignment.strategy</c>, <c>group.protocol</c>, <c>group.remote.assignor</c>,
     /// <c>enable.auto.offset.store</c>, <c>rxkafka.max.pending.acknowledgements</c>.
     /// </summary>
     /// <param name="config">The settings, name and value: a dictionary, or any sequence of pairs (a later pair overrides an earlier one).</param>
@@ -199,6 +200,11 @@ public sealed partial record ConsumerOptions
                     _ => throw new KafkaConfigException(GroupProtocolConfig, $"'{protocol}' is not one of classic, consumer"),
                 },
             };
+        }
+
+        if (ConfigValues.Text(config, GroupRemoteAssignorConfig) is { } assignor)
+        {
+            options = options with { GroupRemoteAssignor = assignor.Trim() };
         }
 
         return options;

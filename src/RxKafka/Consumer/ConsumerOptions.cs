@@ -110,8 +110,17 @@ public sealed partial record ConsumerOptions
     /// </summary>
     public string PartitionAssignmentStrategy { get; init; } = ConsumerDefaults.PartitionAssignmentStrategy;
 
-    /// <summary>The group protocol (<c>group.protocol</c>: classic, the default, or consumer for KIP-848).</summary>
+    /// <summary>
+    /// The group protocol (<c>group.protocol</c>: classic, the default, or consumer for KIP-848, where the
+    /// broker assigns and session timeout, heartbeat interval and assignors are the broker's settings).
+    /// </summary>
     public GroupProtocol GroupProtocol { get; init; } = GroupProtocol.Classic;
+
+    /// <summary>
+    /// With <c>group.protocol=consumer</c>: the broker-side assignor this member asks for
+    /// (<c>group.remote.assignor</c>, e.g. uniform or range); null, the default, leaves it to the broker.
+    /// </summary>
+    public string? GroupRemoteAssignor { get; init; }
 
     internal void Validate()
     {
@@ -130,6 +139,7 @@ public sealed partial record ConsumerOptions
         Check(HeartbeatInterval > TimeSpan.Zero && HeartbeatInterval < SessionTimeout, "heartbeat.interval.ms", HeartbeatInterval, $"must be positive and below session.timeout.ms ({SessionTimeout.TotalMilliseconds} ms)");
         Check(MaxPollInterval > TimeSpan.Zero && MaxPollInterval.TotalMilliseconds <= int.MaxValue, "max.poll.interval.ms", MaxPollInterval, "must be positive");
         Check(Enum.IsDefined(GroupProtocol), "group.protocol", GroupProtocol, "is not a known value");
+        Check(GroupRemoteAssignor is null || GroupRemoteAssignor.Length > 0, "group.remote.assignor", GroupRemoteAssignor, "must not be empty (leave it unset for the broker's default)");
         _ = Assignment.AssignmentStrategies.Parse(PartitionAssignmentStrategy);
 
         static void Check(bool ok, string name, object? value, string what)

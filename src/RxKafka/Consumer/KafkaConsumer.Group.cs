@@ -10,7 +10,7 @@ namespace RxKafka.Consumer;
 public sealed partial class KafkaConsumer<TKey, TValue>
 {
     private readonly Subject<RebalanceEvent> _rebalances = new();
-    private ClassicGroupMember? _member;
+    private IGroupMember? _member;
     private OffsetCommitter? _committer;
     private IDisposable? _autoCommit;
 
@@ -77,18 +77,15 @@ public sealed partial class KafkaConsumer<TKey, TValue>
             throw new InvalidOperationException("Subscribe joins a consumer group: set group.id (or use Assign without a group)");
         }
 
-        if (Options.GroupProtocol == GroupProtocol.Consumer)
-        {
-            throw new NotSupportedException("group.protocol=consumer (KIP-848) is not implemented yet; use group.protocol=classic");
-        }
-
         if (_member is not null || _engine.Assignment.Count > 0)
         {
             throw new InvalidOperationException("This consumer already has partitions (Subscribe or Assign): a consumer subscribes once, or assigns, not both");
         }
 
         var committer = Committer();
-        _member = new ClassicGroupMember(_engine, committer, _rebalances, topics, pattern);
+        _member = Options.GroupProtocol == GroupProtocol.Consumer
+            ? new ConsumerGroupMember(_engine, committer, _rebalances, topics, pattern)
+            : new ClassicGroupMember(_engine, committer, _rebalances, topics, pattern);
         _member.Start();
         StartAutoCommit(committer);
     }

@@ -46,7 +46,7 @@ internal static class ConfigNames
         "fetch.wait.max.ms", "auto.offset.reset", "isolation.level", "check.crcs", "enable.partition.eof",
         "queued.max.messages.kbytes", "enable.auto.commit", "auto.commit.interval.ms", "client.rack",
         "group.instance.id", "session.timeout.ms", "heartbeat.interval.ms", "max.poll.interval.ms",
-        "partition.assignment.strategy", "group.protocol", "enable.auto.offset.store",
+        "partition.assignment.strategy", "group.protocol", "group.remote.assignor", "enable.auto.offset.store",
         "rxkafka.max.pending.acknowledgements",
     ]);
 

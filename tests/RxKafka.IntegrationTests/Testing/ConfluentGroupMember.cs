@@ -18,10 +18,10 @@ internal sealed class ConfluentGroupMember : IDisposable
     private int _assigned;
     private int _revoked;
 
-    public ConfluentGroupMember(string name, string bootstrap, string group, string topic, string assignor, ConcurrentQueue<(string Member, int Partition, long Offset)> consumed, string? instanceId = null)
+    public ConfluentGroupMember(string name, string bootstrap, string group, string topic, string assignor, ConcurrentQueue<(string Member, int Partition, long Offset)> consumed, string? instanceId = null, bool consumerProtocol = false)
     {
         Name = name;
-        var config = new ConsumerConfig
+        var config = consumerProtocol ? ConsumerProtocolConfig(bootstrap, group, name, instanceId) : new ConsumerConfig
         {
             BootstrapServers = bootstrap,
             GroupId = group,
@@ -58,6 +58,19 @@ internal sealed class ConfluentGroupMember : IDisposable
     }
 
     public string Name { get; }
+
+    // KIP-848: the broker assigns and sets the session and heartbeat; librdkafka refuses those settings here.
+    private static ConsumerConfig ConsumerProtocolConfig(string bootstrap, string group, string name, string? instanceId) => new()
+    {
+        BootstrapServers = bootstrap,
+        GroupId = group,
+        ClientId = name,
+        GroupInstanceId = instanceId,
+        GroupProtocol = GroupProtocol.Consumer,
+        AutoOffsetReset = AutoOffsetReset.Earliest,
+        EnableAutoCommit = false,
+        TopicMetadataRefreshIntervalMs = 1_000,
+    };
 
     /// <summary>The partitions assigned now, as the poll loop last saw them, in order.</summary>
     public int[] Assignment => _assignment;

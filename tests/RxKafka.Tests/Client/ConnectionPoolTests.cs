@@ -276,6 +276,27 @@ public sealed class ConnectionPoolTests : ReactiveTest, IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await _pool.DisposeAsync();
 
+    [Fact]
+    public void K1_a_bootstrap_connection_still_opening_when_the_metadata_names_the_brokers_fails_its_waiters_retriably()
+    {
+        // A FindCoordinator on a bootstrap connection that opened just after the first metadata answer got an
+        // ObjectDisposedException, which ended a consumer group member as if the client were disposed.
+        var outcome = new Outcome();
+        _pool.Get(new BrokerNode(-1, "broker-1", 9092), ConnectionGroup.Coordination).Subscribe(
+            c => outcome.Connection = c,
+            e => outcome.Error = e);
+        var named = ClusterSnapshot.Empty.Apply(new MetadataResponse { Brokers = [new() { NodeId = 1, Host = "broker-1", Port = 9092 }] }, DateTimeOffset.UnixEpoch);
+
+        _pool.RetireBootstrapConnections(named);
+        _scheduler.AdvanceBy(Tick);
+
+        var error = Assert.IsType<NodeNotReadyException>(outcome.Error);
+        Assert.True(error.IsRetriable);
+        Assert.Null(outcome.Connection);
+        Assert.Equal(0, _pool.Count);
+        Assert.NotNull(Connected(1, ConnectionGroup.Coordination)); // the retry, by the broker's own id
+    }
+
     private sealed class Outcome
     {
         public KafkaConnection? Connection { get; set; }

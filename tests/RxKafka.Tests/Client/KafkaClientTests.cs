@@ -244,6 +244,27 @@ public sealed class KafkaClientTests : ClientTestBase
     }
 
     [Fact]
+    public void K7_a_coordinator_found_before_the_first_metadata_answer_is_connected_to_by_its_address()
+    {
+        // A consumer's first heartbeat raced the bootstrap metadata: FindCoordinator answered first, and the
+        // connection to the coordinator failed with "broker 2 is not in the cluster metadata".
+        foreach (var id in Cluster.NodeIds)
+        {
+            Cluster.Broker(id).Handler = r => Cluster.DefaultReply(id, r, r.ApiKey == ApiKey.Metadata ? TimeSpan.FromSeconds(5) : TimeSpan.Zero);
+        }
+
+        Cluster.SetCoordinator(CoordinatorType.Group, "early", 2);
+        var client = NewClient();
+        var coordinator = Complete(client.FindCoordinatorAsync(CoordinatorType.Group, "early"), Second);
+        Assert.Empty(client.Snapshot.Brokers);
+
+        var connection = Complete(client.GetConnectionAsync(coordinator.NodeId), Second);
+
+        Assert.Empty(client.Snapshot.Brokers); // still before the metadata answer
+        Assert.Equal(Cluster.Endpoint(2), connection.Endpoint);
+    }
+
+    [Fact]
     public void K7_batched_keys_go_in_one_FindCoordinator_request_from_v4()
     {
         var client = Bootstrapped();

@@ -22,7 +22,7 @@ namespace RxKafka.Consumer.Groups;
 /// for a reason to rejoin) and the heartbeat loop (every <c>heartbeat.interval.ms</c> while the member is
 /// stable). Neither runs on a read loop; rebalance observers run on the join loop.
 /// </remarks>
-internal sealed partial class ClassicGroupMember : IAsyncDisposable
+internal sealed partial class ClassicGroupMember : IGroupMember
 {
     private const string ProtocolType = "consumer";
 
