@@ -18,6 +18,8 @@ internal sealed class ConfluentGroupMember : IDisposable
     private int _assigned;
     private int _revoked;
 
+    /// <param name="assignor">A classic assignor (range, roundrobin, cooperative-sticky), or "consumer" for a KIP-848
+    /// member (group.protocol=consumer), whose assignor, session timeout and heartbeat interval are the broker's.</param>
     public ConfluentGroupMember(string name, string bootstrap, string group, string topic, string assignor, ConcurrentQueue<(string Member, int Partition, long Offset)> consumed, string? instanceId = null)
     {
         Name = name;
@@ -27,18 +29,25 @@ internal sealed class ConfluentGroupMember : IDisposable
             GroupId = group,
             ClientId = name,
             GroupInstanceId = instanceId,
-            PartitionAssignmentStrategy = assignor switch
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            EnableAutoCommit = false,
+            TopicMetadataRefreshIntervalMs = 1_000,
+        };
+        if (assignor == "consumer")
+        {
+            config.GroupProtocol = GroupProtocol.Consumer;
+        }
+        else
+        {
+            config.PartitionAssignmentStrategy = assignor switch
             {
                 "range" => PartitionAssignmentStrategy.Range,
                 "roundrobin" => PartitionAssignmentStrategy.RoundRobin,
                 _ => PartitionAssignmentStrategy.CooperativeSticky,
-            },
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            EnableAutoCommit = false,
-            SessionTimeoutMs = 10_000,
-            HeartbeatIntervalMs = 300,
-            TopicMetadataRefreshIntervalMs = 1_000,
-        };
+            };
+            (config.SessionTimeoutMs, config.HeartbeatIntervalMs) = (10_000, 300);
+        }
+
         _consumer = new ConsumerBuilder<byte[]?, byte[]?>(config)
             .SetLogHandler((_, m) => _log.Enqueue($"{m.Level} {m.Facility}: {m.Message}"))
             .SetErrorHandler((_, e) => _log.Enqueue($"error {e.Code}: {e.Reason}"))
