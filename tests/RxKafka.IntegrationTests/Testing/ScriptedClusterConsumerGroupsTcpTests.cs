@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
 using System.Reactive.Concurrency;
-using System.Reactive.Linq;
-using System.Reactive.Threading.Tasks;
-using System.Text;
-using RxKafka.IntegrationTests.Producer.Peers;
 using RxKafka.Testing.Network;
+
+using static RxKafka.IntegrationTests.Testing.ScriptedClusterTcpGroupSupport;
 
 namespace RxKafka.IntegrationTests.Testing;
 
@@ -16,10 +14,6 @@ namespace RxKafka.IntegrationTests.Testing;
 /// </summary>
 public sealed class ScriptedClusterConsumerGroupsTcpTests
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
-
-    private static CancellationToken Token => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task R7_Confluent_consumers_with_group_protocol_consumer_split_the_partitions_and_one_takes_all_when_the_other_closes()
     {
@@ -60,31 +54,13 @@ public sealed class ScriptedClusterConsumerGroupsTcpTests
     // it; every record was read and every partition's committed offset is its log end.
     private static async Task SplitWithNoOverlapAndNoGap(ScriptedCluster cluster, string group, string topic, List<ConfluentGroupMember> members, int records, ConcurrentQueue<(string Member, int Partition, long Offset)> consumed)
     {
-        var partitions = cluster.Partitions(topic).Count;
-        await Until(
-            () => members.All(m => m.Assignment.Length > 0)
-                && members.SelectMany(m => m.Assignment).Order().SequenceEqual(Enumerable.Range(0, partitions))
-                && consumed.Select(c => (c.Partition, c.Offset)).Distinct().Count() == records
-                && Enumerable.Range(0, partitions).All(p => cluster.CommittedOffset(group, topic, p)?.Offset == cluster.Log(topic, p).Count)
-                && cluster.DescribeConsumerGroup(group) is { State: ScriptedConsumerGroupState.Stable } described && described.Members.Count == members.Count,
-            () => $"assignments {string.Join(" ", members.Select(m => $"{m.Name}=[{string.Join(",", m.Assignment)}]"))}, {consumed.Select(c => (c.Partition, c.Offset)).Distinct().Count()}/{records} read, "
-                + $"group {Describe(cluster.DescribeConsumerGroup(group))}\n{string.Join("\n", members.Select(m => m.Log))}");
+        await Split(
+            cluster, topic, members, records, consumed, group,
+            () => cluster.DescribeConsumerGroup(group) is { State: ScriptedConsumerGroupState.Stable } described && described.Members.Count == members.Count,
+            () => Describe(cluster.DescribeConsumerGroup(group)));
     }
 
     private static string Describe(ScriptedConsumerGroupDescription? group) => group is null ? "none"
         : $"{group.State} epoch {group.GroupEpoch}/{group.AssignmentEpoch}: " + string.Join("; ", group.Members.Select(m =>
             $"{m.ClientId} {m.MemberId} epoch {m.MemberEpoch} {m.State} assigned [{string.Join(",", m.Assigned.Select(p => p.Partition))}] revoking [{string.Join(",", m.PendingRevocation.Select(p => p.Partition))}]"));
-
-    private static async Task ProduceAsync(string bootstrap, string topic, int from, int count)
-    {
-        var keys = Enumerable.Range(from, count).Select(i => (byte[]?)Encoding.UTF8.GetBytes($"key-{i}")).ToList();
-        await ConfluentPeer.ProduceAsync(bootstrap, topic, "murmur2_random", keys, Deadline, Token);
-    }
-
-    private static async Task Until(Func<bool> condition, Func<string> why)
-    {
-        var met = await Observable.Interval(TimeSpan.FromMilliseconds(50)).StartWith(0).Select(_ => condition()).FirstOrDefaultAsync(ok => ok)
-            .Timeout(Deadline, Observable.Return(false)).ToTask(Token);
-        Assert.True(met, why());
-    }
 }
