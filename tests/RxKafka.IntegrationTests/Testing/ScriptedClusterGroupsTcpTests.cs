@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
+using RxKafka.IntegrationTests.Producer.Peers;
 using RxKafka.IntegrationTests.Support;
 using RxKafka.Testing.MockCluster;
 using RxKafka.Testing.Network;
