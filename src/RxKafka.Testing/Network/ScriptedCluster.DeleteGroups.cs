@@ -3,7 +3,7 @@ using RxKafka.Protocol.Messages;
 namespace RxKafka.Testing.Network;
 
 // DeleteGroups at any version 0-2: an empty group is deleted with its committed offsets (it is Dead, and
-// unknown from then on); a group with members is NON_EMPTY_GROUP, an unknown one GROUP_ID_NOT_FOUND.
+// unknown from then on), a KIP-848 group too; a group with members is NON_EMPTY_GROUP, an unknown one GROUP_ID_NOT_FOUND.
 public sealed partial class ScriptedCluster
 {
     private DeleteGroupsResponse AnswerDeleteGroups(int nodeId, DeleteGroupsRequest request)
@@ -23,6 +23,18 @@ public sealed partial class ScriptedCluster
         if (error != ErrorCode.None)
         {
             return error;
+        }
+
+        if (_consumerGroups.TryGetValue(groupId, out var consumerGroup))
+        {
+            if (consumerGroup.Members.Count > 0)
+            {
+                return ErrorCode.NonEmptyGroup;
+            }
+
+            _consumerGroups.Remove(groupId);
+            _offsets.Remove(groupId);
+            return ErrorCode.None;
         }
 
         if (!_groups.TryGetValue(groupId, out var group))

@@ -16,12 +16,12 @@ public sealed partial class ScriptedCluster
     /// order: each of those requests is answered with its error in every place the API has one (every partition
     /// of a Produce, a Fetch, a ListOffsets or an OffsetCommit, every topic of a Metadata, every key of a
     /// FindCoordinator, the InitProducerId, the group of an OffsetFetch (every partition asked for before v2),
-    /// the response of a JoinGroup, SyncGroup, Heartbeat, LeaveGroup or ListGroups, every group of a DescribeGroups or DeleteGroups;
+    /// the response of a JoinGroup, SyncGroup, Heartbeat, LeaveGroup, ListGroups or ConsumerGroupHeartbeat, every group of a DescribeGroups, DeleteGroups or ConsumerGroupDescribe;
     /// every partition of an AddPartitionsToTxn or a TxnOffsetCommit, the AddOffsetsToTxn or EndTxn;
     /// a fetch-session error is the Fetch response's own, v7+) and changes nothing; <see cref="ErrorCode.None"/> lets one request through to the default answer. The errors are
     /// answered as given, at any version. A <see cref="Handler"/> that answers a request leaves the queue alone.
     /// </summary>
-    /// <param name="apiKey">Produce, InitProducerId, Metadata, FindCoordinator, Fetch, ListOffsets, OffsetCommit, OffsetFetch, JoinGroup, SyncGroup, Heartbeat, LeaveGroup, DescribeGroups, ListGroups, DeleteGroups, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn or TxnOffsetCommit: the APIs the cluster answers.</param>
+    /// <param name="apiKey">Produce, InitProducerId, Metadata, FindCoordinator, Fetch, ListOffsets, OffsetCommit, OffsetFetch, JoinGroup, SyncGroup, Heartbeat, LeaveGroup, DescribeGroups, ListGroups, DeleteGroups, ConsumerGroupHeartbeat, ConsumerGroupDescribe, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn or TxnOffsetCommit: the APIs the cluster answers.</param>
     /// <param name="errors">The errors, in the order the requests get them.</param>
     /// <exception cref="ArgumentException">The cluster has no default answer for <paramref name="apiKey"/>.</exception>
     public void PushRequestErrors(ApiKey apiKey, params ErrorCode[] errors) => Push(AnyBroker, apiKey, errors);
@@ -32,7 +32,7 @@ public sealed partial class ScriptedCluster
     /// queue is used before the any-broker queue.
     /// </summary>
     /// <param name="nodeId">The broker's node id.</param>
-    /// <param name="apiKey">Produce, InitProducerId, Metadata, FindCoordinator, Fetch, ListOffsets, OffsetCommit, OffsetFetch, JoinGroup, SyncGroup, Heartbeat, LeaveGroup, DescribeGroups, ListGroups, DeleteGroups, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn or TxnOffsetCommit: the APIs the cluster answers.</param>
+    /// <param name="apiKey">Produce, InitProducerId, Metadata, FindCoordinator, Fetch, ListOffsets, OffsetCommit, OffsetFetch, JoinGroup, SyncGroup, Heartbeat, LeaveGroup, DescribeGroups, ListGroups, DeleteGroups, ConsumerGroupHeartbeat, ConsumerGroupDescribe, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn or TxnOffsetCommit: the APIs the cluster answers.</param>
     /// <param name="errors">The errors, in the order the requests get them.</param>
     /// <exception cref="ArgumentException">The cluster has no such broker, or no default answer for <paramref name="apiKey"/>.</exception>
     public void PushRequestErrors(int nodeId, ApiKey apiKey, params ErrorCode[] errors)
@@ -80,6 +80,8 @@ public sealed partial class ScriptedCluster
                 DescribeGroupsRequest describe => BrokerReply.Respond(AnswerDescribeGroups(nodeId, describe, request.Version)),
                 ListGroupsRequest list => BrokerReply.Respond(AnswerListGroups(nodeId, list, request.Version)),
                 DeleteGroupsRequest delete => BrokerReply.Respond(AnswerDeleteGroups(nodeId, delete)),
+                ConsumerGroupHeartbeatRequest heartbeat => BrokerReply.Respond(AnswerConsumerGroupHeartbeat(nodeId, heartbeat, request.Version, request.Header.ClientId ?? "")),
+                ConsumerGroupDescribeRequest describe => BrokerReply.Respond(AnswerConsumerGroupDescribe(nodeId, describe)),
                 _ => TransactionReply(nodeId, request) ?? BrokerReply.Silence,
             };
         return reply switch
@@ -96,6 +98,7 @@ public sealed partial class ScriptedCluster
         ArgumentNullException.ThrowIfNull(errors);
         if (apiKey is not (ApiKey.Produce or ApiKey.InitProducerId or ApiKey.Metadata or ApiKey.FindCoordinator or ApiKey.Fetch or ApiKey.ListOffsets or ApiKey.OffsetCommit or ApiKey.OffsetFetch
             or ApiKey.JoinGroup or ApiKey.SyncGroup or ApiKey.Heartbeat or ApiKey.LeaveGroup or ApiKey.DescribeGroups or ApiKey.ListGroups or ApiKey.DeleteGroups
+            or ApiKey.ConsumerGroupHeartbeat or ApiKey.ConsumerGroupDescribe
             or ApiKey.AddPartitionsToTxn or ApiKey.AddOffsetsToTxn or ApiKey.EndTxn or ApiKey.TxnOffsetCommit))
         {
             throw new ArgumentException($"The scripted cluster has no default answer for {apiKey} to put errors in; answer it with an error from the Handler instead.", nameof(apiKey));
@@ -166,6 +169,11 @@ public sealed partial class ScriptedCluster
         DeleteGroupsRequest delete => BrokerReply.Respond(new DeleteGroupsResponse
         {
             Results = delete.GroupsNames.Select(g => new DeleteGroupsResponse.DeletableGroupResult { GroupId = g, ErrorCode = (short)error }).ToList(),
+        }),
+        ConsumerGroupHeartbeatRequest => BrokerReply.Respond(new ConsumerGroupHeartbeatResponse { ErrorCode = (short)error }),
+        ConsumerGroupDescribeRequest describe => BrokerReply.Respond(new ConsumerGroupDescribeResponse
+        {
+            Groups = describe.GroupIds.Select(g => new ConsumerGroupDescribeResponse.DescribedGroup { GroupId = g, ErrorCode = (short)error }).ToList(),
         }),
         _ => TransactionErrorReply(request, error) ?? BrokerReply.Silence,
     };

@@ -53,8 +53,8 @@ public sealed partial class ScriptedCluster
         set => Locked(() => _groupMaxSessionTimeout = NotNegative(value));
     }
 
-    /// <summary>The ids of the groups the cluster knows (joined, or holding committed offsets), in ordinal order.</summary>
-    public IReadOnlyList<string> GroupIds => Locked(() => (IReadOnlyList<string>)_groups.Keys.Order(StringComparer.Ordinal).ToArray());
+    /// <summary>The ids of the groups the cluster knows (classic and KIP-848, joined or holding committed offsets), in ordinal order.</summary>
+    public IReadOnlyList<string> GroupIds => Locked(() => (IReadOnlyList<string>)_groups.Keys.Concat(_consumerGroups.Keys).Order(StringComparer.Ordinal).ToArray());
 
     /// <summary>
     /// A snapshot of a group: its state, generation, protocol, leader and members with their assignments, or
@@ -72,7 +72,8 @@ public sealed partial class ScriptedCluster
 
     /// <summary>
     /// Expires a member's session now, as if its session timeout passed without a heartbeat: the member is
-    /// removed (a held JoinGroup gets UNKNOWN_MEMBER_ID) and the group rebalances. Works on a static member too.
+    /// removed (a held JoinGroup gets UNKNOWN_MEMBER_ID) and the group rebalances. Works on a static member too, and
+    /// on a member of a KIP-848 group: it is fenced, its partitions are freed and the group epoch is bumped.
     /// </summary>
     /// <param name="groupId">The group id.</param>
     /// <param name="memberId">The member id.</param>
@@ -82,6 +83,11 @@ public sealed partial class ScriptedCluster
         ArgumentNullException.ThrowIfNull(memberId);
         lock (_gate)
         {
+            if (TryExpireConsumerMemberLocked(groupId, memberId))
+            {
+                return;
+            }
+
             var group = KnownGroup(groupId);
             if (group.PendingMembers.Contains(memberId))
             {

@@ -42,6 +42,19 @@ public sealed partial class ScriptedCluster
     {
         var version = held.Version;
         var newMember = request.MemberId.Length == 0;
+        if (_consumerGroups.TryGetValue(request.GroupId, out var consumerGroup))
+        {
+            // A KIP-848 group with members takes no classic member (Kafka's mixed groups are not modelled); an empty
+            // one becomes a classic group, keeping its offsets.
+            if (consumerGroup.Members.Count > 0)
+            {
+                held.Complete(JoinError(version, "", ErrorCode.InconsistentGroupProtocol));
+                return;
+            }
+
+            _consumerGroups.Remove(request.GroupId);
+        }
+
         if (!_groups.TryGetValue(request.GroupId, out var group))
         {
             if (!newMember)

@@ -5,7 +5,8 @@ namespace RxKafka.Testing.Network;
 
 // OffsetCommit and OffsetFetch at any version 0-9: the offsets groups commit, kept by each group's coordinator
 // as Kafka's group coordinator keeps them in __consumer_offsets. Commits are checked against the group's
-// generation and members (CheckCommitter; membership is in ScriptedCluster.Groups.cs).
+// generation and members (CheckCommitter; membership is in ScriptedCluster.Groups.cs), or for a KIP-848 group
+// against the member's epoch (v9+ fetches too).
 public sealed partial class ScriptedCluster
 {
     /// <summary>Kafka's default <c>offset.metadata.max.bytes</c>: the longest metadata string a commit may carry.</summary>
@@ -94,6 +95,11 @@ public sealed partial class ScriptedCluster
         var generation = version >= 1 ? request.GenerationIdOrMemberEpoch : -1;
         var memberId = version >= 1 ? request.MemberId : "";
         var instanceId = version >= 7 ? request.GroupInstanceId : null;
+        if (_consumerGroups.TryGetValue(request.GroupId, out var consumerGroup))
+        {
+            return CheckConsumerGroupCommitter(consumerGroup, memberId, generation, version);
+        }
+
         if (!_groups.TryGetValue(request.GroupId, out var group))
         {
             if (generation >= 0)
@@ -131,6 +137,22 @@ public sealed partial class ScriptedCluster
         return group.State == ScriptedGroupState.CompletingRebalance ? ErrorCode.RebalanceInProgress : ErrorCode.None;
     }
 
+    // A KIP-848 group (Kafka's ConsumerGroup.validateOffsetCommit): a standalone commit while it has no members, else
+    // a member's, at v9+ (UNSUPPORTED_VERSION before), carrying exactly its current member epoch (STALE_MEMBER_EPOCH).
+    private static ErrorCode CheckConsumerGroupCommitter(ScriptedConsumerGroup group, string memberId, int memberEpoch, short version)
+    {
+        if (memberEpoch < 0 && group.Members.Count == 0)
+        {
+            return ErrorCode.None;
+        }
+
+        var member = group.Member(memberId);
+        return member is null ? ErrorCode.UnknownMemberId
+            : version < 9 ? ErrorCode.UnsupportedVersion
+            : memberEpoch != member.MemberEpoch ? ErrorCode.StaleMemberEpoch
+            : ErrorCode.None;
+    }
+
     private ErrorCode Commit(string group, string topicName, OffsetCommitRequest.OffsetCommitRequestPartition wanted, ErrorCode groupError, short version, DateTimeOffset now)
     {
         var error = CheckPartitionCommit(topicName, wanted.PartitionIndex, groupError, wanted.CommittedMetadata);
@@ -162,6 +184,11 @@ public sealed partial class ScriptedCluster
                     {
                         var wanted = g.Topics?.Select(t => (t.Name, Partitions: (IReadOnlyList<int>)t.PartitionIndexes)).ToList();
                         var error = FetchGroupError(nodeId, g.GroupId);
+                        if (error == ErrorCode.None && version >= 9 && _consumerGroups.TryGetValue(g.GroupId, out var consumerGroup))
+                        {
+                            error = CheckConsumerGroupFetcher(consumerGroup, g.MemberId, g.MemberEpoch);
+                        }
+
                         return new OffsetFetchResponse.OffsetFetchResponseGroup
                         {
                             GroupId = g.GroupId,
@@ -217,6 +244,21 @@ public sealed partial class ScriptedCluster
     // ScriptedCluster.TxnOffsetCommit.cs (Stable). v9's member id and epoch (KIP-848) are not checked for
     // classic groups, as Kafka does not check them.
     private ErrorCode FetchGroupError(int nodeId, string group) => GroupRequestError(nodeId, group);
+
+    // v9 from a KIP-848 member (Kafka's ConsumerGroup.validateOffsetFetch): no member id and epoch -1 is anyone (the
+    // admin client); else a member of the group at its current epoch.
+    private static ErrorCode CheckConsumerGroupFetcher(ScriptedConsumerGroup group, string? memberId, int memberEpoch)
+    {
+        if (memberId is null && memberEpoch < 0)
+        {
+            return ErrorCode.None;
+        }
+
+        var member = memberId is null ? null : group.Member(memberId);
+        return member is null ? ErrorCode.UnknownMemberId
+            : memberEpoch != member.MemberEpoch ? ErrorCode.StaleMemberEpoch
+            : ErrorCode.None;
+    }
 
     // The committed offsets asked for (null: every partition the group committed, in ordinal order); a partition
     // with none, of a topic or group that does not exist too, is offset -1 with no error, as Kafka answers it.

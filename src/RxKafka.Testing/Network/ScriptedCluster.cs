@@ -9,7 +9,8 @@ namespace RxKafka.Testing.Network;
 /// <see cref="ScriptedBroker"/>; as an <see cref="IKafkaTransportFactory"/> the cluster routes each
 /// connection to the broker listening on the endpoint, and the brokers answer Metadata, FindCoordinator,
 /// Produce, InitProducerId, Fetch, ListOffsets, OffsetCommit, OffsetFetch, the classic group APIs (JoinGroup,
-/// SyncGroup, Heartbeat, LeaveGroup, DescribeGroups, ListGroups, DeleteGroups) and the transaction APIs from a cluster model the test changes as it goes (move a leader, add a topic,
+/// SyncGroup, Heartbeat, LeaveGroup, DescribeGroups, ListGroups, DeleteGroups), the KIP-848 group APIs
+/// (ConsumerGroupHeartbeat, ConsumerGroupDescribe) and the transaction APIs from a cluster model the test changes as it goes (move a leader, add a topic,
 /// take a broker down), then advances the scheduler to watch the client react and reads the partitions' logs
 /// (<see cref="Log"/>, <see cref="Batches"/>) to see exactly what was written.
 /// </summary>
@@ -82,8 +83,15 @@ namespace RxKafka.Testing.Network;
 /// its session timeout takes its place back without a rebalance, its old member id fenced. OffsetCommit is
 /// checked against the generation and member. DescribeGroups (v0-5) and ListGroups (v0-5, state and type filters)
 /// describe them, and DeleteGroups (v0-2) deletes an empty one with its offsets (NON_EMPTY_GROUP otherwise); <see cref="DescribeGroup"/>, <see cref="ExpireMember"/>, <see cref="RebalanceGroup"/> and
-/// <see cref="MoveGroupCoordinator"/> let a test read and steer them. KIP-848 groups (ConsumerGroupHeartbeat)
-/// are not modelled.
+/// <see cref="MoveGroupCoordinator"/> let a test read and steer them.
+/// </para>
+/// <para>
+/// KIP-848 groups (group.protocol=consumer) are kept as Kafka 4.x's group coordinator keeps them:
+/// ConsumerGroupHeartbeat (v0-1; v1 members name themselves, KIP-1082) joins, heartbeats and leaves (-1; -2 for a
+/// static member that will be back), with group epochs, a target assignment from the server-side "uniform" or
+/// "range" assignor, revoke-before-assign reconciliation, regex subscriptions, and the session
+/// (<see cref="ConsumerGroupSessionTimeout"/>) and rebalance timeouts; OffsetCommit and OffsetFetch v9 are checked
+/// against member epochs, and ConsumerGroupDescribe (v0) and <see cref="DescribeConsumerGroup"/> describe them.
 /// </para>
 /// <para>
 /// The cluster owns each broker's <see cref="ScriptedBroker.Handler"/>, <see cref="ScriptedBroker.ApiVersionsOverride"/>

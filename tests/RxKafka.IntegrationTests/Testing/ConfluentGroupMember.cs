@@ -18,27 +18,36 @@ internal sealed class ConfluentGroupMember : IDisposable
     private int _assigned;
     private int _revoked;
 
-    public ConfluentGroupMember(string name, string bootstrap, string group, string topic, string assignor, ConcurrentQueue<(string Member, int Partition, long Offset)> consumed, string? instanceId = null, bool consumerProtocol = false)
+    /// <param name="assignor">A classic assignor (range, roundrobin, cooperative-sticky), or "consumer" for a KIP-848
+    /// member (group.protocol=consumer), whose assignor, session timeout and heartbeat interval are the broker's.</param>
+    public ConfluentGroupMember(string name, string bootstrap, string group, string topic, string assignor, ConcurrentQueue<(string Member, int Partition, long Offset)> consumed, string? instanceId = null)
     {
         Name = name;
-        var config = consumerProtocol ? ConsumerProtocolConfig(bootstrap, group, name, instanceId) : new ConsumerConfig
+        var config = new ConsumerConfig
         {
             BootstrapServers = bootstrap,
             GroupId = group,
             ClientId = name,
             GroupInstanceId = instanceId,
-            PartitionAssignmentStrategy = assignor switch
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            EnableAutoCommit = false,
+            TopicMetadataRefreshIntervalMs = 1_000,
+        };
+        if (assignor == "consumer")
+        {
+            config.GroupProtocol = GroupProtocol.Consumer;
+        }
+        else
+        {
+            config.PartitionAssignmentStrategy = assignor switch
             {
                 "range" => PartitionAssignmentStrategy.Range,
                 "roundrobin" => PartitionAssignmentStrategy.RoundRobin,
                 _ => PartitionAssignmentStrategy.CooperativeSticky,
-            },
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            EnableAutoCommit = false,
-            SessionTimeoutMs = 10_000,
-            HeartbeatIntervalMs = 300,
-            TopicMetadataRefreshIntervalMs = 1_000,
-        };
+            };
+            (config.SessionTimeoutMs, config.HeartbeatIntervalMs) = (10_000, 300);
+        }
+
         _consumer = new ConsumerBuilder<byte[]?, byte[]?>(config)
             .SetLogHandler((_, m) => _log.Enqueue($"{m.Level} {m.Facility}: {m.Message}"))
             .SetErrorHandler((_, e) => _log.Enqueue($"error {e.Code}: {e.Reason}"))
@@ -58,19 +67,6 @@ internal sealed class ConfluentGroupMember : IDisposable
     }
 
     public string Name { get; }
-
-    // KIP-848: the broker assigns and sets the session and heartbeat; librdkafka refuses those settings here.
-    private static ConsumerConfig ConsumerProtocolConfig(string bootstrap, string group, string name, string? instanceId) => new()
-    {
-        BootstrapServers = bootstrap,
-        GroupId = group,
-        ClientId = name,
-        GroupInstanceId = instanceId,
-        GroupProtocol = GroupProtocol.Consumer,
-        AutoOffsetReset = AutoOffsetReset.Earliest,
-        EnableAutoCommit = false,
-        TopicMetadataRefreshIntervalMs = 1_000,
-    };
 
     /// <summary>The partitions assigned now, as the poll loop last saw them, in order.</summary>
     public int[] Assignment => _assignment;

@@ -2,12 +2,13 @@ using System.Collections.Concurrent;
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using System.Reactive.Threading.Tasks;
-using System.Text;
 using RxKafka.IntegrationTests.Producer.Peers;
 using RxKafka.IntegrationTests.Support;
 using RxKafka.Testing.MockCluster;
 using RxKafka.Testing.Network;
 using ProtocolApiKey = RxKafka.Protocol.Messages.ApiKey;
+
+using static RxKafka.IntegrationTests.Testing.ScriptedClusterTcpGroupSupport;
 
 namespace RxKafka.IntegrationTests.Testing;
 
@@ -19,8 +20,6 @@ namespace RxKafka.IntegrationTests.Testing;
 /// </summary>
 public sealed class ScriptedClusterGroupsTcpTests
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
-
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     [Theory]
@@ -138,28 +137,10 @@ public sealed class ScriptedClusterGroupsTcpTests
     private static async Task SplitEvenly(ScriptedCluster cluster, string group, List<ConfluentGroupMember> members, int records, ConcurrentQueue<(string Member, int Partition, long Offset)> consumed)
     {
         var topic = cluster.TopicNames.Single(t => t.StartsWith("split-", StringComparison.Ordinal));
-        var partitions = cluster.Partitions(topic).Count;
-        await Until(
-            () => members.All(m => m.Assignment.Length > 0)
-                && members.SelectMany(m => m.Assignment).Order().SequenceEqual(Enumerable.Range(0, partitions))
-                && consumed.Select(c => (c.Partition, c.Offset)).Distinct().Count() == records
-                && Enumerable.Range(0, partitions).All(p => cluster.CommittedOffset(group, topic, p)?.Offset == cluster.Log(topic, p).Count)
-                && cluster.DescribeGroup(group) is { State: ScriptedGroupState.Stable } described && described.Members.Count == members.Count,
-            () => $"assignments {string.Join(" ", members.Select(m => $"{m.Name}=[{string.Join(",", m.Assignment)}]"))}, {consumed.Select(c => (c.Partition, c.Offset)).Distinct().Count()}/{records} read, "
-                + $"group {cluster.DescribeGroup(group)}\n{string.Join("\n", members.Select(m => m.Log))}");
-    }
-
-    private static async Task ProduceAsync(string bootstrap, string topic, int from, int count)
-    {
-        var keys = Enumerable.Range(from, count).Select(i => (byte[]?)Encoding.UTF8.GetBytes($"key-{i}")).ToList();
-        await ConfluentPeer.ProduceAsync(bootstrap, topic, "murmur2_random", keys, Deadline, Token);
-    }
-
-    private static async Task Until(Func<bool> condition, Func<string> why)
-    {
-        var met = await Observable.Interval(TimeSpan.FromMilliseconds(50)).StartWith(0).Select(_ => condition()).FirstOrDefaultAsync(ok => ok)
-            .Timeout(Deadline, Observable.Return(false)).ToTask(Token);
-        Assert.True(met, why());
+        await Split(
+            cluster, topic, members, records, consumed, group,
+            () => cluster.DescribeGroup(group) is { State: ScriptedGroupState.Stable } described && described.Members.Count == members.Count,
+            () => $"{cluster.DescribeGroup(group)}");
     }
 
     private sealed record StaticRestart(int OtherMemberRebalances, int[] Before, int[] After, int GenerationBefore, int GenerationAfter, string Log);

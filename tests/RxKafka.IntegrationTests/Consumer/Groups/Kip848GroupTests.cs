@@ -84,7 +84,7 @@ public sealed class Kip848GroupTests
         await Until(events, () => a.Assignment.Count == 6, () => $"a alone: [{string.Join(", ", a.Assignment)}]");
 
         var consumed = new ConcurrentQueue<(string Member, int Partition, long Offset)>();
-        var c = new ConfluentGroupMember("confluent", cluster.BootstrapServers, "mixed848", "mixed848", "", consumed, consumerProtocol: true);
+        var c = new ConfluentGroupMember("confluent", cluster.BootstrapServers, "mixed848", "mixed848", "consumer", consumed);
         try
         {
             // The Confluent member's assignment is seen from its poll loop, so the condition is polled too.
