@@ -8,10 +8,10 @@ using RxKafka.Testing.Network;
 namespace RxKafka.Tests.Consumer;
 
 /// <summary>Consumer groups, classic protocol, against the in-memory cluster's group coordinator in virtual time (R5, R6, R8, R9).</summary>
-public sealed class ConsumerGroupTests : ConsumerTestBed
+public sealed class ConsumerGroupTests : ConsumerGroupTestBed
 {
     public ConsumerGroupTests()
-        : base(partitions: 6)
+        : base()
     {
     }
 
@@ -170,21 +170,6 @@ public sealed class ConsumerGroupTests : ConsumerTestBed
         Assert.NotEqual(memberId, Cluster.DescribeGroup("g")!.Members.Single().MemberId);
     }
 
-    private Participant Member(ConsumerOptions options)
-    {
-        var consumer = Consumer(options);
-        var participant = new Participant(consumer);
-        consumer.Rebalances.Subscribe(participant.Events.Add);
-        consumer.Subscribe(["t"]);
-        return participant;
-    }
-
-    private void Dispose(Participant participant)
-    {
-        var task = participant.Consumer.DisposeAsync().AsTask();
-        Assert.True(Scheduler.AdvanceUntilCompleted(task, TimeSpan.FromSeconds(5)));
-    }
-
     /// <summary>Advances until the group is stable with every member assigned, and each member holds its assignment.</summary>
     private void Settle(params Participant[] members)
     {
@@ -197,43 +182,5 @@ public sealed class ConsumerGroupTests : ConsumerTestBed
             Scheduler.Clock + TimeSpan.FromSeconds(60).Ticks);
         Assert.True(settled, $"the group did not settle: {Cluster.DescribeGroup("g")}");
         Scheduler.AdvanceBy(TimeSpan.FromSeconds(1));
-    }
-
-    private List<ConsumeResult<string?, string?>> ReadAll(Participant[] members, int total)
-    {
-        var read = new List<ConsumeResult<string?, string?>>();
-        using var done = new CancellationTokenSource();
-        var tasks = members.Select(m => Collect(m.Consumer, read, total, done)).ToArray();
-        Assert.True(Scheduler.AdvanceUntil(() => read.Count >= total, Scheduler.Clock + TimeSpan.FromSeconds(30).Ticks), $"read {read.Count} of {total}:\n{string.Join("\n", members.Select(m => m.Consumer.Describe()))}");
-        done.Cancel();
-        Scheduler.AdvanceBy(TimeSpan.FromMilliseconds(1));
-
-        // Cancelled waits finish on the thread pool: the enumerations must have ended (and let go of their
-        // consumers) before the test reads again.
-        Assert.True(Task.WaitAll(tasks, TimeSpan.FromSeconds(10)), "an enumeration did not end when cancelled");
-        return read;
-    }
-
-    private static async Task Collect(KafkaConsumer<string?, string?> consumer, List<ConsumeResult<string?, string?>> into, int total, CancellationTokenSource done)
-    {
-        try
-        {
-            await foreach (var record in consumer.ConsumeAsync(done.Token))
-            {
-                into.Add(record);
-                if (into.Count >= total)
-                {
-                    await done.CancelAsync();
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
-    private sealed record Participant(KafkaConsumer<string?, string?> Consumer)
-    {
-        public List<RebalanceEvent> Events { get; } = [];
     }
 }

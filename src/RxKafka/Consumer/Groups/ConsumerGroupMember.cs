@@ -33,6 +33,7 @@ internal sealed partial class ConsumerGroupMember : IGroupMember
     private int _epoch;
     private IReadOnlyList<TopicPartition> _owned = [];
     private bool _full = true;
+    private bool _announced;
 
     public ConsumerGroupMember(FetchEngine engine, OffsetCommitter committer, Subject<RebalanceEvent> events, IReadOnlyList<string>? topics, Regex? pattern)
     {
@@ -183,7 +184,7 @@ internal sealed partial class ConsumerGroupMember : IGroupMember
         await _revocation.RunAsync(_owned, _epoch, lost, CancellationToken.None).ConfigureAwait(false);
         lock (_gate)
         {
-            (_owned, _epoch, _full) = ([], 0, true);
+            (_owned, _epoch, _full, _announced) = ([], 0, true, false);
             if (forgetId)
             {
                 _memberId = "";
@@ -247,6 +248,13 @@ internal sealed partial class ConsumerGroupMember : IGroupMember
             .SelectMany(t => t.Partitions.Select(p => new TopicPartition(byId[t.TopicId], p)))
             .ToList();
         var change = Assignment.AssignmentChange.Between(_owned, target);
+        if (change.Revoked.Count == 0 && change.Assigned.Count == 0 && _announced)
+        {
+            // Kafka repeats the assignment in answer to every full heartbeat: the same one changes nothing, and
+            // answering it with another full heartbeat would repeat it forever.
+            return;
+        }
+
         await _revocation.RunAsync(change.Revoked, _epoch, lost: false, _stop.Token).ConfigureAwait(false);
         if (change.Assigned.Count > 0)
         {
@@ -257,6 +265,7 @@ internal sealed partial class ConsumerGroupMember : IGroupMember
         {
             _owned = target;
             _full = true;
+            _announced = true;
         }
 
         _events.OnNext(new PartitionsAssigned(change.Assigned, _epoch));
