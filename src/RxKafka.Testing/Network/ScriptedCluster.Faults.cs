@@ -71,6 +71,7 @@ public sealed partial class ScriptedCluster
                 InitProducerIdRequest init => BrokerReply.Respond(AnswerInitProducerId(nodeId, init, request.Version)),
                 FetchRequest fetch => AnswerFetch(nodeId, fetch, request.Version, request.ReceivedAt),
                 ListOffsetsRequest list => BrokerReply.Respond(AnswerListOffsets(nodeId, list, request.Version)),
+                OffsetForLeaderEpochRequest epochs => BrokerReply.Respond(AnswerOffsetForLeaderEpoch(nodeId, epochs, request.Version)),
                 OffsetCommitRequest commit => BrokerReply.Respond(AnswerOffsetCommit(nodeId, commit, request.Version, request.ReceivedAt)),
                 OffsetFetchRequest fetchOffsets => BrokerReply.Respond(AnswerOffsetFetch(nodeId, fetchOffsets, request.Version)),
                 JoinGroupRequest => AnswerJoinGroup(nodeId, request),

@@ -147,6 +147,20 @@ public sealed partial class ScriptedCluster
         }
 
         var log = topic.Log(target.Partition);
+        if (version >= 12 && Diverging(log, target.LastFetchedEpoch, target.FetchOffset, partition.LeaderEpoch) is { } diverging)
+        {
+            // The client read past where its epoch ends here (an unclean election truncated the log): no records.
+            return new PartitionRead(target, new PartitionData
+            {
+                PartitionIndex = target.Partition,
+                HighWatermark = HighWatermark(log),
+                LastStableOffset = LastStableOffset(log),
+                LogStartOffset = log.LogStartOffset,
+                DivergingEpoch = diverging,
+                Records = Array.Empty<byte>(),
+            }, 0);
+        }
+
         if (target.FetchOffset < log.LogStartOffset || target.FetchOffset > log.LogEndOffset)
         {
             return Failed(target, ErrorCode.OffsetOutOfRange);

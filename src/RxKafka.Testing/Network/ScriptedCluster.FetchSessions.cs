@@ -54,6 +54,7 @@ public sealed partial class ScriptedCluster
                 FetchOffset = p.FetchOffset,
                 MaxBytes = p.PartitionMaxBytes,
                 CurrentLeaderEpoch = p.CurrentLeaderEpoch,
+                LastFetchedEpoch = version >= 12 ? p.LastFetchedEpoch : -1,
             }))
             .ToList();
         if (version < 7 || (request.SessionId == 0 && request.SessionEpoch == -1))
@@ -152,6 +153,9 @@ public sealed partial class ScriptedCluster
 
         public int CurrentLeaderEpoch { get; set; } = -1;
 
+        /// <summary>The epoch of the last batch the client fetched (v12+), -1 when unknown.</summary>
+        public int LastFetchedEpoch { get; set; } = -1;
+
         private long HighWatermark { get; set; } = -1;
 
         private long LastStableOffset { get; set; } = -1;
@@ -159,7 +163,7 @@ public sealed partial class ScriptedCluster
         private long LogStartOffset { get; set; } = -1;
 
         public void UpdateFrom(FetchTarget requested) =>
-            (FetchOffset, MaxBytes, CurrentLeaderEpoch) = (requested.FetchOffset, requested.MaxBytes, requested.CurrentLeaderEpoch);
+            (FetchOffset, MaxBytes, CurrentLeaderEpoch, LastFetchedEpoch) = (requested.FetchOffset, requested.MaxBytes, requested.CurrentLeaderEpoch, requested.LastFetchedEpoch);
 
         /// <summary>
         /// Whether an incremental response must carry the partition (records, an error, or offsets that moved,

@@ -18,9 +18,10 @@ internal sealed partial class FetchEngine
     /// with a known position, not paused or failed, not in backoff, under the prefetch bound, and led by that
     /// broker (or preferred from it, KIP-392). The order rotates, so that when a response fills up it is not
     /// always the same partitions that wait. <paramref name="retryAt"/> is the earliest time a partition in
-    /// backoff may be fetched, if any.
+    /// backoff may be fetched, if any. <paramref name="divergingEpochs"/>: the broker's Fetch reports log
+    /// divergence itself (v12+); otherwise a position from before a leader change is validated first (KIP-320).
     /// </summary>
-    public List<FetchTarget> TakeFetchable(int nodeId, out DateTimeOffset? retryAt)
+    public List<FetchTarget> TakeFetchable(int nodeId, bool divergingEpochs, out DateTimeOffset? retryAt)
     {
         retryAt = null;
         var targets = new List<FetchTarget>();
@@ -88,6 +89,11 @@ internal sealed partial class FetchEngine
 
                 var node = state.PreferredReplica >= 0 && state.PreferredUntil > now && snapshot.GetBroker(state.PreferredReplica) is not null ? state.PreferredReplica : leader;
                 if (node != nodeId)
+                {
+                    continue;
+                }
+
+                if (AwaitsValidation(state, leader, partition!.LeaderEpoch, divergingEpochs))
                 {
                     continue;
                 }
@@ -297,18 +303,7 @@ internal sealed partial class FetchEngine
 
         if (data.DivergingEpoch is { EndOffset: >= 0 } diverging && diverging.EndOffset < target.FetchOffset)
         {
-            // KIP-320: the log was truncated below our position (an unclean leader election): records past the
-            // divergence are gone. Kafka's consumer resets to the divergence point, or fails without a reset policy.
-            var at = new TopicPartitionOffset(state.Partition, target.FetchOffset);
-            if (Options.AutoOffsetReset == AutoOffsetReset.None)
-            {
-                Fail(state, new ConsumeException(at, ErrorCode.None, $"the log was truncated: epoch {diverging.Epoch} ends at {diverging.EndOffset}, before the position", nextOffset: diverging.EndOffset));
-                return Outcome.Arrived;
-            }
-
-            Logger?.LogWarning("Log truncation detected in {Partition}: epoch {Epoch} ends at {EndOffset}, before position {Offset}; continuing from there", state.Partition, diverging.Epoch, diverging.EndOffset, target.FetchOffset);
-            SetPosition(state, diverging.EndOffset, state.Lookup);
-            return Outcome.None;
+            return OnTruncation(state, target.FetchOffset, diverging.Epoch, diverging.EndOffset) ? Outcome.Arrived : Outcome.None;
         }
 
         var records = data.Records ?? ReadOnlyMemory<byte>.Empty;

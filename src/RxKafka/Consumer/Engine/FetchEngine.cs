@@ -257,7 +257,15 @@ internal sealed partial class FetchEngine : IAsyncDisposable
     // Under the gate.
     private void SetPosition(PartitionState state, long? offset, PositionLookup lookup, bool keepAcknowledgements = false)
     {
+        // A face that stopped mid-chunk rewinds within what was fetched: the epoch read there still describes the
+        // log at that offset, so truncation detection (KIP-320) keeps working across the rewind.
+        var lastFetchedEpoch = state.LastFetchedEpoch;
         Invalidate(state);
+        if (keepAcknowledgements)
+        {
+            state.LastFetchedEpoch = lastFetchedEpoch;
+        }
+
         state.Failed = false;
         state.Lookup = lookup;
         state.FetchPosition = offset ?? -1;

@@ -73,13 +73,14 @@ internal sealed class FetchSink : IAsyncDisposable
             return;
         }
 
-        var targets = _engine.TakeFetchable(_nodeId, out _);
+        var fetchable = connection.ApiVersions!.TryPick(ApiKey.Fetch, out var version);
+        var targets = _engine.TakeFetchable(_nodeId, divergingEpochs: fetchable && version >= 12, out _);
         if (targets.Count == 0)
         {
             return;
         }
 
-        if (!connection.ApiVersions!.TryPick(ApiKey.Fetch, out var version))
+        if (!fetchable)
         {
             _engine.OnFetchFailed(_nodeId, targets, new UnsupportedVersionException($"Broker {_nodeId} does not support Fetch"));
             return;
@@ -176,7 +177,7 @@ internal sealed class FetchSink : IAsyncDisposable
         {
             // The partitions this broker leads wait out the backoff; a metadata update may move them elsewhere.
             _engine.Logger?.LogDebug(e, "Fetch sink could not connect to broker {NodeId}", _nodeId);
-            var targets = _engine.TakeFetchable(_nodeId, out _);
+            var targets = _engine.TakeFetchable(_nodeId, divergingEpochs: false, out _);
             if (targets.Count > 0)
             {
                 _engine.OnFetchFailed(_nodeId, targets, e);

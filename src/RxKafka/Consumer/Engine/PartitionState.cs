@@ -58,6 +58,12 @@ internal sealed class PartitionState
     /// <summary>The leader epoch of the last batch fetched (KIP-320), -1 when unknown.</summary>
     public int LastFetchedEpoch { get; set; } = -1;
 
+    /// <summary>The partition's leader epoch (from the metadata) when it was last fetched; -1 before the first fetch.</summary>
+    public int FetchedLeaderEpoch { get; set; } = -1;
+
+    /// <summary>Whether an OffsetForLeaderEpoch check of the position is in flight (KIP-320, brokers before Fetch v12).</summary>
+    public bool Validating { get; set; }
+
     /// <summary>The leader epoch the position was found in or last read at, -1 when unknown (commits carry it).</summary>
     public int PositionEpoch { get; set; } = -1;
 
