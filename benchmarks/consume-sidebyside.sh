@@ -4,7 +4,8 @@
 # partitions filled per partition with 31,250 records of 100 bytes (rxkafka bench consume fills it, and
 # measures RxKafka in-process on the way), then each client reads all 2,000,000 records from the beginning,
 # a warm-up pass and a measured pass, in a process of its own: RxKafka (records, batches and observable faces),
-# Confluent.Kafka at its defaults and with fetch.queue.backoff.ms=10, and kcat (one pass, timed whole).
+# Confluent.Kafka at its defaults and with fetch.queue.backoff.ms=10, kafka-python (Debian's python3-kafka,
+# run by /usr/bin/python3, which owns it: scripts/setup.sh) and kcat (one pass, timed whole).
 #
 #   bash benchmarks/consume-sidebyside.sh [RUNS]      (RUNS rounds, default 1; JSON lines on standard output)
 set -euo pipefail
@@ -36,6 +37,11 @@ for ((run = 1; run <= RUNS; run++)); do
   for face in records batches observable; do
     dotnet benchmarks/Peers/RxKafkaConsumer/bin/Release/net10.0/RxKafkaConsumer.dll --bootstrap "$BOOTSTRAP" --topic "$TOPIC" --records "$RECORDS" "${FETCH[@]}" --set "face=$face"
   done
+  if /usr/bin/python3 -c 'import kafka' 2>/dev/null; then
+    /usr/bin/python3 benchmarks/Peers/kafka-python/consume.py --bootstrap "$BOOTSTRAP" --topic "$TOPIC" --records "$RECORDS" "${FETCH[@]}"
+  else
+    echo "kafka-python is not importable by /usr/bin/python3 (run scripts/setup.sh): skipped" >&2
+  fi
   if command -v kcat >/dev/null; then
     # One pass, the process timed whole (start-up included): kcat has no warm-up to do but connecting.
     /usr/bin/time -f '{"client":"kcat","records":'"$RECORDS"',"elapsed_s":%e,"cpu_user_s":%U,"cpu_sys_s":%S}' \
