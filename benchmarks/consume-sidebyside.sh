@@ -5,7 +5,8 @@
 # measures RxKafka in-process on the way), then each client reads all 2,000,000 records from the beginning,
 # a warm-up pass and a measured pass, in a process of its own: RxKafka (records, batches and observable faces),
 # Confluent.Kafka at its defaults and with fetch.queue.backoff.ms=10, kafka-python (Debian's python3-kafka,
-# run by /usr/bin/python3, which owns it: scripts/setup.sh) and kcat (one pass, timed whole).
+# run by /usr/bin/python3, which owns it: scripts/setup.sh), kafkajs (in a group of its own: it has no
+# assign; installed by scripts/bench-setup.sh outside the repository) and kcat (one pass, timed whole).
 #
 #   bash benchmarks/consume-sidebyside.sh [RUNS]      (RUNS rounds, default 1; JSON lines on standard output)
 set -euo pipefail
@@ -14,6 +15,7 @@ RUNS=${1:-1}
 RECORDS=2000000
 PARTITIONS=64
 TOPIC=consume-bench
+KAFKAJS_MODULES="${RXKAFKA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/rxkafka}/peers/kafkajs/node_modules"
 FETCH=(--set fetch.max.bytes=52428800 --set max.partition.fetch.bytes=1048576 --set fetch.wait.max.ms=100)
 
 dotnet build benchmarks/RxKafka.BrokerHost -c Release -nologo -v quiet >&2
@@ -41,6 +43,11 @@ for ((run = 1; run <= RUNS; run++)); do
     /usr/bin/python3 benchmarks/Peers/kafka-python/consume.py --bootstrap "$BOOTSTRAP" --topic "$TOPIC" --records "$RECORDS" "${FETCH[@]}"
   else
     echo "kafka-python is not importable by /usr/bin/python3 (run scripts/setup.sh): skipped" >&2
+  fi
+  if [ -d "$KAFKAJS_MODULES/kafkajs" ]; then
+    NODE_PATH="$KAFKAJS_MODULES" node benchmarks/Peers/kafkajs/consume.js --bootstrap "$BOOTSTRAP" --topic "$TOPIC" --records "$RECORDS" "${FETCH[@]}"
+  else
+    echo "kafkajs is not installed in $KAFKAJS_MODULES (run scripts/bench-setup.sh): skipped" >&2
   fi
   if command -v kcat >/dev/null; then
     # One pass, the process timed whole (start-up included): kcat has no warm-up to do but connecting.
