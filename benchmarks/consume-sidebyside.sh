@@ -33,19 +33,26 @@ echo "broker host at $BOOTSTRAP" >&2
 dotnet src/RxKafka.Cli/bin/Release/net10.0/RxKafka.Cli.dll bench consume -b "$BOOTSTRAP" -t "$TOPIC" --records "$RECORDS" --partitions "$PARTITIONS" \
   -X fetch.max.bytes=52428800 -X max.partition.fetch.bytes=1048576 -X fetch.wait.max.ms=100 >&2
 
+# A client that hangs or fails is reported on standard error and the round goes on with the next one.
+peer() {
+  local status=0
+  timeout 300 "$@" || status=$?
+  if [ "$status" -ne 0 ]; then echo "$1 ${*: -2} exited with $status (124: still running after 300 s)" >&2; fi
+}
+
 for ((run = 1; run <= RUNS; run++)); do
-  dotnet benchmarks/Peers/ConfluentConsumer/bin/Release/net10.0/ConfluentConsumer.dll --bootstrap "$BOOTSTRAP" --topic "$TOPIC" --records "$RECORDS" "${FETCH[@]}"
-  dotnet benchmarks/Peers/ConfluentConsumer/bin/Release/net10.0/ConfluentConsumer.dll --bootstrap "$BOOTSTRAP" --topic "$TOPIC" --records "$RECORDS" "${FETCH[@]}" --set fetch.queue.backoff.ms=10
+  peer dotnet benchmarks/Peers/ConfluentConsumer/bin/Release/net10.0/ConfluentConsumer.dll --bootstrap "$BOOTSTRAP" --topic "$TOPIC" --records "$RECORDS" "${FETCH[@]}"
+  peer dotnet benchmarks/Peers/ConfluentConsumer/bin/Release/net10.0/ConfluentConsumer.dll --bootstrap "$BOOTSTRAP" --topic "$TOPIC" --records "$RECORDS" "${FETCH[@]}" --set fetch.queue.backoff.ms=10
   for face in records batches observable; do
-    dotnet benchmarks/Peers/RxKafkaConsumer/bin/Release/net10.0/RxKafkaConsumer.dll --bootstrap "$BOOTSTRAP" --topic "$TOPIC" --records "$RECORDS" "${FETCH[@]}" --set "face=$face"
+    peer dotnet benchmarks/Peers/RxKafkaConsumer/bin/Release/net10.0/RxKafkaConsumer.dll --bootstrap "$BOOTSTRAP" --topic "$TOPIC" --records "$RECORDS" "${FETCH[@]}" --set "face=$face"
   done
   if /usr/bin/python3 -c 'import kafka' 2>/dev/null; then
-    /usr/bin/python3 benchmarks/Peers/kafka-python/consume.py --bootstrap "$BOOTSTRAP" --topic "$TOPIC" --records "$RECORDS" "${FETCH[@]}"
+    peer /usr/bin/python3 benchmarks/Peers/kafka-python/consume.py --bootstrap "$BOOTSTRAP" --topic "$TOPIC" --records "$RECORDS" "${FETCH[@]}"
   else
     echo "kafka-python is not importable by /usr/bin/python3 (run scripts/setup.sh): skipped" >&2
   fi
   if [ -d "$KAFKAJS_MODULES/kafkajs" ]; then
-    NODE_PATH="$KAFKAJS_MODULES" node benchmarks/Peers/kafkajs/consume.js --bootstrap "$BOOTSTRAP" --topic "$TOPIC" --records "$RECORDS" "${FETCH[@]}"
+    peer env NODE_PATH="$KAFKAJS_MODULES" node benchmarks/Peers/kafkajs/consume.js --bootstrap "$BOOTSTRAP" --topic "$TOPIC" --records "$RECORDS" "${FETCH[@]}"
   else
     echo "kafkajs is not installed in $KAFKAJS_MODULES (run scripts/bench-setup.sh): skipped" >&2
   fi
