@@ -14,7 +14,7 @@
 // line on standard output, with the fields of the other peers (allocation has no counterpart: null).
 //
 // Modules come from the folder scripts/bench-setup.sh installs them in (NODE_PATH), never from the repository.
-const fs = require('fs');
+const { startInterval, pairs, run } = require('./peer');
 
 // Kafka's config names -> kafkajs consumer options.
 const SETTINGS = {
@@ -26,21 +26,9 @@ const SETTINGS = {
 // A pass that sees no record for this long is stuck.
 const IDLE_LIMIT_MS = 30000;
 
-function machineBusySeconds() {
-  try {
-    const f = fs.readFileSync('/proc/stat', 'latin1').split('\n')[0].trim().split(/\s+/).map(Number);
-    return (f[1] + f[2] + f[3] + f[6] + f[7]) / 100;
-  } catch {
-    return null;
-  }
-}
-
 function parse(argv) {
   const options = { bootstrap: '', topic: '', records: 0, consumer: {} };
-  for (let i = 2; i < argv.length; i++) {
-    const name = argv[i];
-    const value = argv[++i];
-    if (value === undefined) throw new Error(`${name} needs a value`);
+  for (const [name, value] of pairs(argv)) {
     if (name === '--bootstrap') options.bootstrap = value;
     else if (name === '--topic') options.topic = value;
     else if (name === '--records') options.records = Number(value);
@@ -60,15 +48,7 @@ function parse(argv) {
   return options;
 }
 
-async function main() {
-  let options;
-  try {
-    options = parse(process.argv);
-  } catch (e) {
-    process.stderr.write(`kafkajs peer: ${e.message}\n`);
-    process.exit(2);
-  }
-
+async function main(options) {
   const { Kafka, logLevel } = require('kafkajs');
   const kafka = new Kafka({ clientId: 'kafkajs-bench', brokers: options.bootstrap.split(','), logLevel: logLevel.ERROR });
   const admin = kafka.admin();
@@ -116,39 +96,22 @@ async function main() {
   // Warm-up: the group join, connections, metadata, the JIT.
   await readPass();
 
-  const machineBefore = machineBusySeconds();
-  const cpuBefore = process.cpuUsage();
-  const started = process.hrtime.bigint();
+  const end = startInterval();
   const measured = readPass();
   for (const partition of partitions) consumer.seek({ topic: options.topic, partition, offset: '0' });
   const { read } = await measured;
-  const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
-  const cpu = process.cpuUsage(cpuBefore);
-  const machineAfter = machineBusySeconds();
+  const figures = end(options.records);
   await consumer.disconnect();
 
-  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   process.stdout.write(JSON.stringify({
-    client: 'kafkajs',
-    version: `kafkajs ${require('kafkajs/package.json').version}, node ${process.versions.node}`,
-    records: options.records,
+    ...figures,
     value_bytes: Math.round(read / options.records),
     compression: 'none',
     warmup: options.records,
-    elapsed_s: elapsed,
-    cpu_user_s: cpu.user / 1e6,
-    cpu_sys_s: cpu.system / 1e6,
-    cpu_s: cpuSeconds,
-    records_per_s: options.records / elapsed,
-    cpu_us_per_record: cpuSeconds * 1e6 / options.records,
     alloc_bytes_per_record: null,
-    ...(machineBefore === null || machineAfter === null ? {} : { machine_busy_s: machineAfter - machineBefore }),
     value_bytes_read: read,
     partitions: partitions.length,
   }) + '\n');
 }
 
-main().catch((e) => {
-  process.stderr.write(`kafkajs peer: ${e.stack || e}\n`);
-  process.exit(1);
-});
+run(parse, main);
