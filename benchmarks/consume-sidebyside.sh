@@ -4,7 +4,9 @@
 # partitions filled per partition with 31,250 records of 100 bytes (rxkafka bench consume fills it, and
 # measures RxKafka in-process on the way), then each client reads all 2,000,000 records from the beginning,
 # a warm-up pass and a measured pass, in a process of its own: RxKafka (records, batches, observable and raw faces),
-# Confluent.Kafka at its defaults and with fetch.queue.backoff.ms=10, and kcat (one pass, timed whole).
+# Confluent.Kafka at its defaults and with fetch.queue.backoff.ms=10, kafka-python (Debian's python3-kafka,
+# run by /usr/bin/python3, which owns it: scripts/setup.sh), kafkajs (in a group of its own: it has no
+# assign; installed by scripts/bench-setup.sh outside the repository) and kcat (one pass, timed whole).
 #
 #   bash benchmarks/consume-sidebyside.sh [RUNS]      (RUNS rounds, default 1; JSON lines on standard output)
 set -euo pipefail
@@ -13,6 +15,7 @@ RUNS=${1:-1}
 RECORDS=2000000
 PARTITIONS=64
 TOPIC=consume-bench
+KAFKAJS_MODULES="${RXKAFKA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/rxkafka}/peers/kafkajs/node_modules"
 FETCH=(--set fetch.max.bytes=52428800 --set max.partition.fetch.bytes=1048576 --set fetch.wait.max.ms=100)
 
 dotnet build benchmarks/RxKafka.BrokerHost -c Release -nologo -v quiet >&2
@@ -30,12 +33,29 @@ echo "broker host at $BOOTSTRAP" >&2
 dotnet src/RxKafka.Cli/bin/Release/net10.0/RxKafka.Cli.dll bench consume -b "$BOOTSTRAP" -t "$TOPIC" --records "$RECORDS" --partitions "$PARTITIONS" \
   -X fetch.max.bytes=52428800 -X max.partition.fetch.bytes=1048576 -X fetch.wait.max.ms=100 >&2
 
+# A client that hangs or fails is reported on standard error and the round goes on with the next one.
+peer() {
+  local status=0
+  timeout 300 "$@" || status=$?
+  if [ "$status" -ne 0 ]; then echo "$1 ${*: -2} exited with $status (124: still running after 300 s)" >&2; fi
+}
+
 for ((run = 1; run <= RUNS; run++)); do
-  dotnet benchmarks/Peers/ConfluentConsumer/bin/Release/net10.0/ConfluentConsumer.dll --bootstrap "$BOOTSTRAP" --topic "$TOPIC" --records "$RECORDS" "${FETCH[@]}"
-  dotnet benchmarks/Peers/ConfluentConsumer/bin/Release/net10.0/ConfluentConsumer.dll --bootstrap "$BOOTSTRAP" --topic "$TOPIC" --records "$RECORDS" "${FETCH[@]}" --set fetch.queue.backoff.ms=10
+  peer dotnet benchmarks/Peers/ConfluentConsumer/bin/Release/net10.0/ConfluentConsumer.dll --bootstrap "$BOOTSTRAP" --topic "$TOPIC" --records "$RECORDS" "${FETCH[@]}"
+  peer dotnet benchmarks/Peers/ConfluentConsumer/bin/Release/net10.0/ConfluentConsumer.dll --bootstrap "$BOOTSTRAP" --topic "$TOPIC" --records "$RECORDS" "${FETCH[@]}" --set fetch.queue.backoff.ms=10
   for face in records batches observable raw; do
-    dotnet benchmarks/Peers/RxKafkaConsumer/bin/Release/net10.0/RxKafkaConsumer.dll --bootstrap "$BOOTSTRAP" --topic "$TOPIC" --records "$RECORDS" "${FETCH[@]}" --set "face=$face"
+    peer dotnet benchmarks/Peers/RxKafkaConsumer/bin/Release/net10.0/RxKafkaConsumer.dll --bootstrap "$BOOTSTRAP" --topic "$TOPIC" --records "$RECORDS" "${FETCH[@]}" --set "face=$face"
   done
+  if /usr/bin/python3 -c 'import kafka' 2>/dev/null; then
+    peer /usr/bin/python3 benchmarks/Peers/kafka-python/consume.py --bootstrap "$BOOTSTRAP" --topic "$TOPIC" --records "$RECORDS" "${FETCH[@]}"
+  else
+    echo "kafka-python is not importable by /usr/bin/python3 (run scripts/setup.sh): skipped" >&2
+  fi
+  if [ -d "$KAFKAJS_MODULES/kafkajs" ]; then
+    peer env NODE_PATH="$KAFKAJS_MODULES" node benchmarks/Peers/kafkajs/consume.js --bootstrap "$BOOTSTRAP" --topic "$TOPIC" --records "$RECORDS" "${FETCH[@]}"
+  else
+    echo "kafkajs is not installed in $KAFKAJS_MODULES (run scripts/bench-setup.sh): skipped" >&2
+  fi
   if command -v kcat >/dev/null; then
     # One pass, the process timed whole (start-up included): kcat has no warm-up to do but connecting.
     /usr/bin/time -f '{"client":"kcat","records":'"$RECORDS"',"elapsed_s":%e,"cpu_user_s":%U,"cpu_sys_s":%S}' \

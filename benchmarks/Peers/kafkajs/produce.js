@@ -18,19 +18,7 @@
 // Modules come from the folder scripts/bench-setup.sh installs them in (NODE_PATH), never from the
 // repository. lz4 needs the kafkajs-lz4 codec (native lz4 module); without it, lz4 runs fail.
 const crypto = require('crypto');
-const fs = require('fs');
-
-// CPU time every process on the machine spent, from the "cpu" line of /proc/stat (user, nice, system,
-// irq, softirq; USER_HZ ticks of 10 ms), or null without /proc: the runner subtracts this client's and
-// the broker's share to tell how busy everything else kept the cores.
-function machineBusySeconds() {
-  try {
-    const f = fs.readFileSync('/proc/stat', 'latin1').split('\n')[0].trim().split(/\s+/).map(Number);
-    return (f[1] + f[2] + f[3] + f[6] + f[7]) / 100;
-  } catch {
-    return null;
-  }
-}
+const { startInterval, pairs, run } = require('./peer');
 
 function parse(argv) {
   const options = {
@@ -41,10 +29,7 @@ function parse(argv) {
     '--records': 'records', '--value-bytes': 'valueBytes', '--acks': 'acks', '--messages-per-send': 'messagesPerSend',
     '--concurrent-sends': 'concurrentSends', '--warmup': 'warmup',
   };
-  for (let i = 2; i < argv.length; i++) {
-    const name = argv[i];
-    const value = argv[++i];
-    if (value === undefined) throw new Error(`${name} needs a value`);
+  for (const [name, value] of pairs(argv)) {
     if (name === '--bootstrap') options.bootstrap = value;
     else if (name === '--topic') options.topic = value;
     else if (name === '--compression') options.compression = value.toLowerCase();
@@ -60,15 +45,7 @@ function parse(argv) {
   return options;
 }
 
-async function main() {
-  let options;
-  try {
-    options = parse(process.argv);
-  } catch (e) {
-    process.stderr.write(`kafkajs peer: ${e.message}\n`);
-    process.exit(2);
-  }
-
+async function main(options) {
   process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
   const { Kafka, CompressionTypes, CompressionCodecs, Partitioners, logLevel } = require('kafkajs');
   const codecs = { none: CompressionTypes.None, gzip: CompressionTypes.GZIP, lz4: CompressionTypes.LZ4 };
@@ -109,9 +86,7 @@ async function main() {
 
   if (options.warmup > 0) await sendAll(options.warmup);
 
-  const machineBefore = machineBusySeconds();
-  const cpuBefore = process.cpuUsage();
-  const started = process.hrtime.bigint();
+  const end = startInterval();
   let delivered = 0;
   let errors = 0;
   try {
@@ -120,36 +95,21 @@ async function main() {
     errors = options.records - delivered;
     process.stderr.write(`kafkajs peer: send failed: ${e.stack || e}\n`);
   }
-  const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
-  const cpu = process.cpuUsage(cpuBefore);
-  const machineAfter = machineBusySeconds();
+  const figures = end(options.records);
   await producer.disconnect();
 
-  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   process.stdout.write(JSON.stringify({
-    client: 'kafkajs',
-    version: `kafkajs ${require('kafkajs/package.json').version}, node ${process.versions.node}`,
-    records: options.records,
+    ...figures,
     value_bytes: options.valueBytes,
     compression: options.compression,
     acks: String(options.acks),
     messages_per_send: options.messagesPerSend,
     concurrent_sends: options.concurrentSends,
     warmup: options.warmup,
-    elapsed_s: elapsed,
-    cpu_user_s: cpu.user / 1e6,
-    cpu_sys_s: cpu.system / 1e6,
-    cpu_s: cpuSeconds,
-    records_per_s: options.records / elapsed,
-    cpu_us_per_record: cpuSeconds * 1e6 / options.records,
-    ...(machineBefore === null || machineAfter === null ? {} : { machine_busy_s: machineAfter - machineBefore }),
     delivered,
     delivery_errors: errors,
   }) + '\n');
   process.exitCode = errors === 0 && delivered === options.records ? 0 : 1;
 }
 
-main().catch((e) => {
-  process.stderr.write(`kafkajs peer: ${e.stack || e}\n`);
-  process.exit(1);
-});
+run(parse, main);

@@ -29,13 +29,16 @@ public abstract class ConsumerTestBed : ReactiveTest, IAsyncDisposable
     protected static readonly TopicPartition T2 = new("t", 2);
     private readonly List<IAsyncDisposable> _owned = [];
 
-    protected ConsumerTestBed(int partitions = 3)
+    /// <param name="partitions">How many partitions topic "t" has.</param>
+    /// <param name="scheduler">The virtual clock, when a test needs its own kind (one that watches every work item); a plain TestScheduler otherwise.</param>
+    protected ConsumerTestBed(int partitions = 3, TestScheduler? scheduler = null)
     {
+        Scheduler = scheduler ?? new TestScheduler();
         Cluster = new ScriptedCluster(Scheduler, brokers: 3);
         Cluster.CreateTopic("t", partitions, replicationFactor: 3);
     }
 
-    protected TestScheduler Scheduler { get; } = new();
+    protected TestScheduler Scheduler { get; }
 
     protected ScriptedCluster Cluster { get; }
 

@@ -237,8 +237,7 @@ internal sealed partial class FetchEngine
     }
 
     // Under the gate: whether the prefetch bound keeps this partition (or every partition) from being fetched.
-    private bool IsOverBound(PartitionState state) =>
-        state.BufferedBytes >= Options.MaxPartitionFetchBytes || Interlocked.Read(ref _bufferedBytes) >= Options.PrefetchMaxBytes;
+    private bool IsOverBound(PartitionState state) => state.BufferedBytes >= Options.MaxPartitionFetchBytes || IsFull();
 
     // Continuations of a wait run on the thread pool, never on the sink's executor that signalled, except in
     // virtual time, where a test's thread advancing the clock must see them at the tick they happen.

@@ -13,6 +13,14 @@ internal sealed partial class FetchEngine
 {
     private int _rotation;
 
+    // What the fetches in flight may still bring (each counts its most: max.partition.fetch.bytes per partition,
+    // fetch.max.bytes in all), counted against the prefetch bound with what is buffered: with one fetch in flight
+    // per broker, several brokers answering at once would otherwise each add a whole fetch on top of the bound (R2).
+    private long _reservedBytes;
+
+    // Whether a sink found the prefetch full and went idle: it needs waking when room is made.
+    private bool _heldBack;
+
     /// <summary>
     /// Marks in flight and returns every partition <paramref name="nodeId"/> should fetch now (R4): assigned,
     /// with a known position, not paused or failed, not in backoff, under the prefetch bound, and led by that
@@ -32,8 +40,9 @@ internal sealed partial class FetchEngine
         var failed = false;
         lock (_gate)
         {
-            if (_disposed || Interlocked.Read(ref _bufferedBytes) >= Options.PrefetchMaxBytes)
+            if (_disposed || IsFull())
             {
+                _heldBack = !_disposed;
                 return targets;
             }
 
@@ -103,6 +112,14 @@ internal sealed partial class FetchEngine
             }
         }
 
+        if (targets.Count > 0)
+        {
+            lock (_gate)
+            {
+                _reservedBytes += Reservation(targets);
+            }
+        }
+
         if (needMetadata)
         {
             Client.ForceMetadataUpdate().Subscribe(_ => { }, _ => { });
@@ -120,6 +137,24 @@ internal sealed partial class FetchEngine
 
         return targets;
     }
+
+    private long Reservation(List<FetchTarget> targets) => Math.Min(Options.FetchMaxBytes, (long)targets.Count * Options.MaxPartitionFetchBytes);
+
+    // Under the gate: a fetch answered (or failed); true when a sink the bound held back may fetch now.
+    private bool Unreserve(List<FetchTarget> targets)
+    {
+        _reservedBytes -= Reservation(targets);
+        if (!_heldBack || IsFull())
+        {
+            return false;
+        }
+
+        _heldBack = false;
+        return true;
+    }
+
+    // Under the gate: whether what is buffered and what the fetches in flight may bring fill the prefetch bound.
+    private bool IsFull() => Interlocked.Read(ref _bufferedBytes) + _reservedBytes >= Options.PrefetchMaxBytes;
 
     // Bad input (an unknown topic or partition, a topic this client may not read) is an error the application
     // sees, naming the partition, once the metadata says so; a topic merely not in the metadata yet is waited for.
@@ -147,8 +182,10 @@ internal sealed partial class FetchEngine
     {
         Logger?.LogDebug(error, "Fetch from broker {NodeId} failed for {Count} partition(s)", nodeId, targets.Count);
         var retryAt = Scheduler.Now + Client.Options.RetryBackoff;
+        bool wake;
         lock (_gate)
         {
+            wake = Unreserve(targets);
             foreach (var target in targets)
             {
                 target.State.FetchInFlight = false;
@@ -159,6 +196,10 @@ internal sealed partial class FetchEngine
 
         Client.ForceMetadataUpdate().Subscribe(_ => { }, _ => { });
         ScheduleWake(Client.Options.RetryBackoff);
+        if (wake)
+        {
+            WakeAll();
+        }
     }
 
     /// <summary>Hands a fetch response's partitions to their states: chunks to deliver, new positions, resets, failures.</summary>
@@ -184,8 +225,10 @@ internal sealed partial class FetchEngine
         var lookUp = false;
         var backoff = false;
         var now = Scheduler.Now;
+        bool wake;
         lock (_gate)
         {
+            wake = Unreserve(targets);
             foreach (var target in targets)
             {
                 var state = target.State;
@@ -241,6 +284,11 @@ internal sealed partial class FetchEngine
         if (lookUp)
         {
             LookUpPositions();
+        }
+
+        if (wake)
+        {
+            WakeAll();
         }
 
         if (arrived.Count > 0)
