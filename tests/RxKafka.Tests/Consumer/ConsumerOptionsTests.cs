@@ -50,7 +50,7 @@ public sealed class ConsumerOptionsTests
         Assert.Equal(expected, Parse(("auto.offset.reset", value)).AutoOffsetReset);
 
     [Fact]
-    public void Librdkafkas_fetch_wait_max_ms_is_read_but_not_together_with_Javas_name()
+    public void Librdkafkas_fetch_wait_max_ms_is_read_but_not_together_with_the_java_name()
     {
         Assert.Equal(TimeSpan.FromMilliseconds(250), Parse(("fetch.wait.max.ms", "250")).FetchMaxWait);
         var both = Assert.Throws<KafkaConfigException>(() => Parse(("fetch.wait.max.ms", "250"), ("fetch.max.wait.ms", "100")));
