@@ -139,22 +139,11 @@ public readonly partial struct RecordBatch
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static int ReadZigZag32(ref byte bytes, int position, int end, out int value)
         {
-            if (end - position >= 2)
+            var read = ReadShort(ref bytes, position, end, out var raw);
+            if (read != 0)
             {
-                uint b0 = Unsafe.Add(ref bytes, position);
-                if (b0 < 0x80)
-                {
-                    value = (int)(b0 >> 1) ^ -(int)(b0 & 1);
-                    return 1;
-                }
-
-                uint b1 = Unsafe.Add(ref bytes, position + 1);
-                if (b1 < 0x80)
-                {
-                    var raw = (b0 & 0x7F) | (b1 << 7);
-                    value = (int)(raw >> 1) ^ -(int)(raw & 1);
-                    return 2;
-                }
+                value = (int)(raw >> 1) ^ -(int)(raw & 1);
+                return read;
             }
 
             return VarInt.TryReadSigned(Remaining(ref bytes, position, end), out value);
@@ -163,25 +152,39 @@ public readonly partial struct RecordBatch
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static int ReadZigZag64(ref byte bytes, int position, int end, out long value)
         {
+            var read = ReadShort(ref bytes, position, end, out var raw);
+            if (read != 0)
+            {
+                value = (long)(raw >> 1) ^ -(long)(raw & 1);
+                return read;
+            }
+
+            return VarInt.TryReadSigned64(Remaining(ref bytes, position, end), out value);
+        }
+
+        // The unsigned value of a one- or two-byte varint with two bytes left before end; 0 (read nothing) otherwise.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static int ReadShort(ref byte bytes, int position, int end, out uint raw)
+        {
             if (end - position >= 2)
             {
                 uint b0 = Unsafe.Add(ref bytes, position);
                 if (b0 < 0x80)
                 {
-                    value = (long)(b0 >> 1) ^ -(long)(b0 & 1);
+                    raw = b0;
                     return 1;
                 }
 
                 uint b1 = Unsafe.Add(ref bytes, position + 1);
                 if (b1 < 0x80)
                 {
-                    var raw = (b0 & 0x7F) | (b1 << 7);
-                    value = (long)(raw >> 1) ^ -(long)(raw & 1);
+                    raw = (b0 & 0x7F) | (b1 << 7);
                     return 2;
                 }
             }
 
-            return VarInt.TryReadSigned64(Remaining(ref bytes, position, end), out value);
+            raw = 0;
+            return 0;
         }
 
         private static ReadOnlySpan<byte> Remaining(ref byte bytes, int position, int end)
