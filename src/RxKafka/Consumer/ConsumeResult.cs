@@ -32,14 +32,27 @@ public sealed class ConsumeResult<TKey, TValue>
         init => _headers = value;
     }
 
-    /// <summary>The record's timestamp.</summary>
-    public DateTimeOffset Timestamp { get; init; }
+    // Kept as UTC ticks and an int rather than a DateTimeOffset and an int?: 16 bytes less per record on the
+    // record faces, where the result is most of what is allocated besides the value.
+    private long _timestampUtcTicks;
+    private int _leaderEpoch = -1;
+
+    /// <summary>The record's timestamp, in UTC (an offset given at initialization is kept as the same instant in UTC).</summary>
+    public DateTimeOffset Timestamp
+    {
+        get => new(_timestampUtcTicks, TimeSpan.Zero);
+        init => _timestampUtcTicks = value.UtcTicks;
+    }
 
     /// <summary>Whether <see cref="Timestamp"/> is when the producer made the record or when the broker appended it.</summary>
     public TimestampType TimestampType { get; init; }
 
     /// <summary>The leader epoch the record was written in (KIP-320), or null when the broker does not say (record batches before magic 2).</summary>
-    public int? LeaderEpoch { get; init; }
+    public int? LeaderEpoch
+    {
+        get => _leaderEpoch >= 0 ? _leaderEpoch : null;
+        init => _leaderEpoch = value is { } epoch && epoch >= 0 ? epoch : -1;
+    }
 
     /// <summary>The assignment the record was delivered under: an acknowledgement after it ended is dropped (R9).</summary>
     internal Engine.PartitionState? Owner { get; init; }

@@ -20,6 +20,7 @@ internal sealed class ChunkReader : IDisposable
     private RecordBatch _batch;
     private RecordBatch.Enumerator _records;
     private bool _inBatch;
+    private bool _skipping;
     private int _batchStart;
 
     public ChunkReader(ConsumerOptions options)
@@ -62,12 +63,13 @@ internal sealed class ChunkReader : IDisposable
             {
                 if (NextRecord())
                 {
-                    record = _records.Current;
-                    if (record.Offset < chunk.FetchOffset)
+                    // Only a batch that starts before the fetch offset (a compressed one) has records to skip.
+                    if (_skipping && _records.Current.Offset < chunk.FetchOffset)
                     {
                         continue;
                     }
 
+                    record = _records.Current;
                     return true;
                 }
 
@@ -105,6 +107,7 @@ internal sealed class ChunkReader : IDisposable
             }
 
             _records = _batch.GetEnumerator();
+            _skipping = _batch.BaseOffset < chunk.FetchOffset;
             _inBatch = true;
         }
     }

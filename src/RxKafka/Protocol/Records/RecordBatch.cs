@@ -14,7 +14,7 @@ namespace RxKafka.Protocol.Records;
 /// The records of a compressed batch live in the reader's decompression buffer: they are valid
 /// until the reader reads the next batch, is reset or is disposed.
 /// </remarks>
-public readonly struct RecordBatch : IEnumerable<Record>
+public readonly partial struct RecordBatch : IEnumerable<Record>
 {
     /// <summary>The size of a v2 batch header, up to and including the record count.</summary>
     internal const int HeaderSize = 61;
@@ -141,9 +141,11 @@ public readonly struct RecordBatch : IEnumerable<Record>
     }
 
     /// <summary>Enumerates the records of a batch, checking each record's lengths as it goes.</summary>
-    public struct Enumerator : IEnumerator<Record>
+    public partial struct Enumerator : IEnumerator<Record>
     {
         private readonly RecordBatch _batch;
+        private readonly TimestampType _timestampType;
+        private readonly ArraySegment<byte> _records;
         private int _position;
         private int _index;
         private Record _current;
@@ -154,6 +156,13 @@ public readonly struct RecordBatch : IEnumerable<Record>
             _position = 0;
             _index = 0;
             _current = default;
+            _timestampType = batch.TimestampType;
+            _records = default;
+            if (batch.Format == RecordFormat.V2)
+            {
+                // Once per batch rather than ReadOnlyMemory.Span per record (see ReadV2).
+                System.Runtime.InteropServices.MemoryMarshal.TryGetArray(batch.RecordsData, out _records);
+            }
         }
 
         /// <summary>The current record.</summary>
@@ -204,121 +213,6 @@ public readonly struct RecordBatch : IEnumerable<Record>
         public readonly void Dispose()
         {
         }
-
-        private void ReadV2()
-        {
-            var data = _batch.RecordsData;
-            var span = data.Span;
-            var position = _position;
-            if (position >= span.Length)
-            {
-                throw new KafkaProtocolException($"bad record count: record batch at offset {_batch.BaseOffset} declares {_batch.RecordCount} records but its records end after {_index}");
-            }
-
-            var read = Primitives.VarInt.TryReadSigned(span[position..], out var length);
-            if (read <= 0)
-            {
-                throw BadVarInt(read, "record length");
-            }
-
-            position += read;
-            if (length < MinimumRecordSize - 1 || length > span.Length - position)
-            {
-                throw new KafkaProtocolException(length < MinimumRecordSize - 1
-                    ? $"bad record length: record {_index} of the batch at offset {_batch.BaseOffset} has length {length}, less than the {MinimumRecordSize - 1} bytes of its fixed fields"
-                    : $"truncated record: record {_index} of the batch at offset {_batch.BaseOffset} has length {length} but only {span.Length - position} bytes are left in the batch");
-            }
-
-            var end = position + length;
-            var record = span[..end];
-
-            // attributes: unused by the protocol so far
-            position++;
-
-            read = Primitives.VarInt.TryReadSigned64(record[position..], out var timestampDelta);
-            if (read <= 0)
-            {
-                throw BadVarInt(read, "timestamp delta");
-            }
-
-            position += read;
-            read = Primitives.VarInt.TryReadSigned(record[position..], out var offsetDelta);
-            if (read <= 0)
-            {
-                throw BadVarInt(read, "offset delta");
-            }
-
-            position += read;
-            var offset = _batch.BaseOffset + offsetDelta;
-            var keyStart = ReadLength(record, ref position, offset, "key", out var keyLength, out var keyNull);
-            var valueStart = ReadLength(record, ref position, offset, "value", out var valueLength, out var valueNull);
-
-            read = Primitives.VarInt.TryReadSigned(record[position..], out var headerCount);
-            if (read <= 0)
-            {
-                throw BadVarInt(read, "header count");
-            }
-
-            position += read;
-            if (headerCount < 0 || headerCount > (end - position) / 2)
-            {
-                throw new KafkaProtocolException(headerCount < 0
-                    ? $"negative length: record at offset {offset} has header count {headerCount}"
-                    : $"bad header count: record at offset {offset} claims {headerCount} headers but only {end - position} bytes are left in the record");
-            }
-
-            var headersStart = position;
-            position = RecordHeaders.Validate(record, position, headerCount, offset);
-            if (position != end)
-            {
-                throw new KafkaProtocolException($"bad record length: record at offset {offset} has length {length} but its fields take {position - (end - length)} bytes");
-            }
-
-            var timestamp = _batch.TimestampType == TimestampType.LogAppendTime ? _batch.MaxTimestamp : _batch.BaseTimestamp + timestampDelta;
-            _current = new Record(
-                offset,
-                timestamp,
-                _batch.TimestampType,
-                data.Slice(keyStart, keyLength),
-                keyNull,
-                data.Slice(valueStart, valueLength),
-                valueNull,
-                new RecordHeaders(data.Slice(headersStart, end - headersStart), headerCount));
-            _position = end;
-        }
-
-        private readonly int ReadLength(ReadOnlySpan<byte> record, ref int position, long offset, string field, out int length, out bool isNull)
-        {
-            var read = Primitives.VarInt.TryReadSigned(record[position..], out length);
-            if (read <= 0)
-            {
-                throw BadVarInt(read, field + " length");
-            }
-
-            position += read;
-            isNull = length == -1;
-            if (isNull)
-            {
-                length = 0;
-                return position;
-            }
-
-            if (length < 0 || length > record.Length - position)
-            {
-                throw new KafkaProtocolException(length < 0
-                    ? $"negative length: record at offset {offset} has {field} length {length}"
-                    : $"truncated record: record at offset {offset} has {field} length {length} but only {record.Length - position} bytes are left in the record");
-            }
-
-            var start = position;
-            position += length;
-            return start;
-        }
-
-        private readonly KafkaProtocolException BadVarInt(int read, string what)
-            => new(read == 0
-                ? $"truncated record: the {what} of record {_index} in the batch at offset {_batch.BaseOffset} runs past the end of the record"
-                : $"bad varint: the {what} of record {_index} in the batch at offset {_batch.BaseOffset} is longer than its maximum length");
 
         private void ReadLegacy(ReadOnlySpan<byte> span, long adjustment)
         {
