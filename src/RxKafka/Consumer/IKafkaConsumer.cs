@@ -186,7 +186,10 @@ public interface IKafkaConsumer<TKey, TValue> : IAsyncDisposable
     /// <param name="partition">The partition.</param>
     (long Low, long High) GetWatermarkOffsets(TopicPartition partition);
 
-    /// <summary>Stops fetching and delivering partitions until <see cref="Resume"/> (R3); records already fetched wait.</summary>
+    /// <summary>
+    /// Stops fetching and delivering partitions until <see cref="Resume"/> (R3): delivery stops at the next record,
+    /// also inside a batch a face is reading; records fetched and not delivered wait, or are fetched again.
+    /// </summary>
     /// <param name="partitions">The partitions.</param>
     /// <exception cref="InvalidOperationException">A partition is not assigned.</exception>
     void Pause(IEnumerable<TopicPartition> partitions);

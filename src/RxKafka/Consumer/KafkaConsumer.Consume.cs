@@ -25,7 +25,7 @@ public sealed partial class KafkaConsumer<TKey, TValue>
                 }
 
                 reader.Start(chunk);
-                while (chunk.IsCurrent && !_engine.AtAcknowledgementBound(chunk.State) && reader.TryRead(out var record))
+                while (chunk.MayDeliver && !_engine.AtAcknowledgementBound(chunk.State) && reader.TryRead(out var record))
                 {
                     var result = Materialize(chunk, record, reader.LeaderEpoch, scratch);
                     next = record.Offset + 1;
@@ -36,7 +36,7 @@ public sealed partial class KafkaConsumer<TKey, TValue>
                     Processed(chunk.State, next);
                 }
 
-                completed = !_engine.AtAcknowledgementBound(chunk.State);
+                completed = chunk.MayDeliver && !_engine.AtAcknowledgementBound(chunk.State);
             }
             finally
             {
@@ -69,7 +69,7 @@ public sealed partial class KafkaConsumer<TKey, TValue>
 
                 reader.Start(chunk);
                 var batch = new List<ConsumeResult<TKey, TValue>>(capacity);
-                while (chunk.IsCurrent && reader.TryRead(out var record))
+                while (chunk.MayDeliver && reader.TryRead(out var record))
                 {
                     batch.Add(Materialize(chunk, record, reader.LeaderEpoch, scratch));
                     chunk.State.Acks?.Delivered(record.Offset);
@@ -93,7 +93,7 @@ public sealed partial class KafkaConsumer<TKey, TValue>
                     Processed(chunk.State, next);
                 }
 
-                completed = true;
+                completed = chunk.MayDeliver;
             }
             finally
             {

@@ -36,7 +36,7 @@ public sealed partial class KafkaConsumer<TKey, TValue>
             }
 
             reader.Start(chunk);
-            while (!stopped() && chunk.IsCurrent && !_engine.AtAcknowledgementBound(chunk.State) && reader.TryRead(out var record))
+            while (!stopped() && chunk.MayDeliver && !_engine.AtAcknowledgementBound(chunk.State) && reader.TryRead(out var record))
             {
                 var result = Materialize(chunk, record, reader.LeaderEpoch, scratch);
                 next = record.Offset + 1;
@@ -45,7 +45,7 @@ public sealed partial class KafkaConsumer<TKey, TValue>
                 Processed(chunk.State, next);
             }
 
-            completed = !stopped() && !_engine.AtAcknowledgementBound(chunk.State);
+            completed = !stopped() && chunk.MayDeliver && !_engine.AtAcknowledgementBound(chunk.State);
         }
         finally
         {

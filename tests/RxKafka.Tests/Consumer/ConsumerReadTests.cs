@@ -108,6 +108,32 @@ public sealed class ConsumerReadTests : ConsumerTestBed
     }
 
     [Fact]
+    public void R3_a_pause_stops_delivery_at_the_next_record_even_within_a_batch_and_resume_goes_on_from_there()
+    {
+        Append(T0, 0, 100); // one batch: a face reading it holds all of it
+        var consumer = Consumer();
+        consumer.Assign([new TopicPartitionOffset(T0, 0)]);
+        var records = consumer.ConsumeAsync().GetAsyncEnumerator();
+        for (var i = 0; i < 10; i++)
+        {
+            var moved = records.MoveNextAsync().AsTask();
+            Assert.True(Scheduler.AdvanceUntilCompleted(moved, TimeSpan.FromSeconds(5)) && moved.Result);
+        }
+
+        consumer.Pause([T0]);
+        var next = records.MoveNextAsync().AsTask();
+        Scheduler.AdvanceBy(TimeSpan.FromSeconds(5));
+        Assert.False(next.IsCompleted, $"record {(next.IsCompletedSuccessfully ? records.Current.Offset : -1)} was delivered while paused");
+
+        consumer.Resume([T0]);
+        Assert.True(Scheduler.AdvanceUntilCompleted(next, TimeSpan.FromSeconds(5)) && next.Result);
+        Assert.Equal(10, records.Current.Offset);
+        var disposed = records.DisposeAsync().AsTask();
+        Assert.True(Scheduler.AdvanceUntilCompleted(disposed, TimeSpan.FromSeconds(5)));
+        Assert.Equal(Enumerable.Range(11, 89).Select(i => (long)i), Read(consumer, 89).Select(r => r.Offset));
+    }
+
+    [Fact]
     public void R1_partition_eof_is_announced_once_per_end_reached()
     {
         Produce(T0, 3);

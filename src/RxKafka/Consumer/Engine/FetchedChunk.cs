@@ -46,6 +46,12 @@ internal sealed class FetchedChunk
     public bool IsCurrent => Volatile.Read(ref State.Version) == Version;
 
     /// <summary>
+    /// Whether a face may hand over the chunk's next record: still current, and its partition not paused since
+    /// (a pause stops delivery at the next record; the rest is fetched again after Resume).
+    /// </summary>
+    public bool MayDeliver => IsCurrent && !State.Paused;
+
+    /// <summary>
     /// Drops this chunk's reference to its frame: once it has been read to where it stops, or dropped (stale,
     /// unassigned, closed). Idempotent, so a chunk cannot give its frame back twice.
     /// </summary>

@@ -65,15 +65,15 @@ internal sealed class RawChunkView : IDisposable
             throw new InvalidOperationException("this raw batch was valid until the next batch was asked for: its bytes went back to the pool. Copy what you keep while reading it");
         }
 
-        // A seek or revocation while reading: the rest of the chunk is not delivered (the other faces stop there too).
-        if (!_readToEnd && Chunk!.IsCurrent && _reader.TryRead(out record))
+        // A seek, revocation or pause while reading: the rest of the chunk is not delivered (the other faces stop there too).
+        if (!_readToEnd && Chunk!.MayDeliver && _reader.TryRead(out record))
         {
             _next = record.Offset + 1;
             leaderEpoch = _reader.LeaderEpoch;
             return true;
         }
 
-        _readToEnd |= Chunk!.IsCurrent;
+        _readToEnd |= Chunk!.MayDeliver;
         record = default;
         leaderEpoch = -1;
         return false;
