@@ -23,7 +23,7 @@ internal sealed partial class TransactionManager
         }
 
         await _flush().WaitAsync(cancellationToken).ConfigureAwait(false);
-        await _adding.ConfigureAwait(false);
+        await _addLoop.ConfigureAwait(false);
         lock (_gate)
         {
             ThrowIfFatal();
@@ -61,7 +61,7 @@ internal sealed partial class TransactionManager
             _sender.FailQueued(batch, new TransactionAbortedException($"Transactional id '{TransactionalId}': {batch.Count} record(s) for {batch.Partition} were not sent: the transaction was aborted", cause));
         }
 
-        await _adding.ConfigureAwait(false);
+        await _addLoop.ConfigureAwait(false);
         await _flush().WaitAsync(cancellationToken).ConfigureAwait(false);
         await EndAsync(commit: false, cancellationToken).ConfigureAwait(false);
         bool bump;

@@ -11,7 +11,9 @@ internal sealed partial class TransactionManager
 {
     private readonly HashSet<TopicPartition> _added = new();
     private readonly HashSet<TopicPartition> _toAdd = new();
-    private Task _adding = Task.CompletedTask;
+    // In the AddPartitionsToTxn request in flight: not asked for again meanwhile.
+    private readonly HashSet<TopicPartition> _adding = new();
+    private Task _addLoop = Task.CompletedTask;
 
     /// <summary>Requests sent to add partitions in the current transaction: for tests of the batching.</summary>
     public int AddPartitionsRequests { get; private set; }
@@ -30,7 +32,7 @@ internal sealed partial class TransactionManager
     {
         lock (_gate)
         {
-            if (_state != TransactionState.InTransaction || _added.Contains(partition) || !_toAdd.Add(partition))
+            if (_state != TransactionState.InTransaction || _added.Contains(partition) || _adding.Contains(partition) || !_toAdd.Add(partition))
             {
                 return;
             }
@@ -44,13 +46,13 @@ internal sealed partial class TransactionManager
                 return;
             }
 
-            if (!_adding.IsCompleted)
+            if (!_addLoop.IsCompleted)
             {
-                // The request in flight takes the partitions gathered so far; these go in the next one.
+                // A request is in flight: the partitions gathered meanwhile go in the next one.
                 return;
             }
 
-            _adding = AddPartitionsAsync();
+            _addLoop = AddPartitionsAsync();
         }
     }
 
@@ -68,6 +70,7 @@ internal sealed partial class TransactionManager
 
                 wanted = _toAdd.ToList();
                 _toAdd.Clear();
+                _adding.UnionWith(wanted);
                 AddPartitionsRequests++;
             }
 
@@ -99,6 +102,7 @@ internal sealed partial class TransactionManager
             {
                 lock (_gate)
                 {
+                    _adding.Clear();
                     _added.UnionWith(added);
                     _started |= added.Count > 0;
                 }
@@ -141,6 +145,7 @@ internal sealed partial class TransactionManager
     {
         _added.Clear();
         _toAdd.Clear();
+        _adding.Clear();
         _started = false;
         _cause = null;
         AddPartitionsRequests = 0;
