@@ -304,7 +304,8 @@ internal sealed partial class ProducerSender
 
     private KafkaException DeliveryTimedOut(ProducerBatch batch, DateTimeOffset now) => batch.DeliveryTimedOut(now, _options.DeliveryTimeout, _client.FailuresSince(batch.CreatedAt));
 
-    private TimeSpan RetryBackoff(int attempts)
+    /// <summary>The backoff before attempt <paramref name="attempts"/> + 1 (the transaction manager's retries use it too).</summary>
+    internal TimeSpan RetryBackoff(int attempts)
     {
         // retry.backoff.ms doubling per attempt up to retry.backoff.max.ms (KIP-580), on the client's jitter setting.
         var options = _options.Client.RetryBackoffOptions;

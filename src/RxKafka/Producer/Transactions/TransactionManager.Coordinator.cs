@@ -84,15 +84,8 @@ internal sealed partial class TransactionManager
                 throw new RequestTimedOutException($"Transactional id '{TransactionalId}': {what} still failed with {error} after max.block.ms ({_options.MaxBlock.TotalMilliseconds} ms); the call may be made again");
             }
 
-            await Observable.Timer(Backoff(tries), _client.Options.Scheduler).ToTask(cancellationToken).ConfigureAwait(false);
+            await Observable.Timer(_sender.RetryBackoff(tries), _client.Options.Scheduler).ToTask(cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    // retry.backoff.ms doubling per attempt up to retry.backoff.max.ms (KIP-580).
-    private TimeSpan Backoff(int tries)
-    {
-        var options = _client.Options.RetryBackoffOptions;
-        return TimeSpan.FromMilliseconds(Math.Min(options.Max.TotalMilliseconds, options.Base.TotalMilliseconds * Math.Pow(2, Math.Clamp(tries - 1, 0, 30))));
     }
 
     private async Task<KafkaConnection> CoordinatorAsync(CoordinatorType type, string key, CancellationToken cancellationToken)

@@ -167,15 +167,9 @@ internal sealed partial class TransactionManager
     /// <summary>Moves to FatalError: every queued record fails with the cause, every later call throws it.</summary>
     private Exception Fatal(Exception cause)
     {
-        lock (_gate)
+        if (!Enter(TransactionState.FatalError, cause, out var current))
         {
-            if (_state == TransactionState.FatalError)
-            {
-                return _cause!;
-            }
-
-            _state = TransactionState.FatalError;
-            _cause = cause;
+            return current;
         }
 
         _logger?.LogError(cause, "Transactional id {TransactionalId}: fatal error; the producer can no longer send", TransactionalId);
@@ -187,19 +181,22 @@ internal sealed partial class TransactionManager
         return cause;
     }
 
-    /// <summary>Moves to AbortableError with <paramref name="cause"/> unless the producer is already failed.</summary>
-    private Exception Abortable(Exception cause)
+    /// <summary>Moves to AbortableError with <paramref name="cause"/> unless the producer is already failed for good.</summary>
+    private Exception Abortable(Exception cause) => Enter(TransactionState.AbortableError, cause, out var current) ? cause : current;
+
+    // A failed state and its cause, unless FatalError came first (it is terminal): false then, with its cause.
+    private bool Enter(TransactionState state, Exception cause, out Exception current)
     {
         lock (_gate)
         {
             if (_state == TransactionState.FatalError)
             {
-                return _cause!;
+                current = _cause!;
+                return false;
             }
 
-            _state = TransactionState.AbortableError;
-            _cause = cause;
-            return cause;
+            (_state, _cause, current) = (state, cause, cause);
+            return true;
         }
     }
 
