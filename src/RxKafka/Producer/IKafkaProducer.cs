@@ -30,7 +30,7 @@ public interface IKafkaProducer<TKey, TValue> : IAsyncDisposable
     void BeginTransaction();
 
     /// <summary>Transactional producers: adds a consumer group's offsets to the transaction; they are committed only if it commits.</summary>
-    Task SendOffsetsToTransactionAsync(IEnumerable<TopicPartitionOffset> offsets, Consumer.ConsumerGroupMetadata group, CancellationToken cancellationToken = default);
+    Task SendOffsetsToTransactionAsync(IEnumerable<TopicPartitionOffset> offsets, ConsumerGroupMetadata group, CancellationToken cancellationToken = default);
 
     /// <summary>Transactional producers: sends the transaction's records, then commits it.</summary>
     Task CommitTransactionAsync(CancellationToken cancellationToken = default);

@@ -1,4 +1,3 @@
-using RxKafka.Consumer;
 using RxKafka.Producer.Transactions;
 
 namespace RxKafka.Producer;
@@ -38,7 +37,7 @@ public sealed partial class KafkaProducer<TKey, TValue>
     /// <summary>
     /// Adds consumed offsets to the transaction (AddOffsetsToTxn, then TxnOffsetCommit to the group's coordinator):
     /// they become <paramref name="group"/>'s committed offsets only if the transaction commits. Each offset is
-    /// the next one to read. <paramref name="group"/> is the consumer's <see cref="KafkaConsumer{TKey, TValue}.GroupMetadata"/>,
+    /// the next one to read. <paramref name="group"/> is the consumer's <c>KafkaConsumer.GroupMetadata</c>,
     /// so the coordinator refuses offsets of a member the group has moved on from (KIP-447).
     /// </summary>
     /// <exception cref="InvalidOperationException">No transaction is open.</exception>

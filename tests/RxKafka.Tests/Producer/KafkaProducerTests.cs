@@ -131,7 +131,7 @@ public sealed class KafkaProducerTests : ReactiveTest, IAsyncDisposable
         {
         }
 
-        public Task SendOffsetsToTransactionAsync(IEnumerable<TopicPartitionOffset> offsets, RxKafka.Consumer.ConsumerGroupMetadata group, CancellationToken cancellationToken = default) => Task.CompletedTask;
+        public Task SendOffsetsToTransactionAsync(IEnumerable<TopicPartitionOffset> offsets, RxKafka.ConsumerGroupMetadata group, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
         public Task CommitTransactionAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 

@@ -1,5 +1,4 @@
 using RxKafka.Cluster;
-using RxKafka.Consumer;
 using RxKafka.Protocol.Messages;
 
 namespace RxKafka.Producer.Transactions;

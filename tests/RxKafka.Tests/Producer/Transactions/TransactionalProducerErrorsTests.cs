@@ -151,7 +151,7 @@ public sealed class TransactionalProducerErrorsTests : TransactionalProducerTest
         var producer = Initialized();
         producer.BeginTransaction();
         Cluster.PushRequestErrors(ApiKey.TxnOffsetCommit, ErrorCode.IllegalGeneration);
-        var error = Fails<KafkaException>(producer.SendOffsetsToTransactionAsync([new TopicPartitionOffset(new TopicPartition("orders", 0), 5)], new RxKafka.Consumer.ConsumerGroupMetadata("readers", 3, "member-1")));
+        var error = Fails<KafkaException>(producer.SendOffsetsToTransactionAsync([new TopicPartitionOffset(new TopicPartition("orders", 0), 5)], new RxKafka.ConsumerGroupMetadata("readers", 3, "member-1")));
         Assert.Equal(ErrorCode.IllegalGeneration, error.ErrorCode);
         Assert.Equal(TransactionState.AbortableError, producer.TransactionState);
         Complete(producer.AbortTransactionAsync());

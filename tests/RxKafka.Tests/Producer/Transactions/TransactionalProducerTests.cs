@@ -155,7 +155,7 @@ public sealed class TransactionalProducerTests : TransactionalProducerTestBed
     public void T1_offsets_sent_to_a_transaction_are_the_groups_committed_offsets_only_once_it_commits()
     {
         var producer = Initialized();
-        var group = new RxKafka.Consumer.ConsumerGroupMetadata("readers");
+        var group = new RxKafka.ConsumerGroupMetadata("readers");
 
         producer.BeginTransaction();
         Complete(Send(producer, 0, "out-1"));

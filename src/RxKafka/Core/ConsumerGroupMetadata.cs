@@ -1,10 +1,10 @@
-namespace RxKafka.Consumer;
+namespace RxKafka;
 
 /// <summary>
 /// Who a consumer is in its group, as a transactional producer sends it with the consumed offsets
 /// (TxnOffsetCommit v3+, KIP-447): the group coordinator refuses the offsets of a member the group has moved on
 /// from (a zombie after a rebalance), so one producer can serve a consumer whose partitions change.
-/// Get it from <see cref="KafkaConsumer{TKey, TValue}.GroupMetadata"/> when the batch is read.
+/// Get it from <see cref="Consumer.KafkaConsumer{TKey, TValue}.GroupMetadata"/> when the batch is read.
 /// </summary>
 /// <param name="GroupId">The consumer group's id.</param>
 /// <param name="GenerationId">The classic group's generation, or the member epoch of a KIP-848 group; -1 when not a member.</param>
