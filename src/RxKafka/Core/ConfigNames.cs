@@ -35,7 +35,7 @@ internal static class ConfigNames
     [
         "acks", "linger.ms", "batch.size", "compression.type", "compression.level",
         "max.in.flight.requests.per.connection", "max.request.size", "buffer.memory", "max.block.ms",
-        "delivery.timeout.ms", "retries", "enable.idempotence", "transactional.id",
+        "delivery.timeout.ms", "retries", "enable.idempotence", "transactional.id", "transaction.timeout.ms",
         "partitioner", "rxkafka.delivery.errors.as.reports",
     ]);
 

@@ -66,3 +66,19 @@ public sealed class RecordTooLargeException : KafkaException
     {
     }
 }
+
+/// <summary>
+/// A record of a transaction that was aborted before the record was acknowledged: it was never written, or
+/// written and then aborted, so no read_committed consumer sees it (T1). Not a broker error
+/// (<see cref="ErrorCode.None"/>); send the record again in a new transaction if it is still wanted.
+/// </summary>
+public sealed class TransactionAbortedException : KafkaException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">The transactional id and partition, and why the transaction was aborted.</param>
+    /// <param name="innerException">The error that made the transaction abortable, if any.</param>
+    public TransactionAbortedException(string message, Exception? innerException = null)
+        : base(ErrorCode.None, message, innerException)
+    {
+    }
+}

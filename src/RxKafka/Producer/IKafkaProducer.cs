@@ -23,6 +23,21 @@ public interface IKafkaProducer<TKey, TValue> : IAsyncDisposable
     /// <summary>Waits until every record sent before the call is acknowledged or failed.</summary>
     Task FlushAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>Transactional producers: gets the producer id and epoch for <c>transactional.id</c>, fencing older producers with it; once, before the first transaction.</summary>
+    Task InitTransactionsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Transactional producers: opens a transaction.</summary>
+    void BeginTransaction();
+
+    /// <summary>Transactional producers: adds a consumer group's offsets to the transaction; they are committed only if it commits.</summary>
+    Task SendOffsetsToTransactionAsync(IEnumerable<TopicPartitionOffset> offsets, ConsumerGroupMetadata group, CancellationToken cancellationToken = default);
+
+    /// <summary>Transactional producers: sends the transaction's records, then commits it.</summary>
+    Task CommitTransactionAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Transactional producers: aborts the transaction; records not sent fail with <see cref="TransactionAbortedException"/>.</summary>
+    Task AbortTransactionAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Stops new sends, delivers what is queued within <paramref name="timeout"/>, and returns how many records could not be delivered.</summary>
     Task<int> CloseAsync(TimeSpan timeout);
 }

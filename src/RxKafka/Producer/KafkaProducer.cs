@@ -114,6 +114,11 @@ public sealed partial class KafkaProducer<TKey, TValue> : IKafkaProducer<TKey, T
         ProducerInstruments.Register(_memory, options.Client.ClientId);
         _accumulator = new RecordAccumulator(options, _scheduler, (tp, lingered) => _sender!.OnReady(tp, lingered), (batch, error) => _sender!.FailQueued(batch, error), Client.FailuresSince);
         _sender = new ProducerSender(Client, options, _accumulator, OnBatchDone, _logger);
+        if (options.IsTransactional)
+        {
+            _transactions = CreateTransactions();
+            _sender.Transactions = _transactions;
+        }
         if (_ownsClient || Client.Snapshot.Brokers.Count == 0)
         {
             _ = Client.BootstrapAsync();
@@ -164,6 +169,12 @@ public sealed partial class KafkaProducer<TKey, TValue> : IKafkaProducer<TKey, T
     {
         ArgumentNullException.ThrowIfNull(record);
         ThrowIfClosed();
+        if (_transactions?.CheckSend(record.Topic) is { } refused)
+        {
+            // As the Java client's send: outside a transaction (or in a failed one) the call itself fails.
+            throw refused;
+        }
+
         Start(record, onDelivery is null ? null : new ReportCallback(record, onDelivery), CancellationToken.None, block: true);
     }
 
@@ -198,6 +209,12 @@ public sealed partial class KafkaProducer<TKey, TValue> : IKafkaProducer<TKey, T
 
     private Need? TryProduceCore(ProducerRecord<TKey, TValue> record, IDeliveryCallback? callback, ref int reserved)
     {
+        if (_transactions?.CheckSend(record.Topic) is { } refused)
+        {
+            Fail(record, callback, null, refused);
+            return null;
+        }
+
         if (!Client.Snapshot.Topics.TryGetValue(record.Topic, out var topic) || topic.Partitions.Length == 0)
         {
             return new Need(Metadata: true, 0);
@@ -274,6 +291,7 @@ public sealed partial class KafkaProducer<TKey, TValue> : IKafkaProducer<TKey, T
             opened = _accumulator.Append(chosen, timestamp, key, keyIsNull, value, valueIsNull, recordHeaders, callback, size, out batchId);
         }
 
+        _transactions?.MaybeAdd(chosen);
         if (opened)
         {
             lock (_pendingGate)

@@ -37,6 +37,9 @@ internal static class ProducerDefaults
     /// <summary><c>delivery.timeout.ms</c>.</summary>
     public static readonly TimeSpan DeliveryTimeout = TimeSpan.FromMinutes(2);
 
+    /// <summary><c>transaction.timeout.ms</c>: the Java client's 60 s.</summary>
+    public static readonly TimeSpan TransactionTimeout = TimeSpan.FromSeconds(60);
+
     /// <summary><c>retries</c>: <see cref="DeliveryTimeout"/> is the bound.</summary>
     public const int Retries = int.MaxValue;
 

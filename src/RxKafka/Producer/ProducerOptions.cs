@@ -25,6 +25,7 @@ public sealed record ProducerOptions
     internal const string RetriesConfig = "retries";
     internal const string EnableIdempotenceConfig = "enable.idempotence";
     internal const string TransactionalIdConfig = "transactional.id";
+    internal const string TransactionTimeoutConfig = "transaction.timeout.ms";
     internal const string ErrorsAsReportsConfig = "rxkafka.delivery.errors.as.reports";
     internal const string PartitionerConfig = "partitioner";
 
@@ -85,6 +86,26 @@ public sealed record ProducerOptions
     public bool? EnableIdempotence { get; init; }
 
     /// <summary>
+    /// The transactional id (<c>transactional.id</c>, KIP-98), or null (the default) for a producer without
+    /// transactions. Set, the producer is transactional: it must call <c>InitTransactionsAsync</c> once, then
+    /// sends records only inside a transaction (<c>BeginTransaction</c> ... <c>CommitTransactionAsync</c> or
+    /// <c>AbortTransactionAsync</c>). It implies idempotence: <see cref="EnableIdempotence"/> false, acks other
+    /// than all, more than 5 in flight or no retries are a <see cref="KafkaConfigException"/>. A second producer
+    /// with the same id fences this one (docs/transactions.md).
+    /// </summary>
+    public string? TransactionalId { get; init; }
+
+    /// <summary>
+    /// How long the transaction coordinator lets a transaction of this producer stay open before it aborts it
+    /// and fences the producer (<c>transaction.timeout.ms</c>, default 60 s; at most the broker's
+    /// <c>transaction.max.timeout.ms</c>, 15 min by default). Sent with InitProducerId.
+    /// </summary>
+    public TimeSpan TransactionTimeout { get; init; } = ProducerDefaults.TransactionTimeout;
+
+    /// <summary>Whether this producer is transactional (<see cref="TransactionalId"/> is set).</summary>
+    public bool IsTransactional => TransactionalId is not null;
+
+    /// <summary>
     /// Whether a record that cannot be delivered is reported as a failed <c>DeliveryReport</c> on
     /// the observable face (true, the default) or ends that stream with <c>OnError</c>
     /// (<c>rxkafka.delivery.errors.as.reports</c>).
@@ -101,15 +122,15 @@ public sealed record ProducerOptions
     public Partitioner Partitioner { get; init; } = ProducerDefaults.Partitioner;
 
     /// <summary>Whether this producer is idempotent once <see cref="EnableIdempotence"/> and the other settings are taken together.</summary>
-    public bool IsIdempotent => EnableIdempotence ?? (Acks == Acks.All && MaxInFlightRequestsPerConnection <= 5 && Retries > 0);
+    public bool IsIdempotent => IsTransactional || (EnableIdempotence ?? (Acks == Acks.All && MaxInFlightRequestsPerConnection <= 5 && Retries > 0));
 
     /// <summary>
     /// Options from Kafka's config names: the client's (see <see cref="KafkaClientOptions.FromConfig(IEnumerable{KeyValuePair{string, string}}, System.Reactive.Concurrency.IScheduler?, bool)"/>)
     /// and <c>acks</c>, <c>linger.ms</c>, <c>batch.size</c>, <c>compression.type</c>, <c>compression.level</c>,
     /// <c>max.in.flight.requests.per.connection</c>, <c>max.request.size</c>, <c>buffer.memory</c>,
     /// <c>max.block.ms</c>, <c>delivery.timeout.ms</c>, <c>retries</c>,
-    /// <c>enable.idempotence</c>, <c>partitioner</c>, <c>rxkafka.delivery.errors.as.reports</c>. <c>transactional.id</c> is
-    /// refused: transactions are not supported yet. <c>request.timeout.ms</c> is the client's, read into
+    /// <c>enable.idempotence</c>, <c>transactional.id</c>, <c>transaction.timeout.ms</c>, <c>partitioner</c>,
+    /// <c>rxkafka.delivery.errors.as.reports</c>. <c>request.timeout.ms</c> is the client's, read into
     /// <see cref="Client"/>.
     /// </summary>
     /// <param name="config">The settings, name and value: a dictionary, or any sequence of pairs (a later pair overrides an earlier one).</param>
@@ -226,9 +247,15 @@ public sealed record ProducerOptions
             options = options with { DeliveryErrorsAsReports = asReports };
         }
 
-        if (ConfigValues.Text(config, TransactionalIdConfig) is { Length: > 0 })
+        if (ConfigValues.Text(config, TransactionalIdConfig) is { } transactionalId)
         {
-            throw new KafkaConfigException(TransactionalIdConfig, "transactions are not supported yet; leave transactional.id unset");
+            // Kafka reads an empty transactional.id as none.
+            options = options with { TransactionalId = transactionalId.Length == 0 ? null : transactionalId };
+        }
+
+        if (ConfigValues.Milliseconds(config, TransactionTimeoutConfig, allowInfinite: false) is { } transactionTimeout)
+        {
+            options = options with { TransactionTimeout = transactionTimeout };
         }
 
         options.Validate();
@@ -332,21 +359,41 @@ public sealed record ProducerOptions
             throw new KafkaConfigException(PartitionerConfig, $"{(int)Partitioner} is not a {nameof(Producer.Partitioner)} value; use one of {string.Join(", ", Partitioners.ConfigValues)}");
         }
 
-        if (EnableIdempotence == true)
+        if (IsTransactional)
         {
+            if (TransactionalId!.Length == 0)
+            {
+                throw new KafkaConfigException(TransactionalIdConfig, "an empty transactional id is not valid; leave it null for a producer without transactions");
+            }
+
+            if (EnableIdempotence == false)
+            {
+                throw new KafkaConfigException(EnableIdempotenceConfig, $"transactional.id '{TransactionalId}' needs idempotence; leave enable.idempotence unset or true");
+            }
+
+            if (TransactionTimeout <= TimeSpan.Zero || TransactionTimeout.TotalMilliseconds > int.MaxValue)
+            {
+                throw new KafkaConfigException(TransactionTimeoutConfig, $"{TransactionTimeout.TotalMilliseconds} ms is out of range (1 to {int.MaxValue} ms)");
+            }
+        }
+
+        if (EnableIdempotence == true || IsTransactional)
+        {
+            // A transactional producer is idempotent whatever enable.idempotence says (Java's rule).
+            var who = IsTransactional ? $"a transactional producer (transactional.id '{TransactionalId}') is idempotent, which" : "idempotence";
             if (Acks != Acks.All)
             {
-                throw new KafkaConfigException(AcksConfig, $"idempotence needs acks=all, not {(short)Acks}; set enable.idempotence=false to use it");
+                throw new KafkaConfigException(AcksConfig, $"{who} needs acks=all, not {(short)Acks}" + (IsTransactional ? "" : "; set enable.idempotence=false to use it"));
             }
 
             if (MaxInFlightRequestsPerConnection > 5)
             {
-                throw new KafkaConfigException(MaxInFlightConfig, $"idempotence allows at most 5 requests in flight, not {MaxInFlightRequestsPerConnection}");
+                throw new KafkaConfigException(MaxInFlightConfig, $"{who} allows at most 5 requests in flight, not {MaxInFlightRequestsPerConnection}");
             }
 
             if (Retries == 0)
             {
-                throw new KafkaConfigException(RetriesConfig, "idempotence needs retries greater than 0");
+                throw new KafkaConfigException(RetriesConfig, $"{who} needs retries greater than 0");
             }
         }
     }

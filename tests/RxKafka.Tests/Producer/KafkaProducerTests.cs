@@ -125,6 +125,18 @@ public sealed class KafkaProducerTests : ReactiveTest, IAsyncDisposable
 
         public Task<int> CloseAsync(TimeSpan timeout) => Task.FromResult(0);
 
+        public Task InitTransactionsAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+        public void BeginTransaction()
+        {
+        }
+
+        public Task SendOffsetsToTransactionAsync(IEnumerable<TopicPartitionOffset> offsets, RxKafka.ConsumerGroupMetadata group, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+        public Task CommitTransactionAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+        public Task AbortTransactionAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 

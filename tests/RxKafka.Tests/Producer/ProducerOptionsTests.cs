@@ -68,7 +68,7 @@ public sealed class ProducerOptionsTests
     [InlineData("max.in.flight.requests.per.connection", "0", "0 is out of range")]
     [InlineData("buffer.memory", "lots", "'lots' is not a positive whole number of bytes")]
     [InlineData("delivery.timeout.ms", "1000", "must be at least linger.ms + request.timeout.ms")]
-    [InlineData("transactional.id", "tx-1", "transactions are not supported yet")]
+    [InlineData("transaction.timeout.ms", "-5", "-5")]
     [InlineData("max.request.size", "0", "0 is out of range (1 to 104857600)")]
     [InlineData("max.request.size", "104857601", "104857601 is out of range (1 to 104857600)")]
     [InlineData("partitioner", "sticky", "'sticky' is not one of murmur2_random, murmur2, consistent_random, consistent, fnv1a_random, fnv1a, random")]
@@ -77,6 +77,29 @@ public sealed class ProducerOptionsTests
         var error = Assert.Throws<KafkaConfigException>(() => Parse((name, value)));
         Assert.Equal(name, error.ConfigName);
         Assert.Contains(message, error.Message);
+    }
+
+    [Fact]
+    public void A_transactional_id_makes_the_producer_transactional_and_idempotent_with_its_timeout()
+    {
+        var options = Parse(("transactional.id", "tx-1"), ("transaction.timeout.ms", "30000"));
+        Assert.Equal("tx-1", options.TransactionalId);
+        Assert.True(options.IsTransactional);
+        Assert.True(options.IsIdempotent);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.TransactionTimeout);
+        Assert.Null(Parse(("transactional.id", "")).TransactionalId);
+    }
+
+    [Theory]
+    [InlineData("acks", "1")]
+    [InlineData("max.in.flight.requests.per.connection", "6")]
+    [InlineData("retries", "0")]
+    [InlineData("enable.idempotence", "false")]
+    public void A_transactional_id_conflicts_with_settings_that_rule_idempotence_out(string name, string value)
+    {
+        var error = Assert.Throws<KafkaConfigException>(() => Parse(("transactional.id", "tx-1"), (name, value)));
+        Assert.Equal(name, error.ConfigName);
+        Assert.Contains("tx-1", error.Message);
     }
 
     [Theory]

@@ -136,11 +136,12 @@ internal sealed class ProducerBatch : IDisposable
     }
 
     /// <summary>The batch's bytes for a Produce request: built (and compressed) once with the producer id, epoch and base sequence given the first time.</summary>
-    public ReadOnlyMemory<byte> Build(CompressionType compression, int? level, long producerId, short producerEpoch, int baseSequence)
+    public ReadOnlyMemory<byte> Build(CompressionType compression, int? level, long producerId, short producerEpoch, int baseSequence, bool transactional = false)
     {
         if (_built.IsEmpty)
         {
             IsClosed = true;
+            _builder.IsTransactional = transactional;
             _builder.ProducerId = producerId;
             _builder.ProducerEpoch = producerEpoch;
             _builder.BaseSequence = baseSequence;

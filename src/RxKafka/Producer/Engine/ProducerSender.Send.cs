@@ -20,8 +20,9 @@ internal sealed partial class ProducerSender
     /// <summary>Starts InitProducerId when the idempotent producer has no id yet (the sinks wait for it).</summary>
     public void EnsureIdentity()
     {
-        if (_identity is null || _identity.IsKnown)
+        if (_identity is null || _identity.IsKnown || _options.IsTransactional)
         {
+            // A transactional producer's id comes from InitTransactionsAsync, at its transaction coordinator.
             return;
         }
 
@@ -59,7 +60,7 @@ internal sealed partial class ProducerSender
             return null;
         }
 
-        var request = new ProduceRequest { Acks = (short)_options.Acks, TimeoutMs = (int)_options.Client.RequestTimeout.TotalMilliseconds };
+        var request = new ProduceRequest { TransactionalId = _options.TransactionalId, Acks = (short)_options.Acks, TimeoutMs = (int)_options.Client.RequestTimeout.TotalMilliseconds };
         foreach (var topic in batches.GroupBy(b => b.Partition.Topic))
         {
             var data = new ProduceRequest.TopicProduceData { Name = topic.Key };
@@ -68,7 +69,7 @@ internal sealed partial class ProducerSender
                 batch.Attempts++;
                 // A batch keeps the epoch and sequence of its first send across retries; a new one takes its partition's next.
                 var (epoch, sequence) = !batch.IsBuilt && _identity is not null ? _identity.Assign(batch.Partition, batch.Count) : (batch.ProducerEpoch, batch.BaseSequence);
-                var bytes = batch.Build(_options.CompressionType, _options.CompressionLevel, _identity?.ProducerId ?? -1, epoch, sequence);
+                var bytes = batch.Build(_options.CompressionType, _options.CompressionLevel, _identity?.ProducerId ?? -1, epoch, sequence, _options.IsTransactional);
                 if (batch.Attempts == 1)
                 {
                     ProducerInstruments.BatchSize.Record(batch.SizeInBytes, _clientTag);
@@ -167,7 +168,8 @@ internal sealed partial class ProducerSender
 
     private void HandleError(ProducerBatch batch, ErrorCode error, Exception exception)
     {
-        if (_identity is not null && batch.BaseSequence >= 0
+        // A transactional producer bumps its epoch after the abort instead (TransactionManager): the batch fails.
+        if (_identity is not null && batch.BaseSequence >= 0 && Transactions is null
             && (ProducerIdentity.NeedsEpochBump(error) || (error == ErrorCode.OutOfOrderSequenceNumber && _identity.IsNextExpected(batch.Partition, batch.ProducerEpoch, batch.BaseSequence))))
         {
             // KIP-360: the broker lost (or fenced) this producer's state for the partition. Bump the
@@ -247,9 +249,10 @@ internal sealed partial class ProducerSender
         // delivery.timeout.ms, retries spent) leaves a hole in its partition's sequence, or an unknown
         // outcome: a broker would refuse the partition's next batches as out of order. Like the Java
         // client's idempotent producer, bump the epoch (KIP-360) so every partition starts again at 0.
-        var bump = _identity is not null && batch.IsBuilt && batch.BaseSequence >= 0 && _identity.IsPartitionEpoch(batch.Partition, batch.ProducerEpoch) && !_disposed;
+        var bump = _identity is not null && Transactions is null && batch.IsBuilt && batch.BaseSequence >= 0 && _identity.IsPartitionEpoch(batch.Partition, batch.ProducerEpoch) && !_disposed;
         ProducerInstruments.RecordsFailed.Add(batch.Count, _clientTag, new KeyValuePair<string, object?>("topic", batch.Partition.Topic));
         Deliver(batch, -1, -1, error);
+        Transactions?.OnBatchFailed(batch.Partition, error);
         if (bump)
         {
             _logger?.LogInformation("Produce to {Partition} gave up on sequence {Sequence}; bumping the producer epoch", batch.Partition, batch.BaseSequence);
@@ -301,7 +304,8 @@ internal sealed partial class ProducerSender
 
     private KafkaException DeliveryTimedOut(ProducerBatch batch, DateTimeOffset now) => batch.DeliveryTimedOut(now, _options.DeliveryTimeout, _client.FailuresSince(batch.CreatedAt));
 
-    private TimeSpan RetryBackoff(int attempts)
+    /// <summary>The backoff before attempt <paramref name="attempts"/> + 1 (the transaction manager's retries use it too).</summary>
+    internal TimeSpan RetryBackoff(int attempts)
     {
         // retry.backoff.ms doubling per attempt up to retry.backoff.max.ms (KIP-580), on the client's jitter setting.
         var options = _options.Client.RetryBackoffOptions;
@@ -396,7 +400,8 @@ internal sealed partial class ProducerSender
         ReadyAll();
     }
 
-    private void ReadyAll()
+    /// <summary>Every partition with batches is tried again (a new producer id or epoch, partitions added to a transaction).</summary>
+    public void ReadyAll()
     {
         foreach (var partition in _accumulator.Partitions)
         {

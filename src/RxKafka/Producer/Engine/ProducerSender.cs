@@ -66,6 +66,9 @@ internal sealed partial class ProducerSender : IAsyncDisposable
     /// <summary>The idempotent producer's id and epoch, or null when not idempotent.</summary>
     public ProducerIdentity? Identity => _identity;
 
+    /// <summary>The transactional producer's state machine, or null: a partition's batches are sent once it is in the transaction.</summary>
+    public Transactions.TransactionManager? Transactions { get; set; }
+
     /// <summary>Produce requests in flight, all leaders together.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
 
@@ -159,6 +162,12 @@ internal sealed partial class ProducerSender : IAsyncDisposable
             var partition = partitions[(start + i) % partitions.Length];
             if (snapshot.GetLeader(partition.Topic, partition.Partition) != nodeId)
             {
+                continue;
+            }
+
+            if (Transactions is { } transactions && !transactions.IsAdded(partition))
+            {
+                // Not in the transaction yet (AddPartitionsToTxn in flight): it is woken when it is.
                 continue;
             }
 
