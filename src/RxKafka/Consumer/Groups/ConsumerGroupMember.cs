@@ -35,6 +35,9 @@ internal sealed partial class ConsumerGroupMember : IGroupMember
     private bool _full = true;
     private bool _announced;
 
+    // An assignment naming topic ids the metadata did not know yet: taken again before each heartbeat until it does.
+    private ConsumerGroupHeartbeatResponse.AssignmentData? _unresolved;
+
     public ConsumerGroupMember(FetchEngine engine, OffsetCommitter committer, Subject<RebalanceEvent> events, IReadOnlyList<string>? topics, Regex? pattern)
     {
         _engine = engine;
@@ -108,6 +111,12 @@ internal sealed partial class ConsumerGroupMember : IGroupMember
 
             try
             {
+                if (_unresolved is { } waiting && Resolvable(waiting))
+                {
+                    // The metadata now names the topics of an assignment that came before it did.
+                    await ReconcileAsync(waiting).ConfigureAwait(false);
+                }
+
                 var answer = await HeartbeatAsync(null, _stop.Token).ConfigureAwait(false);
                 interval = answer.HeartbeatIntervalMs > 0 ? TimeSpan.FromMilliseconds(answer.HeartbeatIntervalMs) : interval;
                 if (!await HandleAsync(answer).ConfigureAwait(false))
@@ -184,7 +193,7 @@ internal sealed partial class ConsumerGroupMember : IGroupMember
         await _revocation.RunAsync(_owned, _epoch, lost, CancellationToken.None).ConfigureAwait(false);
         lock (_gate)
         {
-            (_owned, _epoch, _full, _announced) = ([], 0, true, false);
+            (_owned, _epoch, _full, _announced, _unresolved) = ([], 0, true, false, null);
             if (forgetId)
             {
                 _memberId = "";
@@ -226,6 +235,12 @@ internal sealed partial class ConsumerGroupMember : IGroupMember
         return true;
     }
 
+    private bool Resolvable(ConsumerGroupHeartbeatResponse.AssignmentData assignment)
+    {
+        var topics = _engine.Client.Snapshot.Topics.Values;
+        return assignment.TopicPartitions.All(t => topics.Any(m => m.TopicId == t.TopicId));
+    }
+
     // The broker's target assignment: revoke what left, take what came, and say so in the next (full) heartbeat.
     private async Task ReconcileAsync(ConsumerGroupHeartbeatResponse.AssignmentData assignment)
     {
@@ -238,9 +253,11 @@ internal sealed partial class ConsumerGroupMember : IGroupMember
 
         var byId = client.Snapshot.Topics.Values.ToDictionary(t => t.TopicId, t => t.Name);
         var unknown = assignment.TopicPartitions.Where(t => !byId.ContainsKey(t.TopicId)).Select(t => t.TopicId).ToList();
+        _unresolved = unknown.Count > 0 ? assignment : null;
         if (unknown.Count > 0)
         {
             _engine.Logger?.LogWarning("Group {Group}: assigned topic ids the metadata does not name: {Ids}; they are taken once it does", Group, string.Join(", ", unknown));
+            client.ForceMetadataUpdate().Subscribe(_ => { }, _ => { });
         }
 
         var target = assignment.TopicPartitions
