@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Reactive.Concurrency;
 using RxKafka.IntegrationTests.Producer.Peers;
+using RxKafka.IntegrationTests.Transactions;
 using RxKafka.Testing.Network;
 using CK = Confluent.Kafka;
 
@@ -126,51 +127,9 @@ public sealed class ScriptedClusterTransactionsTcpTests
         Assert.Equal(42L, cluster.CommittedOffset("eos-group", Topic, 1)!.Offset);
     }
 
-    private static CK.IProducer<string, string> Producer(string bootstrap, ConcurrentQueue<string> log, string? transactionalId)
-    {
-        var config = new CK.ProducerConfig { BootstrapServers = bootstrap, LingerMs = 5, TransactionalId = transactionalId, TransactionTimeoutMs = 60_000, MessageTimeoutMs = 60_000 };
-        return new CK.ProducerBuilder<string, string>(config)
-            .SetLogHandler((_, m) => log.Enqueue($"{m.Level} {m.Facility}: {m.Message}"))
-            .SetErrorHandler((_, e) => log.Enqueue($"error {e.Code}: {e.Reason}"))
-            .Build();
-    }
+    private static CK.IProducer<string, string> Producer(string bootstrap, ConcurrentQueue<string> log, string? transactionalId) =>
+        ConfluentTransactions.Producer(bootstrap, log, transactionalId);
 
-    // Every value a consumer with this isolation level reads from the beginning of each partition up to its end
-    // (the last stable offset under read_committed), with no group: an assignment.
-    private static List<string> ConsumeAll(string bootstrap, CK.IsolationLevel isolation, int partitions = Partitions)
-    {
-        var config = new CK.ConsumerConfig
-        {
-            BootstrapServers = bootstrap,
-            GroupId = "unused",
-            EnableAutoCommit = false,
-            IsolationLevel = isolation,
-            EnablePartitionEof = true,
-        };
-        using var consumer = new CK.ConsumerBuilder<string, string>(config).Build();
-        consumer.Assign(Enumerable.Range(0, partitions).Select(p => new CK.TopicPartitionOffset(Topic, p, CK.Offset.Beginning)));
-        var values = new List<string>();
-        var atEnd = new HashSet<int>();
-        var until = DateTime.UtcNow + Deadline;
-        while (atEnd.Count < partitions)
-        {
-            Assert.True(DateTime.UtcNow < until, $"{isolation} consumer did not reach the end of every partition; read {values.Count}");
-            var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
-            if (result is null)
-            {
-                continue;
-            }
-
-            if (result.IsPartitionEOF)
-            {
-                atEnd.Add(result.Partition.Value);
-                continue;
-            }
-
-            values.Add(result.Message.Value);
-        }
-
-        consumer.Close();
-        return values;
-    }
+    private static List<string> ConsumeAll(string bootstrap, CK.IsolationLevel isolation, int partitions = Partitions) =>
+        ConfluentTransactions.ConsumeAll(bootstrap, Topic, isolation, partitions);
 }

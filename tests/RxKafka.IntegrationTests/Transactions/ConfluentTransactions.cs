@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+using CK = Confluent.Kafka;
+
+namespace RxKafka.IntegrationTests.Transactions;
+
+/// <summary>
+/// Confluent.Kafka (librdkafka 2.15.1) as the other side of the transaction interop tests: a producer, transactional
+/// or not, and a reader of whole partitions with an isolation level.
+/// </summary>
+internal static class ConfluentTransactions
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    /// <summary>A producer of string keys and values; with <paramref name="transactionalId"/>, transactional. librdkafka's log goes to <paramref name="log"/>.</summary>
+    public static CK.IProducer<string, string> Producer(string bootstrap, ConcurrentQueue<string> log, string? transactionalId)
+    {
+        var config = new CK.ProducerConfig { BootstrapServers = bootstrap, LingerMs = 5, TransactionalId = transactionalId, TransactionTimeoutMs = 60_000, MessageTimeoutMs = 60_000 };
+        return new CK.ProducerBuilder<string, string>(config)
+            .SetLogHandler((_, m) => log.Enqueue($"{m.Level} {m.Facility}: {m.Message}"))
+            .SetErrorHandler((_, e) => log.Enqueue($"error {e.Code}: {e.Reason}"))
+            .Build();
+    }
+
+    /// <summary>
+    /// Every value a consumer with <paramref name="isolation"/> reads from the beginning of partitions 0 to
+    /// <paramref name="partitions"/> - 1 of <paramref name="topic"/> up to their end (the last stable offset under
+    /// read_committed), with no group: an assignment.
+    /// </summary>
+    public static List<string> ConsumeAll(string bootstrap, string topic, CK.IsolationLevel isolation, int partitions)
+    {
+        var config = new CK.ConsumerConfig
+        {
+            BootstrapServers = bootstrap,
+            GroupId = "unused",
+            EnableAutoCommit = false,
+            IsolationLevel = isolation,
+            EnablePartitionEof = true,
+        };
+        using var consumer = new CK.ConsumerBuilder<string, string>(config).Build();
+        consumer.Assign(Enumerable.Range(0, partitions).Select(p => new CK.TopicPartitionOffset(topic, p, CK.Offset.Beginning)));
+        var values = new List<string>();
+        var atEnd = new HashSet<int>();
+        var until = DateTime.UtcNow + Deadline;
+        while (atEnd.Count < partitions)
+        {
+            Assert.True(DateTime.UtcNow < until, $"{isolation} consumer did not reach the end of every partition; read {values.Count}");
+            var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
+            if (result is null)
+            {
+                continue;
+            }
+
+            if (result.IsPartitionEOF)
+            {
+                atEnd.Add(result.Partition.Value);
+                continue;
+            }
+
+            values.Add(result.Message.Value);
+        }
+
+        consumer.Close();
+        return values;
+    }
+}
