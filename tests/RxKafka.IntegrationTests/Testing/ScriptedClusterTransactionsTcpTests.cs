@@ -28,38 +28,7 @@ public sealed class ScriptedClusterTransactionsTcpTests
         cluster.CreateTopic(Topic, partitions: Partitions);
         await using var server = cluster.ServeTcp();
         var log = new ConcurrentQueue<string>();
-        var committed = new List<string>();
-        var all = new List<string>();
-
-        using (var transactional = Producer(server.BootstrapServers, log, "confluent-tx"))
-        using (var plain = Producer(server.BootstrapServers, log, transactionalId: null))
-        {
-            transactional.InitTransactions(Deadline);
-            for (var round = 0; round < 6; round++)
-            {
-                var commit = round % 3 != 1;
-                transactional.BeginTransaction();
-                var values = Enumerable.Range(0, 9).Select(i => $"{(commit ? "c" : "a")}{round}-{i}").ToList();
-                var deliveries = values.Select((v, i) => transactional.ProduceAsync(new CK.TopicPartition(Topic, i % Partitions), new CK.Message<string, string> { Key = $"k{i}", Value = v }, Token)).ToList();
-
-                // Plain records land between the transaction's records on the same partitions.
-                var between = Enumerable.Range(0, Partitions).Select(p => $"p{round}-{p}").ToList();
-                await Task.WhenAll(between.Select((v, p) => plain.ProduceAsync(new CK.TopicPartition(Topic, p), new CK.Message<string, string> { Key = "plain", Value = v }, Token))).WaitAsync(Deadline, Token);
-                await Task.WhenAll(deliveries).WaitAsync(Deadline, Token); // written before the end, so aborts have records to hide
-                if (commit)
-                {
-                    transactional.CommitTransaction(Deadline);
-                    committed.AddRange(values);
-                }
-                else
-                {
-                    transactional.AbortTransaction(Deadline);
-                }
-
-                committed.AddRange(between);
-                all.AddRange(values.Concat(between));
-            }
-        }
+        var (committed, all) = await ConfluentTransactions.WriteInterleavedAsync(server.BootstrapServers, Topic, Partitions, "confluent-tx", log, Token);
 
         Assert.Equal(all.Count, Enumerable.Range(0, Partitions).Sum(p => cluster.Log(Topic, p).Count));
         Assert.All(Enumerable.Range(0, Partitions), p => Assert.Equal(2, cluster.AbortedTransactions(Topic, p).Count));

@@ -22,6 +22,47 @@ internal static class ConfluentTransactions
     }
 
     /// <summary>
+    /// Confluent.Kafka's transactional producer (id <paramref name="transactionalId"/>) writes six rounds of nine
+    /// records over <paramref name="partitions"/> partitions, rounds 1 and 4 aborted, the rest committed, with a plain
+    /// producer's records landing between each round's on every partition; returns what read_committed and
+    /// read_uncommitted readers must see.
+    /// </summary>
+    public static async Task<(List<string> Committed, List<string> All)> WriteInterleavedAsync(string bootstrap, string topic, int partitions, string transactionalId, ConcurrentQueue<string> log, CancellationToken cancellationToken)
+    {
+        var committed = new List<string>();
+        var all = new List<string>();
+        using var transactional = Producer(bootstrap, log, transactionalId);
+        using var plain = Producer(bootstrap, log, transactionalId: null);
+        transactional.InitTransactions(Deadline);
+        for (var round = 0; round < 6; round++)
+        {
+            var commit = round % 3 != 1;
+            transactional.BeginTransaction();
+            var values = Enumerable.Range(0, 9).Select(i => $"{(commit ? "c" : "a")}{round}-{i}").ToList();
+            var deliveries = values.Select((v, i) => transactional.ProduceAsync(new CK.TopicPartition(topic, i % partitions), new CK.Message<string, string> { Key = $"k{i}", Value = v }, cancellationToken)).ToList();
+
+            // Plain records land between the transaction's records on the same partitions.
+            var between = Enumerable.Range(0, partitions).Select(p => $"p{round}-{p}").ToList();
+            await Task.WhenAll(between.Select((v, p) => plain.ProduceAsync(new CK.TopicPartition(topic, p), new CK.Message<string, string> { Key = "plain", Value = v }, cancellationToken))).WaitAsync(Deadline, cancellationToken);
+            await Task.WhenAll(deliveries).WaitAsync(Deadline, cancellationToken); // written before the end, so aborts have records to hide
+            if (commit)
+            {
+                transactional.CommitTransaction(Deadline);
+                committed.AddRange(values);
+            }
+            else
+            {
+                transactional.AbortTransaction(Deadline);
+            }
+
+            committed.AddRange(between);
+            all.AddRange(values.Concat(between));
+        }
+
+        return (committed, all);
+    }
+
+    /// <summary>
     /// Every value a consumer with <paramref name="isolation"/> reads from the beginning of partitions 0 to
     /// <paramref name="partitions"/> - 1 of <paramref name="topic"/> up to their end (the last stable offset under
     /// read_committed), with no group: an assignment.

@@ -80,37 +80,7 @@ public sealed class TransactionsInteropTcpTests
         var cluster = new ScriptedCluster(DefaultScheduler.Instance);
         cluster.CreateTopic(Topic, partitions: Partitions);
         await using var server = cluster.ServeTcp();
-        var log = new ConcurrentQueue<string>();
-        var committed = new List<string>();
-        var all = new List<string>();
-
-        using (var transactional = ConfluentTransactions.Producer(server.BootstrapServers, log, "confluent-tx"))
-        using (var plain = ConfluentTransactions.Producer(server.BootstrapServers, log, transactionalId: null))
-        {
-            transactional.InitTransactions(Deadline);
-            for (var round = 0; round < Rounds; round++)
-            {
-                var commit = round % 3 != 1;
-                transactional.BeginTransaction();
-                var values = RoundValues(round, commit);
-                var deliveries = values.Select((v, i) => transactional.ProduceAsync(new CK.TopicPartition(Topic, i % Partitions), new CK.Message<string, string> { Key = $"k{i}", Value = v }, Token)).ToList();
-                var between = Enumerable.Range(0, Partitions).Select(p => $"p{round}-{p}").ToList();
-                await Task.WhenAll(between.Select((v, p) => plain.ProduceAsync(new CK.TopicPartition(Topic, p), new CK.Message<string, string> { Key = "plain", Value = v }, Token))).WaitAsync(Deadline, Token);
-                await Task.WhenAll(deliveries).WaitAsync(Deadline, Token);
-                if (commit)
-                {
-                    transactional.CommitTransaction(Deadline);
-                    committed.AddRange(values);
-                }
-                else
-                {
-                    transactional.AbortTransaction(Deadline);
-                }
-
-                committed.AddRange(between);
-                all.AddRange(values.Concat(between));
-            }
-        }
+        var (committed, all) = await ConfluentTransactions.WriteInterleavedAsync(server.BootstrapServers, Topic, Partitions, "confluent-tx", new ConcurrentQueue<string>(), Token);
 
         Assert.All(Enumerable.Range(0, Partitions), p => Assert.Equal(Rounds / 3, cluster.AbortedTransactions(Topic, p).Count));
         var client = KafkaClientOptions.FromBootstrap(server.BootstrapServers);
