@@ -28,7 +28,7 @@ public sealed class TransactionsInteropTcpTests
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task T1_T2_what_RxKafkas_transactional_producer_commits_Confluent_and_kcat_read_with_read_committed_and_nothing_it_aborts()
+    public async Task T1_T2_what_the_RxKafka_transactional_producer_commits_Confluent_and_kcat_read_with_read_committed_and_nothing_it_aborts()
     {
         var cluster = new ScriptedCluster(DefaultScheduler.Instance);
         cluster.CreateTopic(Topic, partitions: Partitions);
@@ -75,7 +75,7 @@ public sealed class TransactionsInteropTcpTests
     }
 
     [Fact]
-    public async Task T2_RxKafkas_read_committed_consumer_reads_exactly_what_Confluents_transactional_producer_committed()
+    public async Task T2_the_RxKafka_read_committed_consumer_reads_exactly_what_the_Confluent_transactional_producer_committed()
     {
         var cluster = new ScriptedCluster(DefaultScheduler.Instance);
         cluster.CreateTopic(Topic, partitions: Partitions);
