@@ -59,10 +59,22 @@ var config = new ProducerConfig
     BatchSize = run.BatchSize,
     CompressionType = Enum.Parse<CompressionType>(run.Compression, ignoreCase: true),
 };
+// bench.transaction.records=N is the benchmark's, not librdkafka's: with transactional.id, N records per
+// transaction (default: all of a pass in one), each committed before the next begins.
+long? transactionRecords = null;
 foreach (var (key, value) in run.Settings)
 {
+    if (key == "bench.transaction.records")
+    {
+        transactionRecords = long.Parse(value, CultureInfo.InvariantCulture);
+        continue;
+    }
+
     config.Set(key, value);
 }
+
+var transactional = config.TransactionalId is not null;
+long transactions = 0;
 
 // Values: a pool of distinct random arrays, cycled (Produce copies the value into librdkafka, so a
 // message can be reused as soon as Produce returns). Random bytes do not compress: lz4 costs its
@@ -83,6 +95,32 @@ using var producer = new ProducerBuilder<Null, byte[]>(config)
     .SetErrorHandler((_, error) => Console.Error.WriteLine($"ConfluentProducer: {error.Code}: {error.Reason}"))
     .Build();
 Action<DeliveryReport<Null, byte[]>> onDelivery = counter.OnDelivery;
+if (transactional)
+{
+    producer.InitTransactions(TimeSpan.FromSeconds(60));
+}
+
+// Transactional: the records in transactions of transactionRecords, each committed (the commit flushes it);
+// otherwise all of them, then a flush.
+void ProduceAndFlush(long count)
+{
+    if (!transactional)
+    {
+        ProduceAll(count);
+        FlushAll();
+        return;
+    }
+
+    for (long done = 0; done < count;)
+    {
+        var size = Math.Min(transactionRecords ?? count, count - done);
+        producer.BeginTransaction();
+        ProduceAll(size);
+        producer.CommitTransaction(TimeSpan.FromSeconds(60));
+        transactions++;
+        done += size;
+    }
+}
 
 void ProduceAll(long count)
 {
@@ -117,8 +155,7 @@ void FlushAll()
 if (warmup > 0)
 {
     counter.Reset(warmup);
-    ProduceAll(warmup);
-    FlushAll();
+    ProduceAndFlush(warmup);
     if (counter.Errors > 0)
     {
         Console.Error.WriteLine($"ConfluentProducer: {counter.Errors} warm-up deliveries failed, first: {counter.FirstError}");
@@ -128,12 +165,14 @@ if (warmup > 0)
 
 counter.Reset(records);
 queueFullWaits = 0;
+transactions = 0;
 var interval = new MeasuredInterval();
-ProduceAll(records);
-FlushAll();
-var (ended, cpuAfter) = counter.LastReport;
+ProduceAndFlush(records);
+// Transactional, the interval ends when the last commit returns, after the last delivery report.
+var (ended, cpuAfter) = transactional ? (Stopwatch.GetTimestamp(), Environment.CpuUsage) : counter.LastReport;
 interval.WriteJson("confluent", $"Confluent.Kafka {typeof(IProducer<,>).Assembly.GetName().Version?.ToString(3)}, librdkafka {Library.VersionString}", run, ended, cpuAfter, json =>
 {
+    json.WriteNumber("transactions", transactions);
     json.WriteString("librdkafka_file", LoadedLibrdkafka());
     json.WriteNumber("delivered", counter.Delivered);
     json.WriteNumber("delivery_errors", counter.Errors);

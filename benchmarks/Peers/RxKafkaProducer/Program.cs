@@ -29,16 +29,20 @@ if (PeerArguments.Parse(args, "RxKafkaProducer") is not { } run)
 
 var (records, warmup) = (run.Records, run.Warmup);
 // --librdkafka is the Confluent.Kafka peer's: RxKafka has no native library.
-var config = new Dictionary<string, string>(run.Settings)
+// bench.transaction.records=N is the benchmark's: with transactional.id, N records per transaction (default:
+// all of a pass in one), each committed before the next begins. enable.idempotence is off unless --set says.
+var settings = new Dictionary<string, string>(run.Settings);
+long? transactionRecords = settings.Remove("bench.transaction.records", out var perTransaction) ? long.Parse(perTransaction, CultureInfo.InvariantCulture) : null;
+var config = new Dictionary<string, string>(settings)
 {
     ["bootstrap.servers"] = run.Bootstrap,
     ["client.id"] = "rxkafka-bench",
     ["acks"] = run.Acks,
-    ["enable.idempotence"] = "false",
     ["linger.ms"] = run.LingerMs.ToString(CultureInfo.InvariantCulture),
     ["batch.size"] = run.BatchSize.ToString(CultureInfo.InvariantCulture),
     ["compression.type"] = run.Compression,
 };
+config.TryAdd("enable.idempotence", "false");
 ProducerOptions options;
 try
 {
@@ -95,6 +99,35 @@ Action<DeliveryReport<byte[]?, byte[]?>>? onDelivery = !run.DeliveryCallback && 
         }
     };
 
+var transactional = options.IsTransactional;
+long transactions = 0;
+if (transactional)
+{
+    await producer.InitTransactionsAsync();
+}
+
+// Transactional: the records in transactions of transactionRecords, each committed (the commit flushes it);
+// otherwise all of them, then a flush, which completes when the last batch is acknowledged.
+async Task SendAndFlushAsync(long count)
+{
+    if (!transactional)
+    {
+        SendAll(count);
+        await producer.FlushAsync();
+        return;
+    }
+
+    for (long done = 0; done < count;)
+    {
+        var size = Math.Min(transactionRecords ?? count, count - done);
+        producer.BeginTransaction();
+        SendAll(size);
+        await producer.CommitTransactionAsync();
+        transactions++;
+        done += size;
+    }
+}
+
 void SendAll(long count)
 {
     for (long i = 0; i < count; i++)
@@ -106,9 +139,13 @@ void SendAll(long count)
 if (warmup > 0)
 {
     // The first record waits for metadata; the rest follow the same way.
-    await producer.ProduceAsync(pool[0]);
-    SendAll(warmup - 1);
-    await producer.FlushAsync();
+    if (!transactional)
+    {
+        await producer.ProduceAsync(pool[0]);
+        warmup--;
+    }
+
+    await SendAndFlushAsync(warmup);
     if (counts.Failed > 0)
     {
         Console.Error.WriteLine($"RxKafkaProducer: {counts.Failed} warm-up records failed");
@@ -121,11 +158,12 @@ Interlocked.Exchange(ref reports, 0);
 // RXKAFKA_BENCH_ALLOC_TYPES in the environment: which types the measured interval allocates (the
 // runtime's allocation ticks, about one per 100 KB), on standard error at the end.
 using var allocationTypes = Environment.GetEnvironmentVariable("RXKAFKA_BENCH_ALLOC_TYPES") is null ? null : new AllocationTypes();
+transactions = 0;
 var interval = new MeasuredInterval();
-SendAll(records);
-await producer.FlushAsync();
+await SendAndFlushAsync(records);
 interval.WriteJson("rxkafka", $"RxKafka {typeof(KafkaProducer<,>).Assembly.GetName().Version?.ToString(3)}", run, Stopwatch.GetTimestamp(), Environment.CpuUsage, json =>
 {
+    json.WriteNumber("transactions", transactions);
     json.WriteBoolean("delivery_callback", onDelivery is not null);
     if (onDelivery is not null)
     {

@@ -64,11 +64,35 @@ internal static class ProduceCommand
             },
             min: 0);
         var keepGoing = CommonOptions.KeepGoing();
+        var transactionalId = new Option<string?>("--transactional-id")
+        {
+            Description = "Write in a transaction with this transactional.id, committed at the end of the input; a failed record, an error or Ctrl+C aborts it (read_committed readers see none of it)",
+            HelpName = "id",
+        };
+        var transactionSize = CommonOptions.WholeNumber(
+            new Option<int?>("--transaction-size")
+            {
+                Description = "With --transactional-id: commit every N records and open the next transaction (default: the whole input in one)",
+                HelpName = "N",
+            },
+            min: 1);
 
         var command = new Command("produce", "Write lines of standard input (or a file) to a topic as records, UTF-8, one per line (empty lines are skipped); print how many were delivered")
         {
-            bootstrap, topic, file, separator, headers, partition, keepGoing,
+            bootstrap, topic, file, separator, headers, partition, keepGoing, transactionalId, transactionSize,
         };
+        command.Validators.Add(result =>
+        {
+            var transactional = result.GetValue(transactionalId) is not null;
+            if (!transactional && result.GetValue(transactionSize) is not null)
+            {
+                result.AddError("--transaction-size needs --transactional-id");
+            }
+            else if (transactional && result.GetValue(keepGoing))
+            {
+                result.AddError("--keep-going cannot be used with --transactional-id: a failed record aborts its transaction");
+            }
+        });
         command.SetAction(Program.Guard((result, ct) =>
         {
             var config = CommonOptions.ClientConfig(result, bootstrap, required: false);
@@ -79,7 +103,14 @@ internal static class ProduceCommand
                 result.GetValue(separator),
                 result.GetValue(headers) ?? [],
                 result.GetValue(partition),
-                result.GetValue(keepGoing));
+                result.GetValue(keepGoing),
+                result.GetValue(transactionalId),
+                result.GetValue(transactionSize));
+            if (settings.TransactionalId is { } id)
+            {
+                config["transactional.id"] = id;
+            }
+
             return RunAsync(config, settings, ct);
         }));
         return command;
@@ -95,6 +126,7 @@ internal static class ProduceCommand
             var options = ProducerOptions.FromConfig(config);
             var outcome = new Outcome();
             TimeSpan elapsed;
+            string transactionSummary;
             await using (var producer = new KafkaProducer<string?, string?>(options, Serializers.Utf8, Serializers.Utf8))
             {
                 // Unreachable brokers and a topic that is not there fail here, once, before any input is read.
@@ -115,39 +147,38 @@ internal static class ProduceCommand
                     console.MarkupLine("[grey]Reading lines from standard input: end with Ctrl+D[/]");
                 }
 
-                var clock = Stopwatch.StartNew();
-                using (var reader = OpenInput(settings.File))
+                var transactions = settings.TransactionalId is null ? null : new ProduceTransactions(producer, settings.TransactionSize);
+                if (transactions is not null)
                 {
-                    var number = 0;
-                    while (await reader.ReadLineAsync(cancellationToken) is { } text)
-                    {
-                        number++;
-                        if (ProduceLines.Parse(text, settings.Separator) is not { } line)
-                        {
-                            continue;
-                        }
-
-                        if (!settings.KeepGoing && outcome.Failed > 0)
-                        {
-                            // The producer retried the failed record until delivery.timeout.ms: the brokers
-                            // are not taking records, and each further one would wait out the same timeout.
-                            outcome.NotSent(1 + await CountRecordsLeftAsync(reader, settings, cancellationToken));
-                            break;
-                        }
-
-                        var record = new ProducerRecord<string?, string?>(settings.Topic, line.Key, line.Value)
-                        {
-                            Headers = ProduceLines.ToHeaders(settings.Headers),
-                            Partition = settings.Partition,
-                        };
-                        var lineNumber = number;
-                        outcome.Sent();
-                        producer.Send(record, report => outcome.Report(lineNumber, report.Metadata, report.Error));
-                    }
+                    await transactions.StartAsync(cancellationToken);
                 }
 
-                await producer.FlushAsync(cancellationToken);
+                var clock = Stopwatch.StartNew();
+                try
+                {
+                    await SendLinesAsync(producer, settings, outcome, transactions, cancellationToken);
+                    if (transactions is null)
+                    {
+                        await producer.FlushAsync(cancellationToken);
+                    }
+                    else if (outcome.Failed > 0)
+                    {
+                        await transactions.AbortAsync();
+                    }
+                    else
+                    {
+                        await transactions.CompleteAsync(cancellationToken);
+                    }
+                }
+                catch (Exception) when (transactions is not null)
+                {
+                    // Ctrl+C, a commit refused, a broker gone: what is open is aborted, never left to commit.
+                    await transactions.AbortAsync();
+                    throw;
+                }
+
                 elapsed = clock.Elapsed;
+                transactionSummary = transactions?.Summary() ?? "";
             }
 
             if (cluster is not null)
@@ -158,7 +189,7 @@ internal static class ProduceCommand
                 }
             }
 
-            console.WriteLine(outcome.Summary(settings.Topic, elapsed));
+            console.WriteLine(outcome.Summary(settings.Topic, elapsed) + transactionSummary);
             foreach (var error in outcome.Errors())
             {
                 Console.Error.WriteLine(CliErrors.Line(error));
@@ -169,6 +200,43 @@ internal static class ProduceCommand
         finally
         {
             cluster?.Dispose();
+        }
+    }
+
+    /// <summary>Every line of the input sent as a record, until the end or (without --keep-going) the first failed record.</summary>
+    private static async Task SendLinesAsync(KafkaProducer<string?, string?> producer, ProduceSettings settings, Outcome outcome, ProduceTransactions? transactions, CancellationToken cancellationToken)
+    {
+        using var reader = OpenInput(settings.File);
+        var number = 0;
+        while (await reader.ReadLineAsync(cancellationToken) is { } text)
+        {
+            number++;
+            if (ProduceLines.Parse(text, settings.Separator) is not { } line)
+            {
+                continue;
+            }
+
+            if (!settings.KeepGoing && outcome.Failed > 0)
+            {
+                // The producer retried the failed record until delivery.timeout.ms: the brokers
+                // are not taking records, and each further one would wait out the same timeout.
+                outcome.NotSent(1 + await CountRecordsLeftAsync(reader, settings, cancellationToken));
+                break;
+            }
+
+            if (transactions is not null)
+            {
+                await transactions.BeforeSendAsync(cancellationToken);
+            }
+
+            var record = new ProducerRecord<string?, string?>(settings.Topic, line.Key, line.Value)
+            {
+                Headers = ProduceLines.ToHeaders(settings.Headers),
+                Partition = settings.Partition,
+            };
+            var lineNumber = number;
+            outcome.Sent();
+            producer.Send(record, report => outcome.Report(lineNumber, report.Metadata, report.Error));
         }
     }
 
@@ -228,7 +296,7 @@ internal static class ProduceCommand
         return [.. headers];
     }
 
-    private sealed record ProduceSettings(string Topic, FileInfo? File, string? Separator, IReadOnlyList<Header> Headers, int? Partition, bool KeepGoing);
+    private sealed record ProduceSettings(string Topic, FileInfo? File, string? Separator, IReadOnlyList<Header> Headers, int? Partition, bool KeepGoing, string? TransactionalId, int? TransactionSize);
 
     /// <summary>What became of the records: counts, where they went per partition, the first errors. Reports arrive on the producer's threads.</summary>
     private sealed class Outcome

@@ -20,9 +20,11 @@ internal static class ConsumerReads
     /// <param name="fromOffsetZero">Assign each partition at offset 0 instead of finding the start with ListOffsets
     /// (auto.offset.reset=earliest): for librdkafka 2.0.2's mock, which in some runs answers a ListOffsets naming
     /// two partitions of a topic with UNKNOWN_SERVER_ERROR for partition -1, every time.</param>
-    public static async Task<IReadOnlyList<PeerRecord>> ReadTopicAsync(KafkaClientOptions client, string topic, CancellationToken cancellationToken, bool fromOffsetZero = false)
+    /// <param name="isolation">The isolation level; under read_committed the end of a partition is its last stable offset.</param>
+    /// <param name="checkCrcs">check.crcs: off for librdkafka 2.15.1's mock, which writes its transaction markers with CRC 0.</param>
+    public static async Task<IReadOnlyList<PeerRecord>> ReadTopicAsync(KafkaClientOptions client, string topic, CancellationToken cancellationToken, bool fromOffsetZero = false, IsolationLevel isolation = IsolationLevel.ReadUncommitted, bool checkCrcs = true)
     {
-        var options = new ConsumerOptions { Client = client, AutoOffsetReset = AutoOffsetReset.Earliest, EnablePartitionEof = true };
+        var options = new ConsumerOptions { Client = client, AutoOffsetReset = AutoOffsetReset.Earliest, EnablePartitionEof = true, IsolationLevel = isolation, CheckCrcs = checkCrcs };
         await using var consumer = new KafkaConsumer<byte[]?, byte[]?>(options, Deserializers.ByteArray, Deserializers.ByteArray);
         var metadata = await consumer.Client.WaitForTopicAsync(topic, cancellationToken);
         var waiting = metadata.Partitions.Select(p => p.Partition).ToHashSet();

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Reactive.Concurrency;
 using RxKafka.IntegrationTests.Producer.Peers;
+using RxKafka.IntegrationTests.Transactions;
 using RxKafka.Testing.Network;
 using CK = Confluent.Kafka;
 
@@ -27,38 +28,7 @@ public sealed class ScriptedClusterTransactionsTcpTests
         cluster.CreateTopic(Topic, partitions: Partitions);
         await using var server = cluster.ServeTcp();
         var log = new ConcurrentQueue<string>();
-        var committed = new List<string>();
-        var all = new List<string>();
-
-        using (var transactional = Producer(server.BootstrapServers, log, "confluent-tx"))
-        using (var plain = Producer(server.BootstrapServers, log, transactionalId: null))
-        {
-            transactional.InitTransactions(Deadline);
-            for (var round = 0; round < 6; round++)
-            {
-                var commit = round % 3 != 1;
-                transactional.BeginTransaction();
-                var values = Enumerable.Range(0, 9).Select(i => $"{(commit ? "c" : "a")}{round}-{i}").ToList();
-                var deliveries = values.Select((v, i) => transactional.ProduceAsync(new CK.TopicPartition(Topic, i % Partitions), new CK.Message<string, string> { Key = $"k{i}", Value = v }, Token)).ToList();
-
-                // Plain records land between the transaction's records on the same partitions.
-                var between = Enumerable.Range(0, Partitions).Select(p => $"p{round}-{p}").ToList();
-                await Task.WhenAll(between.Select((v, p) => plain.ProduceAsync(new CK.TopicPartition(Topic, p), new CK.Message<string, string> { Key = "plain", Value = v }, Token))).WaitAsync(Deadline, Token);
-                await Task.WhenAll(deliveries).WaitAsync(Deadline, Token); // written before the end, so aborts have records to hide
-                if (commit)
-                {
-                    transactional.CommitTransaction(Deadline);
-                    committed.AddRange(values);
-                }
-                else
-                {
-                    transactional.AbortTransaction(Deadline);
-                }
-
-                committed.AddRange(between);
-                all.AddRange(values.Concat(between));
-            }
-        }
+        var (committed, all) = await ConfluentTransactions.WriteInterleavedAsync(server.BootstrapServers, Topic, Partitions, "confluent-tx", log, Token);
 
         Assert.Equal(all.Count, Enumerable.Range(0, Partitions).Sum(p => cluster.Log(Topic, p).Count));
         Assert.All(Enumerable.Range(0, Partitions), p => Assert.Equal(2, cluster.AbortedTransactions(Topic, p).Count));
@@ -126,51 +96,9 @@ public sealed class ScriptedClusterTransactionsTcpTests
         Assert.Equal(42L, cluster.CommittedOffset("eos-group", Topic, 1)!.Offset);
     }
 
-    private static CK.IProducer<string, string> Producer(string bootstrap, ConcurrentQueue<string> log, string? transactionalId)
-    {
-        var config = new CK.ProducerConfig { BootstrapServers = bootstrap, LingerMs = 5, TransactionalId = transactionalId, TransactionTimeoutMs = 60_000, MessageTimeoutMs = 60_000 };
-        return new CK.ProducerBuilder<string, string>(config)
-            .SetLogHandler((_, m) => log.Enqueue($"{m.Level} {m.Facility}: {m.Message}"))
-            .SetErrorHandler((_, e) => log.Enqueue($"error {e.Code}: {e.Reason}"))
-            .Build();
-    }
+    private static CK.IProducer<string, string> Producer(string bootstrap, ConcurrentQueue<string> log, string? transactionalId) =>
+        ConfluentTransactions.Producer(bootstrap, log, transactionalId);
 
-    // Every value a consumer with this isolation level reads from the beginning of each partition up to its end
-    // (the last stable offset under read_committed), with no group: an assignment.
-    private static List<string> ConsumeAll(string bootstrap, CK.IsolationLevel isolation, int partitions = Partitions)
-    {
-        var config = new CK.ConsumerConfig
-        {
-            BootstrapServers = bootstrap,
-            GroupId = "unused",
-            EnableAutoCommit = false,
-            IsolationLevel = isolation,
-            EnablePartitionEof = true,
-        };
-        using var consumer = new CK.ConsumerBuilder<string, string>(config).Build();
-        consumer.Assign(Enumerable.Range(0, partitions).Select(p => new CK.TopicPartitionOffset(Topic, p, CK.Offset.Beginning)));
-        var values = new List<string>();
-        var atEnd = new HashSet<int>();
-        var until = DateTime.UtcNow + Deadline;
-        while (atEnd.Count < partitions)
-        {
-            Assert.True(DateTime.UtcNow < until, $"{isolation} consumer did not reach the end of every partition; read {values.Count}");
-            var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
-            if (result is null)
-            {
-                continue;
-            }
-
-            if (result.IsPartitionEOF)
-            {
-                atEnd.Add(result.Partition.Value);
-                continue;
-            }
-
-            values.Add(result.Message.Value);
-        }
-
-        consumer.Close();
-        return values;
-    }
+    private static List<string> ConsumeAll(string bootstrap, CK.IsolationLevel isolation, int partitions = Partitions) =>
+        ConfluentTransactions.ConsumeAll(bootstrap, Topic, isolation, partitions);
 }

@@ -19,11 +19,13 @@ internal static class Kcat
 
     /// <summary>
     /// Every record of <paramref name="topic"/> from the beginning to the end of each partition
-    /// (<c>kcat -C -o beginning -e -J</c>), sorted by partition and offset.
+    /// (<c>kcat -C -o beginning -e -J</c>), sorted by partition and offset; <paramref name="config"/> adds
+    /// librdkafka properties (<c>-X name=value</c>), e.g. <c>isolation.level=read_committed</c>.
     /// </summary>
-    public static IReadOnlyList<PeerRecord> Consume(string bootstrap, string topic)
+    public static IReadOnlyList<PeerRecord> Consume(string bootstrap, string topic, params string[] config)
     {
-        var exit = Run("-C", "-b", bootstrap, "-t", topic, "-o", "beginning", "-e", "-J", "-q");
+        string[] args = ["-C", "-b", bootstrap, "-t", topic, "-o", "beginning", "-e", "-J", "-q", .. config.SelectMany(c => new[] { "-X", c })];
+        var exit = Run(args);
         var records = new List<PeerRecord>();
         foreach (var line in exit.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
