@@ -1,5 +1,6 @@
 #pragma warning disable xUnit1031
 
+using System.Reactive.Linq;
 using RxKafka.Consumer;
 using RxKafka.Producer;
 using RxKafka.Serialization;
@@ -61,15 +62,19 @@ public abstract class ExactlyOnceTestBed : ConsumerTestBed
     protected static IEnumerable<ProducerRecord<string?, string?>> Copy(ConsumeResult<string?, string?> input) =>
         [new ProducerRecord<string?, string?>("b", $"{input.TopicPartition}@{input.Offset}", input.Value) { Partition = input.Partition }];
 
-    /// <summary>One member of the pipeline: its consumer, its transactional producer, and what its subscription saw.</summary>
-    protected Stage Member(string clientId, Func<ConsumeResult<string?, string?>, IEnumerable<ProducerRecord<string?, string?>>>? transform = null, ExactlyOnceOptions? options = null, string? transactionalId = null)
+    /// <summary>One member of the pipeline (with <paramref name="slow"/>, 2 ms of virtual time per record, so a fault lands mid-stream): its consumer, its transactional producer, and what its subscription saw.</summary>
+    protected Stage Member(string clientId, Func<ConsumeResult<string?, string?>, IEnumerable<ProducerRecord<string?, string?>>>? transform = null, ExactlyOnceOptions? options = null, string? transactionalId = null, bool slow = false)
     {
         var consumer = Consumer(EosConsumerOptions(clientId));
         var producer = Own(new KafkaProducer<string?, string?>(EosProducerOptions(clientId) with { TransactionalId = transactionalId ?? $"eos-{clientId}" }, Serializers.Utf8, Serializers.Utf8));
         consumer.Subscribe(["t"]);
         var stage = new Stage(clientId, consumer, producer);
-        stage.Subscription = consumer.TransformExactlyOnce(producer, transform ?? Copy, options ?? new ExactlyOnceOptions { MaxBatchSize = 200 })
-            .Subscribe(stage.Batches.Add, e => stage.Error = e, () => stage.Completed = true);
+        options ??= new ExactlyOnceOptions { MaxBatchSize = 200 };
+        var copy = transform ?? Copy;
+        var pipeline = slow
+            ? consumer.TransformExactlyOnce(producer, async (input, _) => { await Observable.Timer(TimeSpan.FromMilliseconds(2), Scheduler); return copy(input); }, options)
+            : consumer.TransformExactlyOnce(producer, copy, options);
+        stage.Subscription = pipeline.Subscribe(stage.Batches.Add, e => stage.Error = e, () => stage.Completed = true);
         return stage;
     }
 
