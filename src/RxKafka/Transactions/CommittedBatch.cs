@@ -1,4 +1,4 @@
-namespace RxKafka;
+namespace RxKafka.Transactions;
 
 /// <summary>A batch the exactly-once pipeline committed: its outputs and its input offsets in one transaction.</summary>
 /// <param name="Offsets">Per input partition, the next offset to read: what the transaction committed for the group.</param>

@@ -2,7 +2,7 @@ using System.Reactive.Linq;
 using RxKafka.Consumer;
 using RxKafka.Producer;
 
-namespace RxKafka;
+namespace RxKafka.Transactions;
 
 /// <summary>
 /// Exactly-once consume → transform → produce as one operator (KIP-98, KIP-447; T3): each batch of input records

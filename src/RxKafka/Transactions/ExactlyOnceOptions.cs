@@ -1,4 +1,4 @@
-namespace RxKafka;
+namespace RxKafka.Transactions;
 
 /// <summary>
 /// How <see cref="ExactlyOnce.TransformExactlyOnce{TInKey, TInValue, TOutKey, TOutValue}(Consumer.KafkaConsumer{TInKey, TInValue}, Producer.KafkaProducer{TOutKey, TOutValue}, Func{Consumer.ConsumeResult{TInKey, TInValue}, IEnumerable{Producer.ProducerRecord{TOutKey, TOutValue}}}, ExactlyOnceOptions?)"/>

@@ -1,7 +1,7 @@
 using RxKafka.Consumer;
 using RxKafka.Producer;
 
-namespace RxKafka;
+namespace RxKafka.Transactions;
 
 /// <summary>
 /// One subscription of <see cref="ExactlyOnce"/>'s operator: a loop over the consumer's batches, one transaction

@@ -5,6 +5,7 @@ using RxKafka.Consumer;
 using RxKafka.Producer;
 using RxKafka.Serialization;
 using RxKafka.Tests.Consumer;
+using RxKafka.Transactions;
 
 namespace RxKafka.Tests.Transactions;
 

@@ -3,6 +3,7 @@
 using RxKafka.Consumer;
 using RxKafka.Producer;
 using RxKafka.Serialization;
+using RxKafka.Transactions;
 
 namespace RxKafka.Tests.Transactions;
 
