@@ -69,20 +69,34 @@ public sealed partial class ScriptedCluster
         return state.State == ScriptedTransactionState.Ongoing && state.Groups.Contains(request.GroupId) ? ErrorCode.None : ErrorCode.InvalidTxnState;
     }
 
-    // Who may commit in a transaction (v3+ carries the consumer's group metadata, KIP-447). With no group
-    // membership modelled, a group has no members: a standalone consumer's metadata (generation -1, no member
-    // id) is accepted; a member id is UNKNOWN_MEMBER_ID and a generation ILLEGAL_GENERATION, as Kafka answers
-    // for a member the group does not have. When groups get members, the member id, generation and group
-    // instance id checks (FENCED_INSTANCE_ID too) go here, as in CheckCommitter.
-    private static ErrorCode CheckTxnCommitter(TxnOffsetCommitRequest request, short version)
+    // Who may commit in a transaction (v3+ carries the consumer's group metadata, KIP-447): metadata of no member
+    // (generation -1, no member id: a standalone consumer, or a producer from before KIP-447) is accepted whatever
+    // the group does; a member's must name one the group has, with its instance id and the current generation (or
+    // member epoch), so offsets of a member the group moved on from are refused. Unlike OffsetCommit, a rebalance
+    // in progress does not refuse them: the generation decides.
+    private ErrorCode CheckTxnCommitter(TxnOffsetCommitRequest request, short version)
     {
-        if (version < 3)
+        if (version < 3 || (request.GenerationId < 0 && request.MemberId.Length == 0 && request.GroupInstanceId is null))
         {
             return ErrorCode.None;
         }
 
-        return request.MemberId.Length > 0 ? ErrorCode.UnknownMemberId
-            : request.GenerationId >= 0 ? ErrorCode.IllegalGeneration
+        if (_consumerGroups.TryGetValue(request.GroupId, out var consumerGroup))
+        {
+            var member = consumerGroup.Member(request.MemberId);
+            return member is null ? ErrorCode.UnknownMemberId
+                : request.GenerationId != member.MemberEpoch ? ErrorCode.StaleMemberEpoch
+                : ErrorCode.None;
+        }
+
+        if (!_groups.TryGetValue(request.GroupId, out var group))
+        {
+            return request.MemberId.Length > 0 ? ErrorCode.UnknownMemberId : ErrorCode.IllegalGeneration;
+        }
+
+        var error = ValidateMember(group, request.MemberId, request.GroupInstanceId);
+        return error != ErrorCode.None ? error
+            : request.GenerationId != group.GenerationId ? ErrorCode.IllegalGeneration
             : ErrorCode.None;
     }
 

@@ -21,6 +21,7 @@ public sealed class LayeringTests
         ["Serialization"] = [],
         ["Producer"] = ["Protocol", "Network", "Cluster", "Client", "Serialization"],
         ["Consumer"] = ["Protocol", "Network", "Cluster", "Client", "Serialization"],
+        ["Transactions"] = ["Protocol", "Network", "Cluster", "Client", "Serialization", "Producer", "Consumer"],
     };
 
     [Fact]

@@ -68,6 +68,14 @@ public abstract class ConsumerTestBed : ReactiveTest, IAsyncDisposable
         return consumer;
     }
 
+    /// <summary>Disposes <paramref name="owned"/> with the test, after what was owned before it.</summary>
+    protected T Own<T>(T owned)
+        where T : IAsyncDisposable
+    {
+        _owned.Add(owned);
+        return owned;
+    }
+
     /// <summary>Writes <paramref name="count"/> records "k{i}"/"v{i}" (i from <paramref name="first"/>) to <paramref name="partition"/>, with CreateTime Time0 + i seconds, and waits until they are acknowledged.</summary>
     protected void Produce(TopicPartition partition, int count, int first = 0, Headers? headers = null)
     {

@@ -98,28 +98,7 @@ public abstract class TransactionalProducerTestBed : ReactiveTest, IAsyncDisposa
     /// The values a read_committed reader gets from a partition: records of no transaction, and of transactions
     /// whose marker is a commit; none of an aborted transaction, none of one still open.
     /// </summary>
-    protected List<string?> Committed(int partition)
-    {
-        var batches = Cluster.Batches("orders", partition);
-        var values = new List<string?>();
-        for (var i = 0; i < batches.Count; i++)
-        {
-            var batch = batches[i];
-            if (batch.IsControl)
-            {
-                continue;
-            }
-
-            var marker = batch.IsTransactional ? batches.Skip(i + 1).FirstOrDefault(b => b.IsControl && b.ProducerId == batch.ProducerId) : null;
-            // A control record's key: version (int16), then type (int16: 0 abort, 1 commit).
-            if (!batch.IsTransactional || (marker is not null && marker.Records[0].Key is [_, _, 0, 1]))
-            {
-                values.AddRange(batch.Records.Select(r => r.ValueString));
-            }
-        }
-
-        return values;
-    }
+    protected List<string?> Committed(int partition) => RxKafka.Tests.Transactions.ReadCommittedLog.Values(Cluster, "orders", partition);
 
     /// <summary>Every value written to a partition, committed, aborted or open (what read_uncommitted reads).</summary>
     protected List<string?> Written(int partition) => Cluster.Log("orders", partition).Select(r => r.ValueString).ToList();
