@@ -19,11 +19,11 @@ public sealed partial class KafkaConsumer<TKey, TValue>
     });
 
     /// <summary>
-    /// Hands one chunk's records to <paramref name="onNext"/>, each marked processed when the call returns;
+    /// Hands one chunk's records to <paramref name="observer"/>, each marked processed when the call returns;
     /// the chunk goes back to the engine at the end, or at the record where delivery stopped (a throwing
     /// deserializer, a disposal), which is where the partition then resumes.
     /// </summary>
-    private void Deliver(FetchedChunk chunk, ChunkReader reader, Headers scratch, Action<ConsumeResult<TKey, TValue>> onNext, Func<bool> stopped)
+    private void Deliver(FetchedChunk chunk, ChunkReader reader, Headers scratch, IObserver<ConsumeResult<TKey, TValue>> observer, CancellationToken stop)
     {
         var next = chunk.FetchOffset;
         var completed = IsNotice(chunk);
@@ -31,21 +31,21 @@ public sealed partial class KafkaConsumer<TKey, TValue>
         {
             if (completed)
             {
-                onNext(Notice(chunk));
+                observer.OnNext(Notice(chunk));
                 return;
             }
 
             reader.Start(chunk);
-            while (!stopped() && chunk.MayDeliver && !_engine.AtAcknowledgementBound(chunk.State) && reader.TryRead(out var record))
+            while (!stop.IsCancellationRequested && chunk.MayDeliver && !_engine.AtAcknowledgementBound(chunk.State) && reader.TryRead(out var record))
             {
                 var result = Materialize(chunk, record, reader.LeaderEpoch, scratch);
                 next = record.Offset + 1;
                 Handed(chunk.State, record.Offset);
-                onNext(result);
+                observer.OnNext(result);
                 Processed(chunk.State, next);
             }
 
-            completed = !stopped() && chunk.MayDeliver && !_engine.AtAcknowledgementBound(chunk.State);
+            completed = !stop.IsCancellationRequested && chunk.MayDeliver && !_engine.AtAcknowledgementBound(chunk.State);
         }
         finally
         {
@@ -68,7 +68,6 @@ public sealed partial class KafkaConsumer<TKey, TValue>
         private readonly Headers _scratch = new();
         private readonly CancellationTokenSource _stop = new();
         private readonly SerialDisposable _pending = new();
-        private readonly Func<bool> _stopped;
         private int _scheduled;
 
         public DeliveryLoop(KafkaConsumer<TKey, TValue> consumer, IObserver<ConsumeResult<TKey, TValue>> observer, PartitionState? state, IDisposable? lease)
@@ -78,7 +77,6 @@ public sealed partial class KafkaConsumer<TKey, TValue>
             _state = state;
             _lease = lease;
             _reader = new ChunkReader(consumer.Options);
-            _stopped = () => _stop.IsCancellationRequested;
         }
 
         public bool IsStopped => _stop.IsCancellationRequested;
@@ -156,7 +154,7 @@ public sealed partial class KafkaConsumer<TKey, TValue>
 
             try
             {
-                _consumer.Deliver(chunk, _reader, _scratch, _observer.OnNext, _stopped);
+                _consumer.Deliver(chunk, _reader, _scratch, _observer, _stop.Token);
             }
             catch (Exception e)
             {

@@ -17,9 +17,9 @@ public sealed partial class KafkaConsumer<TKey, TValue>
     /// <summary>The same with the deserializers given: what every face runs per record (the decode benchmark calls it too).</summary>
     internal static ConsumeResult<TKey, TValue> Materialize(FetchedChunk chunk, in Record record, int leaderEpoch, Headers scratch, IDeserializer<TKey> keyDeserializer, IDeserializer<TValue> valueDeserializer)
     {
-        var partition = chunk.State.Partition;
+        var state = chunk.State;
         Headers? headers = null;
-        if (record.Headers.Count > 0)
+        if (record.HeaderCount > 0)
         {
             headers = new Headers();
             foreach (var header in record.Headers)
@@ -36,26 +36,21 @@ public sealed partial class KafkaConsumer<TKey, TValue>
         var component = MessageComponentType.Key;
         try
         {
-            var key = keyDeserializer.Deserialize(record.Key.Span, record.IsKeyNull, new SerializationContext(partition.Topic, component, headers ?? scratch));
+            record.GetSpans(out var keyBytes, out var valueBytes);
+            var topic = state.Partition.Topic;
+            var key = FastDeserializer<TKey>.TryNull(keyDeserializer, record.IsKeyNull, out var nullKey)
+                ? nullKey
+                : keyDeserializer.Deserialize(keyBytes, record.IsKeyNull, new SerializationContext(topic, component, headers ?? scratch));
             component = MessageComponentType.Value;
-            var value = valueDeserializer.Deserialize(record.Value.Span, record.IsValueNull, new SerializationContext(partition.Topic, component, headers ?? scratch));
-            return new ConsumeResult<TKey, TValue>
-            {
-                TopicPartition = partition,
-                Offset = record.Offset,
-                Key = key,
-                Value = value,
-                Headers = headers!,
-                Timestamp = DateTimeOffset.FromUnixTimeMilliseconds(record.Timestamp),
-                TimestampType = record.TimestampType,
-                LeaderEpoch = leaderEpoch >= 0 ? leaderEpoch : null,
-                Owner = chunk.State,
-            };
+            var value = FastDeserializer<TValue>.TryNull(valueDeserializer, record.IsValueNull, out var nullValue)
+                ? nullValue
+                : valueDeserializer.Deserialize(valueBytes, record.IsValueNull, new SerializationContext(topic, component, headers ?? scratch));
+            return new ConsumeResult<TKey, TValue>(state, record.Offset, key, value, headers, record.Timestamp, record.TimestampType, leaderEpoch);
         }
         catch (Exception e)
         {
             throw new ConsumeException(
-                new TopicPartitionOffset(partition, record.Offset),
+                new TopicPartitionOffset(state.Partition, record.Offset),
                 ErrorCode.None,
                 $"the {(component == MessageComponentType.Key ? "key" : "value")} deserializer failed: {e.Message} (the position stays at this record; seek to {record.Offset + 1} to skip it)",
                 e,

@@ -70,7 +70,7 @@ public readonly partial struct RecordBatch
             }
 
             position += read;
-            var headers = default(RecordHeaders);
+            var headersStart = position;
             if (headerCount != 0)
             {
                 if (headerCount < 0 || headerCount > (end - position) / 2)
@@ -80,9 +80,7 @@ public readonly partial struct RecordBatch
                         : $"bad header count: record at offset {offset} claims {headerCount} headers but only {end - position} bytes are left in the record");
                 }
 
-                var headersStart = position;
                 position = RecordHeaders.Validate(span[..end], position, headerCount, offset);
-                headers = new RecordHeaders(data.Slice(headersStart, position - headersStart), headerCount);
             }
 
             if (position != end)
@@ -92,14 +90,17 @@ public readonly partial struct RecordBatch
 
             var timestamp = _timestampType == TimestampType.LogAppendTime ? _batch.MaxTimestamp : _batch.BaseTimestamp + timestampDelta;
             _current = new Record(
+                data,
                 offset,
                 timestamp,
                 _timestampType,
-                data.Slice(keyStart, keyLength),
-                keyNull,
-                data.Slice(valueStart, valueLength),
-                valueNull,
-                headers);
+                keyStart,
+                keyNull ? -1 : keyLength,
+                valueStart,
+                valueNull ? -1 : valueLength,
+                headersStart,
+                end - headersStart,
+                headerCount);
             _position = end;
         }
 

@@ -223,14 +223,14 @@ public readonly partial struct RecordBatch : IEnumerable<Record>
                 ? _batch.MaxTimestamp
                 : message.Magic == 0 ? -1 : message.Timestamp;
             _current = new Record(
+                data,
                 message.Offset + adjustment,
                 timestamp,
                 _batch.TimestampType,
-                data.Slice(message.KeyStart, message.KeyLength),
-                message.IsKeyNull,
-                data.Slice(message.ValueStart, message.ValueLength),
-                message.IsValueNull,
-                default);
+                message.KeyStart,
+                message.IsKeyNull ? -1 : message.KeyLength,
+                message.ValueStart,
+                message.IsValueNull ? -1 : message.ValueLength);
             _position = message.End;
         }
     }
