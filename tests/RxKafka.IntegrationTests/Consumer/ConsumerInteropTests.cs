@@ -39,8 +39,7 @@ public abstract class ConsumerInteropTests : IDisposable
     public async Task S4_RxKafka_consumes_what_Confluent_Kafka_produces(CompressionType codec)
     {
         using var cluster = StartCluster();
-        var topic = $"from-confluent-{codec}".ToLowerInvariant();
-        cluster.CreateTopic(topic, 3, 3);
+        var topic = NewTopic(cluster, "confluent", codec);
         var big = PeerRecord.Utf8(PeerInputs.Big);
         PeerRecord[] input =
         [
@@ -65,16 +64,10 @@ public abstract class ConsumerInteropTests : IDisposable
     public async Task S4_RxKafka_consumes_what_kcat_produces(CompressionType codec)
     {
         using var cluster = StartCluster();
-        var topic = $"from-kcat-{codec}".ToLowerInvariant();
-        cluster.CreateTopic(topic, 3, 3);
-        var lines = PeerInputs.KcatLines;
-        var headers = PeerInputs.KcatHeaders;
+        var topic = NewTopic(cluster, "kcat", codec);
 
-        Kcat.Produce(cluster.BootstrapServers, topic, 1, codec, lines, headers, _workDir);
+        var theirs = Kcat.ProduceSample(cluster.BootstrapServers, topic, codec, _workDir);
 
-        // kcat stamps the records itself: what kcat reads back is the reference, and its content is what was sent.
-        var theirs = Kcat.Consume(cluster.BootstrapServers, topic);
-        Assert.Equal(lines.Length, theirs.Count);
         await AssertReadAsync(cluster, topic, theirs, codec, magic: 2, "kcat");
     }
 
@@ -83,13 +76,20 @@ public abstract class ConsumerInteropTests : IDisposable
     public async Task S4_RxKafka_consumes_what_kafka_python_produces(CompressionType codec)
     {
         using var cluster = StartCluster();
-        var topic = $"from-kafka-python-{codec}".ToLowerInvariant();
-        cluster.CreateTopic(topic, 3, 3);
+        var topic = NewTopic(cluster, "kafka-python", codec);
         var input = PeerInputs.KafkaPythonRecords(T0);
 
         var written = KafkaPython.Produce(cluster.BootstrapServers, topic, codec, input, _workDir);
 
         await AssertReadAsync(cluster, topic, Sorted(written), codec, magic: 2, "kafka-python");
+    }
+
+    // A topic of 3 partitions, 3 replicas, for one peer's records in one codec.
+    private static string NewTopic(MockKafkaCluster cluster, string peer, CompressionType codec)
+    {
+        var topic = $"from-{peer}-{codec}".ToLowerInvariant();
+        cluster.CreateTopic(topic, 3, 3);
+        return topic;
     }
 
     /// <summary>RxKafka's consumer reads exactly <paramref name="expected"/>, and the stored batches have the codec and magic the peer should have written.</summary>

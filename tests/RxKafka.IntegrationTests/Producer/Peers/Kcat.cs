@@ -54,6 +54,19 @@ internal static class Kcat
     }
 
     /// <summary>
+    /// Writes the shared kcat sample (<see cref="PeerInputs.KcatLines"/> with <see cref="PeerInputs.KcatHeaders"/>)
+    /// to partition 1 of <paramref name="topic"/> and returns what kcat reads back: kcat stamps the records itself,
+    /// so its own reading is the reference for the others.
+    /// </summary>
+    public static IReadOnlyList<PeerRecord> ProduceSample(string bootstrap, string topic, CompressionType codec, string workDir)
+    {
+        Produce(bootstrap, topic, 1, codec, PeerInputs.KcatLines, PeerInputs.KcatHeaders, workDir);
+        var read = Consume(bootstrap, topic);
+        Assert.Equal(PeerInputs.KcatLines.Length, read.Count);
+        return read;
+    }
+
+    /// <summary>
     /// Produces <paramref name="lines"/> (<c>key:value</c>; with <c>-Z</c> an empty key or value is
     /// sent as null) to <paramref name="topic"/> with <paramref name="codec"/>; every record gets
     /// <paramref name="headers"/> (<c>-H name=value</c>, or <c>-H name</c> for a null value). All go to
