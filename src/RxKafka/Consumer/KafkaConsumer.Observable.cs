@@ -56,10 +56,23 @@ public sealed partial class KafkaConsumer<TKey, TValue>
     /// <summary>
     /// Delivers chunks to one observer, one chunk per pass on the scheduler (never on a read loop): a slow
     /// observer holds its pass, the prefetch fills to its bound, and fetching waits (R2). With a partition
-    /// given, only that partition's chunks (the per-partition face).
+    /// given, only that partition's chunks (the per-partition face). Passes never overlap, so the observer
+    /// is called by one thread at a time and a partition's records stay in order; a poke during a pass makes
+    /// one more pass, so no wake-up is lost.
     /// </summary>
+    /// <remarks>
+    /// The item the scheduler returns is deliberately not kept to be cancelled: on the thread pool a pass may
+    /// run, and schedule the next, before the call that scheduled it returns, and storing the older item then
+    /// would cancel the newer one and stop the loop for good (records waiting, the prefetch full, nothing
+    /// fetched). A stopped loop's pending pass only finishes it.
+    /// </remarks>
     private sealed class DeliveryLoop : IDisposable
     {
+        private const int Idle = 0;
+        private const int Scheduled = 1;
+        private const int Running = 2;
+        private const int RunAgain = 3;
+
         private readonly KafkaConsumer<TKey, TValue> _consumer;
         private readonly IObserver<ConsumeResult<TKey, TValue>> _observer;
         private readonly PartitionState? _state;
@@ -67,8 +80,8 @@ public sealed partial class KafkaConsumer<TKey, TValue>
         private readonly ChunkReader _reader;
         private readonly Headers _scratch = new();
         private readonly CancellationTokenSource _stop = new();
-        private readonly SerialDisposable _pending = new();
-        private int _scheduled;
+        private int _pass;
+        private int _completing;
 
         public DeliveryLoop(KafkaConsumer<TKey, TValue> consumer, IObserver<ConsumeResult<TKey, TValue>> observer, PartitionState? state, IDisposable? lease)
         {
@@ -92,16 +105,33 @@ public sealed partial class KafkaConsumer<TKey, TValue>
             }
         }
 
-        /// <summary>Ends the loop with the observer's OnCompleted (a revoked partition, a disposed consumer).</summary>
-        public void Complete()
+        /// <summary>Ends the loop with the observer's OnCompleted (a revoked partition, a disposed consumer), after its last OnNext.</summary>
+        public void Complete() => End(complete: true);
+
+        public void Dispose() => End(complete: false);
+
+        private void End(bool complete)
         {
-            if (Stop())
+            if (!Stop())
             {
-                _observer.OnCompleted();
+                return;
+            }
+
+            if (complete)
+            {
+                Volatile.Write(ref _completing, 1);
+            }
+
+            // No pass runs or is due: finish here. Otherwise the pass due next finishes, after the running one's last OnNext.
+            if (Interlocked.CompareExchange(ref _pass, Running, Idle) == Idle)
+            {
+                Finish();
+            }
+            else
+            {
+                Schedule();
             }
         }
-
-        public void Dispose() => Stop();
 
         private bool Stop()
         {
@@ -111,31 +141,71 @@ public sealed partial class KafkaConsumer<TKey, TValue>
             }
 
             _stop.Cancel();
-            _pending.Dispose();
             _lease?.Dispose();
             return true;
         }
 
+        // Under the pass (or in its place): the loop's last act. The pass state stays Running, so no pass runs again.
+        private void Finish()
+        {
+            _reader.Dispose();
+            if (Interlocked.Exchange(ref _completing, 2) == 1)
+            {
+                _observer.OnCompleted();
+            }
+        }
+
         private void Schedule()
         {
-            if (Interlocked.Exchange(ref _scheduled, 1) == 0)
+            while (true)
             {
-                _pending.Disposable = _consumer._engine.Scheduler.Schedule(Pass);
+                switch (Volatile.Read(ref _pass))
+                {
+                    case Idle:
+                        if (Interlocked.CompareExchange(ref _pass, Scheduled, Idle) == Idle)
+                        {
+                            _consumer._engine.Scheduler.Schedule(Pass);
+                            return;
+                        }
+
+                        break;
+                    case Running:
+                        if (Interlocked.CompareExchange(ref _pass, RunAgain, Running) == Running)
+                        {
+                            return;
+                        }
+
+                        break;
+                    default:
+                        // Scheduled, or a pass will go again: it will see what this call was for.
+                        return;
+                }
             }
+        }
+
+        // The end of a pass: another one when asked (a chunk was delivered, or a poke came meanwhile), else idle.
+        private void EndPass(bool again)
+        {
+            if (!again && Interlocked.CompareExchange(ref _pass, Idle, Running) == Running)
+            {
+                return;
+            }
+
+            Volatile.Write(ref _pass, Scheduled);
+            _consumer._engine.Scheduler.Schedule(Pass);
         }
 
         private void Pass()
         {
-            Volatile.Write(ref _scheduled, 0);
-            if (IsStopped)
+            Volatile.Write(ref _pass, Running);
+            if (Volatile.Read(ref _consumer._disposed) == 1 && Stop())
             {
-                _reader.Dispose();
-                return;
+                Volatile.Write(ref _completing, 1);
             }
 
-            if (Volatile.Read(ref _consumer._disposed) == 1)
+            if (IsStopped)
             {
-                Complete();
+                Finish();
                 return;
             }
 
@@ -145,10 +215,12 @@ public sealed partial class KafkaConsumer<TKey, TValue>
             {
                 if (_state is null)
                 {
-                    // Woken when a chunk arrives; a per-partition loop is poked by its face instead.
-                    engine.WaitAsync(_stop.Token).ContinueWith(static (t, s) => ((DeliveryLoop)s!).Poke(), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                    // Woken when a chunk arrives (or the loop stops: its next pass finishes it); a per-partition
+                    // loop is poked by its face instead.
+                    engine.WaitAsync(_stop.Token).ContinueWith(static (t, s) => ((DeliveryLoop)s!).Schedule(), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
                 }
 
+                EndPass(again: false);
                 return;
             }
 
@@ -168,12 +240,11 @@ public sealed partial class KafkaConsumer<TKey, TValue>
                     // on are fetched again by the next reader.
                     Microsoft.Extensions.Logging.LoggerExtensions.LogError(_consumer._logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, e, "A consumer subscriber threw; its subscription ended");
                 }
-
-                return;
             }
 
             // One chunk per pass, then back to the scheduler: other work (and other partitions' loops) gets a turn.
-            Schedule();
+            // A stopped loop's next pass finishes it.
+            EndPass(again: true);
         }
     }
 }
