@@ -38,6 +38,13 @@ public interface IKafkaProducer<TKey, TValue> : IAsyncDisposable
     /// <summary>Transactional producers: aborts the transaction; records not sent fail with <see cref="TransactionAbortedException"/>.</summary>
     Task AbortTransactionAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Transactional producers: <paramref name="records"/> in one transaction, as an Rx scope: subscribing begins it,
+    /// the source completing commits it, an error or an early dispose aborts it; one report per record, then
+    /// completion once committed.
+    /// </summary>
+    IObservable<DeliveryReport<TKey, TValue>> Transact(IObservable<ProducerRecord<TKey, TValue>> records);
+
     /// <summary>Stops new sends, delivers what is queued within <paramref name="timeout"/>, and returns how many records could not be delivered.</summary>
     Task<int> CloseAsync(TimeSpan timeout);
 }

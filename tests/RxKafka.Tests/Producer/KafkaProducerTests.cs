@@ -137,6 +137,8 @@ public sealed class KafkaProducerTests : ReactiveTest, IAsyncDisposable
 
         public Task AbortTransactionAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 
+        public IObservable<DeliveryReport<string?, string?>> Transact(IObservable<ProducerRecord<string?, string?>> records) => Produce(records);
+
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
