@@ -8,8 +8,11 @@ using RxKafka.Testing.Network;
 
 namespace RxKafka.Tests.Producer.Transactions;
 
-/// <summary>The transactional producer under faults (T1): timeouts, a moved coordinator, abortable and fatal errors, fencing.</summary>
-public sealed class TransactionalProducerErrorsTests : TransactionalProducerTestBed
+/// <summary>
+/// The transactional producer under faults (T1): timeouts, a moved coordinator, abortable and fatal errors, fencing,
+/// with the KIP-98 protocol (transaction.version 1); under KIP-890 part 2 in <see cref="TransactionalProducerV2Tests"/>.
+/// </summary>
+public sealed class TransactionalProducerErrorsTests() : TransactionalProducerTestBed(transactionVersion: 1)
 {
     [Fact]
     public void T1_a_transaction_open_past_transaction_timeout_ms_is_aborted_by_the_coordinator_and_the_producer_is_fenced()
