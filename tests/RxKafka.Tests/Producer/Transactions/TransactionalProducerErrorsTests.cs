@@ -81,9 +81,7 @@ public sealed class TransactionalProducerErrorsTests() : TransactionalProducerTe
         Assert.Equal(epoch + 1, Cluster.Transaction(TxId)!.ProducerEpoch);
         Assert.Equal(TransactionState.Ready, producer.TransactionState);
 
-        producer.BeginTransaction();
-        Complete(Send(producer, 0, "recovered"));
-        Complete(producer.CommitTransactionAsync());
+        CommitTransaction(producer, (0, "recovered"));
         Assert.Equal(["recovered"], Committed(0));
         // The new epoch's sequences start at 0.
         Assert.Equal(0, Cluster.Batches("orders", 0).Last(b => !b.IsControl).BaseSequence);
@@ -125,9 +123,7 @@ public sealed class TransactionalProducerErrorsTests() : TransactionalProducerTe
         Assert.Same(fenced, Fails<ProducerFencedException>(first.AbortTransactionAsync()));
         Assert.Throws<ProducerFencedException>(() => first.Send(new ProducerRecord<string?, string?>("orders", null, "x")));
 
-        second.BeginTransaction();
-        Complete(Send(second, 0, "survivor"));
-        Complete(second.CommitTransactionAsync());
+        CommitTransaction(second, (0, "survivor"));
         Assert.Equal(["survivor"], Committed(0));
     }
 

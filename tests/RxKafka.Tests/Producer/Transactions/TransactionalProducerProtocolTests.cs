@@ -74,13 +74,11 @@ public sealed class TransactionalProducerProtocolTests() : TransactionalProducer
         var bump = Requests<InitProducerIdRequest>().Last();
         Assert.Equal(Cluster.TransactionalProducerId(TxId)!.Value.ProducerEpoch - 1, bump.ProducerEpoch);
 
-        producer.BeginTransaction();
-        Complete(Send(producer, 0, "v2"));
-        Complete(producer.CommitTransactionAsync());
-        var v2Requests = Cluster.Requests.Skip(upgradedAt).Select(r => (r.Request.ApiKey, r.Request.Version)).ToList();
+        CommitTransaction(producer, (0, "v2"));
+        var v2Requests = RequestsFrom(upgradedAt);
         Assert.Contains((ApiKey.Produce, (short)12), v2Requests);
         Assert.Contains((ApiKey.EndTxn, (short)5), v2Requests);
-        Assert.DoesNotContain(v2Requests, r => r.ApiKey == ApiKey.AddPartitionsToTxn);
+        Assert.DoesNotContain(v2Requests, r => r.Api == ApiKey.AddPartitionsToTxn);
 
         // A downgrade, heard of by the EndTxn that ends the transaction it happened in.
         producer.BeginTransaction();
@@ -90,10 +88,8 @@ public sealed class TransactionalProducerProtocolTests() : TransactionalProducer
         Complete(producer.CommitTransactionAsync());
         Assert.False(producer.Transactions!.IsV2);
         var downgradedAt = Cluster.Requests.Count;
-        producer.BeginTransaction();
-        Complete(Send(producer, 0, "v1-again"));
-        Complete(producer.CommitTransactionAsync());
-        var v1Requests = Cluster.Requests.Skip(downgradedAt).Select(r => (r.Request.ApiKey, r.Request.Version)).ToList();
+        CommitTransaction(producer, (0, "v1-again"));
+        var v1Requests = RequestsFrom(downgradedAt);
         Assert.Contains((ApiKey.AddPartitionsToTxn, (short)3), v1Requests);
         Assert.Contains((ApiKey.Produce, (short)11), v1Requests);
         Assert.Contains((ApiKey.EndTxn, (short)4), v1Requests);

@@ -67,6 +67,18 @@ public abstract class TransactionalProducerTestBed : ReactiveTest, IAsyncDisposa
     protected Task<RecordMetadata> Send(KafkaProducer<string?, string?> producer, int partition, string value) =>
         producer.ProduceAsync(new ProducerRecord<string?, string?>("orders", null, value) { Partition = partition });
 
+    /// <summary>One transaction: each of <paramref name="records"/> (partition, value) sent and acknowledged, then the commit.</summary>
+    protected void CommitTransaction(KafkaProducer<string?, string?> producer, params (int Partition, string Value)[] records)
+    {
+        producer.BeginTransaction();
+        CompleteAll(records.Select(r => Send(producer, r.Partition, r.Value)).ToList());
+        Complete(producer.CommitTransactionAsync());
+    }
+
+    /// <summary>The (API, version) of every request the cluster received from the <paramref name="first"/>-th on.</summary>
+    protected List<(ApiKey Api, short Version)> RequestsFrom(int first) =>
+        Cluster.Requests.Skip(first).Select(r => (r.Request.ApiKey, r.Request.Version)).ToList();
+
     protected void Complete(Task task, TimeSpan? budget = null)
     {
         Assert.True(Scheduler.AdvanceUntilCompleted(task, budget ?? TimeSpan.FromSeconds(5)), "the task did not complete in virtual time");

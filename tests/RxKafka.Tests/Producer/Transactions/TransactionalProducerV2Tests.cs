@@ -33,9 +33,7 @@ public sealed class TransactionalProducerV2Tests() : TransactionalProducerTestBe
         CompleteAll([Send(producer, 0, "a1"), Send(producer, 2, "a2")]);
         Complete(producer.AbortTransactionAsync());
 
-        producer.BeginTransaction();
-        Complete(Send(producer, 0, "c4"));
-        Complete(producer.CommitTransactionAsync());
+        CommitTransaction(producer, (0, "c4"));
 
         Assert.Equal(["c1", "c3", "c4"], Committed(0));
         Assert.Equal(["c2"], Committed(1));
@@ -98,9 +96,7 @@ public sealed class TransactionalProducerV2Tests() : TransactionalProducerTestBe
         Assert.False(end.Committed);
         Assert.Equal(epoch + 1, Cluster.Transaction(TxId)!.ProducerEpoch);
         Assert.Empty(Written(0));
-        producer.BeginTransaction();
-        Complete(Send(producer, 0, "next"), TimeSpan.FromSeconds(3));
-        Complete(producer.CommitTransactionAsync());
+        CommitTransaction(producer, (0, "next"));
         Assert.Equal(["next"], Committed(0));
     }
 
@@ -122,9 +118,7 @@ public sealed class TransactionalProducerV2Tests() : TransactionalProducerTestBe
         Assert.Equal(1, Count(ApiKey.InitProducerId));
         Assert.Equal(epoch + 1, Cluster.Transaction(TxId)!.ProducerEpoch);
         Assert.Equal(TransactionState.Ready, producer.TransactionState);
-        producer.BeginTransaction();
-        Complete(Send(producer, 0, "recovered"));
-        Complete(producer.CommitTransactionAsync());
+        CommitTransaction(producer, (0, "recovered"));
         Assert.Equal(["recovered"], Committed(0));
         Assert.Equal(((short)(epoch + 1), 0), Cluster.Batches("orders", 0).Where(b => !b.IsControl).Select(b => (b.ProducerEpoch, b.BaseSequence)).Last());
     }
@@ -148,9 +142,7 @@ public sealed class TransactionalProducerV2Tests() : TransactionalProducerTestBe
         Assert.Equal(TransactionState.FatalError, first.TransactionState);
         Assert.Throws<ProducerFencedException>(first.BeginTransaction);
 
-        second.BeginTransaction();
-        Complete(Send(second, 0, "survivor"));
-        Complete(second.CommitTransactionAsync());
+        CommitTransaction(second, (0, "survivor"));
         Assert.Equal(["survivor"], Committed(0));
         Assert.Empty(Committed(1));
     }
@@ -187,16 +179,12 @@ public sealed class TransactionalProducerV2Tests() : TransactionalProducerTestBe
         var (oldId, lastEpoch) = Cluster.TransactionalProducerId(TxId)!.Value;
         Assert.Equal(32766, lastEpoch);
 
-        producer.BeginTransaction();
-        Complete(Send(producer, 0, "last-of-the-old-id"));
-        Complete(producer.CommitTransactionAsync());
+        CommitTransaction(producer, (0, "last-of-the-old-id"));
         var (newId, newEpoch) = Cluster.TransactionalProducerId(TxId)!.Value;
         Assert.NotEqual(oldId, newId);
         Assert.Equal(0, newEpoch);
 
-        producer.BeginTransaction();
-        Complete(Send(producer, 0, "first-of-the-new-id"));
-        Complete(producer.CommitTransactionAsync());
+        CommitTransaction(producer, (0, "first-of-the-new-id"));
 
         Assert.Equal(["last-of-the-old-id", "first-of-the-new-id"], Committed(0));
         Assert.Equal([(oldId, lastEpoch, 0), (newId, (short)0, 0)], Cluster.Batches("orders", 0).Where(b => !b.IsControl).Select(b => (b.ProducerId, b.ProducerEpoch, b.BaseSequence)));
