@@ -178,7 +178,8 @@ public sealed class ScriptedBroker : IKafkaTransportFactory
     {
         lock (_gate)
         {
-            foreach (var connection in _connections)
+            // A copy: under a TestScheduler the client reconnects inline, from inside Close, adding to the list.
+            foreach (var connection in _connections.ToArray())
             {
                 if (!connection.IsDisposed)
                 {

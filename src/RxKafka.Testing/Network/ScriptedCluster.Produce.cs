@@ -3,7 +3,8 @@ using static RxKafka.Protocol.Messages.ProduceResponse;
 
 namespace RxKafka.Testing.Network;
 
-// Produce at any version 0-11: the partition logs, the leader's checks, idempotent producers' sequences.
+// Produce at any version 0-12: the partition logs, the leader's checks, idempotent producers' sequences, and
+// transactional batches (v12: KIP-890 part 2, ScriptedCluster.TransactionsV2.cs).
 public sealed partial class ScriptedCluster
 {
     /// <summary>Kafka's default <c>message.max.bytes</c>: 1 MiB plus the 12 bytes of a batch's offset and length, 1,048,588.</summary>
@@ -146,7 +147,7 @@ public sealed partial class ScriptedCluster
                 var topicResponse = new TopicProduceResponse { Name = topicData.Name };
                 foreach (var partitionData in topicData.PartitionData)
                 {
-                    var answer = ProduceToPartition(nodeId, request.Acks, topicData.Name, partitionData, version, now);
+                    var answer = ProduceToPartition(nodeId, request.Acks, request.TransactionalId, topicData.Name, partitionData, version, now);
                     topicResponse.PartitionResponses.Add(answer);
                     if (answer.ErrorCode == (short)ErrorCode.NotLeaderOrFollower && answer.CurrentLeader.LeaderId >= 0)
                     {
@@ -178,7 +179,7 @@ public sealed partial class ScriptedCluster
 
     // One partition, with a broker's checks in a broker's order: authorization (a topic error), existence, the
     // request-level record rules, acks, leadership, then the log's own checks and the producer's sequences.
-    private PartitionProduceResponse ProduceToPartition(int nodeId, short acks, string topicName, ProduceRequest.PartitionProduceData data, short version, DateTimeOffset now)
+    private PartitionProduceResponse ProduceToPartition(int nodeId, short acks, string? transactionalId, string topicName, ProduceRequest.PartitionProduceData data, short version, DateTimeOffset now)
     {
         if (_topicErrors.TryGetValue(topicName, out var topicError))
         {
@@ -219,10 +220,10 @@ public sealed partial class ScriptedCluster
             return Failed(data.Index, decoded, decoded == ErrorCode.InvalidRecord ? log.LogStartOffset : -1, message);
         }
 
-        // A transactional batch goes only to a partition added to its producer's open transaction.
+        // A transactional batch goes only to a partition in its producer's open transaction (added by v12 itself).
         foreach (var batch in batches.Where(b => b.IsTransactional))
         {
-            var transactional = CheckTransactionalBatch(batch, new TopicPartition(topicName, data.Index));
+            var transactional = CheckTransactionalBatch(batch, new TopicPartition(topicName, data.Index), transactionalId, version, now);
             if (transactional != ErrorCode.None)
             {
                 return Failed(data.Index, transactional, log.LogStartOffset);

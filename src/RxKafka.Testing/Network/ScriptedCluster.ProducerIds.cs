@@ -184,6 +184,9 @@ public sealed partial class ScriptedCluster
             return ErrorCode.None;
         }
 
+        /// <summary>Moves to <paramref name="epoch"/> as a run of bumps would: older epochs are fenced, none is a retry's.</summary>
+        public void SetEpoch(short epoch) => (LastEpoch, Epoch) = (-1, epoch);
+
         /// <summary>Whether the producer id an InitProducerId names (KIP-360) is this id's, or the one a spent epoch moved from.</summary>
         public bool MayBump((long ProducerId, short Epoch)? expected) =>
             expected is not { } mine || Epoch == -1 || mine.ProducerId == ProducerId || (mine.ProducerId == PreviousProducerId && mine.Epoch >= LastUsableEpoch);

@@ -5,7 +5,8 @@ namespace RxKafka.Testing.Network;
 
 // The transaction coordinator (KIP-98) as Kafka's TransactionCoordinator keeps it: a state per transactional
 // id, AddPartitionsToTxn (v0-5) and AddOffsetsToTxn (v0-4) opening and growing a transaction, EndTxn (v0-5)
-// completing it (ScriptedCluster.TransactionCompletion.cs writes the markers).
+// completing it (ScriptedCluster.TransactionCompletion.cs writes the markers; ScriptedCluster.TransactionsV2.cs
+// adds what KIP-890 part 2 changes).
 public sealed partial class ScriptedCluster
 {
     private static readonly IComparer<TopicPartition> PartitionOrder = Comparer<TopicPartition>.Create(
@@ -215,7 +216,8 @@ public sealed partial class ScriptedCluster
 
     // Kafka's answers to EndTxn by state: a retry of a completed (or completing) end is answered as it was
     // (NONE, or CONCURRENT_TRANSACTIONS while its markers are written); the other end, or none open, is
-    // INVALID_TXN_STATE.
+    // INVALID_TXN_STATE. At v5 (KIP-890 part 2) a retry has the epoch before the bump (answered in AnswerEndTxn)
+    // and an end at the current epoch with none open is a new one (ScriptedCluster.TransactionsV2.cs).
     private ErrorCode EndTransaction(TransactionalProducer state, bool commit, bool bumpEpoch)
     {
         var wantedPrepare = commit ? ScriptedTransactionState.PrepareCommit : ScriptedTransactionState.PrepareAbort;
@@ -235,6 +237,8 @@ public sealed partial class ScriptedCluster
                 return ErrorCode.ConcurrentTransactions;
             case var s when s == wantedPrepare:
                 return ErrorCode.ConcurrentTransactions;
+            case ScriptedTransactionState.Empty or ScriptedTransactionState.CompleteCommit or ScriptedTransactionState.CompleteAbort when bumpEpoch:
+                return EndWithoutTransaction(state, commit);
             case var s when s == wantedComplete:
                 return ErrorCode.None;
             default:

@@ -12,7 +12,7 @@ public sealed partial class ScriptedCluster
     {
         lock (_gate)
         {
-            var error = TxnCommitError(nodeId, request, version, out var state);
+            var error = TxnCommitError(nodeId, request, version, now, out var state);
             return new TxnOffsetCommitResponse
             {
                 Topics = request.Topics.Select(t => new TxnOffsetCommitResponse.TxnOffsetCommitResponseTopic
@@ -31,8 +31,9 @@ public sealed partial class ScriptedCluster
     // Kafka's checks: the transactional id's authorization, the group id and its coordinator, the committer's
     // group metadata (v3+), then the producer against its transaction: known (INVALID_PRODUCER_ID_MAPPING), at
     // its epoch (INVALID_PRODUCER_EPOCH: TxnOffsetCommit has no PRODUCER_FENCED), with the group added by
-    // AddOffsetsToTxn to the open transaction (INVALID_TXN_STATE), as KIP-890's verification has it.
-    private ErrorCode TxnCommitError(int nodeId, TxnOffsetCommitRequest request, short version, out TransactionalProducer? state)
+    // AddOffsetsToTxn to the open transaction (INVALID_TXN_STATE), as KIP-890's verification has it, or (v5 under
+    // transaction.version 2) added by this request.
+    private ErrorCode TxnCommitError(int nodeId, TxnOffsetCommitRequest request, short version, DateTimeOffset now, out TransactionalProducer? state)
     {
         state = null;
         if (!Authorized(request.TransactionalId))
@@ -66,7 +67,7 @@ public sealed partial class ScriptedCluster
             return ErrorCode.InvalidProducerEpoch;
         }
 
-        return state.State == ScriptedTransactionState.Ongoing && state.Groups.Contains(request.GroupId) ? ErrorCode.None : ErrorCode.InvalidTxnState;
+        return JoinTransaction(state, request.GroupId, version, now);
     }
 
     // Who may commit in a transaction (v3+ carries the consumer's group metadata, KIP-447): metadata of no member

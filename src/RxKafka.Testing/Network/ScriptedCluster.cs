@@ -31,7 +31,7 @@ namespace RxKafka.Testing.Network;
 /// model at the request's version (<see cref="DefaultReply"/>), and every other API gets no answer.
 /// </para>
 /// <para>
-/// A Produce (v0-11) is checked as a partition leader checks it: a topic error
+/// A Produce (v0-12) is checked as a partition leader checks it: a topic error
 /// (<see cref="SetTopicError"/>, e.g. TOPIC_AUTHORIZATION_FAILED), UNKNOWN_TOPIC_OR_PARTITION,
 /// INVALID_RECORD for what v3+ forbids (not exactly one magic 2 batch; zstd before v7 is
 /// UNSUPPORTED_COMPRESSION_TYPE), INVALID_REQUIRED_ACKS, NOT_LEADER_OR_FOLLOWER unless the receiving broker
@@ -61,6 +61,10 @@ namespace RxKafka.Testing.Network;
 /// <see cref="AuthorizeTransactionalId"/>). A leader takes a transactional batch only for a partition added to
 /// its producer's open transaction, keeps the last stable offset (<see cref="LastStableOffset(string, int)"/>)
 /// behind the oldest open transaction and an aborted-transaction index (<see cref="AbortedTransactions"/>).
+/// KIP-890 part 2 (Kafka 4.0) runs while <see cref="TransactionVersion"/> is 2, the default, as ApiVersions tells
+/// clients: a transactional Produce v12 has the leader add its partition to the transaction, TxnOffsetCommit v5
+/// adds its group, and EndTxn v5 bumps the epoch at every end (the markers carry the new epoch, so a produce of
+/// the old one is fenced). Clients that stay below those versions keep the explicit adds of KIP-98.
 /// </para>
 /// <para>
 /// Fetch (v0-17) reads the logs as a leader does: whole batches from the one holding the fetch offset, with
@@ -289,6 +293,7 @@ public sealed partial class ScriptedCluster : IKafkaTransportFactory
     private ApiVersionsResponse AnswerApiVersions()
     {
         var response = ScriptedBroker.FullApiVersions();
+        AddFeatures(response);
         lock (_gate)
         {
             if (_apiVersions.Count == 0)

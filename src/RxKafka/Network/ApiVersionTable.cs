@@ -4,16 +4,20 @@ namespace RxKafka.Network;
 
 /// <summary>
 /// What a broker supports, from its ApiVersions answer, and the version RxKafka uses for each API:
-/// the highest version both sides support.
+/// the highest version both sides support. It keeps the cluster-wide features the broker reports as finalized
+/// (KIP-584, ApiVersions v3+), such as <c>transaction.version</c>, which says whether KIP-890 part 2 is on.
 /// </summary>
 internal sealed class ApiVersionTable
 {
     private readonly ApiVersionRange?[] _broker;
+    private readonly Dictionary<string, short> _finalized;
 
-    /// <summary>Creates the table from the broker's (api key, min, max) entries.</summary>
-    public ApiVersionTable(IEnumerable<(short ApiKey, short MinVersion, short MaxVersion)> brokerVersions)
+    /// <summary>Creates the table from the broker's (api key, min, max) entries and, from ApiVersions v3+, its finalized features (name, max level).</summary>
+    public ApiVersionTable(IEnumerable<(short ApiKey, short MinVersion, short MaxVersion)> brokerVersions, IEnumerable<(string Name, short MaxLevel)>? finalizedFeatures = null, long finalizedFeaturesEpoch = -1)
     {
         ArgumentNullException.ThrowIfNull(brokerVersions);
+        _finalized = (finalizedFeatures ?? []).GroupBy(f => f.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Max(f => f.MaxLevel), StringComparer.Ordinal);
+        FinalizedFeaturesEpoch = finalizedFeaturesEpoch;
         var list = brokerVersions.ToList();
         _broker = new ApiVersionRange?[Math.Max(list.Count == 0 ? 0 : list.Max(v => v.ApiKey) + 1, 0)];
         foreach (var (key, min, max) in list)
@@ -26,7 +30,16 @@ internal sealed class ApiVersionTable
     }
 
     internal static ApiVersionTable FromResponse(ApiVersionsResponse response)
-        => new(response.ApiKeys.Select(k => (k.ApiKey, k.MinVersion, k.MaxVersion)));
+        => new(
+            response.ApiKeys.Select(k => (k.ApiKey, k.MinVersion, k.MaxVersion)),
+            response.FinalizedFeatures.Select(f => (f.Name, f.MaxVersionLevel)),
+            response.FinalizedFeaturesEpoch);
+
+    /// <summary>The epoch of the finalized features the broker reported (it grows when they change), or -1 when it reported none.</summary>
+    public long FinalizedFeaturesEpoch { get; }
+
+    /// <summary>The level the cluster finalized <paramref name="feature"/> at, as this broker reported it; null when not finalized (level 0) or not reported.</summary>
+    public short? FinalizedLevel(string feature) => _finalized.TryGetValue(feature, out var level) ? level : null;
 
     /// <summary>The broker's range for <paramref name="apiKey"/>, or null when it does not offer the API.</summary>
     public ApiVersionRange? BrokerRange(ApiKey apiKey)

@@ -8,8 +8,11 @@ using RxKafka.Tests.Producer.Transactions;
 
 namespace RxKafka.Tests.Transactions;
 
-/// <summary>A transaction as an Rx scope (<c>KafkaProducer.Transact</c>, T1): commit on completion, abort on error and on early dispose.</summary>
-public sealed class TransactScopeTests : TransactionalProducerTestBed
+/// <summary>
+/// A transaction as an Rx scope (<c>KafkaProducer.Transact</c>, T1): commit on completion, abort on error and on early
+/// dispose; on a cluster running KIP-890 part 2, as a new Kafka 4.0 cluster does.
+/// </summary>
+public sealed class TransactScopeTests() : TransactionalProducerTestBed(ScriptedCluster.MaxTransactionVersion)
 {
     private static ProducerRecord<string?, string?> Record(int partition, string value) => new("orders", null, value) { Partition = partition };
 

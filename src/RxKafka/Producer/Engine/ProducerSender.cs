@@ -4,6 +4,7 @@ using System.Reactive.Disposables;
 using Microsoft.Extensions.Logging;
 using RxKafka.Client;
 using RxKafka.Network;
+using RxKafka.Producer.Transactions;
 using RxKafka.Protocol.Messages;
 using RxKafka.Reactive;
 
@@ -299,7 +300,9 @@ internal sealed partial class ProducerSender : IAsyncDisposable
                 _inFlight++;
                 Interlocked.Increment(ref _sender._inFlight);
                 // Queued to the connection's writer loop, which writes in call order: drain order is wire order.
-                connection.SendHandingOverAsync(request).ContinueWith(_onAnswer, batches, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                // A transactional producer's version depends on its transaction protocol (v1 stays below v12).
+                var version = _sender.Transactions is { } transactions ? TransactionProtocol.ProduceVersion(connection, transactions.IsV2) : null;
+                connection.SendHandingOverAsync(request, version).ContinueWith(_onAnswer, batches, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
         }
 

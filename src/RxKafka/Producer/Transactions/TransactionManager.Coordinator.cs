@@ -118,9 +118,8 @@ internal sealed partial class TransactionManager
             var error = (ErrorCode)response.ErrorCode;
             if (error == ErrorCode.None)
             {
-                // KIP-890 part 2 where the broker offers both halves of it (EndTxn v5 and Produce v12).
-                var produce = connection.ApiVersions!.BrokerRange(ApiKey.Produce);
-                Volatile.Write(ref _v2, Version(connection, ApiKey.EndTxn) >= 5 && produce is { Highest: >= 12 } && KafkaApis.Get(ApiKey.Produce).Versions.Highest >= 12);
+                // The protocol of the transactions to come: KIP-890 part 2 where the coordinator's cluster runs it.
+                Volatile.Write(ref _v2, TransactionProtocol.OffersV2(connection.ApiVersions!));
                 _accumulator.ForgetSequences();
                 Identity.Reset(response.ProducerId, response.ProducerEpoch);
                 _logger?.LogInformation("Transactional id {TransactionalId}: producer id {ProducerId}, epoch {Epoch}", TransactionalId, response.ProducerId, response.ProducerEpoch);

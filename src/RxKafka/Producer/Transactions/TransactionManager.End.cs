@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using RxKafka.Client;
 using RxKafka.Cluster;
 using RxKafka.Protocol.Messages;
 
@@ -34,6 +35,7 @@ internal sealed partial class TransactionManager
         }
 
         await EndAsync(commit: true, cancellationToken).ConfigureAwait(false);
+        await BetweenTransactionsAsync(abortFailed: false, cancellationToken).ConfigureAwait(false);
         Set(TransactionState.Ready, from: TransactionState.Committing);
     }
 
@@ -64,21 +66,48 @@ internal sealed partial class TransactionManager
         await _addLoop.ConfigureAwait(false);
         await _flush().WaitAsync(cancellationToken).ConfigureAwait(false);
         await EndAsync(commit: false, cancellationToken).ConfigureAwait(false);
-        bool bump;
+        bool failed;
         lock (_gate)
         {
-            bump = _bumpAfterAbort && !_v2;
+            failed = _bumpAfterAbort;
             _bumpAfterAbort = false;
         }
 
-        if (bump)
-        {
-            // KIP-360: a new epoch, so the partitions' sequences start again at 0 and no doubtful batch can be taken for a duplicate.
-            await InitProducerIdAsync((Identity.ProducerId, Identity.Epoch), cancellationToken).ConfigureAwait(false);
-        }
-
+        await BetweenTransactionsAsync(failed, cancellationToken).ConfigureAwait(false);
         Set(TransactionState.Ready, from: TransactionState.Aborting);
     }
+
+    /// <summary>
+    /// After an end: the epoch bump a v1 producer needs after a failed transaction (KIP-360: the partitions'
+    /// sequences start again at 0, so no doubtful batch can be taken for a duplicate; under v2 the EndTxn answer
+    /// brought a new epoch already), and the protocol of the next transaction, read again from the coordinator's
+    /// finalized features as the Java client does: a cluster that turned <c>transaction.version</c> 2 on is taken up
+    /// with an epoch bump first (so no request of a v1 epoch can land in a v2 transaction), one that turned it off is
+    /// followed at once. The protocol never changes inside a transaction.
+    /// </summary>
+    private async Task BetweenTransactionsAsync(bool abortFailed, CancellationToken cancellationToken)
+    {
+        var offered = CoordinatorOffersV2();
+        var v2 = IsV2;
+        if ((abortFailed && !v2) || (offered && !v2))
+        {
+            // InitProducerId reads the protocol from the coordinator again as it takes the new epoch.
+            await InitProducerIdAsync((Identity.ProducerId, Identity.Epoch), cancellationToken).ConfigureAwait(false);
+        }
+        else if (!offered && v2)
+        {
+            _logger?.LogInformation("Transactional id {TransactionalId}: the cluster no longer finalizes transaction.version 2; the next transaction adds its partitions with AddPartitionsToTxn", TransactionalId);
+            Volatile.Write(ref _v2, false);
+        }
+    }
+
+    // The coordinator's view of the protocol, from its connection's ApiVersions (a reconnection reads them anew).
+    // Nothing is sent for it: without a ready connection to the coordinator the protocol stays as it is.
+    private bool CoordinatorOffersV2() =>
+        _client.Snapshot.GetCoordinator(CoordinatorType.Transaction, TransactionalId) is { } coordinator
+        && _client.TryGetReadyConnection(coordinator.NodeId, ConnectionGroup.Coordination)?.ApiVersions is { } table
+            ? TransactionProtocol.OffersV2(table)
+            : IsV2;
 
     // EndTxn, when the coordinator knows of the transaction. Under KIP-890 part 2 (v5) the answer carries the epoch
     // (and maybe producer id) the producer goes on with: the coordinator bumps it on every end.
@@ -98,8 +127,8 @@ internal sealed partial class TransactionManager
         var what = commit ? "EndTxn (commit)" : "EndTxn (abort)";
         await RunAsync(what, CoordinatorType.Transaction, TransactionalId, async connection =>
         {
-            // Before KIP-890 part 2 a v5 EndTxn would bump the epoch: only a transaction-version-2 producer sends it.
-            var version = Version(connection, ApiKey.EndTxn, max: IsV2 ? short.MaxValue : (short)4);
+            // A v5 EndTxn asks the coordinator to bump the epoch (KIP-890 part 2): only a v2 transaction sends it.
+            var version = Version(connection, ApiKey.EndTxn, max: IsV2 ? short.MaxValue : TransactionProtocol.LastEndTxnVersionV1);
             var request = new EndTxnRequest { TransactionalId = TransactionalId, ProducerId = Identity.ProducerId, ProducerEpoch = Identity.Epoch, Committed = commit };
             var response = await connection.SendAtVersionAsync(request, version, cancellationToken).ConfigureAwait(false);
             var error = (ErrorCode)response.ErrorCode;

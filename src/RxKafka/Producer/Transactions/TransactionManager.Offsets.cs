@@ -4,8 +4,9 @@ using RxKafka.Protocol.Messages;
 namespace RxKafka.Producer.Transactions;
 
 // SendOffsetsToTransaction: AddOffsetsToTxn (the group joins the transaction at its coordinator), then
-// TxnOffsetCommit to the group's coordinator with the consumer's group metadata (KIP-447). The offsets become
-// the group's committed offsets only when the transaction commits.
+// TxnOffsetCommit to the group's coordinator with the consumer's group metadata (KIP-447); under KIP-890 part 2
+// TxnOffsetCommit v5 alone, the group coordinator adding the group to the transaction. The offsets become the
+// group's committed offsets only when the transaction commits.
 internal sealed partial class TransactionManager
 {
     public async Task SendOffsetsAsync(IReadOnlyList<TopicPartitionOffset> offsets, ConsumerGroupMetadata group, CancellationToken cancellationToken)
@@ -19,14 +20,20 @@ internal sealed partial class TransactionManager
             }
         }
 
-        await RunAsync("AddOffsetsToTxn", CoordinatorType.Transaction, TransactionalId, async connection =>
+        var v2 = IsV2;
+        if (!v2)
         {
-            var request = new AddOffsetsToTxnRequest { TransactionalId = TransactionalId, ProducerId = Identity.ProducerId, ProducerEpoch = Identity.Epoch, GroupId = group.GroupId };
-            var response = await connection.SendAtVersionAsync(request, Version(connection, ApiKey.AddOffsetsToTxn), cancellationToken).ConfigureAwait(false);
-            return (ErrorCode)response.ErrorCode;
-        }, cancellationToken).ConfigureAwait(false);
+            await RunAsync("AddOffsetsToTxn", CoordinatorType.Transaction, TransactionalId, async connection =>
+            {
+                var request = new AddOffsetsToTxnRequest { TransactionalId = TransactionalId, ProducerId = Identity.ProducerId, ProducerEpoch = Identity.Epoch, GroupId = group.GroupId };
+                var response = await connection.SendAtVersionAsync(request, Version(connection, ApiKey.AddOffsetsToTxn), cancellationToken).ConfigureAwait(false);
+                return (ErrorCode)response.ErrorCode;
+            }, cancellationToken).ConfigureAwait(false);
+        }
+
         lock (_gate)
         {
+            // Under KIP-890 part 2 the TxnOffsetCommit (v5) adds the group itself, as the Java client relies on.
             _started = true;
         }
 
@@ -48,7 +55,8 @@ internal sealed partial class TransactionManager
                     Partitions = t.Select(o => new TxnOffsetCommitRequest.TxnOffsetCommitRequestPartition { PartitionIndex = o.TopicPartition.Partition, CommittedOffset = o.Offset, CommittedMetadata = "" }).ToList(),
                 }).ToList(),
             };
-            var response = await connection.SendAtVersionAsync(request, Version(connection, ApiKey.TxnOffsetCommit), cancellationToken).ConfigureAwait(false);
+            var version = Version(connection, ApiKey.TxnOffsetCommit, max: v2 ? short.MaxValue : TransactionProtocol.LastTxnOffsetCommitVersionV1);
+            var response = await connection.SendAtVersionAsync(request, version, cancellationToken).ConfigureAwait(false);
             var worst = ErrorCode.None;
             foreach (var topic in response.Topics)
             {

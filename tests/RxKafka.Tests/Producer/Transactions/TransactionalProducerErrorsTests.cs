@@ -8,8 +8,11 @@ using RxKafka.Testing.Network;
 
 namespace RxKafka.Tests.Producer.Transactions;
 
-/// <summary>The transactional producer under faults (T1): timeouts, a moved coordinator, abortable and fatal errors, fencing.</summary>
-public sealed class TransactionalProducerErrorsTests : TransactionalProducerTestBed
+/// <summary>
+/// The transactional producer under faults (T1): timeouts, a moved coordinator, abortable and fatal errors, fencing,
+/// with the KIP-98 protocol (transaction.version 1); under KIP-890 part 2 in <see cref="TransactionalProducerV2Tests"/>.
+/// </summary>
+public sealed class TransactionalProducerErrorsTests() : TransactionalProducerTestBed(transactionVersion: 1)
 {
     [Fact]
     public void T1_a_transaction_open_past_transaction_timeout_ms_is_aborted_by_the_coordinator_and_the_producer_is_fenced()
@@ -78,9 +81,7 @@ public sealed class TransactionalProducerErrorsTests : TransactionalProducerTest
         Assert.Equal(epoch + 1, Cluster.Transaction(TxId)!.ProducerEpoch);
         Assert.Equal(TransactionState.Ready, producer.TransactionState);
 
-        producer.BeginTransaction();
-        Complete(Send(producer, 0, "recovered"));
-        Complete(producer.CommitTransactionAsync());
+        CommitTransaction(producer, (0, "recovered"));
         Assert.Equal(["recovered"], Committed(0));
         // The new epoch's sequences start at 0.
         Assert.Equal(0, Cluster.Batches("orders", 0).Last(b => !b.IsControl).BaseSequence);
@@ -122,9 +123,7 @@ public sealed class TransactionalProducerErrorsTests : TransactionalProducerTest
         Assert.Same(fenced, Fails<ProducerFencedException>(first.AbortTransactionAsync()));
         Assert.Throws<ProducerFencedException>(() => first.Send(new ProducerRecord<string?, string?>("orders", null, "x")));
 
-        second.BeginTransaction();
-        Complete(Send(second, 0, "survivor"));
-        Complete(second.CommitTransactionAsync());
+        CommitTransaction(second, (0, "survivor"));
         Assert.Equal(["survivor"], Committed(0));
     }
 

@@ -10,7 +10,8 @@ namespace RxKafka.Tests.Producer.Transactions;
 
 /// <summary>
 /// What the transactional producer's tests share: a ScriptedCluster of three brokers (its transaction
-/// coordinator, markers, last stable offsets) with topic "orders" of three partitions, in virtual time;
+/// coordinator, markers, last stable offsets) with topic "orders" of three partitions, in virtual time, running
+/// a transaction protocol (<c>transaction.version</c> 1: KIP-98's explicit adds; 2: KIP-890 part 2);
 /// transactional producers on it, and what a read_committed reader would see of a partition.
 /// </summary>
 public abstract class TransactionalProducerTestBed : ReactiveTest, IAsyncDisposable
@@ -19,9 +20,10 @@ public abstract class TransactionalProducerTestBed : ReactiveTest, IAsyncDisposa
     protected static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
     private readonly List<KafkaProducer<string?, string?>> _producers = new();
 
-    protected TransactionalProducerTestBed()
+    /// <param name="transactionVersion">The <c>transaction.version</c> the cluster finalizes.</param>
+    protected TransactionalProducerTestBed(short transactionVersion)
     {
-        Cluster = new ScriptedCluster(Scheduler, brokers: 3);
+        Cluster = new ScriptedCluster(Scheduler, brokers: 3) { TransactionVersion = transactionVersion };
         Cluster.CreateTopic("orders", partitions: 3, replicationFactor: 3);
     }
 
@@ -64,6 +66,18 @@ public abstract class TransactionalProducerTestBed : ReactiveTest, IAsyncDisposa
 
     protected Task<RecordMetadata> Send(KafkaProducer<string?, string?> producer, int partition, string value) =>
         producer.ProduceAsync(new ProducerRecord<string?, string?>("orders", null, value) { Partition = partition });
+
+    /// <summary>One transaction: each of <paramref name="records"/> (partition, value) sent and acknowledged, then the commit.</summary>
+    protected void CommitTransaction(KafkaProducer<string?, string?> producer, params (int Partition, string Value)[] records)
+    {
+        producer.BeginTransaction();
+        CompleteAll(records.Select(r => Send(producer, r.Partition, r.Value)).ToList());
+        Complete(producer.CommitTransactionAsync());
+    }
+
+    /// <summary>The (API, version) of every request the cluster received from the <paramref name="first"/>-th on.</summary>
+    protected List<(ApiKey Api, short Version)> RequestsFrom(int first) =>
+        Cluster.Requests.Skip(first).Select(r => (r.Request.ApiKey, r.Request.Version)).ToList();
 
     protected void Complete(Task task, TimeSpan? budget = null)
     {

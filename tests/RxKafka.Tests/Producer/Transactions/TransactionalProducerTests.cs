@@ -8,8 +8,12 @@ using RxKafka.Testing.Network;
 
 namespace RxKafka.Tests.Producer.Transactions;
 
-/// <summary>The transactional producer's happy paths and its state machine (T1), in virtual time on the in-memory cluster.</summary>
-public sealed class TransactionalProducerTests : TransactionalProducerTestBed
+/// <summary>
+/// The transactional producer's happy paths and its state machine (T1), in virtual time on the in-memory cluster,
+/// with the KIP-98 protocol (transaction.version 1: AddPartitionsToTxn, AddOffsetsToTxn, EndTxn v4); KIP-890 part 2
+/// is in <see cref="TransactionalProducerV2Tests"/>.
+/// </summary>
+public sealed class TransactionalProducerTests() : TransactionalProducerTestBed(transactionVersion: 1)
 {
     [Fact]
     public void T1_a_committed_transaction_is_visible_to_read_committed_and_an_aborted_one_never()
@@ -191,6 +195,8 @@ public sealed class TransactionalProducerTests : TransactionalProducerTestBed
 
         Assert.False(producer.Transactions!.IsV2);
         Assert.All(Cluster.Requests.Where(r => r.Request.ApiKey == ApiKey.EndTxn), r => Assert.Equal(4, r.Request.Version));
+        // The brokers offer Produce v12, but a v12 batch would ask for KIP-890 part 2's implicit add: v1 stays at v11.
+        Assert.All(Cluster.Requests.Where(r => r.Request.ApiKey == ApiKey.Produce), r => Assert.Equal(11, r.Request.Version));
         Assert.Equal(epoch, Cluster.Transaction(TxId)!.ProducerEpoch);
         Assert.Equal(["v0", "v1", "v2"], Committed(0));
         // Sequences go on within the epoch: 0, 1, 2.

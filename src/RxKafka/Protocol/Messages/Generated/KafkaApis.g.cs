@@ -192,7 +192,7 @@ public static partial class KafkaApis
 {
     private static readonly ApiDescriptor[] s_apis =
     [
-        new(ApiKey.Produce, "Produce", 0, 11, 9, new ApiVersionRange(0, 6), false, RequestRouting.PartitionLeader, ApiListeners.ZkBroker | ApiListeners.Broker,
+        new(ApiKey.Produce, "Produce", 0, 12, 9, new ApiVersionRange(0, 6), false, RequestRouting.PartitionLeader, ApiListeners.ZkBroker | ApiListeners.Broker,
             typeof(ProduceRequest), typeof(ProduceResponse), static () => new ProduceRequest(), static () => new ProduceResponse()),
         new(ApiKey.Fetch, "Fetch", 0, 17, 12, new ApiVersionRange(0, 3), false, RequestRouting.PartitionLeader, ApiListeners.ZkBroker | ApiListeners.Broker | ApiListeners.Controller,
             typeof(FetchRequest), typeof(FetchResponse), static () => new FetchRequest(), static () => new FetchResponse()),
@@ -244,11 +244,11 @@ public static partial class KafkaApis
             typeof(AddPartitionsToTxnRequest), typeof(AddPartitionsToTxnResponse), static () => new AddPartitionsToTxnRequest(), static () => new AddPartitionsToTxnResponse()),
         new(ApiKey.AddOffsetsToTxn, "AddOffsetsToTxn", 0, 4, 3, null, false, RequestRouting.TransactionCoordinator, ApiListeners.ZkBroker | ApiListeners.Broker,
             typeof(AddOffsetsToTxnRequest), typeof(AddOffsetsToTxnResponse), static () => new AddOffsetsToTxnRequest(), static () => new AddOffsetsToTxnResponse()),
-        new(ApiKey.EndTxn, "EndTxn", 0, 5, 3, null, true, RequestRouting.TransactionCoordinator, ApiListeners.ZkBroker | ApiListeners.Broker,
+        new(ApiKey.EndTxn, "EndTxn", 0, 5, 3, null, false, RequestRouting.TransactionCoordinator, ApiListeners.ZkBroker | ApiListeners.Broker,
             typeof(EndTxnRequest), typeof(EndTxnResponse), static () => new EndTxnRequest(), static () => new EndTxnResponse()),
         new(ApiKey.WriteTxnMarkers, "WriteTxnMarkers", 0, 1, 1, null, false, RequestRouting.InterBroker, ApiListeners.ZkBroker | ApiListeners.Broker,
             typeof(WriteTxnMarkersRequest), typeof(WriteTxnMarkersResponse), static () => new WriteTxnMarkersRequest(), static () => new WriteTxnMarkersResponse()),
-        new(ApiKey.TxnOffsetCommit, "TxnOffsetCommit", 0, 4, 3, null, false, RequestRouting.GroupCoordinator, ApiListeners.ZkBroker | ApiListeners.Broker,
+        new(ApiKey.TxnOffsetCommit, "TxnOffsetCommit", 0, 5, 3, null, false, RequestRouting.GroupCoordinator, ApiListeners.ZkBroker | ApiListeners.Broker,
             typeof(TxnOffsetCommitRequest), typeof(TxnOffsetCommitResponse), static () => new TxnOffsetCommitRequest(), static () => new TxnOffsetCommitResponse()),
         new(ApiKey.DescribeAcls, "DescribeAcls", 0, 3, 2, new ApiVersionRange(0, 0), false, RequestRouting.AnyBroker, ApiListeners.ZkBroker | ApiListeners.Broker | ApiListeners.Controller,
             typeof(DescribeAclsRequest), typeof(DescribeAclsResponse), static () => new DescribeAclsRequest(), static () => new DescribeAclsResponse()),

@@ -7,7 +7,7 @@ using RxKafka.Protocol.Primitives;
 
 namespace RxKafka.Protocol.Messages;
 
-/// <summary>The Produce request (API key 0; versions 0-11, flexible from version 9). Answered by <see cref="ProduceResponse"/>.</summary>
+/// <summary>The Produce request (API key 0; versions 0-12, flexible from version 9). Answered by <see cref="ProduceResponse"/>.</summary>
 public sealed partial class ProduceRequest : KafkaRequest<ProduceResponse>, IPartitionLeaderRequest
 {
     /// <inheritdoc/>
@@ -20,7 +20,7 @@ public sealed partial class ProduceRequest : KafkaRequest<ProduceResponse>, IPar
     public override short LowestSupportedVersion => 0;
 
     /// <inheritdoc/>
-    public override short HighestSupportedVersion => 11;
+    public override short HighestSupportedVersion => 12;
 
     /// <inheritdoc/>
     public override short FirstFlexibleVersion => 9;
@@ -217,7 +217,7 @@ public sealed partial class ProduceRequest : KafkaRequest<ProduceResponse>, IPar
     }
 }
 
-/// <summary>The Produce response (API key 0; versions 0-11, flexible from version 9).</summary>
+/// <summary>The Produce response (API key 0; versions 0-12, flexible from version 9).</summary>
 public sealed partial class ProduceResponse : KafkaResponse
 {
     /// <inheritdoc/>
@@ -227,7 +227,7 @@ public sealed partial class ProduceResponse : KafkaResponse
     public override short LowestSupportedVersion => 0;
 
     /// <inheritdoc/>
-    public override short HighestSupportedVersion => 11;
+    public override short HighestSupportedVersion => 12;
 
     /// <inheritdoc/>
     public override short FirstFlexibleVersion => 9;

@@ -7,7 +7,7 @@ using RxKafka.Protocol.Primitives;
 
 namespace RxKafka.Protocol.Messages;
 
-/// <summary>The TxnOffsetCommit request (API key 28; versions 0-4, flexible from version 3). Answered by <see cref="TxnOffsetCommitResponse"/>.</summary>
+/// <summary>The TxnOffsetCommit request (API key 28; versions 0-5, flexible from version 3). Answered by <see cref="TxnOffsetCommitResponse"/>.</summary>
 public sealed partial class TxnOffsetCommitRequest : KafkaRequest<TxnOffsetCommitResponse>, IGroupCoordinatorRequest
 {
     /// <inheritdoc/>
@@ -20,7 +20,7 @@ public sealed partial class TxnOffsetCommitRequest : KafkaRequest<TxnOffsetCommi
     public override short LowestSupportedVersion => 0;
 
     /// <inheritdoc/>
-    public override short HighestSupportedVersion => 4;
+    public override short HighestSupportedVersion => 5;
 
     /// <inheritdoc/>
     public override short FirstFlexibleVersion => 3;
@@ -275,7 +275,7 @@ public sealed partial class TxnOffsetCommitRequest : KafkaRequest<TxnOffsetCommi
     }
 }
 
-/// <summary>The TxnOffsetCommit response (API key 28; versions 0-4, flexible from version 3).</summary>
+/// <summary>The TxnOffsetCommit response (API key 28; versions 0-5, flexible from version 3).</summary>
 public sealed partial class TxnOffsetCommitResponse : KafkaResponse
 {
     /// <inheritdoc/>
@@ -285,7 +285,7 @@ public sealed partial class TxnOffsetCommitResponse : KafkaResponse
     public override short LowestSupportedVersion => 0;
 
     /// <inheritdoc/>
-    public override short HighestSupportedVersion => 4;
+    public override short HighestSupportedVersion => 5;
 
     /// <inheritdoc/>
     public override short FirstFlexibleVersion => 3;
