@@ -1,15 +1,16 @@
 // Confluent.Kafka's consumer in the side-by-side consumer benchmark (docs/benchmarks.md, "The side-by-side
 // consumer benchmark"): assigns every partition of --topic at the beginning, reads --records records with
-// Consume(timeout), once to warm up and once measured, and prints one JSON line.
+// Consume(timeout), once to warm up and then --passes times (default 1) measured, each pass a new assignment at
+// the beginning, and prints one JSON line (per-record figures over every measured record).
 //
-//   ConfluentConsumer --bootstrap HOST:PORT --topic T --records N [--set key=value]...
+//   ConfluentConsumer --bootstrap HOST:PORT --topic T --records N [--passes P] [--set key=value]...
 //
 // --set passes librdkafka settings (fetch.max.bytes, max.partition.fetch.bytes, fetch.wait.max.ms,
 // fetch.queue.backoff.ms, ...).
 using System.Diagnostics;
 using Confluent.Kafka;
 
-if (PeerArguments.Parse(args, "ConfluentConsumer") is not { } run)
+if (PeerArguments.Parse(args, "ConfluentConsumer", takesPasses: true) is not { } run)
 {
     return 2;
 }
@@ -35,7 +36,12 @@ using (var admin = new DependentAdminClientBuilder(consumer.Handle).Build())
 
     Pass(partitions);
     var interval = new MeasuredInterval();
-    var bytes = Pass(partitions);
+    var bytes = 0L;
+    for (var pass = 0; pass < run.Passes; pass++)
+    {
+        bytes += Pass(partitions);
+    }
+
     var ended = Stopwatch.GetTimestamp();
     var cpu = Environment.CpuUsage;
     interval.WriteJson("confluent", Library.VersionString, run, ended, cpu, json =>
