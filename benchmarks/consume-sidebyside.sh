@@ -3,8 +3,8 @@
 # cluster in a process of its own (RxKafka.BrokerHost, librdkafka 2.15.1, 3 brokers), one topic of 64
 # partitions filled per partition with 31,250 records of 100 bytes (rxkafka bench consume fills it, and
 # measures RxKafka in-process on the way), then each client reads all 2,000,000 records from the beginning,
-# a warm-up pass and then PASSES measured passes (the .NET peers; kafka-python and kafkajs one), in a process
-# of its own: RxKafka (records, batches, observable and raw faces),
+# warm-up passes and then measured passes (the .NET peers 5 and PASSES; kafka-python and kafkajs one of each), in
+# a process of its own: RxKafka (records, batches, observable and raw faces),
 # Confluent.Kafka at its defaults and with fetch.queue.backoff.ms=10, kafka-python (Debian's python3-kafka,
 # run by /usr/bin/python3, which owns it: scripts/setup.sh), kafkajs (in a group of its own: it has no
 # assign; installed by scripts/bench-setup.sh outside the repository) and kcat (one pass, timed whole).
@@ -15,8 +15,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-1}
 # One pass of 2,000,000 records is 0.3-0.5 s for the fastest clients: fixed costs and the machine's other work
-# swamp it. Five passes in one measured interval spread them thin.
+# swamp it. Five passes in one measured interval spread them thin, and five warm-up passes leave the JIT's
+# background recompilation (hundreds of methods per pass until the third or fourth) out of it.
 PASSES=${2:-5}
+WARMUP_PASSES=5
 RECORDS=2000000
 PARTITIONS=64
 TOPIC=consume-bench
@@ -46,10 +48,10 @@ peer() {
 }
 
 for ((run = 1; run <= RUNS; run++)); do
-  peer dotnet benchmarks/Peers/ConfluentConsumer/bin/Release/net10.0/ConfluentConsumer.dll --bootstrap "$BOOTSTRAP" --topic "$TOPIC" --records "$RECORDS" --passes "$PASSES" "${FETCH[@]}"
-  peer dotnet benchmarks/Peers/ConfluentConsumer/bin/Release/net10.0/ConfluentConsumer.dll --bootstrap "$BOOTSTRAP" --topic "$TOPIC" --records "$RECORDS" --passes "$PASSES" "${FETCH[@]}" --set fetch.queue.backoff.ms=10
+  peer dotnet benchmarks/Peers/ConfluentConsumer/bin/Release/net10.0/ConfluentConsumer.dll --bootstrap "$BOOTSTRAP" --topic "$TOPIC" --records "$RECORDS" --warmup-passes "$WARMUP_PASSES" --passes "$PASSES" "${FETCH[@]}"
+  peer dotnet benchmarks/Peers/ConfluentConsumer/bin/Release/net10.0/ConfluentConsumer.dll --bootstrap "$BOOTSTRAP" --topic "$TOPIC" --records "$RECORDS" --warmup-passes "$WARMUP_PASSES" --passes "$PASSES" "${FETCH[@]}" --set fetch.queue.backoff.ms=10
   for face in records batches observable raw; do
-    peer dotnet benchmarks/Peers/RxKafkaConsumer/bin/Release/net10.0/RxKafkaConsumer.dll --bootstrap "$BOOTSTRAP" --topic "$TOPIC" --records "$RECORDS" --passes "$PASSES" "${FETCH[@]}" --set "face=$face"
+    peer dotnet benchmarks/Peers/RxKafkaConsumer/bin/Release/net10.0/RxKafkaConsumer.dll --bootstrap "$BOOTSTRAP" --topic "$TOPIC" --records "$RECORDS" --warmup-passes "$WARMUP_PASSES" --passes "$PASSES" "${FETCH[@]}" --set "face=$face"
   done
   if /usr/bin/python3 -c 'import kafka' 2>/dev/null; then
     peer /usr/bin/python3 benchmarks/Peers/kafka-python/consume.py --bootstrap "$BOOTSTRAP" --topic "$TOPIC" --records "$RECORDS" "${FETCH[@]}"

@@ -1,9 +1,9 @@
 // Confluent.Kafka's consumer in the side-by-side consumer benchmark (docs/benchmarks.md, "The side-by-side
 // consumer benchmark"): assigns every partition of --topic at the beginning, reads --records records with
-// Consume(timeout), once to warm up and then --passes times (default 1) measured, each pass a new assignment at
-// the beginning, and prints one JSON line (per-record figures over every measured record).
+// Consume(timeout), --warmup-passes times (default 1) to warm up and then --passes times (default 1) measured, each
+// pass a new assignment at the beginning, and prints one JSON line (per-record figures over every measured record).
 //
-//   ConfluentConsumer --bootstrap HOST:PORT --topic T --records N [--passes P] [--set key=value]...
+//   ConfluentConsumer --bootstrap HOST:PORT --topic T --records N [--warmup-passes W] [--passes P] [--set key=value]...
 //
 // --set passes librdkafka settings (fetch.max.bytes, max.partition.fetch.bytes, fetch.wait.max.ms,
 // fetch.queue.backoff.ms, ...).
@@ -34,7 +34,11 @@ using (var admin = new DependentAdminClientBuilder(consumer.Handle).Build())
     var metadata = admin.GetMetadata(run.Topic, TimeSpan.FromSeconds(30));
     var partitions = metadata.Topics.Single().Partitions.Select(p => new TopicPartitionOffset(run.Topic, p.PartitionId, Offset.Beginning)).ToList();
 
-    Pass(partitions);
+    for (var pass = 0; pass < run.WarmupPasses; pass++)
+    {
+        Pass(partitions);
+    }
+
     var interval = new MeasuredInterval();
     var bytes = 0L;
     for (var pass = 0; pass < run.Passes; pass++)

@@ -1,9 +1,10 @@
 // RxKafka's consumer in the side-by-side consumer benchmark (docs/benchmarks.md, "The side-by-side consumer
 // benchmark"): reads --records records of --topic from the beginning of every partition through ConsumeAsync
-// (the IAsyncEnumerable face), once to warm up and then --passes times (default 1) measured, each pass a new
-// consumer assigned at the beginning, and prints one JSON line (per-record figures over every measured record).
+// (the IAsyncEnumerable face), --warmup-passes times (default 1) to warm up and then --passes times (default 1)
+// measured, each pass a new consumer assigned at the beginning, and prints one JSON line (per-record figures over
+// every measured record).
 //
-//   RxKafkaConsumer --bootstrap HOST:PORT --topic T --records N [--passes P] [--set key=value]...
+//   RxKafkaConsumer --bootstrap HOST:PORT --topic T --records N [--warmup-passes W] [--passes P] [--set key=value]...
 //
 // --set passes Kafka config names to ConsumerOptions.FromConfig (fetch.max.bytes, max.partition.fetch.bytes,
 // fetch.wait.max.ms, ...); "face=batches", "face=observable" or "face=raw" (ConsumeRawAsync, no deserializer,
@@ -35,8 +36,12 @@ var partitions = topic.Partitions.Select(p => new TopicPartition(run.Topic, p.Pa
 
 long rawLoopAllocated = 0;
 
-// Warm-up: connections, metadata, JIT tiers, pools; a consumer of its own on the same client.
-await PassAsync();
+// Warm-up: connections, metadata, JIT tiers, pools; a consumer of its own per pass on the same client.
+for (var pass = 0; pass < run.WarmupPasses; pass++)
+{
+    await PassAsync();
+}
+
 rawLoopAllocated = 0;
 var interval = new MeasuredInterval();
 var bytes = 0L;

@@ -34,6 +34,13 @@ internal sealed class PeerArguments
     /// </summary>
     public int Passes { get; private set; } = 1;
 
+    /// <summary>
+    /// <c>--warmup-passes N</c> (consumer peers): passes read before the measured interval (default 1). .NET
+    /// compiles a method again, optimized, after its 30th call (twice with dynamic PGO), on a background thread
+    /// the process pays for: code that runs once per fetch or per chunk reaches that only after a few passes.
+    /// </summary>
+    public int WarmupPasses { get; private set; } = 1;
+
     /// <summary>The records the measured interval reads: <see cref="Records"/> times <see cref="Passes"/>.</summary>
     public long MeasuredRecords => Records * Passes;
 
@@ -71,6 +78,7 @@ internal sealed class PeerArguments
                     case "--batch-size": parsed.BatchSize = checked((int)Number()); break;
                     case "--warmup": parsed.Warmup = Number(); break;
                     case "--passes" when takesPasses: parsed.Passes = checked((int)Number()); break;
+                    case "--warmup-passes" when takesPasses: parsed.WarmupPasses = checked((int)Number()); break;
                     case "--librdkafka": parsed.Library = Value(); break;
                     case "--delivery-callback": parsed.DeliveryCallback = true; break;
                     case "--set":
@@ -87,9 +95,9 @@ internal sealed class PeerArguments
                 }
             }
 
-            if (parsed.Bootstrap.Length == 0 || parsed.Topic.Length == 0 || parsed.Records < 1 || parsed.Passes < 1)
+            if (parsed.Bootstrap.Length == 0 || parsed.Topic.Length == 0 || parsed.Records < 1 || parsed.Passes < 1 || parsed.WarmupPasses < 0)
             {
-                throw new ArgumentException("--bootstrap and --topic are required, --records and --passes must be at least 1");
+                throw new ArgumentException("--bootstrap and --topic are required, --records and --passes must be at least 1, --warmup-passes at least 0");
             }
 
             return parsed;
@@ -104,10 +112,15 @@ internal sealed class PeerArguments
 
 /// <summary>
 /// The measured interval: wall time (Stopwatch), the process's CPU time (getrusage: every thread,
-/// native ones included), managed allocation, and the whole machine's busy time (/proc/stat).
+/// native ones included), managed allocation, the whole machine's busy time (/proc/stat), and the fixed costs
+/// that land in it: methods the JIT compiled and its time, garbage collections and their pauses.
 /// </summary>
 internal sealed class MeasuredInterval
 {
+    private readonly long _jitMethodsBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
+    private readonly TimeSpan _jitTimeBefore = System.Runtime.JitInfo.GetCompilationTime();
+    private readonly int[] _collectionsBefore = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+    private readonly TimeSpan _pausedBefore = GC.GetTotalPauseDuration();
     private readonly double? _machineBefore = MachineBusySeconds();
     private readonly long _allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
     private readonly Environment.ProcessCpuUsage _cpuBefore = Environment.CpuUsage;
@@ -145,6 +158,13 @@ internal sealed class MeasuredInterval
             {
                 json.WriteNumber("machine_busy_s", busy);
             }
+
+            json.WriteNumber("jit_methods", System.Runtime.JitInfo.GetCompiledMethodCount() - _jitMethodsBefore);
+            json.WriteNumber("jit_s", (System.Runtime.JitInfo.GetCompilationTime() - _jitTimeBefore).TotalSeconds);
+            json.WriteNumber("gc_0", GC.CollectionCount(0) - _collectionsBefore[0]);
+            json.WriteNumber("gc_1", GC.CollectionCount(1) - _collectionsBefore[1]);
+            json.WriteNumber("gc_2", GC.CollectionCount(2) - _collectionsBefore[2]);
+            json.WriteNumber("gc_pause_s", (GC.GetTotalPauseDuration() - _pausedBefore).TotalSeconds);
 
             fields(json);
             json.WriteEndObject();
