@@ -35,8 +35,9 @@ public sealed partial class KafkaConsumer<TKey, TValue>
 
                 reader.Start(chunk);
                 var batch = new List<ConsumeResult<TKey, TValue>>(capacity);
-                while (chunk.MayDeliver && reader.TryRead(out var record))
+                while (chunk.MayDeliver && reader.TryRead())
                 {
+                    var record = reader.Current;
                     batch.Add(Materialize(chunk, record, reader.LeaderEpoch, scratch));
                     chunk.State.Acks?.Delivered(record.Offset);
                     if (batch.Count == maxBatchSize)

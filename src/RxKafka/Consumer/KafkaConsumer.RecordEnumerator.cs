@@ -92,8 +92,9 @@ public sealed partial class KafkaConsumer<TKey, TValue>
         private bool TryDeliver(FetchedChunk chunk)
         {
             var reader = _reader!;
-            if (chunk.MayDeliver && !_engine.AtAcknowledgementBound(chunk.State) && reader.TryRead(out var record))
+            if (chunk.MayDeliver && !_engine.AtAcknowledgementBound(chunk.State) && reader.TryRead())
             {
+                var record = reader.Current;
                 _current = Materialize(chunk, record, reader.LeaderEpoch, _scratch, consumer._keyDeserializer, consumer._valueDeserializer);
                 _next = record.Offset + 1;
                 Handed(chunk.State, record.Offset);

@@ -96,9 +96,11 @@ public sealed class ConsumerErrorsTests : ConsumerTestBed
         using var reader = new ChunkReader(new ConsumerOptions());
         reader.Start(chunk);
 
-        Assert.True(reader.TryRead(out var first));
-        Assert.True(reader.TryRead(out var second));
-        var failure = Assert.Throws<ConsumeException>(() => reader.TryRead(out _));
+        Assert.True(reader.TryRead());
+        var first = reader.Current;
+        Assert.True(reader.TryRead());
+        var second = reader.Current;
+        var failure = Assert.Throws<ConsumeException>(() => reader.TryRead());
 
         Assert.Equal((0, 1), (first.Offset, second.Offset));
         Assert.Equal(new TopicPartitionOffset(T0, 2), failure.Position);
