@@ -3,8 +3,8 @@
 # cluster in a process of its own (RxKafka.BrokerHost, librdkafka 2.15.1, 3 brokers), one topic of 64
 # partitions filled per partition with 31,250 records of 100 bytes (rxkafka bench consume fills it, and
 # measures RxKafka in-process on the way), then each client reads all 2,000,000 records from the beginning,
-# warm-up passes and then measured passes (the .NET peers 5 and PASSES; kafka-python and kafkajs one of each), in
-# a process of its own: RxKafka (records, batches, observable and raw faces),
+# warm-up passes and then measured passes (the .NET peers: at least 2 and until the JIT is quiet, then PASSES;
+# kafka-python and kafkajs one of each), in a process of its own: RxKafka (records, batches, observable and raw faces),
 # Confluent.Kafka at its defaults and with fetch.queue.backoff.ms=10, kafka-python (Debian's python3-kafka,
 # run by /usr/bin/python3, which owns it: scripts/setup.sh), kafkajs (in a group of its own: it has no
 # assign; installed by scripts/bench-setup.sh outside the repository) and kcat (one pass, timed whole).
@@ -15,10 +15,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-1}
 # One pass of 2,000,000 records is 0.3-0.5 s for the fastest clients: fixed costs and the machine's other work
-# swamp it. Five passes in one measured interval spread them thin, and five warm-up passes leave the JIT's
-# background recompilation (hundreds of methods per pass until the third or fourth) out of it.
+# swamp it. Five passes in one measured interval spread them thin, and the warm-up goes on until a pass compiles
+# fewer than 50 methods (benchmarks/Peers/Shared/PeerRun.cs, WarmUp), which leaves the JIT's background
+# recompilation (hundreds of methods a pass for the first five to eight passes) out of the interval.
 PASSES=${2:-5}
-WARMUP_PASSES=5
+WARMUP_PASSES=2
 RECORDS=2000000
 PARTITIONS=64
 TOPIC=consume-bench

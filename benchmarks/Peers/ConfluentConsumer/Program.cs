@@ -1,7 +1,8 @@
 // Confluent.Kafka's consumer in the side-by-side consumer benchmark (docs/benchmarks.md, "The side-by-side
 // consumer benchmark"): assigns every partition of --topic at the beginning, reads --records records with
-// Consume(timeout), --warmup-passes times (default 1) to warm up and then --passes times (default 1) measured, each
-// pass a new assignment at the beginning, and prints one JSON line (per-record figures over every measured record).
+// Consume(timeout) to warm up (at least --warmup-passes times, default 1, and until the JIT is quiet: WarmUp in
+// PeerRun.cs) and then --passes times (default 1) measured, each pass a new assignment at the beginning, and prints
+// one JSON line (per-record figures over every measured record).
 //
 //   ConfluentConsumer --bootstrap HOST:PORT --topic T --records N [--warmup-passes W] [--passes P] [--set key=value]...
 //
@@ -34,10 +35,12 @@ using (var admin = new DependentAdminClientBuilder(consumer.Handle).Build())
     var metadata = admin.GetMetadata(run.Topic, TimeSpan.FromSeconds(30));
     var partitions = metadata.Topics.Single().Partitions.Select(p => new TopicPartitionOffset(run.Topic, p.PartitionId, Offset.Beginning)).ToList();
 
-    for (var pass = 0; pass < run.WarmupPasses; pass++)
+    var warmUp = new WarmUp(run);
+    do
     {
         Pass(partitions);
     }
+    while (!warmUp.Done());
 
     var interval = new MeasuredInterval();
     var bytes = 0L;
@@ -53,7 +56,7 @@ using (var admin = new DependentAdminClientBuilder(consumer.Handle).Build())
         json.WriteNumber("value_bytes_read", bytes);
         json.WriteNumber("partitions", partitions.Count);
         json.WriteString("fetch_queue_backoff_ms", run.Settings.LastOrDefault(s => s.Key == "fetch.queue.backoff.ms").Value ?? "default");
-    });
+    }, warmUp);
 }
 
 return 0;

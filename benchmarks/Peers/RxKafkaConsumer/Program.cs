@@ -1,8 +1,8 @@
 // RxKafka's consumer in the side-by-side consumer benchmark (docs/benchmarks.md, "The side-by-side consumer
 // benchmark"): reads --records records of --topic from the beginning of every partition through ConsumeAsync
-// (the IAsyncEnumerable face), --warmup-passes times (default 1) to warm up and then --passes times (default 1)
-// measured, each pass a new consumer assigned at the beginning, and prints one JSON line (per-record figures over
-// every measured record).
+// (the IAsyncEnumerable face) to warm up (at least --warmup-passes times, default 1, and until the JIT is quiet:
+// WarmUp in PeerRun.cs) and then --passes times (default 1) measured, each pass a new consumer assigned at the
+// beginning, and prints one JSON line (per-record figures over every measured record).
 //
 //   RxKafkaConsumer --bootstrap HOST:PORT --topic T --records N [--warmup-passes W] [--passes P] [--set key=value]...
 //
@@ -37,10 +37,12 @@ var partitions = topic.Partitions.Select(p => new TopicPartition(run.Topic, p.Pa
 long rawLoopAllocated = 0;
 
 // Warm-up: connections, metadata, JIT tiers, pools; a consumer of its own per pass on the same client.
-for (var pass = 0; pass < run.WarmupPasses; pass++)
+var warmUp = new WarmUp(run);
+do
 {
     await PassAsync();
 }
+while (!warmUp.Done());
 
 rawLoopAllocated = 0;
 var interval = new MeasuredInterval();
@@ -62,7 +64,7 @@ interval.WriteJson("rxkafka", typeof(KafkaConsumer<,>).Assembly.GetName().Versio
 
     json.WriteNumber("value_bytes_read", bytes);
     json.WriteNumber("partitions", partitions.Count);
-});
+}, warmUp);
 return 0;
 
 async Task<long> PassAsync()

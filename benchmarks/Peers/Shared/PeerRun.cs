@@ -35,9 +35,8 @@ internal sealed class PeerArguments
     public int Passes { get; private set; } = 1;
 
     /// <summary>
-    /// <c>--warmup-passes N</c> (consumer peers): passes read before the measured interval (default 1). .NET
-    /// compiles a method again, optimized, after its 30th call (twice with dynamic PGO), on a background thread
-    /// the process pays for: code that runs once per fetch or per chunk reaches that only after a few passes.
+    /// <c>--warmup-passes N</c> (consumer peers): the fewest passes read before the measured interval (default 1);
+    /// see <see cref="WarmUp"/> for when the warm-up goes on.
     /// </summary>
     public int WarmupPasses { get; private set; } = 1;
 
@@ -111,26 +110,65 @@ internal sealed class PeerArguments
 }
 
 /// <summary>
+/// When a consumer peer's warm-up is over: after <see cref="PeerArguments.WarmupPasses"/> passes, at the first
+/// pass in which the JIT compiled fewer than <see cref="QuietMethods"/> methods (at most <see cref="MaxPasses"/>).
+/// .NET compiles a method again, optimized, after its 30th call (twice with dynamic PGO), on a background thread
+/// the process pays for, and each batch of new methods puts the next batch off: code that runs once per fetch or
+/// per response was still being compiled, hundreds of methods a pass, five passes in. A fixed count of passes left
+/// anything from 60 to 1,700 compilations in the measured interval, and the CPU per record followed them.
+/// </summary>
+internal sealed class WarmUp(PeerArguments run)
+{
+    public const int QuietMethods = 50;
+    public const int MaxPasses = 20;
+
+    private long _compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+
+    /// <summary>Passes read so far.</summary>
+    public int Passes { get; private set; }
+
+    /// <summary>Methods the JIT compiled during the last pass.</summary>
+    public long LastPassMethods { get; private set; }
+
+    /// <summary>Called after each warm-up pass: whether the warm-up is over.</summary>
+    public bool Done()
+    {
+        Passes++;
+        var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+        LastPassMethods = compiled - _compiled;
+        _compiled = compiled;
+        return Passes >= run.WarmupPasses && (LastPassMethods < QuietMethods || Passes >= MaxPasses);
+    }
+}
+
+/// <summary>
 /// The measured interval: wall time (Stopwatch), the process's CPU time (getrusage: every thread,
 /// native ones included), managed allocation, the whole machine's busy time (/proc/stat), and the fixed costs
 /// that land in it: methods the JIT compiled and its time, garbage collections and their pauses.
 /// </summary>
 internal sealed class MeasuredInterval
 {
+    // In this order: reading /proc/stat the first time compiles a few hundred methods and allocates, both
+    // before the counters start.
+    private readonly double? _machineBefore = MachineBusySeconds();
     private readonly long _jitMethodsBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
     private readonly TimeSpan _jitTimeBefore = System.Runtime.JitInfo.GetCompilationTime();
     private readonly int[] _collectionsBefore = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
     private readonly TimeSpan _pausedBefore = GC.GetTotalPauseDuration();
-    private readonly double? _machineBefore = MachineBusySeconds();
     private readonly long _allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
     private readonly Environment.ProcessCpuUsage _cpuBefore = Environment.CpuUsage;
     private readonly long _started = Stopwatch.GetTimestamp();
 
     /// <summary>Writes the JSON line of the interval that ended at <paramref name="ended"/> (a Stopwatch timestamp) with <paramref name="cpuAfter"/>; <paramref name="client"/>'s own fields last.</summary>
-    public void WriteJson(string client, string version, PeerArguments run, long ended, Environment.ProcessCpuUsage cpuAfter, Action<Utf8JsonWriter> fields)
+    public void WriteJson(string client, string version, PeerArguments run, long ended, Environment.ProcessCpuUsage cpuAfter, Action<Utf8JsonWriter> fields, WarmUp? warmUp = null)
     {
-        var machineBusy = MachineBusySeconds() - _machineBefore;
+        // Every counter first: the JSON writer's own first calls are compiled below, after the interval.
+        var jitMethods = System.Runtime.JitInfo.GetCompiledMethodCount() - _jitMethodsBefore;
+        var jitTime = System.Runtime.JitInfo.GetCompilationTime() - _jitTimeBefore;
+        int[] collections = [GC.CollectionCount(0) - _collectionsBefore[0], GC.CollectionCount(1) - _collectionsBefore[1], GC.CollectionCount(2) - _collectionsBefore[2]];
+        var paused = GC.GetTotalPauseDuration() - _pausedBefore;
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - _allocatedBefore;
+        var machineBusy = MachineBusySeconds() - _machineBefore;
         var elapsed = Stopwatch.GetElapsedTime(_started, ended).TotalSeconds;
         var user = (cpuAfter.UserTime - _cpuBefore.UserTime).TotalSeconds;
         var system = (cpuAfter.PrivilegedTime - _cpuBefore.PrivilegedTime).TotalSeconds;
@@ -159,12 +197,18 @@ internal sealed class MeasuredInterval
                 json.WriteNumber("machine_busy_s", busy);
             }
 
-            json.WriteNumber("jit_methods", System.Runtime.JitInfo.GetCompiledMethodCount() - _jitMethodsBefore);
-            json.WriteNumber("jit_s", (System.Runtime.JitInfo.GetCompilationTime() - _jitTimeBefore).TotalSeconds);
-            json.WriteNumber("gc_0", GC.CollectionCount(0) - _collectionsBefore[0]);
-            json.WriteNumber("gc_1", GC.CollectionCount(1) - _collectionsBefore[1]);
-            json.WriteNumber("gc_2", GC.CollectionCount(2) - _collectionsBefore[2]);
-            json.WriteNumber("gc_pause_s", (GC.GetTotalPauseDuration() - _pausedBefore).TotalSeconds);
+            if (warmUp is not null)
+            {
+                json.WriteNumber("warmup_passes", warmUp.Passes);
+                json.WriteNumber("warmup_last_pass_jit_methods", warmUp.LastPassMethods);
+            }
+
+            json.WriteNumber("jit_methods", jitMethods);
+            json.WriteNumber("jit_s", jitTime.TotalSeconds);
+            json.WriteNumber("gc_0", collections[0]);
+            json.WriteNumber("gc_1", collections[1]);
+            json.WriteNumber("gc_2", collections[2]);
+            json.WriteNumber("gc_pause_s", paused.TotalSeconds);
 
             fields(json);
             json.WriteEndObject();
