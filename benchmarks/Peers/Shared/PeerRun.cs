@@ -110,12 +110,13 @@ internal sealed class PeerArguments
 }
 
 /// <summary>
-/// When a consumer peer's warm-up is over: after <see cref="PeerArguments.WarmupPasses"/> passes, at the first
-/// pass in which the JIT compiled fewer than <see cref="QuietMethods"/> methods (at most <see cref="MaxPasses"/>).
+/// When a consumer peer's warm-up is over: after <see cref="PeerArguments.WarmupPasses"/> passes, once two passes
+/// in a row each compiled fewer than <see cref="QuietMethods"/> methods (at most <see cref="MaxPasses"/>).
 /// .NET compiles a method again, optimized, after its 30th call (twice with dynamic PGO), on a background thread
 /// the process pays for, and each batch of new methods puts the next batch off: code that runs once per fetch or
 /// per response was still being compiled, hundreds of methods a pass, five passes in. A fixed count of passes left
-/// anything from 60 to 1,700 compilations in the measured interval, and the CPU per record followed them.
+/// anything from 60 to 1,700 compilations in the measured interval, and the CPU per record followed them. One quiet
+/// pass is not enough: the recompilation waits while new methods keep coming, and then comes in bursts.
 /// </summary>
 internal sealed class WarmUp(PeerArguments run)
 {
@@ -135,16 +136,18 @@ internal sealed class WarmUp(PeerArguments run)
     {
         Passes++;
         var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+        var quietBefore = LastPassMethods < QuietMethods && Passes > 1;
         LastPassMethods = compiled - _compiled;
         _compiled = compiled;
-        return Passes >= run.WarmupPasses && (LastPassMethods < QuietMethods || Passes >= MaxPasses);
+        return Passes >= run.WarmupPasses && ((quietBefore && LastPassMethods < QuietMethods) || Passes >= MaxPasses);
     }
 }
 
 /// <summary>
 /// The measured interval: wall time (Stopwatch), the process's CPU time (getrusage: every thread,
-/// native ones included), managed allocation, the whole machine's busy time (/proc/stat), and the fixed costs
-/// that land in it: methods the JIT compiled and its time, garbage collections and their pauses.
+/// native ones included), managed allocation, the whole machine's busy time (/proc/stat), the fixed costs that
+/// land in it (methods the JIT compiled and its time, garbage collections and their pauses) and the thread pool's
+/// work items and lock contentions.
 /// </summary>
 internal sealed class MeasuredInterval
 {
@@ -155,6 +158,8 @@ internal sealed class MeasuredInterval
     private readonly TimeSpan _jitTimeBefore = System.Runtime.JitInfo.GetCompilationTime();
     private readonly int[] _collectionsBefore = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
     private readonly TimeSpan _pausedBefore = GC.GetTotalPauseDuration();
+    private readonly long _workItemsBefore = ThreadPool.CompletedWorkItemCount;
+    private readonly long _contentionsBefore = Monitor.LockContentionCount;
     private readonly long _allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
     private readonly Environment.ProcessCpuUsage _cpuBefore = Environment.CpuUsage;
     private readonly long _started = Stopwatch.GetTimestamp();
@@ -167,6 +172,8 @@ internal sealed class MeasuredInterval
         var jitTime = System.Runtime.JitInfo.GetCompilationTime() - _jitTimeBefore;
         int[] collections = [GC.CollectionCount(0) - _collectionsBefore[0], GC.CollectionCount(1) - _collectionsBefore[1], GC.CollectionCount(2) - _collectionsBefore[2]];
         var paused = GC.GetTotalPauseDuration() - _pausedBefore;
+        var workItems = ThreadPool.CompletedWorkItemCount - _workItemsBefore;
+        var contentions = Monitor.LockContentionCount - _contentionsBefore;
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - _allocatedBefore;
         var machineBusy = MachineBusySeconds() - _machineBefore;
         var elapsed = Stopwatch.GetElapsedTime(_started, ended).TotalSeconds;
@@ -209,6 +216,10 @@ internal sealed class MeasuredInterval
             json.WriteNumber("gc_1", collections[1]);
             json.WriteNumber("gc_2", collections[2]);
             json.WriteNumber("gc_pause_s", paused.TotalSeconds);
+
+            // Hand-offs between threads: each work item may wake a pool thread, and each contention a waiter.
+            json.WriteNumber("threadpool_work_items", workItems);
+            json.WriteNumber("lock_contentions", contentions);
 
             fields(json);
             json.WriteEndObject();
