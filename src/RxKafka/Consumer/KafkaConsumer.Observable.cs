@@ -68,8 +68,13 @@ public sealed partial class KafkaConsumer<TKey, TValue>
         private readonly ChunkReader _reader;
         private readonly Headers _scratch = new();
         private readonly CancellationTokenSource _stop = new();
-        private readonly SerialDisposable _pending = new();
         private int _scheduled;
+
+        // The pass scheduled last, cancelled by Stop. Not a SerialDisposable: assigning one disposes what it held,
+        // and a thread that stored its handle late (after the pass it scheduled had run and scheduled the next)
+        // cancelled that next pass; with _scheduled still set no pass ran again, and the face hung with every
+        // thread idle. A handle stored late now only means that a pass may run after Stop, and it returns at once.
+        private IDisposable? _pending;
 
         public DeliveryLoop(KafkaConsumer<TKey, TValue> consumer, IObserver<ConsumeResult<TKey, TValue>> observer, PartitionState? state, IDisposable? lease)
         {
@@ -112,7 +117,7 @@ public sealed partial class KafkaConsumer<TKey, TValue>
             }
 
             _stop.Cancel();
-            _pending.Dispose();
+            Interlocked.Exchange(ref _pending, null)?.Dispose();
             _lease?.Dispose();
             return true;
         }
@@ -121,7 +126,7 @@ public sealed partial class KafkaConsumer<TKey, TValue>
         {
             if (Interlocked.Exchange(ref _scheduled, 1) == 0)
             {
-                _pending.Disposable = _consumer._engine.Scheduler.Schedule(Pass);
+                Volatile.Write(ref _pending, _consumer._engine.Scheduler.Schedule(Pass));
             }
         }
 
