@@ -17,7 +17,7 @@ public sealed class ConsumerErrorsTests : ConsumerTestBed
     public void A_deserializer_that_throws_names_the_record_and_the_consumer_goes_on_after_a_seek_past_it()
     {
         Produce(T0, 10);
-        var consumer = Consumer(values: new Failing("v3"));
+        var consumer = Consumer(values: new FailingDeserializer("v3"));
         consumer.Assign([new TopicPartitionOffset(T0, 0)]);
 
         var (read, error) = ReadUntilError(consumer);
@@ -120,14 +120,5 @@ public sealed class ConsumerErrorsTests : ConsumerTestBed
         var bytes = builder.Build(CompressionType.None).ToArray();
         System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(bytes, baseOffset);
         return bytes;
-    }
-
-    private sealed class Failing(string poison) : IDeserializer<string?>
-    {
-        public string? Deserialize(ReadOnlySpan<byte> data, bool isNull, in SerializationContext context)
-        {
-            var value = isNull ? null : Encoding.UTF8.GetString(data);
-            return value == poison ? throw new FormatException($"'{value}' is not welcome") : value;
-        }
     }
 }

@@ -1,9 +1,7 @@
 #pragma warning disable xUnit1031, xUnit1051
 
 using System.Runtime.CompilerServices;
-using System.Text;
 using RxKafka.Consumer;
-using RxKafka.Serialization;
 using RxKafka.Testing;
 
 namespace RxKafka.Tests.Consumer;
@@ -49,7 +47,7 @@ public sealed class ConsumerRecordEnumeratorTests : ConsumerTestBed
     public void R1_a_failing_record_ends_the_enumeration_at_its_offset_and_frees_the_consumer_for_another_face()
     {
         Produce(T0, 6);
-        var consumer = Consumer(values: new Failing("v3"));
+        var consumer = Consumer(values: new FailingDeserializer("v3"));
         consumer.Assign([new TopicPartitionOffset(T0, 0)]);
         var records = consumer.ConsumeAsync().GetAsyncEnumerator();
         for (var i = 0; i < 3; i++)
@@ -123,15 +121,6 @@ public sealed class ConsumerRecordEnumeratorTests : ConsumerTestBed
         await foreach (var record in records)
         {
             into.Add(record.Offset);
-        }
-    }
-
-    private sealed class Failing(string poison) : IDeserializer<string?>
-    {
-        public string? Deserialize(ReadOnlySpan<byte> data, bool isNull, in SerializationContext context)
-        {
-            var value = isNull ? null : Encoding.UTF8.GetString(data);
-            return value == poison ? throw new FormatException($"'{value}' is not welcome") : value;
         }
     }
 }

@@ -250,7 +250,9 @@ public readonly partial struct RecordBatch : IEnumerable<Record>
             _position = message.End;
         }
 
-        // The current record's place in the batch's records; a length of -1 is a Kafka null.
+        // The current record's place in the batch's records; a length of -1 is a Kafka null. The same fields as
+        // Record's, without its reference: a struct of them nested in Record (one type for both) made the record
+        // faces about 10 ns per record slower (ConsumerDecodeBenchmarks.RecordFaces, 65 against 75 ns).
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private void SetCurrent(long offset, long timestamp, int keyStart, int keyLength, int valueStart, int valueLength, int headersStart, int headersLength, int headerCount)
         {
