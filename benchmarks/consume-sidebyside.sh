@@ -3,15 +3,23 @@
 # cluster in a process of its own (RxKafka.BrokerHost, librdkafka 2.15.1, 3 brokers), one topic of 64
 # partitions filled per partition with 31,250 records of 100 bytes (rxkafka bench consume fills it, and
 # measures RxKafka in-process on the way), then each client reads all 2,000,000 records from the beginning,
-# a warm-up pass and a measured pass, in a process of its own: RxKafka (records, batches, observable and raw faces),
+# warm-up passes and then measured passes (the .NET peers: at least 2 and until the JIT is quiet, then PASSES;
+# kafka-python and kafkajs one of each), in a process of its own: RxKafka (records, batches, observable and raw faces),
 # Confluent.Kafka at its defaults and with fetch.queue.backoff.ms=10, kafka-python (Debian's python3-kafka,
 # run by /usr/bin/python3, which owns it: scripts/setup.sh), kafkajs (in a group of its own: it has no
 # assign; installed by scripts/bench-setup.sh outside the repository) and kcat (one pass, timed whole).
 #
-#   bash benchmarks/consume-sidebyside.sh [RUNS]      (RUNS rounds, default 1; JSON lines on standard output)
+#   bash benchmarks/consume-sidebyside.sh [RUNS] [PASSES]
+#   (RUNS rounds, default 1; PASSES measured passes of the .NET peers, default 5; JSON lines on standard output)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-1}
+# One pass of 2,000,000 records is 0.3-0.5 s for the fastest clients: fixed costs and the machine's other work
+# swamp it. Five passes in one measured interval spread them thin, and the warm-up goes on until a pass compiles
+# fewer than 50 methods (benchmarks/Peers/Shared/PeerRun.cs, WarmUp), which leaves the JIT's background
+# recompilation (hundreds of methods a pass for the first five to eight passes) out of the interval.
+PASSES=${2:-5}
+WARMUP_PASSES=2
 RECORDS=2000000
 PARTITIONS=64
 TOPIC=consume-bench
@@ -41,10 +49,10 @@ peer() {
 }
 
 for ((run = 1; run <= RUNS; run++)); do
-  peer dotnet benchmarks/Peers/ConfluentConsumer/bin/Release/net10.0/ConfluentConsumer.dll --bootstrap "$BOOTSTRAP" --topic "$TOPIC" --records "$RECORDS" "${FETCH[@]}"
-  peer dotnet benchmarks/Peers/ConfluentConsumer/bin/Release/net10.0/ConfluentConsumer.dll --bootstrap "$BOOTSTRAP" --topic "$TOPIC" --records "$RECORDS" "${FETCH[@]}" --set fetch.queue.backoff.ms=10
+  peer dotnet benchmarks/Peers/ConfluentConsumer/bin/Release/net10.0/ConfluentConsumer.dll --bootstrap "$BOOTSTRAP" --topic "$TOPIC" --records "$RECORDS" --warmup-passes "$WARMUP_PASSES" --passes "$PASSES" "${FETCH[@]}"
+  peer dotnet benchmarks/Peers/ConfluentConsumer/bin/Release/net10.0/ConfluentConsumer.dll --bootstrap "$BOOTSTRAP" --topic "$TOPIC" --records "$RECORDS" --warmup-passes "$WARMUP_PASSES" --passes "$PASSES" "${FETCH[@]}" --set fetch.queue.backoff.ms=10
   for face in records batches observable raw; do
-    peer dotnet benchmarks/Peers/RxKafkaConsumer/bin/Release/net10.0/RxKafkaConsumer.dll --bootstrap "$BOOTSTRAP" --topic "$TOPIC" --records "$RECORDS" "${FETCH[@]}" --set "face=$face"
+    peer dotnet benchmarks/Peers/RxKafkaConsumer/bin/Release/net10.0/RxKafkaConsumer.dll --bootstrap "$BOOTSTRAP" --topic "$TOPIC" --records "$RECORDS" --warmup-passes "$WARMUP_PASSES" --passes "$PASSES" "${FETCH[@]}" --set "face=$face"
   done
   if /usr/bin/python3 -c 'import kafka' 2>/dev/null; then
     peer /usr/bin/python3 benchmarks/Peers/kafka-python/consume.py --bootstrap "$BOOTSTRAP" --topic "$TOPIC" --records "$RECORDS" "${FETCH[@]}"

@@ -69,9 +69,9 @@ public class ConsumerDecodeBenchmarks
     {
         long sum = 0;
         _reader.Start(_chunk);
-        while (_reader.TryRead(out var record))
+        while (_reader.TryRead())
         {
-            sum += record.Value.Length;
+            sum += _reader.Current.Value.Length;
         }
 
         return sum;
@@ -96,8 +96,9 @@ public class ConsumerDecodeBenchmarks
     {
         long sum = 0;
         _reader.Start(_chunk);
-        while (_reader.TryRead(out var record))
+        while (_reader.TryRead())
         {
+            var record = _reader.Current;
             var result = KafkaConsumer<byte[]?, byte[]?>.Materialize(_chunk, record, _reader.LeaderEpoch, _scratch, Deserializers.ByteArray, Deserializers.ByteArray);
             sum += result.Value!.Length;
         }

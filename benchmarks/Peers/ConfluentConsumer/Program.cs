@@ -1,15 +1,17 @@
 // Confluent.Kafka's consumer in the side-by-side consumer benchmark (docs/benchmarks.md, "The side-by-side
 // consumer benchmark"): assigns every partition of --topic at the beginning, reads --records records with
-// Consume(timeout), once to warm up and once measured, and prints one JSON line.
+// Consume(timeout) to warm up (at least --warmup-passes times, default 1, and until the JIT is quiet: WarmUp in
+// PeerRun.cs) and then --passes times (default 1) measured, each pass a new assignment at the beginning, and prints
+// one JSON line (per-record figures over every measured record).
 //
-//   ConfluentConsumer --bootstrap HOST:PORT --topic T --records N [--set key=value]...
+//   ConfluentConsumer --bootstrap HOST:PORT --topic T --records N [--warmup-passes W] [--passes P] [--set key=value]...
 //
 // --set passes librdkafka settings (fetch.max.bytes, max.partition.fetch.bytes, fetch.wait.max.ms,
 // fetch.queue.backoff.ms, ...).
 using System.Diagnostics;
 using Confluent.Kafka;
 
-if (PeerArguments.Parse(args, "ConfluentConsumer") is not { } run)
+if (PeerArguments.Parse(args, "ConfluentConsumer", takesPasses: true) is not { } run)
 {
     return 2;
 }
@@ -33,9 +35,20 @@ using (var admin = new DependentAdminClientBuilder(consumer.Handle).Build())
     var metadata = admin.GetMetadata(run.Topic, TimeSpan.FromSeconds(30));
     var partitions = metadata.Topics.Single().Partitions.Select(p => new TopicPartitionOffset(run.Topic, p.PartitionId, Offset.Beginning)).ToList();
 
-    Pass(partitions);
+    var warmUp = new WarmUp(run);
+    do
+    {
+        Pass(partitions);
+    }
+    while (!warmUp.Done());
+
     var interval = new MeasuredInterval();
-    var bytes = Pass(partitions);
+    var bytes = 0L;
+    for (var pass = 0; pass < run.Passes; pass++)
+    {
+        bytes += Pass(partitions);
+    }
+
     var ended = Stopwatch.GetTimestamp();
     var cpu = Environment.CpuUsage;
     interval.WriteJson("confluent", Library.VersionString, run, ended, cpu, json =>
@@ -43,7 +56,7 @@ using (var admin = new DependentAdminClientBuilder(consumer.Handle).Build())
         json.WriteNumber("value_bytes_read", bytes);
         json.WriteNumber("partitions", partitions.Count);
         json.WriteString("fetch_queue_backoff_ms", run.Settings.LastOrDefault(s => s.Key == "fetch.queue.backoff.ms").Value ?? "default");
-    });
+    }, warmUp);
 }
 
 return 0;

@@ -1,8 +1,10 @@
 // RxKafka's consumer in the side-by-side consumer benchmark (docs/benchmarks.md, "The side-by-side consumer
 // benchmark"): reads --records records of --topic from the beginning of every partition through ConsumeAsync
-// (the IAsyncEnumerable face), once to warm up and once measured, and prints one JSON line.
+// (the IAsyncEnumerable face) to warm up (at least --warmup-passes times, default 1, and until the JIT is quiet:
+// WarmUp in PeerRun.cs) and then --passes times (default 1) measured, each pass a new consumer assigned at the
+// beginning, and prints one JSON line (per-record figures over every measured record).
 //
-//   RxKafkaConsumer --bootstrap HOST:PORT --topic T --records N [--set key=value]...
+//   RxKafkaConsumer --bootstrap HOST:PORT --topic T --records N [--warmup-passes W] [--passes P] [--set key=value]...
 //
 // --set passes Kafka config names to ConsumerOptions.FromConfig (fetch.max.bytes, max.partition.fetch.bytes,
 // fetch.wait.max.ms, ...); "face=batches", "face=observable" or "face=raw" (ConsumeRawAsync, no deserializer,
@@ -17,7 +19,7 @@ using RxKafka.Client;
 using RxKafka.Consumer;
 using RxKafka.Serialization;
 
-if (PeerArguments.Parse(args, "RxKafkaConsumer") is not { } run)
+if (PeerArguments.Parse(args, "RxKafkaConsumer", takesPasses: true) is not { } run)
 {
     return 2;
 }
@@ -34,11 +36,22 @@ var partitions = topic.Partitions.Select(p => new TopicPartition(run.Topic, p.Pa
 
 long rawLoopAllocated = 0;
 
-// Warm-up: connections, metadata, JIT tiers, pools; a consumer of its own on the same client.
-await PassAsync();
+// Warm-up: connections, metadata, JIT tiers, pools; a consumer of its own per pass on the same client.
+var warmUp = new WarmUp(run);
+do
+{
+    await PassAsync();
+}
+while (!warmUp.Done());
+
 rawLoopAllocated = 0;
 var interval = new MeasuredInterval();
-var bytes = await PassAsync();
+var bytes = 0L;
+for (var pass = 0; pass < run.Passes; pass++)
+{
+    bytes += await PassAsync();
+}
+
 var ended = Stopwatch.GetTimestamp();
 var cpu = Environment.CpuUsage;
 interval.WriteJson("rxkafka", typeof(KafkaConsumer<,>).Assembly.GetName().Version?.ToString() ?? "", run, ended, cpu, json =>
@@ -46,12 +59,12 @@ interval.WriteJson("rxkafka", typeof(KafkaConsumer<,>).Assembly.GetName().Versio
     json.WriteString("face", face);
     if (face == "raw")
     {
-        json.WriteNumber("alloc_bytes_per_record_this_thread", (double)rawLoopAllocated / run.Records);
+        json.WriteNumber("alloc_bytes_per_record_this_thread", (double)rawLoopAllocated / run.MeasuredRecords);
     }
 
     json.WriteNumber("value_bytes_read", bytes);
     json.WriteNumber("partitions", partitions.Count);
-});
+}, warmUp);
 return 0;
 
 async Task<long> PassAsync()

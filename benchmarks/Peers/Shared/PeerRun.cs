@@ -26,6 +26,23 @@ internal sealed class PeerArguments
 
     public long Warmup { get; private set; } = 10_000;
 
+    /// <summary>
+    /// <c>--passes N</c> (consumer peers): how many times the measured interval reads the <see cref="Records"/>
+    /// from the beginning, after the warm-up pass; per-record figures divide by every record read. A pass of a
+    /// few hundred milliseconds is swamped by fixed costs (background JIT, a collection, a timer) and by other
+    /// work on the machine; several in one interval spread them thin.
+    /// </summary>
+    public int Passes { get; private set; } = 1;
+
+    /// <summary>
+    /// <c>--warmup-passes N</c> (consumer peers): the fewest passes read before the measured interval (default 1);
+    /// see <see cref="WarmUp"/> for when the warm-up goes on.
+    /// </summary>
+    public int WarmupPasses { get; private set; } = 1;
+
+    /// <summary>The records the measured interval reads: <see cref="Records"/> times <see cref="Passes"/>.</summary>
+    public long MeasuredRecords => Records * Passes;
+
     /// <summary><c>--librdkafka PATH</c>: the native library to load (Confluent.Kafka's peer only).</summary>
     public string? Library { get; private set; }
 
@@ -35,8 +52,11 @@ internal sealed class PeerArguments
     /// <summary><c>--set key=value</c>, in order.</summary>
     public List<KeyValuePair<string, string>> Settings { get; } = new();
 
-    /// <summary>Parses <paramref name="args"/>, or says what is wrong on standard error and returns null (exit code 2).</summary>
-    public static PeerArguments? Parse(string[] args, string program)
+    /// <summary>
+    /// Parses <paramref name="args"/>, or says what is wrong on standard error and returns null (exit code 2).
+    /// <c>--passes</c> is an unknown argument unless <paramref name="takesPasses"/> (the consumer peers).
+    /// </summary>
+    public static PeerArguments? Parse(string[] args, string program, bool takesPasses = false)
     {
         var parsed = new PeerArguments();
         try
@@ -56,6 +76,8 @@ internal sealed class PeerArguments
                     case "--linger-ms": parsed.LingerMs = checked((int)Number()); break;
                     case "--batch-size": parsed.BatchSize = checked((int)Number()); break;
                     case "--warmup": parsed.Warmup = Number(); break;
+                    case "--passes" when takesPasses: parsed.Passes = checked((int)Number()); break;
+                    case "--warmup-passes" when takesPasses: parsed.WarmupPasses = checked((int)Number()); break;
                     case "--librdkafka": parsed.Library = Value(); break;
                     case "--delivery-callback": parsed.DeliveryCallback = true; break;
                     case "--set":
@@ -72,9 +94,9 @@ internal sealed class PeerArguments
                 }
             }
 
-            if (parsed.Bootstrap.Length == 0 || parsed.Topic.Length == 0 || parsed.Records < 1)
+            if (parsed.Bootstrap.Length == 0 || parsed.Topic.Length == 0 || parsed.Records < 1 || parsed.Passes < 1 || parsed.WarmupPasses < 0)
             {
-                throw new ArgumentException("--bootstrap and --topic are required, --records must be at least 1");
+                throw new ArgumentException("--bootstrap and --topic are required, --records and --passes must be at least 1, --warmup-passes at least 0");
             }
 
             return parsed;
@@ -88,21 +110,72 @@ internal sealed class PeerArguments
 }
 
 /// <summary>
+/// When a consumer peer's warm-up is over: after <see cref="PeerArguments.WarmupPasses"/> passes, once two passes
+/// in a row each compiled fewer than <see cref="QuietMethods"/> methods (at most <see cref="MaxPasses"/>).
+/// .NET compiles a method again, optimized, after its 30th call (twice with dynamic PGO), on a background thread
+/// the process pays for, and each batch of new methods puts the next batch off: code that runs once per fetch or
+/// per response was still being compiled, hundreds of methods a pass, five passes in. A fixed count of passes left
+/// anything from 60 to 1,700 compilations in the measured interval, and the CPU per record followed them. One quiet
+/// pass is not enough: the recompilation waits while new methods keep coming, and then comes in bursts.
+/// </summary>
+internal sealed class WarmUp(PeerArguments run)
+{
+    public const int QuietMethods = 50;
+    public const int MaxPasses = 20;
+
+    private long _compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+
+    /// <summary>Passes read so far.</summary>
+    public int Passes { get; private set; }
+
+    /// <summary>Methods the JIT compiled during the last pass.</summary>
+    public long LastPassMethods { get; private set; }
+
+    /// <summary>Called after each warm-up pass: whether the warm-up is over.</summary>
+    public bool Done()
+    {
+        Passes++;
+        var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+        var quietBefore = LastPassMethods < QuietMethods && Passes > 1;
+        LastPassMethods = compiled - _compiled;
+        _compiled = compiled;
+        return Passes >= run.WarmupPasses && ((quietBefore && LastPassMethods < QuietMethods) || Passes >= MaxPasses);
+    }
+}
+
+/// <summary>
 /// The measured interval: wall time (Stopwatch), the process's CPU time (getrusage: every thread,
-/// native ones included), managed allocation, and the whole machine's busy time (/proc/stat).
+/// native ones included), managed allocation, the whole machine's busy time (/proc/stat), the fixed costs that
+/// land in it (methods the JIT compiled and its time, garbage collections and their pauses) and the thread pool's
+/// work items and lock contentions.
 /// </summary>
 internal sealed class MeasuredInterval
 {
+    // In this order: reading /proc/stat the first time compiles a few hundred methods and allocates, both
+    // before the counters start.
     private readonly double? _machineBefore = MachineBusySeconds();
+    private readonly long _jitMethodsBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
+    private readonly TimeSpan _jitTimeBefore = System.Runtime.JitInfo.GetCompilationTime();
+    private readonly int[] _collectionsBefore = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+    private readonly TimeSpan _pausedBefore = GC.GetTotalPauseDuration();
+    private readonly long _workItemsBefore = ThreadPool.CompletedWorkItemCount;
+    private readonly long _contentionsBefore = Monitor.LockContentionCount;
     private readonly long _allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
     private readonly Environment.ProcessCpuUsage _cpuBefore = Environment.CpuUsage;
     private readonly long _started = Stopwatch.GetTimestamp();
 
     /// <summary>Writes the JSON line of the interval that ended at <paramref name="ended"/> (a Stopwatch timestamp) with <paramref name="cpuAfter"/>; <paramref name="client"/>'s own fields last.</summary>
-    public void WriteJson(string client, string version, PeerArguments run, long ended, Environment.ProcessCpuUsage cpuAfter, Action<Utf8JsonWriter> fields)
+    public void WriteJson(string client, string version, PeerArguments run, long ended, Environment.ProcessCpuUsage cpuAfter, Action<Utf8JsonWriter> fields, WarmUp? warmUp = null)
     {
-        var machineBusy = MachineBusySeconds() - _machineBefore;
+        // Every counter first: the JSON writer's own first calls are compiled below, after the interval.
+        var jitMethods = System.Runtime.JitInfo.GetCompiledMethodCount() - _jitMethodsBefore;
+        var jitTime = System.Runtime.JitInfo.GetCompilationTime() - _jitTimeBefore;
+        int[] collections = [GC.CollectionCount(0) - _collectionsBefore[0], GC.CollectionCount(1) - _collectionsBefore[1], GC.CollectionCount(2) - _collectionsBefore[2]];
+        var paused = GC.GetTotalPauseDuration() - _pausedBefore;
+        var workItems = ThreadPool.CompletedWorkItemCount - _workItemsBefore;
+        var contentions = Monitor.LockContentionCount - _contentionsBefore;
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - _allocatedBefore;
+        var machineBusy = MachineBusySeconds() - _machineBefore;
         var elapsed = Stopwatch.GetElapsedTime(_started, ended).TotalSeconds;
         var user = (cpuAfter.UserTime - _cpuBefore.UserTime).TotalSeconds;
         var system = (cpuAfter.PrivilegedTime - _cpuBefore.PrivilegedTime).TotalSeconds;
@@ -112,6 +185,7 @@ internal sealed class MeasuredInterval
             json.WriteString("client", client);
             json.WriteString("version", version);
             json.WriteNumber("records", run.Records);
+            json.WriteNumber("passes", run.Passes);
             json.WriteNumber("value_bytes", run.ValueBytes);
             json.WriteString("compression", run.Compression);
             json.WriteString("acks", run.Acks);
@@ -122,13 +196,30 @@ internal sealed class MeasuredInterval
             json.WriteNumber("cpu_user_s", user);
             json.WriteNumber("cpu_sys_s", system);
             json.WriteNumber("cpu_s", user + system);
-            json.WriteNumber("records_per_s", run.Records / elapsed);
-            json.WriteNumber("cpu_us_per_record", (user + system) * 1e6 / run.Records);
-            json.WriteNumber("alloc_bytes_per_record", (double)allocated / run.Records);
+            json.WriteNumber("records_per_s", run.MeasuredRecords / elapsed);
+            json.WriteNumber("cpu_us_per_record", (user + system) * 1e6 / run.MeasuredRecords);
+            json.WriteNumber("alloc_bytes_per_record", (double)allocated / run.MeasuredRecords);
             if (machineBusy is { } busy)
             {
                 json.WriteNumber("machine_busy_s", busy);
             }
+
+            if (warmUp is not null)
+            {
+                json.WriteNumber("warmup_passes", warmUp.Passes);
+                json.WriteNumber("warmup_last_pass_jit_methods", warmUp.LastPassMethods);
+            }
+
+            json.WriteNumber("jit_methods", jitMethods);
+            json.WriteNumber("jit_s", jitTime.TotalSeconds);
+            json.WriteNumber("gc_0", collections[0]);
+            json.WriteNumber("gc_1", collections[1]);
+            json.WriteNumber("gc_2", collections[2]);
+            json.WriteNumber("gc_pause_s", paused.TotalSeconds);
+
+            // Hand-offs between threads: each work item may wake a pool thread, and each contention a waiter.
+            json.WriteNumber("threadpool_work_items", workItems);
+            json.WriteNumber("lock_contentions", contentions);
 
             fields(json);
             json.WriteEndObject();

@@ -186,10 +186,14 @@ public sealed partial record KafkaClientOptions
         Logger = LoggerFactory?.CreateLogger(typeof(KafkaConnection).FullName!),
         MaxFrameSize = MaxFrameSize,
         ResponseBufferPool = ResponseBufferPool,
+        LargeFrameSize = LargeFrameSize,
     };
 
     /// <summary>Where the connections receive Fetch responses (<see cref="ConnectionOptions.ResponseBufferPool"/>); tests put a poisoning pool here.</summary>
     internal System.Buffers.ArrayPool<byte> ResponseBufferPool { get; init; } = System.Buffers.ArrayPool<byte>.Shared;
+
+    /// <summary>From what size frames are read into that pool as they arrive (<see cref="ConnectionOptions.LargeFrameSize"/>); tests lower it.</summary>
+    internal int LargeFrameSize { get; init; } = Network.FrameReader.DefaultLargeFrameSize;
 
     /// <summary><see cref="TransportFactory"/> when set; otherwise TLS for SSL and SASL_SSL, plain TCP for the rest.</summary>
     internal IKafkaTransportFactory CreateTransportFactory()

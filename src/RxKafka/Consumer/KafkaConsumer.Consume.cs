@@ -8,42 +8,8 @@ namespace RxKafka.Consumer;
 public sealed partial class KafkaConsumer<TKey, TValue>
 {
     /// <inheritdoc/>
-    public async IAsyncEnumerable<ConsumeResult<TKey, TValue>> ConsumeAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        using var reader = new ChunkReader(Options);
-        var scratch = new Headers();
-        await foreach (var chunk in TakeChunksAsync(cancellationToken).ConfigureAwait(false))
-        {
-            var next = chunk.FetchOffset;
-            var completed = IsNotice(chunk);
-            try
-            {
-                if (completed)
-                {
-                    yield return Notice(chunk);
-                    continue;
-                }
-
-                reader.Start(chunk);
-                while (chunk.MayDeliver && !_engine.AtAcknowledgementBound(chunk.State) && reader.TryRead(out var record))
-                {
-                    var result = Materialize(chunk, record, reader.LeaderEpoch, scratch);
-                    next = record.Offset + 1;
-                    Handed(chunk.State, record.Offset);
-                    yield return result;
-
-                    // Asking for the next record says the application is done with this one (R9).
-                    Processed(chunk.State, next);
-                }
-
-                completed = chunk.MayDeliver && !_engine.AtAcknowledgementBound(chunk.State);
-            }
-            finally
-            {
-                _engine.Release(chunk, completed ? null : next);
-            }
-        }
-    }
+    public IAsyncEnumerable<ConsumeResult<TKey, TValue>> ConsumeAsync(CancellationToken cancellationToken = default) =>
+        new RecordStream(this, cancellationToken);
 
     /// <inheritdoc/>
     public async IAsyncEnumerable<IReadOnlyList<ConsumeResult<TKey, TValue>>> ConsumeBatchesAsync(int maxBatchSize = 10_000, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -69,8 +35,9 @@ public sealed partial class KafkaConsumer<TKey, TValue>
 
                 reader.Start(chunk);
                 var batch = new List<ConsumeResult<TKey, TValue>>(capacity);
-                while (chunk.MayDeliver && reader.TryRead(out var record))
+                while (chunk.MayDeliver && reader.TryRead())
                 {
+                    var record = reader.Current;
                     batch.Add(Materialize(chunk, record, reader.LeaderEpoch, scratch));
                     chunk.State.Acks?.Delivered(record.Offset);
                     if (batch.Count == maxBatchSize)

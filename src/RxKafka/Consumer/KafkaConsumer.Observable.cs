@@ -36,8 +36,9 @@ public sealed partial class KafkaConsumer<TKey, TValue>
             }
 
             reader.Start(chunk);
-            while (!stop.IsCancellationRequested && chunk.MayDeliver && !_engine.AtAcknowledgementBound(chunk.State) && reader.TryRead(out var record))
+            while (!stop.IsCancellationRequested && chunk.MayDeliver && !_engine.AtAcknowledgementBound(chunk.State) && reader.TryRead())
             {
+                var record = reader.Current;
                 var result = Materialize(chunk, record, reader.LeaderEpoch, scratch);
                 next = record.Offset + 1;
                 Handed(chunk.State, record.Offset);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using RxKafka.Consumer.Engine;
 using RxKafka.Protocol.Records;
 using RxKafka.Serialization;
@@ -21,11 +22,7 @@ public sealed partial class KafkaConsumer<TKey, TValue>
         Headers? headers = null;
         if (record.HeaderCount > 0)
         {
-            headers = new Headers();
-            foreach (var header in record.Headers)
-            {
-                headers.Add(header.Key, header.IsValueNull ? null : header.Value.ToArray());
-            }
+            headers = ReadHeaders(record);
         }
         else
         {
@@ -49,14 +46,31 @@ public sealed partial class KafkaConsumer<TKey, TValue>
         }
         catch (Exception e)
         {
-            throw new ConsumeException(
-                new TopicPartitionOffset(state.Partition, record.Offset),
-                ErrorCode.None,
-                $"the {(component == MessageComponentType.Key ? "key" : "value")} deserializer failed: {e.Message} (the position stays at this record; seek to {record.Offset + 1} to skip it)",
-                e,
-                record.Offset + 1);
+            throw DeserializerFailed(state, record.Offset, component, e);
         }
     }
+
+    // Out of line, as the error below: what only some records need stays out of the frame every record pays for.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Headers ReadHeaders(in Record record)
+    {
+        var headers = new Headers();
+        foreach (var header in record.Headers)
+        {
+            headers.Add(header.Key, header.IsValueNull ? null : header.Value.ToArray());
+        }
+
+        return headers;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ConsumeException DeserializerFailed(PartitionState state, long offset, MessageComponentType component, Exception e) =>
+        new(
+            new TopicPartitionOffset(state.Partition, offset),
+            ErrorCode.None,
+            $"the {(component == MessageComponentType.Key ? "key" : "value")} deserializer failed: {e.Message} (the position stays at this record; seek to {offset + 1} to skip it)",
+            e,
+            offset + 1);
 
     /// <inheritdoc/>
     public bool Acknowledge(ConsumeResult<TKey, TValue> result)

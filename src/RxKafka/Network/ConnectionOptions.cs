@@ -35,6 +35,12 @@ internal sealed record ConnectionOptions
     /// </summary>
     public System.Buffers.ArrayPool<byte> ResponseBufferPool { get; init; } = System.Buffers.ArrayPool<byte>.Shared;
 
+    /// <summary>
+    /// Frames this large or larger are read into an array from <see cref="ResponseBufferPool"/> as their bytes
+    /// arrive (<see cref="FrameReader.DefaultLargeFrameSize"/>); tests lower it to send every frame that way.
+    /// </summary>
+    public int LargeFrameSize { get; init; } = FrameReader.DefaultLargeFrameSize;
+
     /// <summary>Sent in ApiVersions v3+ (KIP-511's client software name).</summary>
     public string ClientSoftwareName { get; init; } = "rxkafka";
 

@@ -68,12 +68,13 @@ public sealed partial class KafkaConnection
         PooledFrame? pooled = null;
         try
         {
-            // The frame is lent for this call: a response that keeps slices of it (records) gets its own copy, in
-            // a pooled array that the receiver gives back (the consumer, once the records are read).
+            // The frame is lent for this call: a response that keeps slices of it (records) keeps it in a pooled
+            // array that the receiver gives back (the consumer, once the records are read): the array the reader
+            // read a large frame into, or a copy.
             ReadOnlyMemory<byte> body;
             if (KeepsFrame(pending.Request.ApiKey))
             {
-                pooled = PooledFrame.CopyOf(frame, _options.ResponseBufferPool);
+                pooled = PooledFrame.Keep(frame, _options.ResponseBufferPool);
                 body = pooled.Memory;
             }
             else

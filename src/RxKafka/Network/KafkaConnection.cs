@@ -75,7 +75,7 @@ public sealed partial class KafkaConnection : IAsyncDisposable
         _userLane = new SerialExecutor(_scheduler, onError: e => options.Logger?.LogWarning(e, "A subscriber of the frames of {Broker} threw", endpoint));
         _completionLane = new SerialExecutor(_scheduler, onError: e => options.Logger?.LogWarning(e, "A continuation of a request to {Broker} threw", endpoint));
         _inline = _executor.IsInline;
-        _reader = new FrameReader(transport.Input, options.MaxFrameSize, Broker);
+        _reader = new FrameReader(transport.Input, options.MaxFrameSize, Broker, options.ResponseBufferPool, options.LargeFrameSize);
 
         // C5: the n-th frame answers the n-th request that expects one, and carries its correlation id.
         _zip = new CorrelatedZip<PendingRequest, ReadOnlySequence<byte>>(_sent, _frames, Mismatch, Unsolicited)

@@ -31,6 +31,41 @@ internal sealed class PooledFrame
         return new PooledFrame(pool, array, length);
     }
 
+    /// <summary>
+    /// <paramref name="frame"/> as a pooled frame with one reference for the caller: the frame itself when it was
+    /// lent by <see cref="Lend"/> from <paramref name="pool"/> and is whole (no copy), otherwise <see cref="CopyOf"/>.
+    /// </summary>
+    public static PooledFrame Keep(in ReadOnlySequence<byte> frame, ArrayPool<byte> pool)
+    {
+        if (frame.Start.GetObject() is Lent { Frame: var lent } && ReferenceEquals(lent._pool, pool) && frame.Length == lent._length)
+        {
+            lent.AddReference();
+            return lent;
+        }
+
+        return CopyOf(frame, pool);
+    }
+
+    /// <summary>An array of <paramref name="length"/> bytes rented from <paramref name="pool"/> to be filled (<see cref="Writable"/>), with one reference.</summary>
+    public static PooledFrame Rent(ArrayPool<byte> pool, int length) => new(pool, pool.Rent(length), length);
+
+    /// <summary>The frame's bytes, to fill it.</summary>
+    /// <exception cref="ObjectDisposedException">The frame went back to the pool.</exception>
+    public Span<byte> Writable => new(Volatile.Read(ref _array) ?? throw new ObjectDisposedException(nameof(PooledFrame), "the response frame went back to the pool"), 0, _length);
+
+    /// <summary>The frame's length in bytes.</summary>
+    public int Length => _length;
+
+    /// <summary>
+    /// The frame as a sequence to lend for the length of a call; whoever keeps it takes a reference of its own
+    /// with <see cref="Keep"/>, which finds the frame behind the sequence.
+    /// </summary>
+    public ReadOnlySequence<byte> Lend()
+    {
+        var segment = new Lent(this);
+        return new ReadOnlySequence<byte>(segment, 0, segment, _length);
+    }
+
     /// <summary>The frame's bytes.</summary>
     /// <exception cref="ObjectDisposedException">The frame went back to the pool.</exception>
     public ReadOnlyMemory<byte> Memory => new(Volatile.Read(ref _array) ?? throw new ObjectDisposedException(nameof(PooledFrame), "the response frame went back to the pool"), 0, _length);
@@ -46,6 +81,18 @@ internal sealed class PooledFrame
         {
             throw new InvalidOperationException("a response frame was referenced after it went back to the pool");
         }
+    }
+
+    // The one segment of a lent frame's sequence: how Keep finds the frame.
+    private sealed class Lent : ReadOnlySequenceSegment<byte>
+    {
+        public Lent(PooledFrame frame)
+        {
+            Frame = frame;
+            Memory = frame.Memory;
+        }
+
+        public PooledFrame Frame { get; }
     }
 
     /// <summary>Drops one reference; the last gives the array back to the pool.</summary>

@@ -17,7 +17,7 @@ public sealed class ConsumerErrorsTests : ConsumerTestBed
     public void A_deserializer_that_throws_names_the_record_and_the_consumer_goes_on_after_a_seek_past_it()
     {
         Produce(T0, 10);
-        var consumer = Consumer(values: new Failing("v3"));
+        var consumer = Consumer(values: new FailingDeserializer("v3"));
         consumer.Assign([new TopicPartitionOffset(T0, 0)]);
 
         var (read, error) = ReadUntilError(consumer);
@@ -96,9 +96,11 @@ public sealed class ConsumerErrorsTests : ConsumerTestBed
         using var reader = new ChunkReader(new ConsumerOptions());
         reader.Start(chunk);
 
-        Assert.True(reader.TryRead(out var first));
-        Assert.True(reader.TryRead(out var second));
-        var failure = Assert.Throws<ConsumeException>(() => reader.TryRead(out _));
+        Assert.True(reader.TryRead());
+        var first = reader.Current;
+        Assert.True(reader.TryRead());
+        var second = reader.Current;
+        var failure = Assert.Throws<ConsumeException>(() => reader.TryRead());
 
         Assert.Equal((0, 1), (first.Offset, second.Offset));
         Assert.Equal(new TopicPartitionOffset(T0, 2), failure.Position);
@@ -118,14 +120,5 @@ public sealed class ConsumerErrorsTests : ConsumerTestBed
         var bytes = builder.Build(CompressionType.None).ToArray();
         System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(bytes, baseOffset);
         return bytes;
-    }
-
-    private sealed class Failing(string poison) : IDeserializer<string?>
-    {
-        public string? Deserialize(ReadOnlySpan<byte> data, bool isNull, in SerializationContext context)
-        {
-            var value = isNull ? null : Encoding.UTF8.GetString(data);
-            return value == poison ? throw new FormatException($"'{value}' is not welcome") : value;
-        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using RxKafka.Protocol.Records;
 
 namespace RxKafka.Consumer.Engine;
@@ -49,12 +50,29 @@ internal sealed class ChunkReader : IDisposable
     /// <summary>The leader epoch of the batch the last record read came from, or -1 (before magic 2, or not given).</summary>
     public int LeaderEpoch => _batch.Magic >= 2 && _batch.PartitionLeaderEpoch >= 0 ? _batch.PartitionLeaderEpoch : -1;
 
+    /// <summary>The record <see cref="TryRead"/> moved to (valid until the next call; its batch's epoch is <see cref="LeaderEpoch"/>).</summary>
+    public Record Current => _records.Current;
+
     /// <summary>
-    /// The next record to deliver (valid until the next call; its batch's epoch is <see cref="LeaderEpoch"/>);
-    /// false at the chunk's end. Only the record is copied out per call, not its batch's header.
+    /// Moves to the next record to deliver (<see cref="Current"/>); false at the chunk's end. Only the record's
+    /// place is kept per call, not a copy of it or of its batch's header.
     /// </summary>
     /// <exception cref="ConsumeException">A batch failed its CRC or is malformed: names the partition, the batch's offset and where the next batch starts.</exception>
-    public bool TryRead(out Record record)
+    public bool TryRead()
+    {
+        // The common case, kept small: the next record of the batch being read (past the fetch offset: the slow
+        // path returns only from there). Starting a batch, skipping records before the fetch offset and
+        // everything the end of a batch brings are out of line.
+        if (_inBatch && NextRecord())
+        {
+            return true;
+        }
+
+        return TryReadFromNextBatch();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool TryReadFromNextBatch()
     {
         var chunk = _chunk!;
         while (true)
@@ -69,7 +87,7 @@ internal sealed class ChunkReader : IDisposable
                         continue;
                     }
 
-                    record = _records.Current;
+                    _skipping = false;
                     return true;
                 }
 
@@ -81,7 +99,6 @@ internal sealed class ChunkReader : IDisposable
             {
                 if (!_reader.TryReadBatch(out _batch))
                 {
-                    record = default;
                     return false;
                 }
             }
@@ -155,6 +172,7 @@ internal sealed class ChunkReader : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private ConsumeException Corrupt(KafkaProtocolException e)
     {
         var chunk = _chunk!;

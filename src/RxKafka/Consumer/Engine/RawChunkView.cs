@@ -66,8 +66,9 @@ internal sealed class RawChunkView : IDisposable
         }
 
         // A seek, revocation or pause while reading: the rest of the chunk is not delivered (the other faces stop there too).
-        if (!_readToEnd && Chunk!.MayDeliver && _reader.TryRead(out record))
+        if (!_readToEnd && Chunk!.MayDeliver && _reader.TryRead())
         {
+            record = _reader.Current;
             _next = record.Offset + 1;
             leaderEpoch = _reader.LeaderEpoch;
             return true;

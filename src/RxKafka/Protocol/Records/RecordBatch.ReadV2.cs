@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using RxKafka.Protocol.Primitives;
@@ -22,21 +23,19 @@ public readonly partial struct RecordBatch
             var position = _position;
             if (position >= span.Length)
             {
-                throw new KafkaProtocolException($"bad record count: record batch at offset {_batch.BaseOffset} declares {_batch.RecordCount} records but its records end after {_index}");
+                ThrowRecordsEnded();
             }
 
             var read = ReadZigZag32(ref bytes, position, span.Length, out var length);
             if (read <= 0)
             {
-                throw BadVarInt(read, "record length");
+                ThrowBadVarInt(read, "record length");
             }
 
             position += read;
             if (length < MinimumRecordSize - 1 || length > span.Length - position)
             {
-                throw new KafkaProtocolException(length < MinimumRecordSize - 1
-                    ? $"bad record length: record {_index} of the batch at offset {_batch.BaseOffset} has length {length}, less than the {MinimumRecordSize - 1} bytes of its fixed fields"
-                    : $"truncated record: record {_index} of the batch at offset {_batch.BaseOffset} has length {length} but only {span.Length - position} bytes are left in the batch");
+                ThrowBadRecordLength(length, span.Length - position);
             }
 
             // The one bounds check of the record: from here every read is against end, which is inside the span.
@@ -48,14 +47,14 @@ public readonly partial struct RecordBatch
             read = ReadZigZag64(ref bytes, position, end, out var timestampDelta);
             if (read <= 0)
             {
-                throw BadVarInt(read, "timestamp delta");
+                ThrowBadVarInt(read, "timestamp delta");
             }
 
             position += read;
             read = ReadZigZag32(ref bytes, position, end, out var offsetDelta);
             if (read <= 0)
             {
-                throw BadVarInt(read, "offset delta");
+                ThrowBadVarInt(read, "offset delta");
             }
 
             position += read;
@@ -66,7 +65,7 @@ public readonly partial struct RecordBatch
             read = ReadZigZag32(ref bytes, position, end, out var headerCount);
             if (read <= 0)
             {
-                throw BadVarInt(read, "header count");
+                ThrowBadVarInt(read, "header count");
             }
 
             position += read;
@@ -75,9 +74,7 @@ public readonly partial struct RecordBatch
             {
                 if (headerCount < 0 || headerCount > (end - position) / 2)
                 {
-                    throw new KafkaProtocolException(headerCount < 0
-                        ? $"negative length: record at offset {offset} has header count {headerCount}"
-                        : $"bad header count: record at offset {offset} claims {headerCount} headers but only {end - position} bytes are left in the record");
+                    ThrowBadHeaderCount(offset, headerCount, end - position);
                 }
 
                 position = RecordHeaders.Validate(span[..end], position, headerCount, offset);
@@ -85,22 +82,11 @@ public readonly partial struct RecordBatch
 
             if (position != end)
             {
-                throw new KafkaProtocolException($"bad record length: record at offset {offset} has length {length} but its fields take {position - (end - length)} bytes");
+                ThrowFieldsOverrun(offset, length, position - (end - length));
             }
 
             var timestamp = _timestampType == TimestampType.LogAppendTime ? _batch.MaxTimestamp : _batch.BaseTimestamp + timestampDelta;
-            _current = new Record(
-                data,
-                offset,
-                timestamp,
-                _timestampType,
-                keyStart,
-                keyNull ? -1 : keyLength,
-                valueStart,
-                valueNull ? -1 : valueLength,
-                headersStart,
-                end - headersStart,
-                headerCount);
+            SetCurrent(offset, timestamp, keyStart, keyNull ? -1 : keyLength, valueStart, valueNull ? -1 : valueLength, headersStart, end - headersStart, headerCount);
             _position = end;
         }
 
@@ -111,7 +97,7 @@ public readonly partial struct RecordBatch
             var read = ReadZigZag32(ref bytes, position, end, out length);
             if (read <= 0)
             {
-                throw BadVarInt(read, field + " length");
+                ThrowBadVarInt(read, field, " length");
             }
 
             position += read;
@@ -124,7 +110,7 @@ public readonly partial struct RecordBatch
 
             if ((uint)length > (uint)(end - position))
             {
-                throw BadLength(offset, field, length, end - position);
+                ThrowBadLength(offset, field, length, end - position);
             }
 
             var start = position;
@@ -191,14 +177,44 @@ public readonly partial struct RecordBatch
         private static ReadOnlySpan<byte> Remaining(ref byte bytes, int position, int end)
             => MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref bytes, position), Math.Max(0, end - position));
 
-        private static KafkaProtocolException BadLength(long offset, string field, int length, int left)
-            => new(length < 0
+        // The errors are built out of line: a message interpolated in ReadV2 itself gave it a frame of a few hundred
+        // bytes that the JIT cleared on every call, for every record.
+        [DoesNotReturn]
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private readonly void ThrowRecordsEnded()
+            => throw new KafkaProtocolException($"bad record count: record batch at offset {_batch.BaseOffset} declares {_batch.RecordCount} records but its records end after {_index}");
+
+        [DoesNotReturn]
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private readonly void ThrowBadRecordLength(int length, int left)
+            => throw new KafkaProtocolException(length < MinimumRecordSize - 1
+                ? $"bad record length: record {_index} of the batch at offset {_batch.BaseOffset} has length {length}, less than the {MinimumRecordSize - 1} bytes of its fixed fields"
+                : $"truncated record: record {_index} of the batch at offset {_batch.BaseOffset} has length {length} but only {left} bytes are left in the batch");
+
+        [DoesNotReturn]
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void ThrowBadHeaderCount(long offset, int headerCount, int left)
+            => throw new KafkaProtocolException(headerCount < 0
+                ? $"negative length: record at offset {offset} has header count {headerCount}"
+                : $"bad header count: record at offset {offset} claims {headerCount} headers but only {left} bytes are left in the record");
+
+        [DoesNotReturn]
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void ThrowFieldsOverrun(long offset, int length, int taken)
+            => throw new KafkaProtocolException($"bad record length: record at offset {offset} has length {length} but its fields take {taken} bytes");
+
+        [DoesNotReturn]
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void ThrowBadLength(long offset, string field, int length, int left)
+            => throw new KafkaProtocolException(length < 0
                 ? $"negative length: record at offset {offset} has {field} length {length}"
                 : $"truncated record: record at offset {offset} has {field} length {length} but only {left} bytes are left in the record");
 
-        private readonly KafkaProtocolException BadVarInt(int read, string what)
-            => new(read == 0
-                ? $"truncated record: the {what} of record {_index} in the batch at offset {_batch.BaseOffset} runs past the end of the record"
-                : $"bad varint: the {what} of record {_index} in the batch at offset {_batch.BaseOffset} is longer than its maximum length");
+        [DoesNotReturn]
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private readonly void ThrowBadVarInt(int read, string what, string suffix = "")
+            => throw new KafkaProtocolException(read == 0
+                ? $"truncated record: the {what}{suffix} of record {_index} in the batch at offset {_batch.BaseOffset} runs past the end of the record"
+                : $"bad varint: the {what}{suffix} of record {_index} in the batch at offset {_batch.BaseOffset} is longer than its maximum length");
     }
 }
