@@ -124,7 +124,7 @@ public sealed partial class ScriptedCluster
             case ScriptedTransactionState.Ongoing:
                 // A new instance (or a recovering one) while a transaction is open: Kafka fences and aborts it
                 // first, and the producer retries until the abort is complete.
-                FenceAndAbort(state);
+                FenceAndAbort(state, ScriptedTransactionEnd.AbortedOnFence);
                 return ErrorCode.ConcurrentTransactions;
         }
 

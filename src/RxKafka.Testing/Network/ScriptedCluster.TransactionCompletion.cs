@@ -11,6 +11,7 @@ public sealed partial class ScriptedCluster
     /// <summary>The coordinator epoch markers carry (the epoch of the <c>__transaction_state</c> partition's leader); one coordinator here.</summary>
     public const int TransactionCoordinatorEpoch = 0;
 
+    private readonly List<ScriptedEndedTransaction> _endedTransactions = [];
     private TimeSpan _transactionMarkerDelay;
 
     /// <summary>
@@ -55,6 +56,22 @@ public sealed partial class ScriptedCluster
         }
     }
 
+    /// <summary>
+    /// Every transaction the coordinator ended, in the order their markers landed: committed, aborted by its
+    /// producer, or aborted by the coordinator on a fence or a timeout. A run's commits and aborts, counted where
+    /// they happen.
+    /// </summary>
+    public IReadOnlyList<ScriptedEndedTransaction> EndedTransactions
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _endedTransactions.ToArray();
+            }
+        }
+    }
+
     /// <summary>A partition's aborted-transaction index: one entry per abort marker, in offset order.</summary>
     /// <param name="topic">The topic's name.</param>
     /// <param name="partition">The partition's index.</param>
@@ -91,19 +108,19 @@ public sealed partial class ScriptedCluster
         {
             if (state.TransactionNumber == transaction && state.State == ScriptedTransactionState.Ongoing)
             {
-                FenceAndAbort(state);
+                FenceAndAbort(state, ScriptedTransactionEnd.AbortedOnTimeout);
             }
         }
     }
 
     // PrepareEpochFence: the epoch is bumped (the producer's last epoch forgotten, so it cannot recover) and the
     // transaction aborted at the new epoch; the old producer's next request is fenced.
-    private void FenceAndAbort(TransactionalProducer state)
+    private void FenceAndAbort(TransactionalProducer state, ScriptedTransactionEnd end)
     {
         state.State = ScriptedTransactionState.PrepareEpochFence;
         var before = (state.ProducerId, state.Epoch);
         state.BumpEpoch(() => _nextProducerId++, keepLastEpoch: false);
-        PrepareEnd(state, commit: false, MarkerProducer(before, state));
+        PrepareEnd(state, end, MarkerProducer(before, state));
     }
 
     // Markers go with the producer id of the transaction and its newest epoch: the bumped one, unless the bump
@@ -111,20 +128,20 @@ public sealed partial class ScriptedCluster
     private static (long ProducerId, short Epoch) MarkerProducer((long ProducerId, short Epoch) before, TransactionalProducer after) =>
         after.ProducerId == before.ProducerId ? (after.ProducerId, after.Epoch) : before;
 
-    private void PrepareEnd(TransactionalProducer state, bool commit, (long ProducerId, short Epoch) marker)
+    private void PrepareEnd(TransactionalProducer state, ScriptedTransactionEnd end, (long ProducerId, short Epoch) marker)
     {
-        state.State = commit ? ScriptedTransactionState.PrepareCommit : ScriptedTransactionState.PrepareAbort;
+        state.State = end == ScriptedTransactionEnd.Committed ? ScriptedTransactionState.PrepareCommit : ScriptedTransactionState.PrepareAbort;
         if (_transactionMarkerDelay <= TimeSpan.Zero)
         {
-            CompleteTransaction(state, commit, marker);
+            CompleteTransaction(state, end, marker);
             return;
         }
 
-        _scheduler.Schedule((Cluster: this, State: state, Commit: commit, Marker: marker), _transactionMarkerDelay, static (_, s) =>
+        _scheduler.Schedule((Cluster: this, State: state, End: end, Marker: marker), _transactionMarkerDelay, static (_, s) =>
         {
             lock (s.Cluster._gate)
             {
-                s.Cluster.CompleteTransaction(s.State, s.Commit, s.Marker);
+                s.Cluster.CompleteTransaction(s.State, s.End, s.Marker);
             }
 
             return Disposable.Empty;
@@ -133,9 +150,11 @@ public sealed partial class ScriptedCluster
 
     // Writes a marker at the end of every partition added (those deleted since are skipped), commits or drops
     // the group offsets, and completes the transaction. Fetches waiting for stable data may have it now.
-    private void CompleteTransaction(TransactionalProducer state, bool commit, (long ProducerId, short Epoch) marker)
+    private void CompleteTransaction(TransactionalProducer state, ScriptedTransactionEnd end, (long ProducerId, short Epoch) marker)
     {
         var now = _scheduler.Now;
+        var commit = end == ScriptedTransactionEnd.Committed;
+        _endedTransactions.Add(new ScriptedEndedTransaction(state.TransactionalId, marker.ProducerId, marker.Epoch, end, state.Partitions.ToArray(), state.Groups.ToArray(), state.StartedAt, now));
         foreach (var tp in state.Partitions)
         {
             if (_topics.TryGetValue(tp.Topic, out var topic) && tp.Partition < topic.Partitions.Count)

@@ -231,7 +231,7 @@ public sealed partial class ScriptedCluster
                     state.BumpEpoch(() => _nextProducerId++, keepLastEpoch: true);
                 }
 
-                PrepareEnd(state, commit, MarkerProducer(before, state));
+                PrepareEnd(state, commit ? ScriptedTransactionEnd.Committed : ScriptedTransactionEnd.Aborted, MarkerProducer(before, state));
                 return ErrorCode.None;
             case ScriptedTransactionState.PrepareEpochFence:
                 return ErrorCode.ConcurrentTransactions;

@@ -158,7 +158,7 @@ public sealed partial class ScriptedCluster
 
         var before = (state.ProducerId, state.Epoch);
         state.BumpEpoch(() => _nextProducerId++, keepLastEpoch: true);
-        PrepareEnd(state, commit: false, MarkerProducer(before, state));
+        PrepareEnd(state, ScriptedTransactionEnd.Aborted, MarkerProducer(before, state));
         return ErrorCode.None;
     }
 }

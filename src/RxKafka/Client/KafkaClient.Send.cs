@@ -22,10 +22,7 @@ public sealed partial class KafkaClient
     {
         ThrowIfDisposed();
         var snapshot = _view.Current;
-        // A coordinator found before the first metadata answer is known only by the address FindCoordinator
-        // gave: connect by it rather than fail a request the metadata would allow a moment later.
-        var node = snapshot.GetBroker(nodeId)
-            ?? snapshot.Coordinators.Values.FirstOrDefault(c => c.NodeId == nodeId)
+        var node = Locate(snapshot, nodeId)
             ?? throw new NodeNotReadyException(nodeId, $"Broker {nodeId} is not in the cluster metadata (brokers: {string.Join(", ", snapshot.GetBrokers().Select(b => b.NodeId))})");
         try
         {
@@ -139,7 +136,14 @@ public sealed partial class KafkaClient
 
     /// <summary>The ready pooled connection to broker <paramref name="nodeId"/> in <paramref name="group"/> at the address the metadata gives it, else null.</summary>
     internal KafkaConnection? TryGetReadyConnection(int nodeId, ConnectionGroup group) =>
-        _pool.TryGetReady(nodeId, group) is { } ready && _view.Current.GetBroker(nodeId)?.Endpoint == ready.Endpoint ? ready : null;
+        _pool.TryGetReady(nodeId, group) is { } ready && Locate(_view.Current, nodeId)?.Endpoint == ready.Endpoint ? ready : null;
+
+    // Where broker nodeId is, the one answer for connecting and for finding a ready connection (the sinks connect
+    // with the first and send with the second: were they to disagree, a sink would connect again and again). A
+    // coordinator known only by the address FindCoordinator gave (before the first metadata answer, or while the
+    // metadata left its broker out when it was down) is connected by that address rather than failed.
+    private static BrokerNode? Locate(ClusterSnapshot snapshot, int nodeId) =>
+        snapshot.GetBroker(nodeId) ?? snapshot.Coordinators.Values.FirstOrDefault(c => c.NodeId == nodeId);
 
     /// <summary>The synchronizer's and the pool's state: for diagnostics in tests.</summary>
     internal string Describe() => $"metadata: {_synchronizer.Describe()}, generation {_view.Current.Generation}; connections: {_pool.Describe()}";

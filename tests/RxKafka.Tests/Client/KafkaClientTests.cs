@@ -244,7 +244,7 @@ public sealed class KafkaClientTests : ClientTestBase
     }
 
     [Fact]
-    public void K7_a_coordinator_found_before_the_first_metadata_answer_is_connected_to_by_its_address()
+    public void K7_a_coordinator_found_before_the_first_metadata_answer_is_connected_to_by_its_address_and_found_ready_there()
     {
         // A consumer's first heartbeat raced the bootstrap metadata: FindCoordinator answered first, and the
         // connection to the coordinator failed with "broker 2 is not in the cluster metadata".
@@ -262,6 +262,11 @@ public sealed class KafkaClientTests : ClientTestBase
 
         Assert.Empty(client.Snapshot.Brokers); // still before the metadata answer
         Assert.Equal(Cluster.Endpoint(2), connection.Endpoint);
+
+        // And found ready there: a producer's or fetcher's sink connects with one and sends with the other, and
+        // when they disagreed it connected again at once, forever (a coordinator's broker back up before the
+        // metadata listed it again).
+        Assert.Same(connection, client.TryGetReadyConnection(coordinator.NodeId, ConnectionGroup.Default));
     }
 
     [Fact]

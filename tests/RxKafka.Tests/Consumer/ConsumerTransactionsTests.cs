@@ -80,6 +80,32 @@ public sealed class ConsumerTransactionsTests : ScriptedClusterTransactionsTestB
         Assert.Equal(["t-0:p1", "t-0:c1", "t-0:p2"], Values(ReadAll(IsolationLevel.ReadCommitted, 3)));
     }
 
+    [Fact]
+    public void T2_T3_an_aborted_transaction_that_wrote_nothing_to_a_partition_does_not_hide_its_producers_later_committed_records_there()
+    {
+        var coordinator = Coordinator();
+        var (_, pid, epoch) = InitProducerId(coordinator);
+        Written(Produce(0, Plain("p1")));
+
+        // p0 added, nothing written to it (a pipeline's records that never reached a leader that was down), aborted:
+        // the index lists it from its marker's offset, as Kafka's does.
+        AddPartitions(coordinator, pid, epoch, [0]);
+        EndTxn(coordinator, pid, epoch, commit: false);
+        Scheduler.AdvanceBy(TimeSpan.FromMilliseconds(10));
+        Assert.Equal([new RxKafka.Testing.Network.ScriptedAbortedTransaction(pid, 1, 1)], Cluster.AbortedTransactions("t", 0));
+
+        AddPartitions(coordinator, pid, epoch, [0]);
+        Written(Produce(0, Batch(pid, epoch, 0, "c1", "c2")));
+        EndTxn(coordinator, pid, epoch, commit: true);
+        Scheduler.AdvanceBy(TimeSpan.FromMilliseconds(10));
+
+        // The reader took the abort marker before taking the aborted transaction it ends, then the aborted
+        // transaction (at the marker's offset) for the committed batch that follows: every later batch of the
+        // producer on the partition was read as aborted.
+        Assert.Equal(["t-0:p1", "t-0:c1", "t-0:c2"], Values(ReadAll(IsolationLevel.ReadCommitted, 3)));
+        Assert.Equal(["t-0@0:p1", "t-0@2:c1", "t-0@3:c2"], ReadAll(IsolationLevel.ReadCommitted, 3, raw: true));
+    }
+
     private static void Written((ErrorCode Error, long BaseOffset) produced) => Assert.Equal(ErrorCode.None, produced.Error);
 
     private static List<string> Values(List<ConsumeResult<string?, string?>> read) => read.Select(r => $"{r.TopicPartition}:{r.Value}").ToList();

@@ -215,6 +215,35 @@ public sealed class ScriptedClusterTransactionsTests : ScriptedClusterTransactio
     }
 
     [Fact]
+    public void T1_EndedTransactions_lists_each_end_with_who_ended_it_and_what_it_held()
+    {
+        var coordinator = Coordinator();
+        var (_, pid, epoch) = InitProducerId(coordinator, timeoutMs: 10_000);
+        AddPartitions(coordinator, pid, epoch, [0, 1]);
+        EndTxn(coordinator, pid, epoch, commit: true);
+        AddOffsets(coordinator, pid, epoch);
+        EndTxn(coordinator, pid, epoch, commit: false);
+        AddPartitions(coordinator, pid, epoch, [2]);
+        Scheduler.AdvanceBy(TimeSpan.FromSeconds(11).Ticks);       // the coordinator aborts it and bumps the epoch
+        var (_, _, bumped) = InitProducerId(coordinator);          // a new instance: epoch 2
+        AddPartitions(coordinator, pid, bumped, [0]);
+        InitProducerId(coordinator);                               // another one fences it: aborted at epoch 3
+
+        Assert.Empty(Cluster.EndedTransactions.Where(t => t.TransactionalId != TxId));
+        Assert.Equal(
+            [
+                (ScriptedTransactionEnd.Committed, (short)0, "t-0 t-1", ""),
+                (ScriptedTransactionEnd.Aborted, (short)0, "", Group),
+                (ScriptedTransactionEnd.AbortedOnTimeout, (short)1, "t-2", ""),
+                (ScriptedTransactionEnd.AbortedOnFence, (short)3, "t-0", ""),
+            ],
+            Cluster.EndedTransactions.Select(t => (t.End, t.ProducerEpoch, string.Join(" ", t.Partitions), string.Join(" ", t.Groups))));
+        Assert.Equal([true, false, false, false], Cluster.EndedTransactions.Select(t => t.IsCommitted));
+        Assert.All(Cluster.EndedTransactions, t => Assert.Equal(pid, t.ProducerId));
+        Assert.Equal(TimeSpan.FromSeconds(10), Cluster.EndedTransactions[2].EndedAt - Cluster.EndedTransactions[2].StartedAt); // at the timeout exactly
+    }
+
+    [Fact]
     public void T1_A_completed_transaction_sets_no_timer_and_a_new_one_gets_its_own()
     {
         var coordinator = Coordinator();

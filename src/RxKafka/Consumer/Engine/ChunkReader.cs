@@ -147,13 +147,18 @@ internal sealed class ChunkReader : IDisposable
     // batch's end that no abort marker has closed yet (Kafka's own consumer reads the list the same way).
     private bool IsAborted()
     {
+        TakeAbortedStarts();
+        return _abortedProducers.Contains(_batch.ProducerId);
+    }
+
+    // The aborted transactions that start at or before the current batch's end are open from here on.
+    private void TakeAbortedStarts()
+    {
         while (_abortedStarts.TryPeek(out var producerId, out var firstOffset) && firstOffset <= _batch.LastOffset)
         {
             _abortedStarts.Dequeue();
             _abortedProducers.Add(producerId);
         }
-
-        return _abortedProducers.Contains(_batch.ProducerId);
     }
 
     private void OnControl()
@@ -163,6 +168,9 @@ internal sealed class ChunkReader : IDisposable
             return;
         }
 
+        // First the transactions starting up to the marker: one that wrote nothing to this partition starts at
+        // its own abort marker, which must close it, or the producer's later (committed) batches read as aborted.
+        TakeAbortedStarts();
         foreach (var record in _batch)
         {
             if (ControlRecord.TryParse(record, out var control) && control.Type == ControlRecordType.Abort)

@@ -172,21 +172,21 @@ internal sealed class FetchSink : IAsyncDisposable
         try
         {
             await _engine.Client.GetConnectionAsync(_nodeId, _group).ConfigureAwait(false);
+            Volatile.Write(ref _connecting, 0);
+            _executor.Signal();
         }
         catch (Exception e)
         {
-            // The partitions this broker leads wait out the backoff; a metadata update may move them elsewhere.
+            // The partitions this broker leads wait out the backoff (their failure schedules the wake that tries
+            // again); a metadata update may move them elsewhere. No signal now: a broker down or in its reconnect
+            // backoff refuses at once, and trying again at once would spin without time passing.
             _engine.Logger?.LogDebug(e, "Fetch sink could not connect to broker {NodeId}", _nodeId);
+            Volatile.Write(ref _connecting, 0);
             var targets = _engine.TakeFetchable(_nodeId, divergingEpochs: false, out _);
             if (targets.Count > 0)
             {
                 _engine.OnFetchFailed(_nodeId, targets, e);
             }
-        }
-        finally
-        {
-            Volatile.Write(ref _connecting, 0);
-            _executor.Signal();
         }
     }
 

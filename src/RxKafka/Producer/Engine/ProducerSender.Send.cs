@@ -251,8 +251,10 @@ internal sealed partial class ProducerSender
         // client's idempotent producer, bump the epoch (KIP-360) so every partition starts again at 0.
         var bump = _identity is not null && Transactions is null && batch.IsBuilt && batch.BaseSequence >= 0 && _identity.IsPartitionEpoch(batch.Partition, batch.ProducerEpoch) && !_disposed;
         ProducerInstruments.RecordsFailed.Add(batch.Count, _clientTag, new KeyValuePair<string, object?>("topic", batch.Partition.Topic));
-        Deliver(batch, -1, -1, error);
+        // The transaction hears of it before anyone waiting for the records does: a commit woken by their
+        // delivery (its flush) must find the transaction abortable, or it commits without them.
         Transactions?.OnBatchFailed(batch.Partition, error);
+        Deliver(batch, -1, -1, error);
         if (bump)
         {
             _logger?.LogInformation("Produce to {Partition} gave up on sequence {Sequence}; bumping the producer epoch", batch.Partition, batch.BaseSequence);

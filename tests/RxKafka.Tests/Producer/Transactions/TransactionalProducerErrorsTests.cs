@@ -56,6 +56,30 @@ public sealed class TransactionalProducerErrorsTests() : TransactionalProducerTe
     }
 
     [Fact]
+    public void T1_T3_records_that_expire_while_the_commit_waits_for_them_fail_the_commit_and_nothing_is_committed()
+    {
+        // orders-0 is led by broker 1, which also coordinates; orders-1 by broker 2, which goes down for good.
+        Cluster.SetCoordinator(CoordinatorType.Transaction, TxId, 1);
+        var producer = Initialized();
+        producer.BeginTransaction();
+        Complete(Send(producer, 0, "a"));
+        Cluster.SetBrokerDown(2);
+        producer.Send(new ProducerRecord<string?, string?>("orders", null, "b") { Partition = 1 }); // no callback: completed inline, as the exactly-once pipeline sends
+
+        // The flush waits for "b" until delivery.timeout.ms (20 s) expires it. The transaction became abortable only
+        // after the record's outcome was delivered, and the commit, woken by that very delivery, went ahead first:
+        // EndTxn committed "a" without "b", and the input offsets of a pipeline with it.
+        var commit = Fails<KafkaException>(producer.CommitTransactionAsync(), TimeSpan.FromSeconds(30));
+
+        Assert.Contains("abort it", commit.Message);
+        Assert.Equal(TransactionState.AbortableError, producer.TransactionState);
+        Assert.DoesNotContain(Cluster.EndedTransactions, t => t.IsCommitted);
+        Complete(producer.AbortTransactionAsync(), TimeSpan.FromSeconds(5));
+        Assert.Equal(ScriptedTransactionEnd.Aborted, Assert.Single(Cluster.EndedTransactions).End);
+        Assert.Empty(Committed(0));
+    }
+
+    [Fact]
     public void T1_a_failed_record_makes_the_transaction_abortable_and_after_the_abort_the_epoch_is_bumped_and_the_producer_goes_on()
     {
         var producer = Initialized();
